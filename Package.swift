@@ -1,0 +1,49 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+  name: "Closer",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "closer", targets: ["closer"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+  ],
+  targets: [
+    // Domain: pure values and rules, depends on the standard library only.
+    .target(name: "PipelineCore", swiftSettings: strict),
+    // Storage: the journal file, its line codec, locking and recovery.
+    .target(name: "Journal", dependencies: ["PipelineCore"], swiftSettings: strict),
+    // Text measured and made safe for a terminal: display width, truncation, sanitizing.
+    .target(name: "TerminalText", swiftSettings: strict),
+    // Configuration files (TOML) turned into domain values.
+    .target(
+      name: "Settings",
+      dependencies: ["PipelineCore", .product(name: "TOMLKit", package: "TOMLKit")],
+      swiftSettings: strict),
+    // Commands shared by the executable and its tests.
+    .target(
+      name: "CloserCommands",
+      dependencies: [
+        "PipelineCore", "Journal", "Settings", "TerminalText",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict),
+    .executableTarget(name: "closer", dependencies: ["CloserCommands"], swiftSettings: strict),
+    .executableTarget(
+      name: "closer-bench", dependencies: ["PipelineCore", "Journal", "CloserCommands"],
+      path: "Benchmarks/closer-bench", swiftSettings: strict),
+
+    .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore"], swiftSettings: strict),
+    .testTarget(name: "JournalTests", dependencies: ["Journal", "PipelineCore"], swiftSettings: strict),
+    .testTarget(name: "SettingsTests", dependencies: ["Settings", "PipelineCore"], swiftSettings: strict),
+    .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"], swiftSettings: strict),
+    .testTarget(
+      name: "CommandLineTests", dependencies: ["closer", "CloserCommands", "Journal", "PipelineCore"],
+      swiftSettings: strict),
+  ]
+)

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Journal
+import PipelineCore
+
+/// `closer add NAME ...`: a new lead at the top of its stage; prints its id.
+struct AddCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "add", abstract: "Add a lead and print its id.")
+
+  @OptionGroup var options: JournalOptions
+
+  @Argument(help: "The contact or deal name.") var name: String
+  @Option(help: "Company.") var company: String?
+  @Option(help: "Deal value: 12500, 12,500.50, 12.5k, 'EUR 9000'.") var value: String?
+  @Option(help: "Stage key or title (default: the first stage).") var stage: String?
+  @Option(help: "Email address.") var email: String?
+  @Option(help: "Phone number.") var phone: String?
+  @Option(help: "How the lead was generated (Referral, Webinar, ...).") var source: String?
+  @Option(help: "Who owns the deal.") var owner: String?
+  @Option(help: "Expected close date, YYYY-MM-DD.") var expectedClose: String?
+
+  func run() throws {
+    let trimmedName = name.trimmingWhitespace
+    guard !trimmedName.isEmpty else { throw CommandError("a lead needs a name: closer add \"Ana Lima\"") }
+    let store = try options.openStore()
+    var new = NewLead(name: trimmedName, stage: "")
+    new.company = company?.trimmingWhitespace ?? ""
+    new.email = email?.trimmingWhitespace ?? ""
+    new.phone = phone?.trimmingWhitespace ?? ""
+    new.source = source?.trimmingWhitespace ?? ""
+    new.owner = owner?.trimmingWhitespace ?? ""
+    if let value {
+      new.value = try Money.parse(value, defaultCurrency: store.pipeline.config.defaultCurrency).get()
+    }
+    if let expectedClose {
+      guard let day = CalendarDay(iso8601: expectedClose) else {
+        throw CommandError("'\(expectedClose)' is not a date; write it as YYYY-MM-DD")
+      }
+      new.expectedClose = day
+    }
+    let id = store.newLeadID()
+    try store.record { pipeline in
+      new.stage = try stage.map { try pipeline.resolveStage($0).get().key } ?? pipeline.stages[0].key
+      return (id, .created(new))
+    }
+    print(id)
+  }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Journal
+import PipelineCore
+
+/// `closer check`: verifies every line of a journal without changing it.
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Verify a journal; exit 1 with line numbers when it is damaged.",
+    discussion: "Never changes the file. Exit status: 0 sound, 1 problems found.")
+
+  @OptionGroup var options: JournalOptions
+
+  func run() throws {
+    let environment = options.environment
+    let path = options.journalPath
+    let config = try environment.loadConfig(flag: options.config)
+    let store = try PipelineStore(
+      path: path, config: config, access: .readOnly, replica: environment.replica, clock: Environment.now)
+    let problems = store.warnings.filter {
+      if case .unknownEvents = $0.kind { return false }
+      return true
+    }
+    for warning in store.warnings { print("\(path): \(warning)") }
+    let journal = store.journal
+    let summary =
+      "\(path): \(journal.lineCount) lines, \(journal.lineCount - 1) events, \(store.pipeline.count) leads, format \(journal.header.version)"
+    if problems.isEmpty {
+      print("\(summary): OK")
+    } else {
+      print("\(summary): \(problems.count) problem(s)")
+      throw ExitCode(1)
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// `closer`: the sales pipeline for the keyboard.
+public struct CloserCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "closer",
+    abstract: "A keyboard-driven sales pipeline for the terminal.",
+    discussion: """
+      Every change is an event appended to a plain-text journal you own
+      (default: $XDG_DATA_HOME/closer/journal.jsonl; override with --journal or CLOSER_JOURNAL).
+      LEAD is a lead's id or an unambiguous part of its name ("jose" finds "José García").
+      """,
+    subcommands: [
+      PipelineSummaryCommand.self, DemoCommand.self, AddCommand.self, MoveCommand.self, ListCommand.self,
+      ShowCommand.self, CheckCommand.self, GenerateCommand.self,
+    ],
+    defaultSubcommand: PipelineSummaryCommand.self
+  )
+
+  public init() {}
+}
+
+/// Options every command takes: which journal, which configuration.
+struct JournalOptions: ParsableArguments {
+  @Option(help: "The journal file. Default: $CLOSER_JOURNAL, then $XDG_DATA_HOME/closer/journal.jsonl.")
+  var journal: String?
+
+  @Option(help: "The configuration file. Default: $XDG_CONFIG_HOME/closer/config.toml.")
+  var config: String?
+}

@@ -1,0 +1,87 @@
+import Foundation
+import PipelineCore
+
+/// A lead as `--json` prints it. Field names are part of the command line's contract.
+struct LeadJSON: Encodable {
+  struct FollowUpJSON: Encodable {
+    var action: String
+    var due: String
+  }
+  struct NoteJSON: Encodable {
+    var time: String
+    var text: String
+  }
+  struct VisitJSON: Encodable {
+    var stage: String
+    var entered: String
+    var left: String?
+    var days: Int
+  }
+
+  var id: String
+  var name: String
+  var company: String
+  var email: String
+  var phone: String
+  var owner: String
+  var source: String
+  var stage: String
+  var stageTitle: String
+  /// 1-based position in the column; null for lost deals (off the board).
+  var position: Int?
+  var value: Double?
+  var currency: String?
+  var status: String
+  var lostReason: String?
+  var created: String
+  var stageEntered: String
+  var daysInStage: Int
+  var expectedClose: String?
+  var checklist: [String: Bool]
+  var score: Int
+  var tier: String
+  var followUp: FollowUpJSON?
+  var notes: [NoteJSON]?
+  var history: [VisitJSON]?
+
+  init(_ lead: Lead, in pipeline: Pipeline, now: Timestamp, detailed: Bool) {
+    id = lead.id.rawValue
+    name = lead.name
+    company = lead.company
+    email = lead.email
+    phone = lead.phone
+    owner = lead.owner
+    source = lead.source
+    stage = lead.stage
+    stageTitle = pipeline.stage(forKey: lead.stage)?.title ?? lead.stage
+    position = pipeline.position(of: lead.id)
+    value = lead.value.map { Double($0.minorUnits) / 100 }
+    currency = lead.value?.currency
+    status = lead.status.rawValue
+    lostReason = lead.lostReason
+    created = lead.created.iso8601
+    stageEntered = lead.stageEntered.iso8601
+    daysInStage = lead.daysInStage(now: now)
+    expectedClose = lead.expectedClose?.description
+    checklist = Dictionary(uniqueKeysWithValues: pipeline.criteria.map { ($0.key, lead.isChecked($0.key)) })
+    let score = pipeline.score(of: lead)
+    self.score = score.total
+    tier = score.tier.rawValue
+    followUp = lead.followUp.map { FollowUpJSON(action: $0.action, due: $0.due.description) }
+    if detailed {
+      notes = lead.notes.reversed().map { NoteJSON(time: $0.time.iso8601, text: $0.text) }
+      history = lead.stageHistory.map {
+        VisitJSON(
+          stage: $0.stage, entered: $0.entered.iso8601, left: $0.left?.iso8601,
+          days: $0.entered.days(until: $0.left ?? now))
+      }
+    }
+  }
+}
+
+/// Encodes command output as pretty, key-sorted JSON.
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import PipelineCore
+import TerminalText
+
+/// `closer list`: leads as a table or JSON.
+struct ListCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List leads (open deals by default), in board order.")
+
+  enum StatusFilter: String, ExpressibleByArgument, CaseIterable {
+    case open, won, lost, all
+  }
+
+  @OptionGroup var options: JournalOptions
+  @Option(help: "Only this stage (key or title).") var stage: String?
+  @Option(help: "open, won, lost or all.") var status: StatusFilter = .open
+  @Flag(help: "Print a JSON array.") var json = false
+
+  func run() throws {
+    let pipeline = try options.readPipeline()
+    let now = Environment.now()
+    let stageFilter = try stage.map { try pipeline.resolveStage($0).get().key }
+    let leads = Self.select(pipeline, stage: stageFilter, status: status)
+    if json {
+      print(try jsonText(leads.map { LeadJSON($0, in: pipeline, now: now, detailed: false) }))
+      return
+    }
+    guard !leads.isEmpty else {
+      printError(pipeline.count == 0 ? "no leads yet; add one with: closer add \"Ana Lima\" --company Acme" : "no leads match")
+      return
+    }
+    var rows = [["ID", "NAME", "COMPANY", "STAGE", "POS", "VALUE", "TIER", "STATUS"]]
+    for lead in leads {
+      rows.append([
+        lead.id.rawValue, printable(lead.name), printable(lead.company),
+        pipeline.stage(forKey: lead.stage)?.title ?? lead.stage,
+        pipeline.position(of: lead.id).map(String.init) ?? "-",
+        lead.value.map { "\($0.currency) \($0.formattedAmount)" } ?? "",
+        pipeline.score(of: lead).tier.rawValue, lead.status.rawValue,
+      ])
+    }
+    print(table(rows, maxWidths: [8, 28, 24, 20, 5, 18, 4, 6]))
+  }
+
+  /// Leads in board order: stage by stage, top to bottom; lost deals last, newest first.
+  static func select(_ pipeline: Pipeline, stage: String?, status: StatusFilter) -> [Lead] {
+    var result: [Lead] = []
+    for column in pipeline.stages where stage == nil || stage == column.key {
+      result += pipeline.leads(inStage: column.key).filter { status == .all || $0.status.rawValue == status.rawValue }
+    }
+    if status == .lost || status == .all {
+      let lost = pipeline.leads.filter { $0.status == .lost && (stage == nil || $0.stage == stage) }
+      result += lost.sorted { ($0.closed ?? $0.created) > ($1.closed ?? $1.created) }
+    }
+    return result
+  }
+}
+
+/// Rows aligned in columns by display width, each cell cut to its column's maximum.
+func table(_ rows: [[String]], maxWidths: [Int]) -> String {
+  let columns = rows.map(\.count).max() ?? 0
+  var widths = [Int](repeating: 0, count: columns)
+  for row in rows {
+    for (i, cell) in row.enumerated() { widths[i] = max(widths[i], min(cell.displayWidth, maxWidths[i])) }
+  }
+  return rows.map { row in
+    row.enumerated().map { i, cell in i == row.count - 1 ? cell.truncated(toWidth: widths[i]) : cell.fitted(toWidth: widths[i]) }
+      .joined(separator: "  ")
+  }.joined(separator: "\n")
+}

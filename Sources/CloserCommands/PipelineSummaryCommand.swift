@@ -1,0 +1,41 @@
+import ArgumentParser
+import PipelineCore
+import TerminalText
+
+/// `closer` with no command: the pipeline at a glance, stage by stage.
+struct PipelineSummaryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "summary", abstract: "Show each stage's deals, total and weighted value (the default).")
+
+  @OptionGroup var options: JournalOptions
+
+  func run() throws {
+    let pipeline = try options.readPipeline()
+    print(Self.summary(pipeline, now: Environment.now()))
+    if pipeline.count == 0 {
+      print("\nNo leads yet. Add one with: closer add \"Ana Lima\" --company Acme --value 12k")
+    }
+  }
+
+  static func summary(_ pipeline: Pipeline, now: Timestamp) -> String {
+    let currency = pipeline.config.defaultCurrency
+    var rows = [["STAGE", "DEALS", "VALUE (\(currency))", "WEIGHTED", "TOP OF COLUMN"]]
+    for stage in pipeline.stages {
+      let leads = pipeline.leads(inStage: stage.key)
+      let own = leads.compactMap(\.value).filter { $0.currency == currency }
+      let total = own.reduce(0) { $0 + $1.minorUnits }
+      let others = leads.compactMap(\.value).count - own.count
+      let weighted = total * Int64(stage.probability) / 100
+      let top = leads.first.map { printable($0.name) + ($0.company.isEmpty ? "" : ", " + printable($0.company)) } ?? ""
+      rows.append([
+        "\(stage.title) (\(stage.probability)%)", String(leads.count),
+        Money(minorUnits: total, currency: currency).formattedAmount + (others > 0 ? " +\(others) other" : ""),
+        Money(minorUnits: weighted, currency: currency).formattedAmount, top,
+      ])
+    }
+    let lost = pipeline.leads.filter { $0.status == .lost }.count
+    let won = pipeline.leads.filter { $0.status == .won }.count
+    return table(rows, maxWidths: [30, 6, 24, 16, 36])
+      + "\n\(pipeline.count) leads: \(won) won, \(lost) lost, \(pipeline.count - won - lost) open"
+  }
+}

@@ -1,0 +1,219 @@
+import Journal
+import PipelineCore
+
+/// A small, fast, seedable random number generator (SplitMix64), so that a generated
+/// pipeline is the same every time for the same seed.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+  private var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// Writes realistic synthetic pipelines: international names, every stage, and a history of
+/// several events per lead (edits, checklist ticks, notes, moves, follow-ups, wins, losses).
+public struct SamplePipeline {
+  public var leadCount: Int
+  public var seed: UInt64
+  public var now: Timestamp
+  public var replica: String
+  /// How far back the oldest lead was created.
+  public var spanDays: Int
+
+  public init(leadCount: Int, seed: UInt64 = 42, now: Timestamp, replica: String = "sample", spanDays: Int = 180) {
+    self.leadCount = leadCount
+    self.seed = seed
+    self.now = now
+    self.replica = replica
+    self.spanDays = spanDays
+  }
+
+  /// The events, in time order, ready to append to an empty journal.
+  public func events(config: PipelineConfig) -> [Event] {
+    var random = SplitMix64(seed: seed)
+    var ids = Identifiers(generator: SplitMix64(seed: seed &+ 1))
+    var usedIDs = Set<LeadID>()
+    var all: [Event] = []
+    all.reserveCapacity(leadCount * 10)
+    for _ in 0..<leadCount {
+      var id = ids.leadID()
+      while !usedIDs.insert(id).inserted { id = ids.leadID() }
+      all.append(contentsOf: history(of: id, config: config, random: &random, ids: &ids))
+    }
+    // Merge the leads' histories into one timeline; each history is already in order.
+    all.sort { $0.time < $1.time }
+    return all
+  }
+
+  /// One lead's story, written event by event with a clock that only moves forward.
+  private struct History {
+    let id: LeadID
+    let replica: String
+    let now: Timestamp
+    var time: Timestamp
+    var events: [Event] = []
+
+    /// Moves the clock on by up to a quarter of the time left until now.
+    mutating func advance(_ random: inout SplitMix64) {
+      let remaining = now.millisecondsSinceEpoch - time.millisecondsSinceEpoch
+      guard remaining > 2 else { return }
+      time.millisecondsSinceEpoch += Int64.random(in: 1...max(1, remaining / 4), using: &random)
+    }
+
+    mutating func add(_ change: Change, _ ids: inout Identifiers<SplitMix64>) {
+      events.append(Event(id: ids.eventID(), time: time, replica: replica, lead: id, change: change))
+    }
+  }
+
+  private func history(
+    of id: LeadID, config: PipelineConfig, random: inout SplitMix64, ids: inout Identifiers<SplitMix64>
+  ) -> [Event] {
+    let stages = config.stages
+    let spanMilliseconds = Int64(spanDays) * Timestamp.millisecondsPerDay
+    let start = Timestamp(
+      millisecondsSinceEpoch: now.millisecondsSinceEpoch - Int64.random(in: 1...spanMilliseconds, using: &random))
+    var h = History(id: id, replica: replica, now: now, time: start)
+
+    let first = Self.firstNames.randomElement(using: &random)!
+    let last = Self.lastNames.randomElement(using: &random)!
+    let company =
+      "\(Self.companyStems.randomElement(using: &random)!) \(Self.companySuffixes.randomElement(using: &random)!)"
+    let currency =
+      Int.random(in: 0..<10, using: &random) < 9
+      ? config.defaultCurrency : ["EUR", "GBP"].randomElement(using: &random)!
+    let value = Money(minorUnits: Int64.random(in: 2...500, using: &random) * 50_000, currency: currency)
+    var new = NewLead(name: "\(first) \(last)", stage: stages[0].key)
+    new.company = company
+    new.source = Self.sources.randomElement(using: &random)!
+    new.owner = Self.owners.randomElement(using: &random)!
+    if Bool.random(using: &random) { new.value = value }
+    h.add(.created(new), &ids)
+
+    h.advance(&random)
+    var edits: [FieldEdit] = [.text(.email, Self.email(first: first, last: last, company: company))]
+    if Bool.random(using: &random) { edits.append(.text(.phone, Self.phone(&random))) }
+    if new.value == nil { edits.append(.value(value)) }
+    h.add(.edited(edits), &ids)
+
+    // Later stages are rarer, as in a real funnel.
+    let target = min(stages.count - 1, Int(Double(stages.count) * pow2(Double.random(in: 0..<1, using: &random))))
+    var stageIndex = 0
+    while stageIndex < target {
+      let stage = stages[stageIndex]
+      var gateOverridden = false
+      if let key = stage.checklist, let template = config.checklists[key] {
+        for criterion in template.criteria {
+          if Int.random(in: 0..<10, using: &random) < 8 {
+            h.advance(&random)
+            h.add(.checked(criterion: criterion.key, isChecked: true), &ids)
+          } else {
+            gateOverridden = true
+          }
+        }
+      }
+      if Int.random(in: 0..<3, using: &random) == 0 {
+        h.advance(&random)
+        h.add(.noteAdded(Self.notes.randomElement(using: &random)!), &ids)
+      }
+      h.advance(&random)
+      stageIndex += 1
+      if stageIndex == stages.count - 1 {
+        h.add(.won, &ids)
+      } else {
+        h.add(.moved(stage: stages[stageIndex].key, position: 1, gateOverridden: gateOverridden), &ids)
+      }
+    }
+    guard stageIndex < stages.count - 1 else { return h.events }
+    if let key = stages[stageIndex].checklist, let template = config.checklists[key] {
+      // Deals waiting in a gated stage are part-way through its checklist.
+      for criterion in template.criteria.prefix(Int.random(in: 0...template.criteria.count, using: &random)) {
+        h.advance(&random)
+        h.add(.checked(criterion: criterion.key, isChecked: true), &ids)
+      }
+    }
+    h.advance(&random)
+    if Int.random(in: 0..<8, using: &random) == 0 {
+      h.add(.lost(reason: config.lostReasons.randomElement(using: &random) ?? "No decision"), &ids)
+      return h.events
+    }
+    let due = now.day.adding(days: Int.random(in: -6...14, using: &random))
+    h.add(.followUpSet(FollowUp(action: Self.actions.randomElement(using: &random)!, due: due)), &ids)
+    if Int.random(in: 0..<4, using: &random) == 0 {
+      h.advance(&random)
+      h.add(.edited([.expectedClose(now.day.adding(days: Int.random(in: 7...120, using: &random)))]), &ids)
+    }
+    return h.events
+  }
+
+  /// Appends the events to `store` in batches of a few megabytes; returns how many.
+  public func append(to store: PipelineStore) throws -> Int {
+    let events = events(config: store.pipeline.config)
+    var start = 0
+    while start < events.count {
+      let end = min(start + 20_000, events.count)
+      try store.recordAll(Array(events[start..<end]))
+      start = end
+    }
+    return events.count
+  }
+
+  private func pow2(_ x: Double) -> Double { x * x }
+
+  static func email(first: String, last: String, company: String) -> String {
+    func ascii(_ text: String) -> String {
+      SearchKey.fold(text).filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+    let user = ascii(first).isEmpty ? "contact" : ascii(first)
+    let domain = ascii(company.split(separator: " ").first.map(String.init) ?? "example")
+    return "\(user).\(ascii(last).isEmpty ? "x" : ascii(last))@\(domain.isEmpty ? "example" : domain).example"
+  }
+
+  static func phone(_ random: inout SplitMix64) -> String {
+    let country = ["+1", "+44", "+49", "+33", "+34", "+81", "+55", "+91", "+234", "+46"].randomElement(using: &random)!
+    return "\(country) \(Int.random(in: 100...999, using: &random)) \(Int.random(in: 1000...9999, using: &random))"
+  }
+
+  static let firstNames = [
+    "José", "María", "Zoë", "Søren", "Ingrid", "Łukasz", "Agnieszka", "Björn", "Chloé", "François",
+    "Nguyễn", "Thảo", "Aylin", "Mehmet", "Priya", "Arjun", "Chidi", "Ngozi", "Kwame", "Amara",
+    "Mohammed", "Fatima", "Yuki", "Haruto", "美咲", "伟", "Seo-yeon", "Min-jun", "Olga", "Дмитрий",
+    "Ólafur", "Siobhán", "Oisín", "Giulia", "Matteo", "João", "Lucía", "Mateus", "Aroha", "Tāne",
+    "Emma", "Liam", "Noah", "Ava", "Sofía", "Élodie", "Jürgen", "Anaïs", "Raphaël", "Ewa",
+  ]
+  static let lastNames = [
+    "García", "Müller", "Kowalski", "Nowak", "Andersen", "Dubois", "Rossi", "Silva", "Santos", "Yılmaz",
+    "Öztürk", "Sharma", "Patel", "Okafor", "Mensah", "Al-Farsi", "Haddad", "Tanaka", "Sato", "佐藤",
+    "王", "Kim", "Park", "Иванов", "Petrov", "Jónsson", "Ó Briain", "Nguyen", "Tran", "Ngata",
+    "Smith", "Johnson", "Brown", "O'Neill", "Fernández", "Lefèvre", "Schäfer", "Håkansson", "Novák", "Dvořák",
+  ]
+  static let companyStems = [
+    "Nordwind", "Acme", "Bluefin", "Cedar", "Dynamo", "Everest", "Fjord", "Granite", "Helix", "Ibis",
+    "Jade", "Kestrel", "Lumen", "Meridian", "Nimbus", "Orbit", "Pioneer", "Quarry", "Riviera", "Summit",
+    "Tundra", "Umbra", "Vantage", "Willow", "Xenon", "Yarrow", "Zenith", "Sakura", "Café Olé", "Øresund",
+  ]
+  static let companySuffixes = [
+    "Logistics", "Analytics", "Foods", "Robotics", "Health", "Media", "Energy", "Labs", "Partners",
+    "Software", "GmbH", "S.A.", "KK", "Ltd", "Inc.", "AB", "Group", "Systems",
+  ]
+  static let sources = ["Referral", "Website", "Webinar", "Cold outreach", "Conference", "Partner", "LinkedIn"]
+  static let owners = ["alex", "sam", "kim", "ren"]
+  static let actions = [
+    "Call to confirm budget", "Send proposal", "Book demo", "Follow up on contract", "Check in after trial",
+    "Intro to decision maker", "Send case study", "Schedule onboarding",
+  ]
+  static let notes = [
+    "Spoke with the team lead; they want a pilot before Q2.",
+    "Budget approved in principle.\nWaiting on procurement.",
+    "Competitor demo next week — send the comparison sheet.",
+    "Asked for references in the same industry.",
+    "Legal review: two comments on the DPA, both fine.",
+    "Champion is moving to another team; find a new one.",
+  ]
+}

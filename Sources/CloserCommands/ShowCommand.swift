@@ -1,0 +1,65 @@
+import ArgumentParser
+import PipelineCore
+import TerminalText
+
+/// `closer show LEAD`: every field, the checklist, notes and stage history.
+struct ShowCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one lead in full.")
+
+  @OptionGroup var options: JournalOptions
+  @Argument(help: "Lead id or part of its name.") var lead: String
+  @Flag(help: "Print a JSON object.") var json = false
+
+  func run() throws {
+    let pipeline = try options.readPipeline()
+    let found = try pipeline.lookup(lead).get()
+    let now = Environment.now()
+    if json {
+      print(try jsonText(LeadJSON(found, in: pipeline, now: now, detailed: true)))
+      return
+    }
+    let stage = pipeline.stage(forKey: found.stage)
+    let score = pipeline.score(of: found)
+    var lines: [String] = []
+    func field(_ label: String, _ value: String) {
+      if !value.isEmpty { lines.append("\(label.fitted(toWidth: 15))\(printable(value))") }
+    }
+    lines.append("\(printable(found.name))  [\(found.id)]")
+    field("Company", found.company)
+    field("Email", found.email)
+    field("Phone", found.phone)
+    field("Owner", found.owner)
+    field("Source", found.source)
+    field("Value", found.value?.description ?? "")
+    let where_ = pipeline.position(of: found.id).map { ", \($0) of \(pipeline.cardCount(inStage: found.stage))" } ?? ""
+    field("Stage", "\(stage?.title ?? found.stage)\(where_), \(found.daysInStage(now: now)) days")
+    field("Status", found.status.rawValue + (found.lostReason.map { " (\($0))" } ?? ""))
+    field("Expected close", found.expectedClose?.description ?? "")
+    field("Follow-up", found.followUp.map { "\($0.action), due \($0.due)" } ?? "")
+    field("Score", "\(score.total) (tier \(score.tier.rawValue): checklist \(score.checklist), fields \(score.fields))")
+    field("Created", found.created.iso8601)
+    let criteria = pipeline.criteria
+    if !criteria.isEmpty {
+      lines.append("Checklist")
+      for (i, criterion) in criteria.enumerated() {
+        lines.append("  \(i + 1) [\(found.isChecked(criterion.key) ? "x" : " ")] \(criterion.title)")
+      }
+    }
+    lines.append("History")
+    for visit in found.stageHistory {
+      let title = pipeline.stage(forKey: visit.stage)?.title ?? visit.stage
+      let days = visit.entered.days(until: visit.left ?? now)
+      lines.append("  \(visit.entered.day)  \(title.fitted(toWidth: 22)) \(days) days\(visit.left == nil ? " (now)" : "")")
+    }
+    if !found.notes.isEmpty {
+      lines.append("Notes")
+      for note in found.notes.reversed() {
+        lines.append("  \(note.time.day)")
+        for line in printableLines(note.text).split(separator: "\n", omittingEmptySubsequences: false) {
+          lines.append("    \(line)")
+        }
+      }
+    }
+    print(lines.joined(separator: "\n"))
+  }
+}

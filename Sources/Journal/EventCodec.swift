@@ -1,0 +1,425 @@
+import PipelineCore
+
+/// Turns events into journal lines and back.
+///
+/// A line is compact JSON: `{"id":..,"ts":..,"replica":..,"type":..,"lead":..,"payload":{..},
+/// "crc":"xxxxxxxx"}`. The checksum is CRC-32C, in hex, of every byte before `,"crc"`.
+public enum EventCodec {
+  /// Length of `,"crc":"xxxxxxxx"}`, the seal at the end of every line.
+  static let sealLength = 18
+
+  // MARK: Encoding
+
+  public static func encode(_ header: JournalHeader) -> [UInt8] {
+    var w = LineWriter()
+    w.open()
+    w.field("format", JournalHeader.formatName)
+    w.field("version", header.version)
+    w.field("created", header.created.iso8601)
+    w.field("replica", header.replica)
+    return w.seal()
+  }
+
+  /// The full line for `event`, newline included.
+  public static func encode(_ event: Event) -> [UInt8] {
+    var w = LineWriter()
+    w.open()
+    w.field("id", event.id)
+    w.field("ts", event.time.iso8601)
+    w.field("replica", event.replica)
+    w.field("type", typeName(event.change))
+    w.field("lead", event.lead.rawValue)
+    w.key("payload")
+    w.open()
+    switch event.change {
+    case .created(let new):
+      w.field("name", new.name)
+      if !new.company.isEmpty { w.field("company", new.company) }
+      if !new.email.isEmpty { w.field("email", new.email) }
+      if !new.phone.isEmpty { w.field("phone", new.phone) }
+      if !new.owner.isEmpty { w.field("owner", new.owner) }
+      if !new.source.isEmpty { w.field("source", new.source) }
+      if let value = new.value {
+        w.field("value", value.minorUnits)
+        w.field("currency", value.currency)
+      }
+      if let day = new.expectedClose { w.field("expectedClose", day.description) }
+      w.field("stage", new.stage)
+      w.field("position", Int64(new.position))
+    case .edited(let edits):
+      for edit in edits {
+        switch edit {
+        case .text(let field, let text):
+          switch field {
+          case .name: w.field("name", text)
+          case .company: w.field("company", text)
+          case .email: w.field("email", text)
+          case .phone: w.field("phone", text)
+          case .owner: w.field("owner", text)
+          case .source: w.field("source", text)
+          }
+        case .value(let money):
+          if let money {
+            w.field("value", money.minorUnits)
+            w.field("currency", money.currency)
+          } else {
+            w.null("value")
+          }
+        case .expectedClose(let day):
+          if let day { w.field("expectedClose", day.description) } else { w.null("expectedClose") }
+        }
+      }
+    case .moved(let stage, let position, let gateOverridden):
+      w.field("stage", stage)
+      w.field("position", Int64(position))
+      if gateOverridden { w.field("gateOverridden", true) }
+    case .checked(let criterion, let isChecked):
+      w.field("criterion", criterion)
+      w.field("checked", isChecked)
+    case .noteAdded(let text):
+      w.field("text", text)
+    case .followUpSet(let followUp):
+      if let followUp {
+        w.field("action", followUp.action)
+        w.field("due", followUp.due.description)
+      }
+    case .won:
+      break
+    case .lost(let reason):
+      w.field("reason", reason)
+    case .reopened(let stage):
+      w.field("stage", stage)
+    case .unknown:
+      break
+    }
+    w.close()
+    return w.seal()
+  }
+
+  static func typeName(_ change: Change) -> String {
+    switch change {
+    case .created: "lead.created"
+    case .edited: "lead.edited"
+    case .moved: "lead.moved"
+    case .checked: "checklist.set"
+    case .noteAdded: "note.added"
+    case .followUpSet(.some): "followup.set"
+    case .followUpSet(.none): "followup.cleared"
+    case .won: "lead.won"
+    case .lost: "lead.lost"
+    case .reopened: "lead.reopened"
+    case .unknown(let type): type
+    }
+  }
+
+  // MARK: Decoding
+
+  /// Checks the seal of a line (without its newline) and returns the bytes it covers.
+  static func verifySeal(_ line: UnsafeBufferPointer<UInt8>) throws(LineError) {
+    let count = line.count
+    guard count > sealLength + 1 else { throw LineError("line too short to be an event") }
+    let seal = UnsafeBufferPointer(rebasing: line[(count - sealLength)...])
+    let prefix: StaticString = ",\"crc\":\""
+    let matchesPrefix = prefix.withUTF8Buffer { p in (0..<8).allSatisfy { p[$0] == seal[$0] } }
+    guard matchesPrefix, seal[16] == 0x22, seal[17] == 0x7D else {
+      throw LineError("line does not end with its checksum")
+    }
+    var expected: UInt32 = 0
+    for i in 8..<16 {
+      let byte = seal[i]
+      let digit: UInt32
+      switch byte {
+      case 0x30...0x39: digit = UInt32(byte - 0x30)
+      case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+      default: throw LineError("checksum is not hexadecimal")
+      }
+      expected = expected << 4 | digit
+    }
+    let actual = CRC32C.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[..<(count - sealLength)])))
+    guard actual == expected else { throw LineError("checksum mismatch: the line was changed or damaged") }
+  }
+
+  public static func decodeHeader(_ line: UnsafeBufferPointer<UInt8>) throws(LineError) -> JournalHeader {
+    try verifySeal(line)
+    var scanner = LineScanner(UnsafeBufferPointer(rebasing: line[..<(line.count - sealLength)]))
+    var format: String?
+    var version: String?
+    var created: Timestamp?
+    var replica = ""
+    try scanner.expect(0x7B, "'{'")
+    while true {
+      let key = try scanner.key()
+      try scanner.expect(0x3A, "':'")
+      if key.matches("format") {
+        format = try scanner.string()
+      } else if key.matches("version") {
+        version = try scanner.string()
+      } else if key.matches("created") {
+        created = Timestamp(iso8601: try scanner.string())
+      } else if key.matches("replica") {
+        replica = try scanner.string()
+      } else {
+        try scanner.skipValue()
+      }
+      if scanner.peek() == 0x2C {
+        try scanner.expect(0x2C, "','")
+        continue
+      }
+      break
+    }
+    guard scanner.isAtEnd else { throw scanner.error("unexpected bytes after the header's fields") }
+    guard format == JournalHeader.formatName else {
+      throw LineError("not a Closer journal (the first line has no \"format\":\"closer-journal\")")
+    }
+    let parts = (version ?? "").split(separator: ".")
+    guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]) else {
+      throw LineError("the header's version '\(version ?? "")' is not MAJOR.MINOR")
+    }
+    return JournalHeader(
+      major: major, minor: minor, created: created ?? Timestamp(millisecondsSinceEpoch: 0), replica: replica)
+  }
+
+  /// Decodes one event line (without its newline).
+  public static func decode(_ line: UnsafeBufferPointer<UInt8>) throws(LineError) -> Event {
+    try verifySeal(line)
+    // The sealed body is `{...fields...` without its closing brace.
+    var scanner = LineScanner(UnsafeBufferPointer(rebasing: line[..<(line.count - sealLength)]))
+    var id: String?
+    var time: Timestamp?
+    var replica: String?
+    var type: UnsafeBufferPointer<UInt8>?
+    var lead: String?
+    var payloadStart: Int?
+    try scanner.expect(0x7B, "'{'")
+    while true {
+      let key = try scanner.key()
+      try scanner.expect(0x3A, "':'")
+      if key.matches("id") {
+        id = try scanner.string()
+      } else if key.matches("ts") {
+        let (range, _) = try scanner.rawString()
+        guard let parsed = Timestamp(iso8601Bytes: UnsafeBufferPointer(rebasing: scanner.bytes[range])) else {
+          throw LineError("bad timestamp", column: range.lowerBound + 1)
+        }
+        time = parsed
+      } else if key.matches("replica") {
+        replica = try scanner.string()
+      } else if key.matches("type") {
+        let (range, escaped) = try scanner.rawString()
+        guard !escaped else { throw LineError("bad event type", column: range.lowerBound + 1) }
+        type = UnsafeBufferPointer(rebasing: scanner.bytes[range])
+      } else if key.matches("lead") {
+        lead = try scanner.string()
+      } else if key.matches("payload") {
+        _ = scanner.peek()
+        payloadStart = scanner.index
+        try scanner.skipValue()
+      } else {
+        try scanner.skipValue()
+      }
+      guard scanner.peek() == 0x2C else { break }
+      try scanner.expect(0x2C, "','")
+    }
+    guard scanner.isAtEnd else { throw scanner.error("unexpected bytes after the event's fields") }
+    guard let id else { throw LineError("missing \"id\"") }
+    guard let time else { throw LineError("missing \"ts\"") }
+    guard let replica else { throw LineError("missing \"replica\"") }
+    guard let type else { throw LineError("missing \"type\"") }
+    guard let lead else { throw LineError("missing \"lead\"") }
+    guard let payloadStart else { throw LineError("missing \"payload\"") }
+    var payload = LineScanner(scanner.bytes)
+    payload.index = payloadStart
+    let change = try decodeChange(type: type, payload: &payload)
+    return Event(id: id, time: time, replica: replica, lead: LeadID(lead), change: change)
+  }
+
+  private static func decodeChange(type: UnsafeBufferPointer<UInt8>, payload p: inout LineScanner)
+    throws(LineError) -> Change
+  {
+    let name = LineScanner.Key(bytes: type, decoded: nil)
+    if name.matches("lead.created") {
+      var new = NewLead(name: "", stage: "", position: 1)
+      var minor: Int64?
+      var currency: String?
+      var expectedClose: String?
+      var hasName = false
+      var hasStage = false
+      try p.object { (key, s) throws(LineError) in
+        if key.matches("name") {
+          new.name = try s.string()
+          hasName = true
+        } else if key.matches("company") {
+          new.company = try s.string()
+        } else if key.matches("email") {
+          new.email = try s.string()
+        } else if key.matches("phone") {
+          new.phone = try s.string()
+        } else if key.matches("owner") {
+          new.owner = try s.string()
+        } else if key.matches("source") {
+          new.source = try s.string()
+        } else if key.matches("value") {
+          minor = s.consumeNull() ? nil : try s.int()
+        } else if key.matches("currency") {
+          currency = try s.optionalString()
+        } else if key.matches("expectedClose") {
+          expectedClose = try s.optionalString()
+        } else if key.matches("stage") {
+          new.stage = try s.string()
+          hasStage = true
+        } else if key.matches("position") {
+          new.position = try position(&s)
+        } else {
+          try s.skipValue()
+        }
+      }
+      guard hasName else { throw LineError("lead.created has no \"name\"") }
+      guard hasStage else { throw LineError("lead.created has no \"stage\"") }
+      new.value = try money(minor, currency)
+      new.expectedClose = try day(expectedClose, "expectedClose")
+      return .created(new)
+    }
+    if name.matches("lead.edited") {
+      var edits: [FieldEdit] = []
+      var valueIndex: Int?
+      var currency: String?
+      try p.object { (key, s) throws(LineError) in
+        if let field = TextField.allCases.first(where: { key.matches($0.staticName) }) {
+          edits.append(.text(field, try s.string()))
+        } else if key.matches("value") {
+          valueIndex = edits.count
+          edits.append(.value(s.consumeNull() ? nil : Money(minorUnits: try s.int(), currency: "")))
+        } else if key.matches("currency") {
+          currency = try s.optionalString()
+        } else if key.matches("expectedClose") {
+          edits.append(.expectedClose(try day(try s.optionalString(), "expectedClose")))
+        } else {
+          try s.skipValue()
+        }
+      }
+      if let valueIndex, case .value(.some(var money)) = edits[valueIndex] {
+        guard let currency, !currency.isEmpty else { throw LineError("a value has no \"currency\"") }
+        money.currency = currency
+        edits[valueIndex] = .value(money)
+      }
+      return .edited(edits)
+    }
+    if name.matches("lead.moved") {
+      var stage: String?
+      var at: Int?
+      var gate = false
+      try p.object { (key, s) throws(LineError) in
+        if key.matches("stage") {
+          stage = try s.string()
+        } else if key.matches("position") {
+          at = try position(&s)
+        } else if key.matches("gateOverridden") {
+          gate = try s.bool()
+        } else {
+          try s.skipValue()
+        }
+      }
+      guard let stage, let at else { throw LineError("lead.moved needs \"stage\" and \"position\"") }
+      return .moved(stage: stage, position: at, gateOverridden: gate)
+    }
+    if name.matches("checklist.set") {
+      var criterion: String?
+      var checked: Bool?
+      try p.object { (key, s) throws(LineError) in
+        if key.matches("criterion") {
+          criterion = try s.string()
+        } else if key.matches("checked") {
+          checked = try s.bool()
+        } else {
+          try s.skipValue()
+        }
+      }
+      guard let criterion, let checked else {
+        throw LineError("checklist.set needs \"criterion\" and \"checked\"")
+      }
+      return .checked(criterion: criterion, isChecked: checked)
+    }
+    if name.matches("note.added") {
+      let text = try singleString(&p, "text")
+      return .noteAdded(text)
+    }
+    if name.matches("followup.set") {
+      var action: String?
+      var due: String?
+      try p.object { (key, s) throws(LineError) in
+        if key.matches("action") {
+          action = try s.string()
+        } else if key.matches("due") {
+          due = try s.string()
+        } else {
+          try s.skipValue()
+        }
+      }
+      guard let action, let dueDay = try day(due, "due") else {
+        throw LineError("followup.set needs \"action\" and \"due\"")
+      }
+      return .followUpSet(FollowUp(action: action, due: dueDay))
+    }
+    if name.matches("followup.cleared") {
+      try p.skipValue()
+      return .followUpSet(nil)
+    }
+    if name.matches("lead.won") {
+      try p.skipValue()
+      return .won
+    }
+    if name.matches("lead.lost") {
+      return .lost(reason: try singleString(&p, "reason"))
+    }
+    if name.matches("lead.reopened") {
+      return .reopened(stage: try singleString(&p, "stage"))
+    }
+    try p.skipValue()
+    guard let text = String(validating: type, as: UTF8.self), !text.isEmpty else {
+      throw LineError("bad event type")
+    }
+    return .unknown(type: text)
+  }
+
+  private static func singleString(_ p: inout LineScanner, _ field: StaticString) throws(LineError) -> String {
+    var value: String?
+    try p.object { (key, s) throws(LineError) in
+      if key.matches(field) { value = try s.string() } else { try s.skipValue() }
+    }
+    guard let value else { throw LineError("missing \"\(field)\" in the payload") }
+    return value
+  }
+
+  private static func position(_ s: inout LineScanner) throws(LineError) -> Int {
+    let value = try s.int()
+    guard value >= 1 && value <= Int64(Int32.max) else { throw s.error("position must be 1 or more") }
+    return Int(value)
+  }
+
+  private static func money(_ minor: Int64?, _ currency: String?) throws(LineError) -> Money? {
+    guard let minor else { return nil }
+    guard let currency, !currency.isEmpty else { throw LineError("a value has no \"currency\"") }
+    return Money(minorUnits: minor, currency: currency)
+  }
+
+  private static func day(_ text: String?, _ field: String) throws(LineError) -> CalendarDay? {
+    guard let text else { return nil }
+    guard let day = CalendarDay(iso8601: text) else {
+      throw LineError("\"\(field)\" is not a YYYY-MM-DD date: '\(text)'")
+    }
+    return day
+  }
+}
+
+extension TextField {
+  var staticName: StaticString {
+    switch self {
+    case .name: "name"
+    case .company: "company"
+    case .email: "email"
+    case .phone: "phone"
+    case .owner: "owner"
+    case .source: "source"
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import Glibc
+
+/// A failed system call: which operation, on what, and the `errno` it gave.
+public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
+  public var operation: String
+  public var path: String
+  public var code: Int32
+
+  public init(_ operation: String, path: String, code: Int32) {
+    self.operation = operation
+    self.path = path
+    self.code = code
+  }
+
+  public var description: String {
+    "\(operation) \(path): \(String(cString: strerror(code)))"
+  }
+}
+
+/// The few file operations the journal needs, behind a protocol so that tests can inject
+/// faults (EIO, ENOSPC, short writes, failed flushes) at any call.
+public protocol FileSystem: Sendable {
+  /// Opens `path`; `create` makes it (and fails if it exists); `writable` opens it for
+  /// appending (`O_APPEND`), otherwise read-only.
+  func open(_ path: String, writable: Bool, create: Bool) throws(SystemError) -> Int32
+  func close(_ descriptor: Int32)
+  /// Reads up to `buffer.count` bytes at `offset` (pread).
+  func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64)
+    throws(SystemError) -> Int
+  /// One write call at the end of the file; returns how many bytes it took.
+  func append(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int
+  /// Flushes the file's data to the disk (fdatasync).
+  func sync(_ descriptor: Int32) throws(SystemError)
+  func size(_ descriptor: Int32) throws(SystemError) -> Int64
+  func truncate(_ descriptor: Int32, to size: Int64) throws(SystemError)
+  /// Blocks until the advisory lock (flock) is held.
+  func lock(_ descriptor: Int32, exclusive: Bool) throws(SystemError)
+  func unlock(_ descriptor: Int32)
+  /// Flushes a directory, so that a file just created in it survives a crash.
+  func syncDirectory(_ path: String) throws(SystemError)
+  func createDirectories(_ path: String) throws(SystemError)
+  func exists(_ path: String) -> Bool
+}
+
+/// The real file system.
+public struct PosixFileSystem: FileSystem {
+  public init() {}
+
+  public func open(_ path: String, writable: Bool, create: Bool) throws(SystemError) -> Int32 {
+    var flags = writable ? (O_RDWR | O_APPEND) : O_RDONLY
+    if create { flags |= O_CREAT | O_EXCL }
+    flags |= O_CLOEXEC
+    let descriptor = retryingInterrupts { Glibc.open(path, flags, 0o644) }
+    guard descriptor >= 0 else { throw SystemError("cannot open", path: path, code: errno) }
+    return descriptor
+  }
+
+  public func close(_ descriptor: Int32) { _ = Glibc.close(descriptor) }
+
+  public func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64)
+    throws(SystemError) -> Int
+  {
+    let count = retryingInterrupts { pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset)) }
+    guard count >= 0 else { throw SystemError("cannot read", path: "the journal", code: errno) }
+    return count
+  }
+
+  public func append(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int {
+    let count = retryingInterrupts { write(descriptor, bytes.baseAddress, bytes.count) }
+    guard count >= 0 else { throw SystemError("cannot write", path: "the journal", code: errno) }
+    return count
+  }
+
+  public func sync(_ descriptor: Int32) throws(SystemError) {
+    guard retryingInterrupts({ fdatasync(descriptor) }) == 0 else {
+      throw SystemError("cannot flush", path: "the journal", code: errno)
+    }
+  }
+
+  public func size(_ descriptor: Int32) throws(SystemError) -> Int64 {
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { throw SystemError("cannot stat", path: "the journal", code: errno) }
+    return Int64(info.st_size)
+  }
+
+  public func truncate(_ descriptor: Int32, to size: Int64) throws(SystemError) {
+    guard retryingInterrupts({ ftruncate(descriptor, off_t(size)) }) == 0 else {
+      throw SystemError("cannot truncate", path: "the journal", code: errno)
+    }
+  }
+
+  public func lock(_ descriptor: Int32, exclusive: Bool) throws(SystemError) {
+    guard retryingInterrupts({ flock(descriptor, exclusive ? LOCK_EX : LOCK_SH) }) == 0 else {
+      throw SystemError("cannot lock", path: "the journal", code: errno)
+    }
+  }
+
+  public func unlock(_ descriptor: Int32) { _ = flock(descriptor, LOCK_UN) }
+
+  public func syncDirectory(_ path: String) throws(SystemError) {
+    let descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw SystemError("cannot open directory", path: path, code: errno) }
+    defer { _ = Glibc.close(descriptor) }
+    guard fsync(descriptor) == 0 else { throw SystemError("cannot flush directory", path: path, code: errno) }
+  }
+
+  public func createDirectories(_ path: String) throws(SystemError) {
+    var partial = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/") {
+      partial += (partial.isEmpty || partial.hasSuffix("/") ? "" : "/") + component
+      if mkdir(partial, 0o755) != 0 && errno != EEXIST {
+        throw SystemError("cannot create directory", path: partial, code: errno)
+      }
+    }
+  }
+
+  public func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+}
+
+/// Repeats a system call that was interrupted by a signal before it did anything.
+private func retryingInterrupts<T: BinaryInteger>(_ call: () -> T) -> T {
+  while true {
+    let result = call()
+    if result == -1 && errno == EINTR { continue }
+    return result
+  }
+}
+
+/// The directory part of a path ("." for a bare file name).
+func directory(of path: String) -> String {
+  guard let slash = path.lastIndex(of: "/") else { return "." }
+  return slash == path.startIndex ? "/" : String(path[..<slash])
+}

@@ -1,0 +1,121 @@
+import PipelineCore
+
+/// A pipeline backed by its journal: the state is always the replay of the journal's lines,
+/// and a change becomes part of the state only after its line is safely on disk.
+public final class PipelineStore {
+  public private(set) var pipeline: Pipeline
+  public let journal: JournalFile
+  public let replica: String
+  private let clock: () -> Timestamp
+  private var identifiers = Identifiers()
+  private var replayWarnings: [JournalWarning] = []
+
+  /// Opens (or, read-write, creates) the journal at `path` and replays it.
+  public init(
+    path: String, config: PipelineConfig = .standard, access: JournalFile.Access = .readWrite,
+    replica: String, fileSystem: FileSystem = PosixFileSystem(), clock: @escaping () -> Timestamp
+  ) throws(JournalError) {
+    var pipeline = Pipeline(config: config)
+    var problems: [JournalWarning] = []
+    journal = try JournalFile(path: path, access: access, replica: replica, fileSystem: fileSystem, now: clock) {
+      event, line in
+      Self.replay(event, line: line, into: &pipeline, problems: &problems)
+    }
+    self.pipeline = pipeline
+    self.replayWarnings = problems
+    self.replica = replica
+    self.clock = clock
+  }
+
+  /// Everything worth telling the rep about the journal: damage, repairs, skipped events.
+  public var warnings: [JournalWarning] {
+    var all = journal.warnings + replayWarnings
+    if journal.unknownEventCount > 0 {
+      all.append(JournalWarning(line: nil, .unknownEvents(count: journal.unknownEventCount)))
+    }
+    return all
+  }
+
+  /// Applies lines that other processes appended; returns how many events that was.
+  @discardableResult
+  public func refresh() throws(JournalError) -> Int {
+    var count = 0
+    try journal.refresh { event, line in
+      Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings)
+      count += 1
+    }
+    return count
+  }
+
+  /// A lead id that no lead has yet.
+  public func newLeadID() -> LeadID {
+    while true {
+      let id = identifiers.leadID()
+      if pipeline[id] == nil { return id }
+    }
+  }
+
+  /// Records one change: `make` builds it from the current state (after catching up with
+  /// other processes' appends), it is checked, appended, flushed, and only then applied.
+  ///
+  /// Throws `make`'s error, a `PipelineError` when the change does not fit the state, or a
+  /// `JournalError` when it could not be saved; in every case nothing changed.
+  @discardableResult
+  public func record(_ make: (Pipeline) throws -> (LeadID, Change)) throws -> Event {
+    var recorded: Event?
+    try journal.append(
+      apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings) },
+      build: {
+        let (lead, change) = try make(pipeline)
+        let event = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: lead, change: change)
+        try pipeline.check(event)
+        recorded = event
+        return EventCodec.encode(event)
+      })
+    guard let event = recorded else { preconditionFailure("append returned without building") }
+    apply(event)
+    return event
+  }
+
+  /// Records many prepared events with one write (generators, imports): all or nothing.
+  public func recordAll(_ events: [Event]) throws {
+    var scratch: Pipeline?
+    try journal.append(
+      apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings) },
+      build: {
+        var next = pipeline
+        var bytes: [UInt8] = []
+        for event in events {
+          try next.check(event)
+          try next.apply(event)
+          bytes.append(contentsOf: EventCodec.encode(event))
+        }
+        scratch = next
+        return bytes
+      })
+    if let scratch { pipeline = scratch }
+  }
+
+  /// An event built here with the store's clock, replica and a fresh id.
+  public func makeEvent(lead: LeadID, change: Change, at time: Timestamp? = nil) -> Event {
+    Event(id: identifiers.eventID(), time: time ?? clock(), replica: replica, lead: lead, change: change)
+  }
+
+  private func apply(_ event: Event) {
+    do {
+      try pipeline.apply(event)
+    } catch {
+      preconditionFailure("an event that passed its check failed to apply: \(error)")
+    }
+  }
+
+  private static func replay(
+    _ event: Event, line: Int, into pipeline: inout Pipeline, problems: inout [JournalWarning]
+  ) {
+    do {
+      try pipeline.apply(event)
+    } catch {
+      problems.append(JournalWarning(line: line, .inconsistentEvent("\(error)")))
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/// One change to the pipeline, as recorded in the journal.
+///
+/// Replaying events in order rebuilds all state; nothing else is the source of truth.
+public struct Event: Hashable, Sendable {
+  /// Unique id of the event itself.
+  public var id: String
+  public var time: Timestamp
+  /// The machine or person that wrote it.
+  public var replica: String
+  /// The lead it concerns.
+  public var lead: LeadID
+  public var change: Change
+
+  public init(id: String, time: Timestamp, replica: String, lead: LeadID, change: Change) {
+    self.id = id
+    self.time = time
+    self.replica = replica
+    self.lead = lead
+    self.change = change
+  }
+}
+
+/// What an event does to its lead.
+public enum Change: Hashable, Sendable {
+  /// A new lead, placed at `position` (1 = top) of its stage's column.
+  case created(NewLead)
+  /// Some fields changed; the others stay as they were.
+  case edited([FieldEdit])
+  /// The card moved to `stage` at `position` (1 = top). `gateOverridden` records that the rep
+  /// confirmed leaving a stage whose required checklist was incomplete.
+  case moved(stage: String, position: Int, gateOverridden: Bool)
+  case checked(criterion: String, isChecked: Bool)
+  case noteAdded(String)
+  /// Sets the next action, or clears it with nil.
+  case followUpSet(FollowUp?)
+  /// The deal was won; it moves to the last stage.
+  case won
+  case lost(reason: String)
+  /// A won or lost deal is open again, in `stage`.
+  case reopened(stage: String)
+  /// An event type this version does not know (written by a newer Closer). It changes
+  /// nothing here; its line stays in the journal untouched.
+  case unknown(type: String)
+}
+
+/// The fields of a new lead.
+public struct NewLead: Hashable, Sendable {
+  public var name: String
+  public var company: String
+  public var email: String
+  public var phone: String
+  public var owner: String
+  public var source: String
+  public var value: Money?
+  public var expectedClose: CalendarDay?
+  public var stage: String
+  public var position: Int
+
+  public init(
+    name: String, company: String = "", email: String = "", phone: String = "", owner: String = "",
+    source: String = "", value: Money? = nil, expectedClose: CalendarDay? = nil, stage: String,
+    position: Int = 1
+  ) {
+    self.name = name
+    self.company = company
+    self.email = email
+    self.phone = phone
+    self.owner = owner
+    self.source = source
+    self.value = value
+    self.expectedClose = expectedClose
+    self.stage = stage
+    self.position = position
+  }
+}
+
+/// The text fields of a lead that an edit can set.
+public enum TextField: String, Hashable, Sendable, CaseIterable {
+  case name, company, email, phone, owner, source
+}
+
+/// One field set by an edit.
+public enum FieldEdit: Hashable, Sendable {
+  case text(TextField, String)
+  case value(Money?)
+  case expectedClose(CalendarDay?)
+}

@@ -1,0 +1,116 @@
+/// The stable identifier of a lead: short, lowercase, easy to type (`k3m9x2qa`).
+public struct LeadID: Hashable, Comparable, Sendable, CustomStringConvertible {
+  public var rawValue: String
+
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+
+  public var description: String { rawValue }
+
+  public static func < (lhs: LeadID, rhs: LeadID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+  /// Whether `text` has the shape of an id: 4 to 32 lowercase letters, digits or dashes.
+  public static func isValid(_ text: String) -> Bool {
+    (4...32).contains(text.utf8.count)
+      && text.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+  }
+}
+
+/// Whether a deal is still being worked, was won, or was lost.
+public enum LeadStatus: String, Hashable, Sendable, CaseIterable {
+  case open, won, lost
+}
+
+/// A lead and the deal it may become: everything the board and the detail pane show.
+public struct Lead: Hashable, Sendable {
+  public var id: LeadID
+  public var name: String
+  public var company: String
+  public var email: String
+  public var phone: String
+  public var owner: String
+  /// How the lead was generated ("Referral", "Webinar").
+  public var source: String
+  public var value: Money?
+  public var expectedClose: CalendarDay?
+  public var stage: String
+  public var status: LeadStatus
+  public var lostReason: String?
+  public var created: Timestamp
+  public var stageEntered: Timestamp
+  /// When the deal was won or lost, if it was.
+  public var closed: Timestamp?
+  /// The latest event that touched this lead; the stalled clock starts here.
+  public var lastActivity: Timestamp
+  /// Criterion key -> ticked. Criteria never touched are absent (unticked).
+  public var checklist: [String: Bool]
+  public var notes: [Note]
+  public var followUp: FollowUp?
+  /// Every stage the deal has been in, oldest first; the last one is the current stage.
+  public var stageHistory: [StageVisit]
+  /// Folded name and company, for search.
+  public private(set) var searchKey: String
+
+  public init(id: LeadID, name: String, stage: String, created: Timestamp) {
+    self.id = id
+    self.name = name
+    self.company = ""
+    self.email = ""
+    self.phone = ""
+    self.owner = ""
+    self.source = ""
+    self.stage = stage
+    self.status = .open
+    self.created = created
+    self.stageEntered = created
+    self.lastActivity = created
+    self.checklist = [:]
+    self.notes = []
+    self.stageHistory = [StageVisit(stage: stage, entered: created)]
+    self.searchKey = ""
+    refreshSearchKey()
+  }
+
+  mutating func refreshSearchKey() {
+    searchKey = company.isEmpty ? SearchKey.fold(name) : SearchKey.fold(name + "\u{1F}" + company)
+  }
+
+  public func isChecked(_ criterion: String) -> Bool { checklist[criterion] ?? false }
+
+  /// Whole days since the deal entered its current stage.
+  public func daysInStage(now: Timestamp) -> Int { stageEntered.days(until: now) }
+}
+
+/// A note a rep wrote about a lead; multi-line text.
+public struct Note: Hashable, Sendable {
+  public var text: String
+  public var time: Timestamp
+
+  public init(text: String, time: Timestamp) {
+    self.text = text
+    self.time = time
+  }
+}
+
+/// The next thing to do for a deal, and when.
+public struct FollowUp: Hashable, Sendable {
+  public var action: String
+  public var due: CalendarDay
+
+  public init(action: String, due: CalendarDay) {
+    self.action = action
+    self.due = due
+  }
+}
+
+/// A stretch of time a deal spent in one stage.
+public struct StageVisit: Hashable, Sendable {
+  public var stage: String
+  public var entered: Timestamp
+  public var left: Timestamp?
+
+  public init(stage: String, entered: Timestamp, left: Timestamp? = nil) {
+    self.stage = stage
+    self.entered = entered
+    self.left = left
+  }
+}

@@ -1,0 +1,229 @@
+/// The state of a whole pipeline: every lead and the order of the cards in each column.
+///
+/// It changes only through `apply(_:)`, one event at a time, so replaying a journal's events
+/// in order always rebuilds the same state.
+public struct Pipeline: Sendable {
+  public let config: PipelineConfig
+  /// The configured stages, followed by any stage the journal names that the
+  /// configuration no longer has (so no deal ever disappears from the board).
+  public private(set) var stages: [Stage]
+  private var stageIndexByKey: [String: Int]
+  private var storage: [Lead] = []
+  private var slotByID: [LeadID: Int32] = [:]
+  private var columns = StageColumns()
+
+  public init(config: PipelineConfig = .standard) {
+    self.config = config
+    self.stages = []
+    self.stageIndexByKey = [:]
+    for stage in config.stages { addStage(stage) }
+  }
+
+  /// Number of leads, whatever their status.
+  public var count: Int { storage.count }
+
+  public subscript(id: LeadID) -> Lead? {
+    guard let slot = slotByID[id] else { return nil }
+    return storage[Int(slot)]
+  }
+
+  /// Every lead, in the order they were created.
+  public var leads: [Lead] { storage }
+
+  public func stage(forKey key: String) -> Stage? {
+    stageIndexByKey[key].map { stages[$0] }
+  }
+
+  public func stageIndex(forKey key: String) -> Int? { stageIndexByKey[key] }
+
+  /// The cards of a stage, top to bottom (open and won deals; lost ones are off the board).
+  public func leads(inStage key: String) -> [Lead] {
+    guard let column = stageIndexByKey[key] else { return [] }
+    return columns.slots(in: column).map { storage[Int($0)] }
+  }
+
+  /// The lead at `position` (1 = top) of a stage.
+  public func lead(inStage key: String, at position: Int) -> Lead? {
+    guard let column = stageIndexByKey[key], position >= 1, position <= columns.counts[column] else {
+      return nil
+    }
+    return storage[Int(columns.slot(at: position - 1, column: column))]
+  }
+
+  /// Number of cards in a stage.
+  public func cardCount(inStage key: String) -> Int {
+    stageIndexByKey[key].map { columns.counts[$0] } ?? 0
+  }
+
+  /// The 1-based position of a lead in its column, or nil when it is off the board (lost).
+  public func position(of id: LeadID) -> Int? {
+    guard let slot = slotByID[id], columns.isOnBoard(slot),
+      let column = stageIndexByKey[storage[Int(slot)].stage]
+    else { return nil }
+    return columns.index(of: slot, column: column) + 1
+  }
+
+  /// Throws the error `apply` would throw, without changing anything.
+  ///
+  /// Commands call this before writing an event, so that nothing invalid reaches the journal.
+  /// With `strict`, stages must be ones the pipeline knows; replay is lenient about that.
+  public func check(_ event: Event, strict: Bool = true) throws(PipelineError) {
+    let lead = self[event.lead]
+    switch event.change {
+    case .created(let new):
+      guard lead == nil else { throw .duplicateLead(event.lead) }
+      guard LeadID.isValid(event.lead.rawValue) else { throw .invalidLeadID(event.lead.rawValue) }
+      guard !new.name.allSatisfy(\.isWhitespace) else { throw .emptyName }
+      guard new.position >= 1 else { throw .invalidPosition(new.position) }
+      if strict { try requireStage(new.stage) }
+      return
+    case .unknown:
+      return
+    default:
+      break
+    }
+    guard let lead else { throw .unknownLead(event.lead) }
+    switch event.change {
+    case .created, .unknown:
+      break
+    case .edited(let edits):
+      for case .text(.name, let name) in edits where name.allSatisfy(\.isWhitespace) {
+        throw .emptyName
+      }
+    case .moved(let stage, let position, _):
+      guard lead.status != .lost else { throw .notOpen(lead.id, lead.status) }
+      guard position >= 1 else { throw .invalidPosition(position) }
+      if strict { try requireStage(stage) }
+    case .checked, .followUpSet:
+      break
+    case .noteAdded(let text):
+      guard !text.allSatisfy(\.isWhitespace) else { throw .emptyNote }
+    case .won:
+      guard lead.status == .open else { throw .notOpen(lead.id, lead.status) }
+    case .lost(let reason):
+      guard lead.status == .open else { throw .notOpen(lead.id, lead.status) }
+      guard !reason.allSatisfy(\.isWhitespace) else { throw .emptyReason }
+    case .reopened(let stage):
+      guard lead.status != .open else { throw .alreadyOpen(lead.id) }
+      if strict { try requireStage(stage) }
+    }
+  }
+
+  /// Applies one event. Nothing changes when it throws.
+  public mutating func apply(_ event: Event) throws(PipelineError) {
+    try check(event, strict: false)
+    if case .created(let new) = event.change {
+      create(event.lead, new, at: event.time)
+      return
+    }
+    guard case .some(let slot) = slotByID[event.lead] else { return }
+    let index = Int(slot)
+    switch event.change {
+    case .created, .unknown:
+      return
+    case .edited(let edits):
+      for edit in edits { storage[index].apply(edit) }
+    case .moved(let stage, let position, _):
+      move(slot, to: stage, position: position, at: event.time)
+    case .checked(let criterion, let isChecked):
+      storage[index].checklist[criterion] = isChecked
+    case .noteAdded(let text):
+      storage[index].notes.append(Note(text: text, time: event.time))
+    case .followUpSet(let followUp):
+      storage[index].followUp = followUp
+    case .won:
+      move(slot, to: wonStage, position: 1, at: event.time)
+      storage[index].status = .won
+      storage[index].closed = event.time
+    case .lost(let reason):
+      columns.remove(slot, column: stageIndexByKey[storage[index].stage]!)
+      storage[index].status = .lost
+      storage[index].lostReason = reason
+      storage[index].closed = event.time
+    case .reopened(let stage):
+      if storage[index].status == .lost {
+        // Back on the board, at the top of the stage it was lost from.
+        columns.insert(slot, column: stageIndexByKey[storage[index].stage]!, at: 0)
+      }
+      storage[index].status = .open
+      storage[index].lostReason = nil
+      storage[index].closed = nil
+      move(slot, to: stage, position: 1, at: event.time)
+    }
+    storage[index].lastActivity = max(storage[index].lastActivity, event.time)
+  }
+
+  /// Where won deals go: the last configured stage.
+  public var wonStage: String { (config.stages.last ?? stages[stages.count - 1]).key }
+
+  private func requireStage(_ key: String) throws(PipelineError) {
+    guard stageIndexByKey[key] != nil else { throw .unknownStage(key, known: stages.map(\.key)) }
+  }
+
+  private mutating func addStage(_ stage: Stage) {
+    guard stageIndexByKey[stage.key] == nil else { return }
+    stageIndexByKey[stage.key] = stages.count
+    stages.append(stage)
+    columns.addColumn()
+  }
+
+  /// A stage the journal names but the configuration does not: keep its deals visible.
+  private mutating func column(forStage key: String) -> Int {
+    if let column = stageIndexByKey[key] { return column }
+    addStage(Stage(key: key, title: key, probability: 0))
+    return stages.count - 1
+  }
+
+  private mutating func create(_ id: LeadID, _ new: NewLead, at time: Timestamp) {
+    let column = column(forStage: new.stage)
+    var lead = Lead(id: id, name: new.name, stage: new.stage, created: time)
+    lead.company = new.company
+    lead.email = new.email
+    lead.phone = new.phone
+    lead.owner = new.owner
+    lead.source = new.source
+    lead.value = new.value
+    lead.expectedClose = new.expectedClose
+    lead.refreshSearchKey()
+    let slot = Int32(storage.count)
+    storage.append(lead)
+    slotByID[id] = slot
+    columns.addSlot()
+    columns.insert(slot, column: column, at: new.position - 1)
+  }
+
+  private mutating func move(_ slot: Int32, to stage: String, position: Int, at time: Timestamp) {
+    let index = Int(slot)
+    let from = stageIndexByKey[storage[index].stage]!
+    let to = column(forStage: stage)
+    if columns.isOnBoard(slot) { columns.remove(slot, column: from) }
+    columns.insert(slot, column: to, at: position - 1)
+    if from != to {
+      storage[index].stage = stage
+      storage[index].stageEntered = time
+      if !storage[index].stageHistory.isEmpty {
+        storage[index].stageHistory[storage[index].stageHistory.count - 1].left = time
+      }
+      storage[index].stageHistory.append(StageVisit(stage: stage, entered: time))
+    }
+  }
+}
+
+extension Lead {
+  mutating func apply(_ edit: FieldEdit) {
+    switch edit {
+    case .text(let field, let text):
+      switch field {
+      case .name: name = text
+      case .company: company = text
+      case .email: email = text
+      case .phone: phone = text
+      case .owner: owner = text
+      case .source: source = text
+      }
+      if field == .name || field == .company { refreshSearchKey() }
+    case .value(let money): value = money
+    case .expectedClose(let day): expectedClose = day
+    }
+  }
+}

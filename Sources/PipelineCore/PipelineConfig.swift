@@ -1,0 +1,58 @@
+/// Everything a team can configure about its pipeline: stages, checklists, tiers, reasons.
+public struct PipelineConfig: Hashable, Sendable {
+  /// The board's columns, in order. The last one is where won deals go.
+  public var stages: [Stage]
+  /// Checklist templates by key; stages refer to them through `Stage.checklist`.
+  public var checklists: [String: ChecklistTemplate]
+  /// Lowest score of tier A and of tier B; anything below is C.
+  public var tierCutoffs: TierCutoffs
+  /// Reasons offered when a deal is lost.
+  public var lostReasons: [String]
+  /// Currency for values given without one.
+  public var defaultCurrency: String
+
+  public init(
+    stages: [Stage] = Stage.defaults,
+    checklists: [ChecklistTemplate] = ChecklistTemplate.presets,
+    tierCutoffs: TierCutoffs = TierCutoffs(),
+    lostReasons: [String] = PipelineConfig.defaultLostReasons,
+    defaultCurrency: String = "USD"
+  ) {
+    self.stages = stages
+    self.checklists = Dictionary(checklists.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+    self.tierCutoffs = tierCutoffs
+    self.lostReasons = lostReasons
+    self.defaultCurrency = defaultCurrency
+  }
+
+  public static let standard = PipelineConfig()
+
+  public static let defaultLostReasons = ["Budget", "Timing", "Chose competitor", "No decision", "Bad fit"]
+
+  /// The criteria a lead is qualified against: those of every stage's checklist, in stage
+  /// order, each once. Keys 1-9 on the board toggle them in this order.
+  public var criteria: [Criterion] {
+    var seen = Set<String>()
+    var result: [Criterion] = []
+    for stage in stages {
+      guard let key = stage.checklist, let template = checklists[key] else { continue }
+      for criterion in template.criteria where seen.insert(criterion.key).inserted {
+        result.append(criterion)
+      }
+    }
+    return result
+  }
+
+  public func stage(forKey key: String) -> Stage? { stages.first { $0.key == key } }
+}
+
+/// Score thresholds for the hot/warm/cold tiers.
+public struct TierCutoffs: Hashable, Sendable {
+  public var a: Int
+  public var b: Int
+
+  public init(a: Int = 70, b: Int = 40) {
+    self.a = a
+    self.b = b
+  }
+}

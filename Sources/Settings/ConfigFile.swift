@@ -1,0 +1,222 @@
+import PipelineCore
+import TOMLKit
+
+/// Reads `config.toml` into a `PipelineConfig`.
+///
+/// Every key is checked: unknown keys (often typos) and values out of range are errors that
+/// name the file and line, never silently ignored.
+public enum ConfigFile {
+  /// Parses configuration `text`; `path` is only used in messages.
+  public static func parse(_ text: String, path: String) throws(ConfigError) -> PipelineConfig {
+    let source = SourceLines(text)
+    let root: TOMLTable
+    do {
+      root = try TOMLTable(string: text)
+    } catch let error as TOMLParseError {
+      throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
+    } catch {
+      throw ConfigError(path: path, line: nil, message: "\(error)")
+    }
+    var reader = Reader(path: path, source: source)
+    return try reader.config(root)
+  }
+
+  /// The checklist presets and stage defaults, as a commented file to start from.
+  public static let example = """
+    # Closer configuration. Every key is optional; delete what you don't change.
+    currency = "USD"
+    lost-reasons = ["Budget", "Timing", "Chose competitor", "No decision", "Bad fit"]
+
+    [tiers]           # lowest score of each tier; below b is C
+    a = 70
+    b = 40
+
+    # The board's columns, in order. Won deals go to the last one.
+    [[stages]]
+    key = "lead-generation"
+    title = "Lead Generation"
+    probability = 5   # percent chance of winning, weights the column's value
+    stall-days = 14   # days without activity before a deal counts as stalled
+
+    [[stages]]
+    key = "qualifying"
+    title = "Qualifying"
+    probability = 10
+    checklist = "bant"  # a preset (bant, champ, meddic) or one of [checklists.*]
+
+    [[stages]]
+    key = "needs-assessment"
+    title = "Needs Assessment"
+    probability = 20
+
+    [[stages]]
+    key = "proposal"
+    title = "Proposal"
+    probability = 50
+
+    [[stages]]
+    key = "negotiation"
+    title = "Negotiation"
+    probability = 75
+
+    [[stages]]
+    key = "closing"
+    title = "Closing"
+    probability = 90
+
+    [[stages]]
+    key = "post-sale"
+    title = "Post-Sale Follow-Up"
+    probability = 100
+
+    # A checklist of your own:
+    # [checklists.discovery]
+    # title = "Discovery"
+    # criteria = ["Pain", "Champion", "Compelling event"]
+
+    """
+}
+
+private struct Reader {
+  let path: String
+  let source: SourceLines
+
+  func fail(_ message: String, key: String? = nil, array: String? = nil, index: Int = 0, table: String? = nil)
+    -> ConfigError
+  {
+    ConfigError(path: path, line: source.line(of: key, inArray: array, index: index, inTable: table), message: message)
+  }
+
+  mutating func config(_ root: TOMLTable) throws(ConfigError) -> PipelineConfig {
+    var config = PipelineConfig()
+    try allowOnly(["currency", "lost-reasons", "tiers", "stages", "checklists"], in: root, context: "the file")
+
+    if let value = root["currency"] {
+      guard let code = value.string, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+        throw fail("currency must be a three-letter code such as \"EUR\"", key: "currency")
+      }
+      config.defaultCurrency = code.uppercased()
+    }
+    if let value = root["lost-reasons"] {
+      guard let reasons = value.array?.map({ $0.string }), !reasons.isEmpty, reasons.allSatisfy({ $0 != nil }) else {
+        throw fail("lost-reasons must be a list of strings", key: "lost-reasons")
+      }
+      config.lostReasons = reasons.compactMap { $0 }
+    }
+    if let value = root["tiers"] {
+      guard let tiers = value.table else { throw fail("tiers must be a table with a and b", key: "tiers") }
+      try allowOnly(["a", "b"], in: tiers, context: "[tiers]", table: "tiers")
+      let a = try int(tiers["a"], key: "a", table: "tiers", range: 0...100) ?? config.tierCutoffs.a
+      let b = try int(tiers["b"], key: "b", table: "tiers", range: 0...100) ?? config.tierCutoffs.b
+      guard b <= a else { throw fail("tier b (\(b)) must not be above tier a (\(a))", key: "b", table: "tiers") }
+      config.tierCutoffs = TierCutoffs(a: a, b: b)
+    }
+    if let value = root["checklists"] {
+      guard let tables = value.table else {
+        throw fail("checklists must be tables such as [checklists.discovery]", key: "checklists")
+      }
+      for key in tables.keys.sorted() {
+        let name = "checklists.\(key)"
+        guard let table = tables[key]?.table else { throw fail("\(name) must be a table", table: name) }
+        try allowOnly(["title", "criteria"], in: table, context: "[\(name)]", table: name)
+        guard let criteria = table["criteria"]?.array?.compactMap({ $0.string }), !criteria.isEmpty,
+          criteria.count == table["criteria"]?.array?.count
+        else {
+          throw fail("\(name) needs criteria = [\"...\", ...], a list of names", key: "criteria", table: name)
+        }
+        guard criteria.count <= 9 else {
+          throw fail("\(name) has \(criteria.count) criteria; keys 1-9 reach at most 9", key: "criteria", table: name)
+        }
+        let template = ChecklistTemplate(
+          key: key, title: table["title"]?.string ?? key.uppercased(), criterionTitles: criteria)
+        guard Set(template.criteria.map(\.key)).count == criteria.count,
+          template.criteria.allSatisfy({ !$0.key.isEmpty })
+        else {
+          throw fail("\(name) has criteria that are blank or the same", key: "criteria", table: name)
+        }
+        config.checklists[key] = template
+      }
+    }
+    if let value = root["stages"] {
+      guard let array = value.array, !array.isEmpty else {
+        throw fail("stages must be a non-empty list of [[stages]] tables", key: "stages")
+      }
+      var stages: [Stage] = []
+      for index in 0..<array.count {
+        guard let table = array[index].table else {
+          throw fail("each stage must be a [[stages]] table", key: "stages")
+        }
+        stages.append(try stage(table, index: index, config: config))
+      }
+      var seen = Set<String>()
+      for (index, stage) in stages.enumerated() where !seen.insert(stage.key).inserted {
+        throw fail("stage key '\(stage.key)' is used twice", key: "key", array: "stages", index: index)
+      }
+      config.stages = stages
+    }
+    let criteria = config.criteria
+    if criteria.count > 9 {
+      throw fail(
+        "the stages' checklists add up to \(criteria.count) criteria; keys 1-9 reach at most 9", key: "stages")
+    }
+    return config
+  }
+
+  func stage(_ table: TOMLTable, index: Int, config: PipelineConfig) throws(ConfigError) -> Stage {
+    try allowOnly(
+      ["key", "title", "probability", "checklist", "stall-days"], in: table, context: "[[stages]]", array: "stages",
+      index: index)
+    guard let key = table["key"]?.string else {
+      throw fail("each [[stages]] needs key = \"...\"", key: "key", array: "stages", index: index)
+    }
+    guard Stage.isValidKey(key) else {
+      throw fail(
+        "stage key '\(key)' must be lowercase letters, digits and dashes", key: "key", array: "stages", index: index)
+    }
+    let title = table["title"].map { $0.string } ?? .some(Self.title(forKey: key))
+    guard let title, !title.isEmpty else {
+      throw fail("title must be a non-empty string", key: "title", array: "stages", index: index)
+    }
+    let probability =
+      try int(table["probability"], key: "probability", array: "stages", index: index, range: 0...100) ?? 0
+    let stallDays = try int(table["stall-days"], key: "stall-days", array: "stages", index: index, range: 1...3650) ?? 14
+    var checklist: String?
+    if let value = table["checklist"] {
+      guard let name = value.string, config.checklists[name] != nil else {
+        let known = config.checklists.keys.sorted().joined(separator: ", ")
+        throw fail(
+          "checklist must name one of: \(known)", key: "checklist", array: "stages", index: index)
+      }
+      checklist = name
+    }
+    return Stage(key: key, title: title, probability: probability, checklist: checklist, stallDays: stallDays)
+  }
+
+  func int(
+    _ value: TOMLValueConvertible?, key: String, array: String? = nil, index: Int = 0, table: String? = nil,
+    range: ClosedRange<Int>
+  ) throws(ConfigError) -> Int? {
+    guard let value else { return nil }
+    guard let number = value.int, range.contains(number) else {
+      throw fail(
+        "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)", key: key, array: array,
+        index: index, table: table)
+    }
+    return number
+  }
+
+  func allowOnly(
+    _ keys: Set<String>, in table: TOMLTable, context: String, array: String? = nil, index: Int = 0,
+    table tableName: String? = nil
+  ) throws(ConfigError) {
+    for key in table.keys.sorted() where !keys.contains(key) {
+      throw fail(
+        "unknown key '\(key)' in \(context); known keys: \(keys.sorted().joined(separator: ", "))", key: key,
+        array: array, index: index, table: tableName)
+    }
+  }
+
+  static func title(forKey key: String) -> String {
+    key.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+  }
+}

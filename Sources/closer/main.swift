@@ -1,0 +1,3 @@
+import CloserCommands
+
+CloserCommand.main()
