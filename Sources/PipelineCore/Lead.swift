@@ -114,3 +114,7 @@ public struct StageVisit: Hashable, Sendable {
     self.left = left
   }
 }
+
+extension LeadID: ExpressibleByStringLiteral {
+  public init(stringLiteral value: String) { self.init(value) }
+}

@@ -1,0 +1,26 @@
+import Testing
+
+@testable import Journal
+
+@Suite struct CRC32CTests {
+  @Test func knownAnswers() {
+    // RFC 3720, B.4 and the common check value.
+    #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+    #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+    #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
+    #expect(CRC32C.checksum(Array(0...31)) == 0x46DD_794E)
+    #expect(CRC32C.checksum([]) == 0)
+  }
+
+  @Test func slicedAndBytewisePathsAgree() {
+    let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+    for length in [1, 7, 8, 9, 15, 16, 17, 999] {
+      var crc: UInt32 = 0xFFFF_FFFF
+      for byte in bytes.prefix(length) {
+        crc ^= UInt32(byte)
+        for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+      }
+      #expect(CRC32C.checksum(Array(bytes.prefix(length))) == crc ^ 0xFFFF_FFFF)
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@testable import Journal
+@testable import PipelineCore
+
+@Suite struct EventCodecTests {
+  func decode(_ bytes: [UInt8]) throws(LineError) -> Event {
+    #expect(bytes.last == 0x0A)
+    let line = Array(bytes.dropLast())
+    return try line.withUnsafeBufferPointer { buffer throws(LineError) in try EventCodec.decode(buffer) }
+  }
+
+  @Test(arguments: trickyChanges)
+  func everyChangeRoundTrips(change: Change) throws {
+    let event = Event(
+      id: "0123456789abcdef", time: Timestamp(iso8601: "2026-11-27T16:40:01.123Z")!, replica: "ana@laptop",
+      lead: "k3m9x2qa", change: change)
+    let line = EventCodec.encode(event)
+    // One line: the only newline byte is the last one, and no raw control bytes.
+    #expect(line.filter { $0 == 0x0A }.count == 1)
+    #expect(!line.dropLast().contains { $0 < 0x20 || $0 == 0x7F })
+    #expect(try decode(line) == event)
+    // Standard JSON, readable by any tool.
+    let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+    #expect(object?["lead"] as? String == "k3m9x2qa")
+  }
+
+  @Test func headerRoundTrips() throws {
+    let header = JournalHeader(created: Timestamp(millisecondsSinceEpoch: 5), replica: "r")
+    let line = Array(EventCodec.encode(header).dropLast())
+    #expect(try line.withUnsafeBufferPointer { try EventCodec.decodeHeader($0) } == header)
+  }
+
+  @Test func aChangedByteFailsTheChecksum() throws {
+    let event = Event(id: "id", time: Timestamp(millisecondsSinceEpoch: 0), replica: "r", lead: "abcd", change: .won)
+    var line = EventCodec.encode(event)
+    line.removeLast()
+    for index in 0..<line.count {
+      var damaged = line
+      damaged[index] ^= 0x01
+      #expect(throws: LineError.self) { try damaged.withUnsafeBufferPointer { try EventCodec.decode($0) } }
+    }
+  }
+
+  @Test func unknownFieldsAndTypesFromNewerVersionsAreTolerated() throws {
+    let body =
+      #"{"id":"e1","ts":"2026-11-27T16:40:01.123Z","replica":"r","type":"lead.moved","lead":"abcd","#
+      + #""future":[1,{"a":null}],"payload":{"stage":"proposal","position":2,"reason":{"x":[true,false,-1.5e3]}}"#
+    let line = sealed(body)
+    let event = try line.withUnsafeBufferPointer { try EventCodec.decode($0) }
+    #expect(event.change == .moved(stage: "proposal", position: 2, gateOverridden: false))
+
+    let unknown = sealed(
+      #"{"id":"e2","ts":"2026-11-27T16:40:01.123Z","replica":"r","type":"deal.merged","lead":"abcd","payload":{"into":"efgh"}"#)
+    let other = try unknown.withUnsafeBufferPointer { try EventCodec.decode($0) }
+    #expect(other.change == .unknown(type: "deal.merged"))
+  }
+
+  @Test(arguments: [
+    #"{"id":"e1","ts":"2026-11-27T16:40:01.123Z","replica":"r","type":"lead.moved","lead":"abcd","payload":{"stage":"x"}"#,
+    #"{"id":"e1","ts":"yesterday","replica":"r","type":"lead.won","lead":"abcd","payload":{}"#,
+    #"{"id":"e1","replica":"r","type":"lead.won","lead":"abcd","payload":{}"#,
+    #"{"id":"e1","ts":"2026-11-27T16:40:01.123Z","replica":"r","type":"lead.moved","lead":"abcd","payload":{"stage":"x","position":0}"#,
+    #"{"id":"e1","ts":"2026-11-27T16:40:01.123Z","replica":"r","type":"lead.created","lead":"abcd","payload":{"name":"\ud800","stage":"x"}"#,
+    #"["not","an","object""#,
+  ])
+  func malformedLinesAreRejected(body: String) {
+    let line = sealed(body)
+    #expect(throws: LineError.self) { try line.withUnsafeBufferPointer { try EventCodec.decode($0) } }
+  }
+
+  /// Random damage never crashes the decoder: each mutated line is rejected or decoded.
+  @Test func fuzzedLinesNeverCrash() {
+    var random = SystemRandomNumberGenerator()
+    let seeds = trickyChanges.map {
+      Array(
+        EventCodec.encode(
+          Event(id: "e", time: Timestamp(millisecondsSinceEpoch: 0), replica: "r", lead: "abcd", change: $0)
+        ).dropLast())
+    }
+    var decoded = 0
+    for _ in 0..<20_000 {
+      var line = seeds.randomElement(using: &random)!
+      for _ in 0..<Int.random(in: 1...4, using: &random) {
+        let index = Int.random(in: 0..<line.count, using: &random)
+        switch Int.random(in: 0..<3, using: &random) {
+        case 0: line[index] = UInt8.random(in: 0...255, using: &random)
+        case 1: line.remove(at: index)
+        default: line.insert(UInt8.random(in: 0...255, using: &random), at: index)
+        }
+        if line.isEmpty { line = [0x7B] }
+      }
+      // Re-seal half of them, so the parser (not just the checksum) sees the damage.
+      if Bool.random(using: &random), line.count > EventCodec.sealLength {
+        let body = Array(line.dropLast(EventCodec.sealLength))
+        line = sealed(bytes: body)
+      }
+      if (try? line.withUnsafeBufferPointer({ try EventCodec.decode($0) })) != nil { decoded += 1 }
+    }
+    #expect(decoded < 20_000)
+  }
+}
+
+/// A line body with a valid checksum seal (and no newline).
+func sealed(_ body: String) -> [UInt8] { sealed(bytes: Array(body.utf8)) }
+
+func sealed(bytes body: [UInt8]) -> [UInt8] {
+  let crc = body.withUnsafeBytes { CRC32C.checksum($0) }
+  return body + Array(",\"crc\":\"".utf8) + hex8(crc) + Array("\"}".utf8)
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Journal
+import PipelineCore
+
+/// A fresh directory under /tmp, removed when the test's value goes away.
+final class TemporaryDirectory {
+  let path: String
+
+  /// `inMemory` puts it on tmpfs when the machine has one: same code paths, no disk waits.
+  init(inMemory: Bool = false) {
+    let base = inMemory && FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : "/tmp"
+    var template = Array("\(base)/closer-test-XXXXXX".utf8CString)
+    let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+    path = String(cString: made!)
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+
+  func file(_ name: String) -> String { "\(path)/\(name)" }
+
+  func files() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted() ?? [] }
+}
+
+func readBytes(_ path: String) -> [UInt8] {
+  (FileManager.default.contents(atPath: path)).map { Array($0) } ?? []
+}
+
+func writeBytes(_ bytes: [UInt8], to path: String) {
+  precondition(FileManager.default.createFile(atPath: path, contents: Data(bytes)), "cannot write \(path)")
+}
+
+/// A clock that starts on a fixed day and moves one second per reading.
+final class TestClock: @unchecked Sendable {
+  private var current = Timestamp(iso8601: "2026-11-01T09:00:00Z")!
+  private let lock = NSLock()
+
+  func now() -> Timestamp {
+    lock.lock()
+    defer { lock.unlock() }
+    current.millisecondsSinceEpoch += 1000
+    return current
+  }
+}
+
+func openStore(_ path: String, access: JournalFile.Access = .readWrite, fileSystem: FileSystem = PosixFileSystem())
+  throws -> PipelineStore
+{
+  let clock = TestClock()
+  return try PipelineStore(path: path, access: access, replica: "test", fileSystem: fileSystem, clock: clock.now)
+}
+
+/// Adds a lead through the store, the way `closer add` does.
+@discardableResult
+func addLead(_ store: PipelineStore, _ name: String, stage: String = "lead-generation") throws -> LeadID {
+  let id = store.newLeadID()
+  try store.record { _ in (id, .created(NewLead(name: name, stage: stage))) }
+  return id
+}
+
+/// Every change type, with text that tries hard to break a line format.
+let trickyChanges: [Change] = [
+  .created(
+    NewLead(
+      name: "José \"Pepe\" García", company: "Café\r\nOlé\u{2028}Ltd", email: "jose@example.com",
+      phone: "+34 600\t000", owner: "ana", source: "Referral \\ Partner",
+      value: Money(minorUnits: 1_250_050, currency: "EUR"), expectedClose: CalendarDay(iso8601: "2027-01-31"),
+      stage: "proposal", position: 3)),
+  .edited([.text(.name, "Zoë 🚀 Müller"), .value(nil), .expectedClose(nil), .text(.email, "")]),
+  .edited([.value(Money(minorUnits: 99, currency: "GBP")), .expectedClose(CalendarDay(iso8601: "2026-12-24"))]),
+  .moved(stage: "negotiation", position: 2, gateOverridden: true),
+  .moved(stage: "closing", position: 1, gateOverridden: false),
+  .checked(criterion: "budget", isChecked: true),
+  .checked(criterion: "economic-buyer", isChecked: false),
+  .noteAdded("Line one\r\nLine two\u{2028}three\u{2029}\n\u{1b}]2;owned\u{07}\u{0}\u{7f} end 👨‍👩‍👧 \\n not a newline"),
+  .followUpSet(FollowUp(action: "Call \"back\"", due: CalendarDay(iso8601: "2026-12-01")!)),
+  .followUpSet(nil),
+  .won,
+  .lost(reason: "Chose competitor: 北京 Co."),
+  .reopened(stage: "qualifying"),
+  .unknown(type: "lead.teleported"),
+]

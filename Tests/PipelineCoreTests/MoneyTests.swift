@@ -1,0 +1,38 @@
+import Testing
+
+@testable import PipelineCore
+
+@Suite struct MoneyTests {
+  @Test(arguments: [
+    ("12500", Int64(1_250_000), "USD"),
+    ("12,500.50", Int64(1_250_050), "USD"),
+    ("12.5k", Int64(1_250_000), "USD"),
+    ("2m", Int64(200_000_000), "USD"),
+    ("EUR 9000", Int64(900_000), "EUR"),
+    ("9000 gbp", Int64(900_000), "GBP"),
+    ("€75", Int64(7500), "EUR"),
+    ("0.99", Int64(99), "USD"),
+    ("1.234k", Int64(123_400), "USD"),
+  ])
+  func parsesWhatRepsType(text: String, minorUnits: Int64, currency: String) throws {
+    let money = try Money.parse(text, defaultCurrency: "USD").get()
+    #expect(money == Money(minorUnits: minorUnits, currency: currency))
+  }
+
+  @Test(arguments: ["", "abc", "12.5.5", "-100", "1e5", "99999999999999999999", "12 34", "k", "1,5,,x"])
+  func rejectsWhatIsNotAnAmount(text: String) {
+    guard case .failure(let error) = Money.parse(text, defaultCurrency: "USD") else {
+      Issue.record("'\(text)' should not parse")
+      return
+    }
+    #expect(error.description.contains("is not an amount"))
+  }
+
+  @Test func formats() {
+    #expect(Money(minorUnits: 123_456_789, currency: "USD").formattedAmount == "1,234,567.89")
+    #expect(Money(minorUnits: 1_250_000, currency: "USD").formattedAmount == "12,500")
+    #expect(Money(minorUnits: 1_250_000, currency: "USD").compactAmount == "12.5k")
+    #expect(Money(minorUnits: 250_000_000, currency: "USD").compactAmount == "2.5M")
+    #expect(Money(minorUnits: 90_000, currency: "USD").compactAmount == "900")
+  }
+}

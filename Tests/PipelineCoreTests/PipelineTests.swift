@@ -1,0 +1,218 @@
+import Testing
+
+@testable import PipelineCore
+
+/// Builds events against a pipeline with a clock that ticks one hour per event.
+struct Script {
+  var pipeline = Pipeline()
+  var clock = Timestamp(iso8601: "2026-11-01T09:00:00Z")!
+  var counter = 0
+
+  @discardableResult
+  mutating func apply(_ lead: String, _ change: Change) throws -> Event {
+    counter += 1
+    clock = clock.adding(days: 0)
+    clock.millisecondsSinceEpoch += 3_600_000
+    let event = Event(id: "e\(counter)", time: clock, replica: "test", lead: LeadID(lead), change: change)
+    try pipeline.apply(event)
+    return event
+  }
+
+  mutating func create(_ id: String, _ name: String, stage: String = "lead-generation", position: Int = 1) throws {
+    try apply(id, .created(NewLead(name: name, stage: stage, position: position)))
+  }
+
+  func column(_ stage: String) -> [String] { pipeline.leads(inStage: stage).map(\.id.rawValue) }
+}
+
+@Suite struct PipelineTests {
+  @Test func newLeadsGoToTheTopOfTheFirstStage() throws {
+    var s = Script()
+    try s.create("aaaa", "Ana")
+    try s.create("bbbb", "Ben")
+    #expect(s.column("lead-generation") == ["bbbb", "aaaa"])
+    #expect(s.pipeline.position(of: LeadID("aaaa")) == 2)
+    #expect(s.pipeline["aaaa"]?.stageHistory.count == 1)
+  }
+
+  @Test func movesKeepPositionsDenseAndOtherCardsInOrder() throws {
+    var s = Script()
+    for (i, name) in ["a", "b", "c", "d", "e"].enumerated() {
+      try s.create("lead\(i)", name, stage: "proposal", position: i + 1)
+    }
+    #expect(s.column("proposal") == ["lead0", "lead1", "lead2", "lead3", "lead4"])
+    // Within the column: lead0 to position 4; only the cards it passes shift by one.
+    try s.apply("lead0", .moved(stage: "proposal", position: 4, gateOverridden: false))
+    #expect(s.column("proposal") == ["lead1", "lead2", "lead3", "lead0", "lead4"])
+    // Across columns: the rest close ranks, the target opens exactly one gap.
+    try s.create("x000", "x", stage: "negotiation")
+    try s.apply("lead2", .moved(stage: "negotiation", position: 2, gateOverridden: false))
+    #expect(s.column("proposal") == ["lead1", "lead3", "lead0", "lead4"])
+    #expect(s.column("negotiation") == ["x000", "lead2"])
+    #expect((1...4).map { s.pipeline.lead(inStage: "proposal", at: $0)?.id.rawValue } == s.column("proposal"))
+  }
+
+  @Test func aPositionPastTheEndLandsAtTheBottom() throws {
+    var s = Script()
+    try s.create("aaaa", "a", stage: "closing")
+    try s.create("bbbb", "b", stage: "closing", position: 99)
+    #expect(s.column("closing") == ["aaaa", "bbbb"])
+  }
+
+  @Test func stageChangesRecordHistoryAndResetTheStageClock() throws {
+    var s = Script()
+    try s.create("aaaa", "Ana")
+    let moved = try s.apply("aaaa", .moved(stage: "qualifying", position: 1, gateOverridden: false))
+    try s.apply("aaaa", .moved(stage: "qualifying", position: 1, gateOverridden: false))
+    let lead = try #require(s.pipeline["aaaa"])
+    #expect(lead.stage == "qualifying")
+    #expect(lead.stageEntered == moved.time)
+    #expect(lead.stageHistory.map(\.stage) == ["lead-generation", "qualifying"])
+    #expect(lead.stageHistory[0].left == moved.time)
+    #expect(lead.stageHistory[1].left == nil)
+    #expect(lead.lastActivity > moved.time)
+  }
+
+  @Test func wonLostAndReopened() throws {
+    var s = Script()
+    try s.create("aaaa", "Ana", stage: "closing")
+    try s.create("bbbb", "Ben", stage: "closing")
+    try s.apply("aaaa", .won)
+    #expect(s.pipeline["aaaa"]?.status == .won)
+    #expect(s.column("post-sale") == ["aaaa"])
+    try s.apply("bbbb", .lost(reason: "Budget"))
+    #expect(s.pipeline["bbbb"]?.status == .lost)
+    #expect(s.pipeline["bbbb"]?.lostReason == "Budget")
+    #expect(s.pipeline.position(of: LeadID("bbbb")) == nil)
+    #expect(s.column("closing").isEmpty)
+    #expect(throws: PipelineError.notOpen(LeadID("bbbb"), .lost)) {
+      try s.apply("bbbb", .moved(stage: "proposal", position: 1, gateOverridden: false))
+    }
+    try s.apply("bbbb", .reopened(stage: "proposal"))
+    #expect(s.pipeline["bbbb"]?.status == .open)
+    #expect(s.pipeline["bbbb"]?.lostReason == nil)
+    #expect(s.column("proposal") == ["bbbb"])
+    #expect(throws: PipelineError.alreadyOpen(LeadID("bbbb"))) { try s.apply("bbbb", .reopened(stage: "proposal")) }
+  }
+
+  @Test func invalidEventsThrowAndChangeNothing() throws {
+    var s = Script()
+    try s.create("aaaa", "Ana")
+    let before = s.column("lead-generation")
+    #expect(throws: PipelineError.duplicateLead(LeadID("aaaa"))) { try s.create("aaaa", "Again") }
+    #expect(throws: PipelineError.unknownLead(LeadID("zzzz"))) { try s.apply("zzzz", .won) }
+    #expect(throws: PipelineError.emptyName) { try s.create("cccc", "   ") }
+    #expect(throws: PipelineError.invalidLeadID("NO")) { try s.create("NO", "x") }
+    #expect(throws: PipelineError.emptyName) { try s.apply("aaaa", .edited([.text(.name, "")])) }
+    #expect(throws: PipelineError.emptyNote) { try s.apply("aaaa", .noteAdded(" \n")) }
+    #expect(s.column("lead-generation") == before)
+    #expect(s.pipeline.count == 1)
+  }
+
+  @Test func strictChecksRejectUnknownStagesButReplayKeepsTheirDeals() throws {
+    var s = Script()
+    let event = Event(
+      id: "e", time: s.clock, replica: "r", lead: LeadID("aaaa"),
+      change: .created(NewLead(name: "Ana", stage: "discovery")))
+    #expect(throws: PipelineError.self) { try s.pipeline.check(event) }
+    try s.pipeline.apply(event)
+    #expect(s.pipeline.stages.last?.key == "discovery")
+    #expect(s.column("discovery") == ["aaaa"])
+  }
+
+  @Test func editsChangeOnlyTheirFields() throws {
+    var s = Script()
+    try s.apply("aaaa", .created(NewLead(name: "Ana", company: "Acme", stage: "proposal")))
+    try s.apply("aaaa", .edited([.text(.email, "ana@acme.example"), .value(Money(minorUnits: 500, currency: "EUR"))]))
+    let lead = try #require(s.pipeline["aaaa"])
+    #expect(lead.company == "Acme")
+    #expect(lead.email == "ana@acme.example")
+    #expect(lead.value == Money(minorUnits: 500, currency: "EUR"))
+    try s.apply("aaaa", .edited([.text(.name, "Ana Lima"), .value(nil)]))
+    #expect(s.pipeline["aaaa"]?.name == "Ana Lima")
+    #expect(s.pipeline["aaaa"]?.value == nil)
+    #expect(s.pipeline.search("lima").map(\.id) == [LeadID("aaaa")])
+  }
+
+  @Test func checklistTicksDriveScoreAndTier() throws {
+    var s = Script()
+    try s.apply("aaaa", .created(NewLead(name: "Ana", stage: "qualifying")))
+    let lead0 = try #require(s.pipeline["aaaa"])
+    #expect(s.pipeline.score(of: lead0).total == 0)
+    #expect(s.pipeline.score(of: lead0).tier == .c)
+    for key in ["budget", "need"] { try s.apply("aaaa", .checked(criterion: key, isChecked: true)) }
+    let lead1 = try #require(s.pipeline["aaaa"])
+    #expect(lead1.isChecked("budget") && !lead1.isChecked("authority"))
+    #expect(s.pipeline.score(of: lead1).checklist == 30)
+    for key in ["authority", "timeline"] { try s.apply("aaaa", .checked(criterion: key, isChecked: true)) }
+    try s.apply(
+      "aaaa",
+      .edited([
+        .text(.company, "Acme"), .text(.email, "a@acme.example"), .text(.phone, "+1 555"),
+        .value(Money(minorUnits: 1, currency: "USD")),
+      ]))
+    let score = s.pipeline.score(of: try #require(s.pipeline["aaaa"]))
+    #expect(score.checklist == 60)
+    #expect(score.fields == 27)  // 4 of 6 fields
+    #expect(score.tier == .a)
+    // 45 + 27 = 72: still A. Unticking a second criterion drops it to 57, tier B.
+    try s.apply("aaaa", .checked(criterion: "budget", isChecked: false))
+    #expect(s.pipeline.score(of: try #require(s.pipeline["aaaa"])).tier == .a)
+    try s.apply("aaaa", .checked(criterion: "need", isChecked: false))
+    #expect(s.pipeline.score(of: try #require(s.pipeline["aaaa"])).tier == .b)
+  }
+
+  @Test func gatesListIncompleteChecklistsOnTheWayForwardOnly() throws {
+    var s = Script()
+    try s.create("aaaa", "Ana")
+    let lead = try #require(s.pipeline["aaaa"])
+    let gates = s.pipeline.gates(for: lead, movingTo: "proposal")
+    #expect(gates.map(\.stage.key) == ["qualifying"])
+    #expect(gates.first?.missing.map(\.key) == ["budget", "authority", "need", "timeline"])
+    #expect(s.pipeline.gates(for: lead, movingTo: "qualifying").isEmpty)
+    for key in ["budget", "authority", "need", "timeline"] {
+      try s.apply("aaaa", .checked(criterion: key, isChecked: true))
+    }
+    #expect(s.pipeline.gates(for: try #require(s.pipeline["aaaa"]), movingTo: "closing").isEmpty)
+  }
+
+  @Test func lookupPrefersCloserMatchesAndReportsAmbiguity() throws {
+    var s = Script()
+    try s.create("jose", "José García")
+    try s.create("tana", "Yuki Tanaka")
+    try s.create("anal", "Ana Lima")
+    try s.create("anai", "Anaïs Dubois")
+    try s.create("mat1", "Mateus Silva")
+    try s.create("mat2", "Mateus Santos")
+    #expect(try s.pipeline.lookup("jose").get().id == LeadID("jose"))
+    #expect(try s.pipeline.lookup("GARCÍA").get().id == LeadID("jose"))
+    #expect(try s.pipeline.lookup("ana").get().id == LeadID("anal"))  // a whole word beats "Tanaka"
+    #expect(try s.pipeline.lookup("anai").get().id == LeadID("anai"))  // id first
+    #expect(try s.pipeline.lookup("tanak").get().id == LeadID("tana"))
+    #expect(throws: LeadLookupError.notFound("nobody")) { try s.pipeline.lookup("nobody").get() }
+    guard case .failure(.ambiguous(_, let matches)) = s.pipeline.lookup("mateus") else {
+      Issue.record("'mateus' should be ambiguous")
+      return
+    }
+    #expect(Set(matches.map(\.id.rawValue)) == ["mat1", "mat2"])
+  }
+
+  @Test func resolvesStagesByKeyTitleOrUniquePrefix() throws {
+    let pipeline = Pipeline()
+    #expect(try pipeline.resolveStage("proposal").get().key == "proposal")
+    #expect(try pipeline.resolveStage("Needs Assessment").get().key == "needs-assessment")
+    #expect(try pipeline.resolveStage("neg").get().key == "negotiation")
+    #expect(try pipeline.resolveStage("post").get().key == "post-sale")
+    #expect(throws: PipelineError.self) { try pipeline.resolveStage("won").get() }
+    #expect(throws: PipelineError.self) { try pipeline.resolveStage("").get() }
+  }
+
+  @Test func configuredCriteriaComeFromTheStagesChecklists() {
+    var stages = Stage.defaults
+    stages[3].checklist = "meddic"
+    let pipeline = Pipeline(config: PipelineConfig(stages: stages))
+    #expect(pipeline.criteria.map(\.key).prefix(5) == ["budget", "authority", "need", "timeline", "metrics"])
+    #expect(pipeline.criteria.count == 10)
+    #expect(pipeline.criteria.contains { $0.key == "economic-buyer" && $0.title == "Economic buyer" })
+  }
+}
