@@ -44,6 +44,42 @@ struct LeadJSON: Encodable {
   var notes: [NoteJSON]?
   var history: [VisitJSON]?
 
+  enum CodingKeys: String, CodingKey {
+    case id, name, company, email, phone, owner, source, stage, stageTitle, position, value, currency, status
+    case lostReason, created, stageEntered, daysInStage, expectedClose, checklist, score, tier, followUp, notes
+    case history
+  }
+
+  /// Fields without a value are written as null rather than left out, so scripts can rely
+  /// on every key being there.
+  func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(id, forKey: .id)
+    try c.encode(name, forKey: .name)
+    try c.encode(company, forKey: .company)
+    try c.encode(email, forKey: .email)
+    try c.encode(phone, forKey: .phone)
+    try c.encode(owner, forKey: .owner)
+    try c.encode(source, forKey: .source)
+    try c.encode(stage, forKey: .stage)
+    try c.encode(stageTitle, forKey: .stageTitle)
+    try c.encode(position, forKey: .position)
+    try c.encode(value, forKey: .value)
+    try c.encode(currency, forKey: .currency)
+    try c.encode(status, forKey: .status)
+    try c.encode(lostReason, forKey: .lostReason)
+    try c.encode(created, forKey: .created)
+    try c.encode(stageEntered, forKey: .stageEntered)
+    try c.encode(daysInStage, forKey: .daysInStage)
+    try c.encode(expectedClose, forKey: .expectedClose)
+    try c.encode(checklist, forKey: .checklist)
+    try c.encode(score, forKey: .score)
+    try c.encode(tier, forKey: .tier)
+    try c.encode(followUp, forKey: .followUp)
+    try c.encodeIfPresent(notes, forKey: .notes)
+    try c.encodeIfPresent(history, forKey: .history)
+  }
+
   init(_ lead: Lead, in pipeline: Pipeline, now: Timestamp, detailed: Bool) {
     id = lead.id.rawValue
     name = lead.name

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// The `closer` executable built next to this test bundle.
+let closerExecutable: String = {
+  var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  for _ in 0..<4 {
+    let candidate = directory.appendingPathComponent("closer").path
+    if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    directory = directory.deletingLastPathComponent()
+  }
+  return "closer"
+}()
+
+struct Run {
+  var status: Int32
+  var stdout: String
+  var stderr: String
+}
+
+/// Runs `closer` with a clean environment of its own.
+func closer(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: closerExecutable)
+  process.arguments = arguments
+  var env = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "CLOSER_REPLICA": "tester"]
+  env.merge(environment) { _, new in new }
+  process.environment = env
+  let out = Pipe()
+  // Standard error goes to a file, so neither stream can fill up and block the child.
+  let errorPath = NSTemporaryDirectory() + "closer-stderr-\(UUID().uuidString)"
+  _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+  defer { try? FileManager.default.removeItem(atPath: errorPath) }
+  let err = try #require(FileHandle(forWritingAtPath: errorPath))
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  try err.close()
+  let stderrData = FileManager.default.contents(atPath: errorPath) ?? Data()
+  return Run(
+    status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+    stderr: String(decoding: stderrData, as: UTF8.self))
+}
+
+final class Sandbox {
+  let path: String
+
+  init() {
+    var template = Array("/tmp/closer-cli-XXXXXX".utf8CString)
+    let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+    path = String(cString: made!)
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+
+  var journal: String { "\(path)/journal.jsonl" }
+
+  /// Runs `closer` on this sandbox's journal.
+  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    try closer(arguments + ["--journal", journal], environment: environment)
+  }
+
+  func journalBytes() -> Data { FileManager.default.contents(atPath: journal) ?? Data() }
+
+  func journalLines() -> [String] {
+    String(decoding: journalBytes(), as: UTF8.self).split(separator: "\n").map(String.init)
+  }
+}
+
+func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }

@@ -1,0 +1,88 @@
+import PipelineCore
+import Testing
+
+@testable import Settings
+
+@Suite struct ConfigFileTests {
+  @Test func anEmptyFileMeansTheStandardPipeline() throws {
+    #expect(try ConfigFile.parse("", path: "c.toml") == .standard)
+  }
+
+  @Test func theShippedExampleIsTheStandardPipeline() throws {
+    #expect(try ConfigFile.parse(ConfigFile.example, path: "example.toml") == .standard)
+  }
+
+  @Test func stagesCanBeRenamedAddedAndRemovedWithTheirChecklists() throws {
+    let text = """
+      currency = "eur"
+      lost-reasons = ["Price", "Silence"]
+
+      [tiers]
+      a = 80
+      b = 50
+
+      [checklists.discovery]
+      title = "Discovery"
+      criteria = ["Pain", "Champion", "Compelling event"]
+
+      [[stages]]
+      key = "new"
+      title = "New"
+      probability = 5
+
+      [[stages]]
+      key = "discovery"
+      probability = 25
+      checklist = "discovery"
+      stall-days = 7
+
+      [[stages]]
+      key = "deal"
+      title = "Deal"
+      probability = 60
+      checklist = "champ"
+
+      [[stages]]
+      key = "customer"
+      title = "Customer"
+      probability = 100
+      """
+    let config = try ConfigFile.parse(text, path: "c.toml")
+    #expect(config.stages.map(\.key) == ["new", "discovery", "deal", "customer"])
+    #expect(config.stages[1].title == "Discovery")
+    #expect(config.stages[1].stallDays == 7)
+    #expect(config.stages[2].checklist == "champ")
+    #expect(config.defaultCurrency == "EUR")
+    #expect(config.lostReasons == ["Price", "Silence"])
+    #expect(config.tierCutoffs == TierCutoffs(a: 80, b: 50))
+    #expect(
+      config.criteria.map(\.key) == [
+        "pain", "champion", "compelling-event", "challenges", "authority", "money", "prioritization",
+      ])
+  }
+
+  @Test(arguments: [
+    ("[[stages]]\nkey = \"a\"\nprobability = 150\n", 3, "probability must be a whole number from 0 to 100"),
+    ("currency = \"EUR\"\n\n[tiers]\na = 20\nb = 40\n", 5, "must not be above tier a"),
+    ("[[stages]]\nkey = \"a\"\n\n[[stages]]\nkey = \"a\"\n", 5, "used twice"),
+    ("[[stages]]\nkey = \"a\"\nchecklist = \"spiced\"\n", 3, "checklist must name one of"),
+    ("[[stages]]\nkey = \"a\"\nprobabilty = 5\n", 3, "unknown key 'probabilty'"),
+    ("[[stages]]\nkey = \"Proposal Stage\"\n", 2, "lowercase letters"),
+    ("[[stages]]\ntitle = \"x\"\n", 1, "needs key"),
+    ("name = \"x\"\n", 1, "unknown key 'name'"),
+    ("stages = []\n", 1, "non-empty list"),
+    ("[checklists.x]\ncriteria = []\n", 2, "needs criteria"),
+    ("[[stages]]\nkey = \"a\"\nprobability = = 5\n", 3, "parsing value"),
+    ("currency = \"EURO\"\n", 1, "three-letter code"),
+  ])
+  func badFilesNameTheLineAndTheProblem(text: String, line: Int, message: String) {
+    do {
+      _ = try ConfigFile.parse(text, path: "/home/ana/.config/closer/config.toml")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.line == line, "\(error)")
+      #expect(error.message.contains(message), "\(error)")
+      #expect(error.description.hasPrefix("/home/ana/.config/closer/config.toml:\(line): "))
+    }
+  }
+}
