@@ -2,9 +2,12 @@
 //
 //   swift run -c release closer-bench [--leads 1000,10000,100000] [--dir DIR] [--runs 5]
 //
-// For each size it generates a journal once (about ten events per lead, kept in DIR for
-// later runs), then measures in fresh child processes: the time to open and replay it, the
-// peak memory of that process, and the wall time of `closer add` into it.
+// For each size it generates a journal once (kept in DIR for later runs), then measures in
+// fresh child processes, reporting medians of RUNS:
+//   open               open the journal as every command does (snapshot + the lines after it)
+//   peak memory        the peak resident memory of that process
+//   open, full replay  open while ignoring the snapshot (every line decoded and applied)
+//   closer add         the real binary adding one lead, process start to exit
 import CloserCommands
 import Foundation
 import Journal
@@ -33,6 +36,29 @@ func now() -> Timestamp {
   Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000))
 }
 
+/// Runs a command with posix_spawn and waits for it; returns the wall time in ms.
+/// (Foundation's Process adds tens of milliseconds of its own on Linux.)
+func spawnAndWait(_ executable: String, _ arguments: [String]) throws -> Double {
+  let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+  defer { for pointer in argv { free(pointer) } }
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+  var pid: pid_t = 0
+  let start = ContinuousClock.now
+  guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
+    throw NSError(domain: "closer-bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot run \(executable)"])
+  }
+  var status: Int32 = 0
+  waitpid(pid, &status, 0)
+  let elapsed = milliseconds(since: start)
+  guard status == 0 else {
+    throw NSError(domain: "closer-bench", code: 2, userInfo: [NSLocalizedDescriptionKey: "\(executable) failed"])
+  }
+  return elapsed
+}
+
 /// Runs this executable (or `closer`) and returns its standard output.
 func run(_ executable: String, _ arguments: [String]) throws -> String {
   let process = Process()
@@ -54,11 +80,42 @@ func run(_ executable: String, _ arguments: [String]) throws -> String {
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 // Child mode: open one journal and report time and memory.
-if arguments.first == "--open-once", arguments.count == 2 {
+if arguments.first == "--open-once", arguments.count >= 2 {
   let start = ContinuousClock.now
-  let store = try PipelineStore(path: arguments[1], access: .readOnly, replica: "bench", clock: now)
+  let store = try PipelineStore(
+    path: arguments[1], access: .readOnly, replica: "bench", clock: now, snapshots: !arguments.contains("--no-snapshot"))
   let elapsed = milliseconds(since: start)
   print("\(elapsed) \(peakMemoryMegabytes()) \(store.pipeline.count) \(store.journal.lineCount - 1)")
+  exit(0)
+}
+
+// Profile mode: where the time of an open goes (checksums, decoding, applying).
+if arguments.first == "--profile", arguments.count == 2 {
+  let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[1])))
+  var lines: [Range<Int>] = []
+  var start = 0
+  for i in bytes.indices where bytes[i] == 0x0A {
+    lines.append(start..<i)
+    start = i + 1
+  }
+  try bytes.withUnsafeBufferPointer { buffer in
+    let body = lines.dropFirst()
+    var clock = ContinuousClock.now
+    var sum: UInt32 = 0
+    for range in body {
+      sum ^= CRC32C.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[range])))
+    }
+    print("checksums: \(milliseconds(since: clock)) ms (\(sum & 1))")
+    clock = ContinuousClock.now
+    var events: [Event] = []
+    events.reserveCapacity(body.count)
+    for range in body { events.append(try EventCodec.decode(UnsafeBufferPointer(rebasing: buffer[range]))) }
+    print("decode (checksums included): \(milliseconds(since: clock)) ms for \(events.count) events")
+    clock = ContinuousClock.now
+    var pipeline = Pipeline()
+    for event in events { try pipeline.apply(event) }
+    print("apply: \(milliseconds(since: clock)) ms for \(pipeline.count) leads")
+  }
   exit(0)
 }
 
@@ -74,8 +131,8 @@ let me = CommandLine.arguments[0]
 let closer = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("closer").path
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
-print("| leads | events | journal MB | open (median of \(runs)) | peak memory | closer add (median of \(runs)) |")
-print("|---:|---:|---:|---:|---:|---:|")
+print("| leads | events | journal MB | open | peak memory | open, full replay | closer add |")
+print("|---:|---:|---:|---:|---:|---:|---:|")
 for leads in sizes {
   let path = "\(directory)/journal-\(leads).jsonl"
   if !FileManager.default.fileExists(atPath: path) {
@@ -92,18 +149,37 @@ for leads in sizes {
     memory.append(Double(fields[1]) ?? 0)
     events = Int(fields[3].trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
   }
-  // `closer add` end to end, on a copy so the generated journal stays as it was.
+  // Opening without the snapshot: a full replay (this is also what `closer check` reads).
+  var replayTimes: [Double] = []
+  let snapshot = path + ".snapshot"
+  let saved = snapshot + ".saved"
+  try? FileManager.default.removeItem(atPath: saved)
+  if FileManager.default.fileExists(atPath: snapshot) { try FileManager.default.moveItem(atPath: snapshot, toPath: saved) }
+  for _ in 0..<max(1, runs / 2) {
+    let fields = try run(me, ["--open-once", path, "--no-snapshot"]).split(separator: " ")
+    replayTimes.append(Double(fields[0]) ?? 0)
+  }
+  if FileManager.default.fileExists(atPath: saved) {
+    try? FileManager.default.removeItem(atPath: snapshot)
+    try FileManager.default.moveItem(atPath: saved, toPath: snapshot)
+  }
+
+  // `closer add` end to end (process start to exit), on a copy so the generated journal
+  // stays as it was.
   let copy = "\(directory)/journal-\(leads)-add.jsonl"
-  try? FileManager.default.removeItem(atPath: copy)
+  for file in [copy, copy + ".snapshot"] { try? FileManager.default.removeItem(atPath: file) }
   try FileManager.default.copyItem(atPath: path, toPath: copy)
+  if FileManager.default.fileExists(atPath: snapshot) {
+    try FileManager.default.copyItem(atPath: snapshot, toPath: copy + ".snapshot")
+  }
   var addTimes: [Double] = []
   for run_ in 0..<runs {
-    let start = ContinuousClock.now
-    _ = try run(closer, ["add", "Bench Lead \(run_)", "--company", "Bench", "--journal", copy])
-    addTimes.append(milliseconds(since: start))
+    addTimes.append(try spawnAndWait(closer, ["add", "Bench Lead \(run_)", "--company", "Bench", "--journal", copy]))
   }
-  try? FileManager.default.removeItem(atPath: copy)
+  for file in [copy, copy + ".snapshot"] { try? FileManager.default.removeItem(atPath: file) }
   print(
-    "| \(leads) | \(events) | \(String(format: "%.1f", megabytes)) | \(String(format: "%.0f ms", median(openTimes))) | \(String(format: "%.0f MB", median(memory))) | \(String(format: "%.0f ms", median(addTimes))) |"
+    "| \(leads) | \(events) | \(String(format: "%.1f", megabytes)) | \(String(format: "%.0f ms", median(openTimes))) "
+      + "| \(String(format: "%.0f MB", median(memory))) | \(String(format: "%.0f ms", median(replayTimes))) "
+      + "| \(String(format: "%.0f ms", median(addTimes))) |"
   )
 }

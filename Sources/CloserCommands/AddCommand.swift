@@ -22,7 +22,8 @@ struct AddCommand: ParsableCommand {
   func run() throws {
     let trimmedName = name.trimmingWhitespace
     guard !trimmedName.isEmpty else { throw CommandError("a lead needs a name: closer add \"Ana Lima\"") }
-    let store = try options.openStore()
+    let environment = options.environment
+    let config = try environment.loadConfig(flag: options.config)
     var new = NewLead(name: trimmedName, stage: "")
     new.company = company?.trimmingWhitespace ?? ""
     new.email = email?.trimmingWhitespace ?? ""
@@ -30,7 +31,7 @@ struct AddCommand: ParsableCommand {
     new.source = source?.trimmingWhitespace ?? ""
     new.owner = owner?.trimmingWhitespace ?? ""
     if let value {
-      new.value = try Money.parse(value, defaultCurrency: store.pipeline.config.defaultCurrency).get()
+      new.value = try Money.parse(value, defaultCurrency: config.defaultCurrency).get()
     }
     if let expectedClose {
       guard let day = CalendarDay(iso8601: expectedClose) else {
@@ -38,6 +39,20 @@ struct AddCommand: ParsableCommand {
       }
       new.expectedClose = day
     }
+    // With a snapshot, a new lead is appended without replaying the journal; a stage known
+    // only from the journal, or no snapshot, takes the full path.
+    let configured = Pipeline(config: config)
+    if let key = try? (stage.map { try configured.resolveStage($0).get().key } ?? configured.stages[0].key) {
+      new.stage = key
+      if let event = try PipelineStore.quickCreate(
+        journal: options.journalPath, config: config, replica: environment.replica, clock: Environment.now,
+        lead: new)
+      {
+        print(event.lead)
+        return
+      }
+    }
+    let store = try options.openStore()
     let id = store.newLeadID()
     try store.record { pipeline in
       new.stage = try stage.map { try pipeline.resolveStage($0).get().key } ?? pipeline.stages[0].key

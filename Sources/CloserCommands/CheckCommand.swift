@@ -16,7 +16,8 @@ struct CheckCommand: ParsableCommand {
     let path = options.journalPath
     let config = try environment.loadConfig(flag: options.config)
     let store = try PipelineStore(
-      path: path, config: config, access: .readOnly, replica: environment.replica, clock: Environment.now)
+      path: path, config: config, access: .readOnly, replica: environment.replica, clock: Environment.now,
+      snapshots: false)
     let problems = store.warnings.filter {
       if case .unknownEvents = $0.kind { return false }
       return true

@@ -118,9 +118,21 @@ public struct SamplePipeline {
           }
         }
       }
-      if Int.random(in: 0..<3, using: &random) == 0 {
+      if Bool.random(using: &random) {
         h.advance(&random)
         h.add(.noteAdded(Self.notes.randomElement(using: &random)!), &ids)
+      }
+      if Bool.random(using: &random) {
+        // The next step agreed on the last call.
+        h.advance(&random)
+        let due = CalendarDay(daysSinceEpoch: h.time.day.daysSinceEpoch + Int64.random(in: 1...10, using: &random))
+        h.add(.followUpSet(FollowUp(action: Self.actions.randomElement(using: &random)!, due: due)), &ids)
+      }
+      if stageIndex >= 2 && Int.random(in: 0..<5, using: &random) < 3 {
+        // Scope changed after discovery or the proposal: a new value.
+        h.advance(&random)
+        let revised = Money(minorUnits: Int64.random(in: 2...500, using: &random) * 50_000, currency: currency)
+        h.add(.edited([.value(revised)]), &ids)
       }
       h.advance(&random)
       stageIndex += 1
@@ -161,6 +173,8 @@ public struct SamplePipeline {
       try store.recordAll(Array(events[start..<end]))
       start = end
     }
+    // A large sample opens fast from the start; failing to write the snapshot costs only speed.
+    if events.count >= PipelineStore.snapshotMinimumEvents { try? store.saveSnapshot() }
     return events.count
   }
 

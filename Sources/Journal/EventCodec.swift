@@ -181,61 +181,13 @@ public enum EventCodec {
 
   /// Decodes one event line (without its newline).
   public static func decode(_ line: UnsafeBufferPointer<UInt8>) throws(LineError) -> Event {
-    try verifySeal(line)
-    // The sealed body is `{...fields...` without its closing brace.
-    var scanner = LineScanner(UnsafeBufferPointer(rebasing: line[..<(line.count - sealLength)]))
-    var id: String?
-    var time: Timestamp?
-    var replica: String?
-    var type: UnsafeBufferPointer<UInt8>?
-    var lead: String?
-    var payloadStart: Int?
-    try scanner.expect(0x7B, "'{'")
-    while true {
-      let key = try scanner.key()
-      try scanner.expect(0x3A, "':'")
-      if key.matches("id") {
-        id = try scanner.string()
-      } else if key.matches("ts") {
-        let (range, _) = try scanner.rawString()
-        guard let parsed = Timestamp(iso8601Bytes: UnsafeBufferPointer(rebasing: scanner.bytes[range])) else {
-          throw LineError("bad timestamp", column: range.lowerBound + 1)
-        }
-        time = parsed
-      } else if key.matches("replica") {
-        replica = try scanner.string()
-      } else if key.matches("type") {
-        let (range, escaped) = try scanner.rawString()
-        guard !escaped else { throw LineError("bad event type", column: range.lowerBound + 1) }
-        type = UnsafeBufferPointer(rebasing: scanner.bytes[range])
-      } else if key.matches("lead") {
-        lead = try scanner.string()
-      } else if key.matches("payload") {
-        _ = scanner.peek()
-        payloadStart = scanner.index
-        try scanner.skipValue()
-      } else {
-        try scanner.skipValue()
-      }
-      guard scanner.peek() == 0x2C else { break }
-      try scanner.expect(0x2C, "','")
-    }
-    guard scanner.isAtEnd else { throw scanner.error("unexpected bytes after the event's fields") }
-    guard let id else { throw LineError("missing \"id\"") }
-    guard let time else { throw LineError("missing \"ts\"") }
-    guard let replica else { throw LineError("missing \"replica\"") }
-    guard let type else { throw LineError("missing \"type\"") }
-    guard let lead else { throw LineError("missing \"lead\"") }
-    guard let payloadStart else { throw LineError("missing \"payload\"") }
-    var payload = LineScanner(scanner.bytes)
-    payload.index = payloadStart
-    let change = try decodeChange(type: type, payload: &payload)
-    return Event(id: id, time: time, replica: replica, lead: LeadID(lead), change: change)
+    var decoder = EventDecoder()
+    return try decoder.decode(line)
   }
 
-  private static func decodeChange(type: UnsafeBufferPointer<UInt8>, payload p: inout LineScanner)
-    throws(LineError) -> Change
-  {
+  static func decodeChange(
+    type: UnsafeBufferPointer<UInt8>, payload p: inout LineScanner, cache: inout StringCache
+  ) throws(LineError) -> Change {
     let name = LineScanner.Key(bytes: type, decoded: nil)
     if name.matches("lead.created") {
       var new = NewLead(name: "", stage: "", position: 1)
@@ -255,17 +207,17 @@ public enum EventCodec {
         } else if key.matches("phone") {
           new.phone = try s.string()
         } else if key.matches("owner") {
-          new.owner = try s.string()
+          new.owner = try s.string(&cache)
         } else if key.matches("source") {
-          new.source = try s.string()
+          new.source = try s.string(&cache)
         } else if key.matches("value") {
           minor = s.consumeNull() ? nil : try s.int()
         } else if key.matches("currency") {
-          currency = try s.optionalString()
+          currency = s.consumeNull() ? nil : try s.string(&cache)
         } else if key.matches("expectedClose") {
           expectedClose = try s.optionalString()
         } else if key.matches("stage") {
-          new.stage = try s.string()
+          new.stage = try s.string(&cache)
           hasStage = true
         } else if key.matches("position") {
           new.position = try position(&s)
@@ -310,7 +262,7 @@ public enum EventCodec {
       var gate = false
       try p.object { (key, s) throws(LineError) in
         if key.matches("stage") {
-          stage = try s.string()
+          stage = try s.string(&cache)
         } else if key.matches("position") {
           at = try position(&s)
         } else if key.matches("gateOverridden") {
@@ -327,7 +279,7 @@ public enum EventCodec {
       var checked: Bool?
       try p.object { (key, s) throws(LineError) in
         if key.matches("criterion") {
-          criterion = try s.string()
+          criterion = try s.string(&cache)
         } else if key.matches("checked") {
           checked = try s.bool()
         } else {
@@ -340,7 +292,7 @@ public enum EventCodec {
       return .checked(criterion: criterion, isChecked: checked)
     }
     if name.matches("note.added") {
-      let text = try singleString(&p, "text")
+      let text = try singleString(&p, "text", cache: &cache)
       return .noteAdded(text)
     }
     if name.matches("followup.set") {
@@ -369,10 +321,10 @@ public enum EventCodec {
       return .won
     }
     if name.matches("lead.lost") {
-      return .lost(reason: try singleString(&p, "reason"))
+      return .lost(reason: try singleString(&p, "reason", cache: &cache))
     }
     if name.matches("lead.reopened") {
-      return .reopened(stage: try singleString(&p, "stage"))
+      return .reopened(stage: try singleString(&p, "stage", cache: &cache, shared: true))
     }
     try p.skipValue()
     guard let text = String(validating: type, as: UTF8.self), !text.isEmpty else {
@@ -381,10 +333,17 @@ public enum EventCodec {
     return .unknown(type: text)
   }
 
-  private static func singleString(_ p: inout LineScanner, _ field: StaticString) throws(LineError) -> String {
+  /// The one field a payload must have; `shared` strings go through the cache.
+  private static func singleString(
+    _ p: inout LineScanner, _ field: StaticString, cache: inout StringCache, shared: Bool = false
+  ) throws(LineError) -> String {
     var value: String?
     try p.object { (key, s) throws(LineError) in
-      if key.matches(field) { value = try s.string() } else { try s.skipValue() }
+      if key.matches(field) {
+        value = shared ? try s.string(&cache) : try s.string()
+      } else {
+        try s.skipValue()
+      }
     }
     guard let value else { throw LineError("missing \"\(field)\" in the payload") }
     return value

@@ -40,6 +40,9 @@ public protocol FileSystem: Sendable {
   func syncDirectory(_ path: String) throws(SystemError)
   func createDirectories(_ path: String) throws(SystemError)
   func exists(_ path: String) -> Bool
+  /// Replaces `destination` with `source` in one step (rename).
+  func rename(_ source: String, to destination: String) throws(SystemError)
+  func remove(_ path: String)
 }
 
 /// The real file system.
@@ -115,6 +118,14 @@ public struct PosixFileSystem: FileSystem {
   }
 
   public func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+  public func rename(_ source: String, to destination: String) throws(SystemError) {
+    guard Glibc.rename(source, destination) == 0 else {
+      throw SystemError("cannot rename to", path: destination, code: errno)
+    }
+  }
+
+  public func remove(_ path: String) { _ = unlink(path) }
 }
 
 /// Repeats a system call that was interrupted by a signal before it did anything.

@@ -12,8 +12,9 @@ public struct Identifiers<Generator: RandomNumberGenerator> {
   /// 8 characters (40 bits): short enough to type, with collisions checked by the caller.
   public mutating func leadID() -> LeadID { LeadID(random(count: 8)) }
 
-  /// 16 characters (80 bits).
-  public mutating func eventID() -> String { random(count: 16) }
+  /// 15 characters (75 bits): unique enough, and short enough for Swift to store inline
+  /// without a heap allocation per event.
+  public mutating func eventID() -> String { random(count: 15) }
 
   private mutating func random(count: Int) -> String {
     let alphabet = Self.alphabet

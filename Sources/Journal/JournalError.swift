@@ -12,6 +12,8 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
   case changedUnderneath(path: String, detail: String)
   /// There is no journal at the path (read-only commands do not create one).
   case missing(path: String)
+  /// A snapshot no longer matches its journal; the caller replays the journal instead.
+  case snapshotOutOfDate(path: String)
 
   public var description: String {
     switch self {
@@ -25,6 +27,8 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
       return "could not save to \(path): \(error) (\(detail)). Nothing was written; try again once the disk is fixed."
     case .changedUnderneath(let path, let detail):
       return "\(path) changed underneath Closer: \(detail). Reopen it."
+    case .snapshotOutOfDate(let path):
+      return "the snapshot of \(path) no longer matches it; it will be rebuilt"
     case .missing(let path):
       return "there is no journal at \(path); `closer add NAME` starts one, or pass --journal PATH"
     }

@@ -1,6 +1,19 @@
 import Glibc
 import PipelineCore
 
+/// A point in a journal just after a complete line.
+public struct JournalPosition: Equatable, Sendable {
+  /// Bytes from the start of the file.
+  public var offset: Int64
+  /// Complete lines before it, the header included.
+  public var lineCount: Int
+
+  public init(offset: Int64, lineCount: Int) {
+    self.offset = offset
+    self.lineCount = lineCount
+  }
+}
+
 /// One journal file: its lines read in order, and new lines appended durably.
 ///
 /// Rules (docs/journal-format.md): a line is appended with one `write` on an `O_APPEND`
@@ -27,6 +40,15 @@ public final class JournalFile {
   public private(set) var offset: Int64 = 0
   /// Complete lines consumed so far, the header included.
   public private(set) var lineCount = 0
+  /// Where the last consumed line starts; with `offset`, it identifies the journal's
+  /// content so far for a snapshot.
+  public private(set) var lastLineStart: Int64 = 0
+  /// CRC-32C of the header line, newline included: the journal's identity.
+  public private(set) var headerChecksum: UInt32 = 0
+  /// Whether reading started from a snapshot's position instead of the first line.
+  public private(set) var resumed = false
+
+  public var position: JournalPosition { JournalPosition(offset: offset, lineCount: lineCount) }
 
   private let fileSystem: FileSystem
   private let descriptor: Int32
@@ -36,9 +58,13 @@ public final class JournalFile {
 
   /// Opens the journal at `path` and reads every line, handing each event to `apply` with
   /// its line number.
+  ///
+  /// With `resume`, reading starts after the lines a snapshot covers, provided the journal
+  /// still holds them unchanged; `start` is told, before any event, whether it does.
   public init(
     path: String, access: Access, replica: String, fileSystem: FileSystem = PosixFileSystem(),
-    now: @escaping () -> Timestamp, apply: (Event, Int) -> Void
+    now: @escaping () -> Timestamp, resume: SnapshotSeal? = nil, resumeOnly: Bool = false,
+    start: (Bool) -> Void = { _ in }, apply: (Event, Int) -> Void
   ) throws(JournalError) {
     self.path = path
     self.fileSystem = fileSystem
@@ -70,8 +96,13 @@ public final class JournalFile {
     descriptor = opened
     header = JournalHeader(created: now(), replica: replica)
     readOnlyReason = access == .readOnly ? "opened for reading only" : reason
-    do {
+    do throws(JournalError) {
       if created { try Self.wrap { () throws(SystemError) in try fileSystem.syncDirectory(directory(of: path)) } }
+      if let resume, try self.resume(from: resume) {
+        resumed = true
+      }
+      if resumeOnly && !resumed { throw .snapshotOutOfDate(path: path) as JournalError }
+      start(resumed)
       try readAll(replica: replica, apply: apply)
     } catch {
       fileSystem.close(descriptor)
@@ -80,6 +111,56 @@ public final class JournalFile {
   }
 
   deinit { fileSystem.close(descriptor) }
+
+  /// Checks that the journal still starts with the header and holds the line a snapshot
+  /// ended on; if so, positions reading after it.
+  private func resume(from seal: SnapshotSeal) throws(JournalError) -> Bool {
+    let size = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
+    let end = seal.position.offset
+    guard seal.position.lineCount >= 1, end <= size, seal.lastLineStart < end, end - seal.lastLineStart <= 1 << 24
+    else { return false }
+    let head = try readBytes(at: 0, count: Int(min(size, 1 << 16)))
+    guard let newline = head.firstIndex(of: 0x0A), CRC32C.checksum(Array(head[...newline])) == seal.headerChecksum
+    else { return false }
+    let last = try readBytes(at: seal.lastLineStart, count: Int(end - seal.lastLineStart))
+    guard last.last == 0x0A, CRC32C.checksum(last) == seal.lastLineChecksum else { return false }
+    let headerLine = Array(head[..<newline])
+    do {
+      header = try headerLine.withUnsafeBufferPointer { buffer throws(LineError) in
+        try EventCodec.decodeHeader(buffer)
+      }
+    } catch {
+      return false
+    }
+    guard header.major <= JournalHeader.currentMajor else { return false }
+    headerChecksum = seal.headerChecksum
+    offset = end
+    lineCount = seal.position.lineCount
+    lastLineStart = seal.lastLineStart
+    return true
+  }
+
+  private func readBytes(at start: Int64, count: Int) throws(JournalError) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
+    var filled = 0
+    while filled < count {
+      let chunk = bytes.withUnsafeMutableBytes { [filled] raw in
+        let target = UnsafeMutableRawBufferPointer(rebasing: raw[filled...])
+        return Result { () throws(SystemError) in
+          try fileSystem.read(descriptor, into: target, at: start + Int64(filled))
+        }
+      }
+      let got = try Self.wrap { () throws(SystemError) in try chunk.get() }
+      guard got > 0 else { break }
+      filled += got
+    }
+    return Array(bytes[..<filled])
+  }
+
+  /// CRC-32C of the last consumed line, newline included (for a snapshot's seal).
+  public func lastLineChecksum() throws(JournalError) -> UInt32 {
+    CRC32C.checksum(try readBytes(at: lastLineStart, count: Int(offset - lastLineStart)))
+  }
 
   // MARK: Reading
 
@@ -160,7 +241,11 @@ public final class JournalFile {
       let end = base.distance(to: UnsafeRawPointer(found))
       let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
       lineCount += 1
+      lastLineStart = offset
       offset += Int64(end - start + 1)
+      if lineCount == 1 {
+        headerChecksum = CRC32C.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...end])))
+      }
       handle(line, apply: apply)
       start = end + 1
     }
@@ -168,6 +253,7 @@ public final class JournalFile {
   }
 
   private var unknownEvents = 0
+  private var decoder = EventDecoder()
 
   private func handle(_ line: UnsafeBufferPointer<UInt8>, apply: (Event, Int) -> Void) {
     if lineCount == 1 {
@@ -184,7 +270,7 @@ public final class JournalFile {
       return
     }
     do {
-      let event = try EventCodec.decode(line)
+      let event = try decoder.decode(line)
       if case .unknown = event.change { unknownEvents += 1 }
       apply(event, lineCount)
     } catch {
@@ -220,6 +306,8 @@ public final class JournalFile {
     let bytes = try build()
     guard !bytes.isEmpty else { return }
     try write(bytes, expectedStart: offset)
+    let lastStart = bytes.dropLast().lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+    lastLineStart = offset + Int64(lastStart)
     lineCount += bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
     offset += Int64(bytes.count)
   }
@@ -260,7 +348,9 @@ public final class JournalFile {
     let bytes = EventCodec.encode(header)
     try write(bytes, expectedStart: 0)
     lineCount = 1
+    lastLineStart = 0
     offset = Int64(bytes.count)
+    headerChecksum = CRC32C.checksum(bytes)
   }
 
   /// Moves the bytes after the last complete line to a side file, then cuts them off.

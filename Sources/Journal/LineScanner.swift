@@ -22,6 +22,9 @@ public struct LineError: Error, Hashable, Sendable, CustomStringConvertible {
 struct LineScanner {
   let bytes: UnsafeBufferPointer<UInt8>
   var index: Int
+  /// Set once the whole line is known to be valid UTF-8: strings are then made without
+  /// validating each one again.
+  var isValidUTF8 = false
 
   init(_ bytes: UnsafeBufferPointer<UInt8>) {
     self.bytes = bytes
@@ -122,6 +125,18 @@ struct LineScanner {
   mutating func string() throws(LineError) -> String {
     let (range, hasEscapes) = try rawString()
     if hasEscapes { return try unescape(range) }
+    if isValidUTF8 { return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+    guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+      throw LineError("invalid UTF-8 in a string", column: range.lowerBound + 1)
+    }
+    return text
+  }
+
+  /// A string that often repeats (a stage key, a replica), shared through `cache`.
+  mutating func string(_ cache: inout StringCache) throws(LineError) -> String {
+    let (range, hasEscapes) = try rawString()
+    if hasEscapes { return try unescape(range) }
+    if isValidUTF8 { return cache.string(UnsafeBufferPointer(rebasing: bytes[range])) }
     guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
       throw LineError("invalid UTF-8 in a string", column: range.lowerBound + 1)
     }

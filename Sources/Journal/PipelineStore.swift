@@ -6,35 +6,52 @@ public final class PipelineStore {
   public private(set) var pipeline: Pipeline
   public let journal: JournalFile
   public let replica: String
-  private let clock: () -> Timestamp
+  let clock: () -> Timestamp
+  let fileSystem: FileSystem
   private var identifiers = Identifiers()
   private var replayWarnings: [JournalWarning] = []
+  /// Events of unknown types in the part of the journal a loaded snapshot covered.
+  private var snapshotUnknownEvents = 0
 
   /// Opens (or, read-write, creates) the journal at `path` and replays it.
+  ///
+  /// With `snapshots`, a snapshot next to the journal (see `Snapshot`) that still matches
+  /// it is loaded and only the lines after it are replayed; a new one is written when many
+  /// lines were replayed. `closer check` turns this off to read every line.
   public init(
     path: String, config: PipelineConfig = .standard, access: JournalFile.Access = .readWrite,
-    replica: String, fileSystem: FileSystem = PosixFileSystem(), clock: @escaping () -> Timestamp
+    replica: String, fileSystem: FileSystem = PosixFileSystem(), clock: @escaping () -> Timestamp,
+    snapshots: Bool = true
   ) throws(JournalError) {
+    let snapshot = snapshots ? Self.loadSnapshot(journal: path, config: config, fileSystem: fileSystem) : nil
     var pipeline = Pipeline(config: config)
     var problems: [JournalWarning] = []
-    journal = try JournalFile(path: path, access: access, replica: replica, fileSystem: fileSystem, now: clock) {
-      event, line in
-      Self.replay(event, line: line, into: &pipeline, problems: &problems)
-    }
+    journal = try JournalFile(
+      path: path, access: access, replica: replica, fileSystem: fileSystem, now: clock, resume: snapshot?.seal,
+      start: { resumed in if resumed, let snapshot { pipeline = snapshot.pipeline } },
+      apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &problems) })
     self.pipeline = pipeline
     self.replayWarnings = problems
     self.replica = replica
     self.clock = clock
+    self.fileSystem = fileSystem
+    if journal.resumed, let snapshot { snapshotUnknownEvents = snapshot.seal.unknownEvents }
+    if snapshots {
+      saveSnapshotIfWorthwhile(replayedSince: journal.resumed ? snapshot?.seal : nil)
+    }
   }
 
   /// Everything worth telling the rep about the journal: damage, repairs, skipped events.
   public var warnings: [JournalWarning] {
     var all = journal.warnings + replayWarnings
-    if journal.unknownEventCount > 0 {
-      all.append(JournalWarning(line: nil, .unknownEvents(count: journal.unknownEventCount)))
+    if unknownEventCount > 0 {
+      all.append(JournalWarning(line: nil, .unknownEvents(count: unknownEventCount)))
     }
     return all
   }
+
+  /// Events of types this version does not know, in the whole journal.
+  public var unknownEventCount: Int { snapshotUnknownEvents + journal.unknownEventCount }
 
   /// Applies lines that other processes appended; returns how many events that was.
   @discardableResult

@@ -47,8 +47,6 @@ public struct Lead: Hashable, Sendable {
   public var followUp: FollowUp?
   /// Every stage the deal has been in, oldest first; the last one is the current stage.
   public var stageHistory: [StageVisit]
-  /// Folded name and company, for search.
-  public private(set) var searchKey: String
 
   public init(id: LeadID, name: String, stage: String, created: Timestamp) {
     self.id = id
@@ -66,12 +64,11 @@ public struct Lead: Hashable, Sendable {
     self.checklist = [:]
     self.notes = []
     self.stageHistory = [StageVisit(stage: stage, entered: created)]
-    self.searchKey = ""
-    refreshSearchKey()
   }
 
-  mutating func refreshSearchKey() {
-    searchKey = company.isEmpty ? SearchKey.fold(name) : SearchKey.fold(name + "\u{1F}" + company)
+  /// Name and company folded for matching ("jose" finds "José").
+  public var searchKey: String {
+    company.isEmpty ? SearchKey.fold(name) : SearchKey.fold(name + "\u{1F}" + company)
   }
 
   public func isChecked(_ criterion: String) -> Bool { checklist[criterion] ?? false }

@@ -6,11 +6,11 @@ public struct Pipeline: Sendable {
   public let config: PipelineConfig
   /// The configured stages, followed by any stage the journal names that the
   /// configuration no longer has (so no deal ever disappears from the board).
-  public private(set) var stages: [Stage]
-  private var stageIndexByKey: [String: Int]
-  private var storage: [Lead] = []
-  private var slotByID: [LeadID: Int32] = [:]
-  private var columns = StageColumns()
+  public internal(set) var stages: [Stage]
+  var stageIndexByKey: [String: Int]
+  var storage: [Lead] = []
+  var slotByID: [LeadID: Int32] = [:]
+  var columns = StageColumns()
 
   public init(config: PipelineConfig = .standard) {
     self.config = config
@@ -68,10 +68,10 @@ public struct Pipeline: Sendable {
   /// Commands call this before writing an event, so that nothing invalid reaches the journal.
   /// With `strict`, stages must be ones the pipeline knows; replay is lenient about that.
   public func check(_ event: Event, strict: Bool = true) throws(PipelineError) {
-    let lead = self[event.lead]
+    let slot = slotByID[event.lead]
     switch event.change {
     case .created(let new):
-      guard lead == nil else { throw .duplicateLead(event.lead) }
+      guard slot == nil else { throw .duplicateLead(event.lead) }
       guard LeadID.isValid(event.lead.rawValue) else { throw .invalidLeadID(event.lead.rawValue) }
       guard !new.name.allSatisfy(\.isWhitespace) else { throw .emptyName }
       guard new.position >= 1 else { throw .invalidPosition(new.position) }
@@ -82,7 +82,10 @@ public struct Pipeline: Sendable {
     default:
       break
     }
-    guard let lead else { throw .unknownLead(event.lead) }
+    guard let slot else { throw .unknownLead(event.lead) }
+    // Only the status is needed; reading it in place avoids copying the whole lead.
+    let status = storage[Int(slot)].status
+    let id = event.lead
     switch event.change {
     case .created, .unknown:
       break
@@ -91,7 +94,7 @@ public struct Pipeline: Sendable {
         throw .emptyName
       }
     case .moved(let stage, let position, _):
-      guard lead.status != .lost else { throw .notOpen(lead.id, lead.status) }
+      guard status != .lost else { throw .notOpen(id, status) }
       guard position >= 1 else { throw .invalidPosition(position) }
       if strict { try requireStage(stage) }
     case .checked, .followUpSet:
@@ -99,12 +102,12 @@ public struct Pipeline: Sendable {
     case .noteAdded(let text):
       guard !text.allSatisfy(\.isWhitespace) else { throw .emptyNote }
     case .won:
-      guard lead.status == .open else { throw .notOpen(lead.id, lead.status) }
+      guard status == .open else { throw .notOpen(id, status) }
     case .lost(let reason):
-      guard lead.status == .open else { throw .notOpen(lead.id, lead.status) }
+      guard status == .open else { throw .notOpen(id, status) }
       guard !reason.allSatisfy(\.isWhitespace) else { throw .emptyReason }
     case .reopened(let stage):
-      guard lead.status != .open else { throw .alreadyOpen(lead.id) }
+      guard status != .open else { throw .alreadyOpen(id) }
       if strict { try requireStage(stage) }
     }
   }
@@ -160,7 +163,7 @@ public struct Pipeline: Sendable {
     guard stageIndexByKey[key] != nil else { throw .unknownStage(key, known: stages.map(\.key)) }
   }
 
-  private mutating func addStage(_ stage: Stage) {
+  mutating func addStage(_ stage: Stage) {
     guard stageIndexByKey[stage.key] == nil else { return }
     stageIndexByKey[stage.key] = stages.count
     stages.append(stage)
@@ -176,7 +179,8 @@ public struct Pipeline: Sendable {
 
   private mutating func create(_ id: LeadID, _ new: NewLead, at time: Timestamp) {
     let column = column(forStage: new.stage)
-    var lead = Lead(id: id, name: new.name, stage: new.stage, created: time)
+    // The stage's own key string, so a million leads share one copy of each key.
+    var lead = Lead(id: id, name: new.name, stage: stages[column].key, created: time)
     lead.company = new.company
     lead.email = new.email
     lead.phone = new.phone
@@ -184,7 +188,6 @@ public struct Pipeline: Sendable {
     lead.source = new.source
     lead.value = new.value
     lead.expectedClose = new.expectedClose
-    lead.refreshSearchKey()
     let slot = Int32(storage.count)
     storage.append(lead)
     slotByID[id] = slot
@@ -199,11 +202,12 @@ public struct Pipeline: Sendable {
     if columns.isOnBoard(slot) { columns.remove(slot, column: from) }
     columns.insert(slot, column: to, at: position - 1)
     if from != to {
-      storage[index].stage = stage
+      let stage = stages[to].key
       storage[index].stageEntered = time
       if !storage[index].stageHistory.isEmpty {
         storage[index].stageHistory[storage[index].stageHistory.count - 1].left = time
       }
+      storage[index].stage = stage
       storage[index].stageHistory.append(StageVisit(stage: stage, entered: time))
     }
   }
@@ -221,7 +225,6 @@ extension Lead {
       case .owner: owner = text
       case .source: source = text
       }
-      if field == .name || field == .company { refreshSearchKey() }
     case .value(let money): value = money
     case .expectedClose(let day): expectedClose = day
     }

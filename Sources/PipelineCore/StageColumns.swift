@@ -27,6 +27,27 @@ struct StageColumns: Hashable, Sendable {
   /// Makes room for a new lead slot (off the board until inserted).
   mutating func addSlot() { chunkOfSlot.append(-1) }
 
+  mutating func addSlots(_ count: Int) {
+    chunkOfSlot.append(contentsOf: repeatElement(-1, count: count))
+  }
+
+  /// Puts `slots` at the bottom of an empty `column`, in half-full chunks (room to grow).
+  mutating func append(_ slots: [Int32], toColumn column: Int) {
+    precondition(counts[column] == 0, "column is not empty")
+    var start = 0
+    var chunkIDs = columns[column]
+    while start < slots.count {
+      let end = min(start + Self.maximumChunk / 2, slots.count)
+      let chunkID = start == 0 ? chunkIDs[0] : newChunk()
+      if start > 0 { chunkIDs.append(chunkID) }
+      chunks[Int(chunkID)] = Array(slots[start..<end])
+      for slot in slots[start..<end] { chunkOfSlot[Int(slot)] = chunkID }
+      start = end
+    }
+    columns[column] = chunkIDs
+    counts[column] = slots.count
+  }
+
   func isOnBoard(_ slot: Int32) -> Bool { chunkOfSlot[Int(slot)] >= 0 }
 
   /// Inserts `slot` into `column` so that it ends up at `index` (clamped to the column).

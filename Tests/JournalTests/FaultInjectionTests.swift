@@ -103,6 +103,13 @@ final class FaultyFileSystem: FileSystem, @unchecked Sendable {
   func createDirectories(_ path: String) throws(SystemError) { try real.createDirectories(path) }
 
   func exists(_ path: String) -> Bool { real.exists(path) }
+
+  func rename(_ source: String, to destination: String) throws(SystemError) {
+    if strike("rename") { throw SystemError("rename", path: destination, code: errorCode) }
+    try real.rename(source, to: destination)
+  }
+
+  func remove(_ path: String) { real.remove(path) }
 }
 
 @Suite struct FaultInjectionTests {

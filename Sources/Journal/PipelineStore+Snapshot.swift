@@ -1,0 +1,122 @@
+import PipelineCore
+
+extension PipelineStore {
+  /// Journals with fewer events open fast enough without a snapshot.
+  public static let snapshotMinimumEvents = 2_000
+  /// A snapshot is rewritten once this many events have been replayed after it.
+  static let snapshotRefreshEvents = 2_000
+
+  /// The snapshot's sections, its seal, and the state it holds, when it is usable with
+  /// this configuration.
+  static func loadSnapshot(journal path: String, config: PipelineConfig, fileSystem: FileSystem)
+    -> (seal: SnapshotSeal, pipeline: Pipeline)?
+  {
+    guard let sections = readSnapshot(journal: path, fileSystem: fileSystem),
+      let seal = try? sections.seal(), seal.configFingerprint == Snapshot.fingerprint(config),
+      let image = try? sections.image(), let pipeline = try? Pipeline(config: config, image: image)
+    else { return nil }
+    return (seal, pipeline)
+  }
+
+  static func readSnapshot(journal path: String, fileSystem: FileSystem) -> Snapshot.Sections? {
+    let snapshotPath = Snapshot.path(forJournal: path)
+    guard fileSystem.exists(snapshotPath),
+      let descriptor = try? fileSystem.open(snapshotPath, writable: false, create: false)
+    else { return nil }
+    defer { fileSystem.close(descriptor) }
+    guard let size = try? fileSystem.size(descriptor), size > 0, size < 1 << 32 else { return nil }
+    var bytes = [UInt8](repeating: 0, count: Int(size))
+    var filled = 0
+    while filled < bytes.count {
+      let got = bytes.withUnsafeMutableBytes { [filled] raw in
+        try? fileSystem.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: Int64(filled))
+      }
+      guard let got, got > 0 else { return nil }
+      filled += got
+    }
+    return try? Snapshot.Sections(bytes)
+  }
+
+  /// Writes a new snapshot of the current state when the journal is sound and enough
+  /// events were replayed since the last one. Failing to write it only costs speed.
+  func saveSnapshotIfWorthwhile(replayedSince seal: SnapshotSeal?) {
+    let events = journal.lineCount - 1
+    let replayed = journal.lineCount - (seal?.position.lineCount ?? 1)
+    guard events >= Self.snapshotMinimumEvents, replayed >= Self.snapshotRefreshEvents,
+      !warnings.contains(where: { $0.isDamage }), journal.offset > 0
+    else { return }
+    try? saveSnapshot()
+  }
+
+  /// Writes a snapshot of the current state next to the journal, replacing the old one.
+  public func saveSnapshot() throws {
+    let seal = SnapshotSeal(
+      headerChecksum: journal.headerChecksum, position: journal.position, lastLineStart: journal.lastLineStart,
+      lastLineChecksum: try journal.lastLineChecksum(), configFingerprint: Snapshot.fingerprint(pipeline.config),
+      unknownEvents: unknownEventCount)
+    let bytes = Snapshot.encode(seal: seal, pipeline: pipeline)
+    let path = Snapshot.path(forJournal: journal.path)
+    let temporary = path + ".tmp-\(journal.lineCount)"
+    fileSystem.remove(temporary)
+    do {
+      let descriptor = try fileSystem.open(temporary, writable: true, create: true)
+      defer { fileSystem.close(descriptor) }
+      let written = bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try fileSystem.append(descriptor, raw) } }
+      guard try written.get() == bytes.count else {
+        throw SystemError("short write to", path: temporary, code: 28)
+      }
+      try fileSystem.rename(temporary, to: path)
+    } catch {
+      fileSystem.remove(temporary)
+      throw error
+    }
+  }
+
+  /// Appends a new lead without replaying the journal, when a snapshot makes that safe:
+  /// the snapshot vouches for the lines it covers, the lines after it are read and checked,
+  /// and its sorted id list keeps the new id unique. Returns nil when there is no usable
+  /// snapshot; the caller then opens the store normally.
+  public static func quickCreate(
+    journal path: String, config: PipelineConfig, replica: String, fileSystem: FileSystem = PosixFileSystem(),
+    clock: @escaping () -> Timestamp, lead new: NewLead
+  ) throws -> Event? {
+    guard let sections = readSnapshot(journal: path, fileSystem: fileSystem),
+      let seal = try? sections.seal(), seal.configFingerprint == Snapshot.fingerprint(config),
+      let known = try? sections.leadIDs()
+    else { return nil }
+    var created = Set<LeadID>()
+    let collect: (Event, Int) -> Void = { event, _ in
+      if case .created = event.change { created.insert(event.lead) }
+    }
+    let journal: JournalFile
+    do {
+      journal = try JournalFile(
+        path: path, access: .readWrite, replica: replica, fileSystem: fileSystem, now: clock, resume: seal,
+        resumeOnly: true, apply: collect)
+    } catch JournalError.snapshotOutOfDate {
+      return nil
+    }
+    func isTaken(_ id: LeadID) -> Bool {
+      if created.contains(id) { return true }
+      let target = Array(id.rawValue.utf8)
+      var low = 0
+      var high = known.count
+      while low < high {
+        let mid = (low + high) / 2
+        if known[mid].utf8.lexicographicallyPrecedes(target) { low = mid + 1 } else { high = mid }
+      }
+      return low < known.count && known[low] == id.rawValue
+    }
+    var identifiers = Identifiers()
+    var event: Event?
+    try journal.append(apply: collect) {
+      var id = identifiers.leadID()
+      while isTaken(id) { id = identifiers.leadID() }
+      let built = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: id, change: .created(new))
+      try Pipeline(config: config).check(built)
+      event = built
+      return EventCodec.encode(built)
+    }
+    return event
+  }
+}

@@ -1,0 +1,286 @@
+import PipelineCore
+
+/// Where a snapshot stops in its journal, and how to tell that the journal is still the
+/// one it was taken from: the checksums of the journal's first line and of the last line
+/// the snapshot covers.
+public struct SnapshotSeal: Equatable, Sendable {
+  /// CRC-32C of the journal's header line (with its newline).
+  var headerChecksum: UInt32
+  /// Bytes and complete lines of the journal the snapshot covers.
+  var position: JournalPosition
+  /// Offset and CRC-32C of the last covered line (with its newline).
+  var lastLineStart: Int64
+  var lastLineChecksum: UInt32
+  /// Fingerprint of the configuration the state was built with.
+  var configFingerprint: UInt32
+  var unknownEvents: Int
+}
+
+/// A derived copy of a pipeline's state, next to the journal (`journal.jsonl.snapshot`),
+/// that makes opening a large journal fast: load the state, replay only the lines after it.
+///
+/// It is never the source of truth: when it is missing, damaged (every section carries a
+/// checksum), taken with another configuration, or does not match the journal, it is
+/// ignored and rebuilt from a full replay. Deleting it is always safe.
+///
+/// Layout: magic, then three sections (seal, sorted lead ids, state), each as
+/// length (u64) + bytes + CRC-32C (u32). The ids section lets `closer add` check that a new
+/// id is unused without loading the state.
+enum Snapshot {
+  static let magic = Array("CLOSNAP1".utf8)
+
+  static func path(forJournal journal: String) -> String { journal + ".snapshot" }
+
+  // MARK: Writing
+
+  static func encode(seal: SnapshotSeal, pipeline: Pipeline) -> [UInt8] {
+    var out = BinaryWriter()
+    out.append(magic)
+    var sealBytes = BinaryWriter()
+    sealBytes.u32(seal.headerChecksum)
+    sealBytes.i64(seal.position.offset)
+    sealBytes.i64(Int64(seal.position.lineCount))
+    sealBytes.i64(seal.lastLineStart)
+    sealBytes.u32(seal.lastLineChecksum)
+    sealBytes.u32(seal.configFingerprint)
+    sealBytes.i64(Int64(seal.unknownEvents))
+    section(sealBytes.bytes, into: &out)
+
+    let image = pipeline.image
+    var ids = BinaryWriter()
+    let sorted = image.leads.map(\.id.rawValue).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    ids.count(sorted.count)
+    for id in sorted { ids.string(id) }
+    section(ids.bytes, into: &out)
+
+    var state = BinaryWriter()
+    state.count(image.stages.count)
+    for stage in image.stages {
+      state.string(stage.key)
+      state.string(stage.title)
+      state.i64(Int64(stage.probability))
+      state.optional(stage.checklist) { $0.string($1) }
+      state.i64(Int64(stage.stallDays))
+    }
+    state.count(image.leads.count)
+    for lead in image.leads { write(lead, into: &state) }
+    for column in image.columns {
+      state.count(column.count)
+      for slot in column { state.count(Int(slot)) }
+    }
+    section(state.bytes, into: &out)
+    return out.bytes
+  }
+
+  private static func section(_ bytes: [UInt8], into out: inout BinaryWriter) {
+    out.i64(Int64(bytes.count))
+    out.append(bytes)
+    out.u32(CRC32C.checksum(bytes))
+  }
+
+  private static func write(_ lead: Lead, into w: inout BinaryWriter) {
+    w.string(lead.id.rawValue)
+    for text in [lead.name, lead.company, lead.email, lead.phone, lead.owner, lead.source, lead.stage] {
+      w.string(text)
+    }
+    w.optional(lead.value) {
+      $0.i64($1.minorUnits)
+      $0.string($1.currency)
+    }
+    w.optional(lead.expectedClose) { $0.i64($1.daysSinceEpoch) }
+    w.u8(lead.status == .open ? 0 : lead.status == .won ? 1 : 2)
+    w.optional(lead.lostReason) { $0.string($1) }
+    w.i64(lead.created.millisecondsSinceEpoch)
+    w.i64(lead.stageEntered.millisecondsSinceEpoch)
+    w.optional(lead.closed) { $0.i64($1.millisecondsSinceEpoch) }
+    w.i64(lead.lastActivity.millisecondsSinceEpoch)
+    w.count(lead.checklist.count)
+    for (key, checked) in lead.checklist.sorted(by: { $0.key < $1.key }) {
+      w.string(key)
+      w.u8(checked ? 1 : 0)
+    }
+    w.count(lead.notes.count)
+    for note in lead.notes {
+      w.string(note.text)
+      w.i64(note.time.millisecondsSinceEpoch)
+    }
+    w.optional(lead.followUp) {
+      $0.string($1.action)
+      $0.i64($1.due.daysSinceEpoch)
+    }
+    w.count(lead.stageHistory.count)
+    for visit in lead.stageHistory {
+      w.string(visit.stage)
+      w.i64(visit.entered.millisecondsSinceEpoch)
+      w.optional(visit.left) { $0.i64($1.millisecondsSinceEpoch) }
+    }
+  }
+
+  // MARK: Reading
+
+  /// The sections of a snapshot file, each checked against its checksum when read.
+  struct Sections {
+    let bytes: [UInt8]
+    private var ranges: [Range<Int>] = []
+
+    init(_ bytes: [UInt8]) throws(SnapshotError) {
+      self.bytes = bytes
+      guard bytes.count >= magic.count, Array(bytes[..<magic.count]) == magic else {
+        throw SnapshotError("not a snapshot")
+      }
+      var offset = magic.count
+      while offset < bytes.count {
+        guard bytes.count - offset >= 12 else { throw SnapshotError("truncated") }
+        let length = bytes.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: Int64.self)) }
+        guard length >= 0, length <= Int64(bytes.count - offset - 12) else { throw SnapshotError("truncated") }
+        let range = (offset + 8)..<(offset + 8 + Int(length))
+        ranges.append(range)
+        offset = range.upperBound + 4
+      }
+      guard ranges.count == 3 else { throw SnapshotError("wrong number of sections") }
+    }
+
+    /// Section `index`'s bytes, after checking its checksum.
+    func section<T>(_ index: Int, _ read: (inout BinaryReader) throws(SnapshotError) -> T) throws(SnapshotError) -> T {
+      let range = ranges[index]
+      let result: Result<T, SnapshotError> = bytes.withUnsafeBytes { raw in
+        let slice = UnsafeRawBufferPointer(rebasing: raw[range])
+        let stored = raw.loadUnaligned(fromByteOffset: range.upperBound, as: UInt32.self).littleEndian
+        guard CRC32C.checksum(slice) == stored else { return .failure(SnapshotError("checksum mismatch")) }
+        var reader = BinaryReader(slice)
+        return Result { () throws(SnapshotError) in
+          let value = try read(&reader)
+          guard reader.isAtEnd else { throw SnapshotError("unexpected bytes") }
+          return value
+        }
+      }
+      return try result.get()
+    }
+
+    func seal() throws(SnapshotError) -> SnapshotSeal {
+      try section(0) { (r: inout BinaryReader) throws(SnapshotError) in
+        SnapshotSeal(
+          headerChecksum: try r.u32(),
+          position: JournalPosition(offset: try r.i64(), lineCount: Int(try r.i64())),
+          lastLineStart: try r.i64(), lastLineChecksum: try r.u32(), configFingerprint: try r.u32(),
+          unknownEvents: Int(try r.i64()))
+      }
+    }
+
+    /// The lead ids, sorted by their UTF-8 bytes.
+    func leadIDs() throws(SnapshotError) -> [String] {
+      try section(1) { (r: inout BinaryReader) throws(SnapshotError) in
+        let count = try r.count()
+        var ids: [String] = []
+        ids.reserveCapacity(count)
+        for _ in 0..<count { ids.append(try r.string()) }
+        return ids
+      }
+    }
+
+    func image() throws(SnapshotError) -> PipelineImage {
+      try section(2) { (r: inout BinaryReader) throws(SnapshotError) in
+        var stages: [Stage] = []
+        for _ in 0..<(try r.count()) {
+          let key = try r.string()
+          let title = try r.string()
+          let probability = Int(try r.i64())
+          let checklist = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() }
+          let stall = Int(try r.i64())
+          stages.append(Stage(key: key, title: title, probability: probability, checklist: checklist, stallDays: stall))
+        }
+        let leadCount = try r.count()
+        var leads: [Lead] = []
+        leads.reserveCapacity(leadCount)
+        for _ in 0..<leadCount { leads.append(try Snapshot.readLead(&r)) }
+        var columns: [[Int32]] = []
+        for _ in stages {
+          let count = try r.count()
+          var column: [Int32] = []
+          column.reserveCapacity(count)
+          for _ in 0..<count { column.append(Int32(try r.count())) }
+          columns.append(column)
+        }
+        return PipelineImage(stages: stages, leads: leads, columns: columns)
+      }
+    }
+  }
+
+  private static func readLead(_ r: inout BinaryReader) throws(SnapshotError) -> Lead {
+    let id = LeadID(try r.string())
+    let name = try r.string()
+    let company = try r.string()
+    let email = try r.string()
+    let phone = try r.string()
+    let owner = try r.string()
+    let source = try r.string()
+    let stage = try r.string()
+    let created: Timestamp
+    var lead = Lead(id: id, name: name, stage: stage, created: Timestamp(millisecondsSinceEpoch: 0))
+    lead.company = company
+    lead.email = email
+    lead.phone = phone
+    lead.owner = owner
+    lead.source = source
+    lead.value = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
+      Money(minorUnits: try r.i64(), currency: try r.string())
+    }
+    lead.expectedClose = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
+      CalendarDay(daysSinceEpoch: try r.i64())
+    }
+    switch try r.u8() {
+    case 0: lead.status = .open
+    case 1: lead.status = .won
+    case 2: lead.status = .lost
+    default: throw SnapshotError("bad status")
+    }
+    lead.lostReason = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() }
+    created = Timestamp(millisecondsSinceEpoch: try r.i64())
+    lead.created = created
+    lead.stageEntered = Timestamp(millisecondsSinceEpoch: try r.i64())
+    lead.closed = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
+      Timestamp(millisecondsSinceEpoch: try r.i64())
+    }
+    lead.lastActivity = Timestamp(millisecondsSinceEpoch: try r.i64())
+    let checks = try r.count()
+    if checks > 0 {
+      var checklist: [String: Bool] = [:]
+      checklist.reserveCapacity(checks)
+      for _ in 0..<checks { checklist[try r.string()] = try r.bool() }
+      lead.checklist = checklist
+    }
+    let notes = try r.count()
+    for _ in 0..<notes {
+      lead.notes.append(Note(text: try r.string(), time: Timestamp(millisecondsSinceEpoch: try r.i64())))
+    }
+    lead.followUp = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
+      FollowUp(action: try r.string(), due: CalendarDay(daysSinceEpoch: try r.i64()))
+    }
+    let visits = try r.count()
+    var history: [StageVisit] = []
+    history.reserveCapacity(visits)
+    for _ in 0..<visits {
+      let stage = try r.string()
+      let entered = Timestamp(millisecondsSinceEpoch: try r.i64())
+      let left = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
+        Timestamp(millisecondsSinceEpoch: try r.i64())
+      }
+      history.append(StageVisit(stage: stage, entered: entered, left: left))
+    }
+    lead.stageHistory = history
+    return lead
+  }
+
+  /// A checksum of everything in the configuration that shapes the replayed state.
+  static func fingerprint(_ config: PipelineConfig) -> UInt32 {
+    var w = BinaryWriter()
+    for stage in config.stages {
+      w.string(stage.key)
+      w.string(stage.title)
+      w.i64(Int64(stage.probability))
+      w.string(stage.checklist ?? "")
+      w.i64(Int64(stage.stallDays))
+    }
+    return CRC32C.checksum(w.bytes)
+  }
+}
