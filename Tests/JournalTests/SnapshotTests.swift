@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+
+@testable import Journal
+@testable import PipelineCore
+
+@Suite struct SnapshotTests {
+  /// A journal past the snapshot threshold, with every kind of event in it.
+  func makeJournal(_ dir: TemporaryDirectory) throws -> (path: String, store: PipelineStore) {
+    let path = dir.file("journal.jsonl")
+    let store = try openStore(path)
+    var events: [Event] = []
+    var pipeline = Pipeline()
+    let clock = TestClock()
+    for i in 0..<400 {
+      let id = LeadID("lead\(i)")
+      var changes: [Change] = [
+        .created(NewLead(name: "Lead \(i) \u{2028}Ünïcode 北京", company: "Co \(i)", stage: "lead-generation")),
+        .checked(criterion: "budget", isChecked: i % 2 == 0),
+        .edited([.value(Money(minorUnits: Int64(i) * 100, currency: "EUR")), .expectedClose(CalendarDay(daysSinceEpoch: 20000))]),
+        .moved(stage: i % 3 == 0 ? "proposal" : "qualifying", position: 1 + i % 5, gateOverridden: i % 3 == 0),
+        .noteAdded("note\r\n\(i)"),
+        .followUpSet(FollowUp(action: "Call", due: CalendarDay(daysSinceEpoch: 20001))),
+      ]
+      if i % 7 == 0 { changes.append(.lost(reason: "Budget")) }
+      if i % 11 == 0 { changes.append(.won) }
+      for change in changes {
+        let event = Event(id: "e\(events.count)", time: clock.now(), replica: "t", lead: id, change: change)
+        if (try? pipeline.apply(event)) != nil { events.append(event) }
+      }
+    }
+    try store.recordAll(events)
+    #expect(store.journal.lineCount - 1 >= PipelineStore.snapshotMinimumEvents)
+    return (path, store)
+  }
+
+  @Test func aSnapshotRestoresExactlyTheReplayedState() throws {
+    let dir = TemporaryDirectory()
+    let (path, _) = try makeJournal(dir)
+    let first = try openStore(path)  // full replay, then writes the snapshot
+    #expect(!first.journal.resumed)
+    #expect(FileManager.default.fileExists(atPath: path + ".snapshot"))
+    let second = try openStore(path)
+    #expect(second.journal.resumed)
+    #expect(second.pipeline.image == first.pipeline.image)
+    #expect(second.journal.position == first.journal.position)
+    // Lines appended after the snapshot are replayed on top of it.
+    let id = try addLead(first, "After the snapshot")
+    let third = try openStore(path)
+    #expect(third.journal.resumed)
+    #expect(third.pipeline[id]?.name == "After the snapshot")
+    #expect(third.pipeline.image == first.pipeline.image)
+  }
+
+  @Test func aDamagedOrForeignSnapshotIsIgnored() throws {
+    let dir = TemporaryDirectory()
+    let (path, _) = try makeJournal(dir)
+    let reference = try openStore(path).pipeline.image
+    let snapshotPath = path + ".snapshot"
+    let good = readBytes(snapshotPath)
+    #expect(!good.isEmpty)
+
+    // Any flipped byte is caught by a section checksum.
+    for index in stride(from: 3, to: good.count, by: good.count / 40) {
+      var damaged = good
+      damaged[index] ^= 0x40
+      writeBytes(damaged, to: snapshotPath)
+      let store = try openStore(path, access: .readOnly)
+      #expect(store.pipeline.image == reference, "flipped byte \(index)")
+    }
+    // A snapshot of another journal is not applied to this one.
+    let otherPath = dir.file("other.jsonl")
+    _ = try openStore(otherPath)
+    writeBytes(good, to: otherPath + ".snapshot")
+    let fresh = try openStore(otherPath)
+    #expect(!fresh.journal.resumed)
+    #expect(fresh.pipeline.count == 0)
+  }
+
+  @Test func aJournalThatChangedUnderTheSnapshotIsReplayedInFull() throws {
+    let dir = TemporaryDirectory()
+    let (path, _) = try makeJournal(dir)
+    _ = try openStore(path)
+    var bytes = readBytes(path)
+    // Change the last line the snapshot covers (keeping its checksum valid is not enough).
+    let lastStart = bytes.dropLast().lastIndex(of: 0x0A)! + 1
+    bytes.removeSubrange(lastStart...)
+    writeBytes(bytes, to: path)
+    let store = try openStore(path)
+    #expect(!store.journal.resumed)
+    #expect(store.journal.lineCount == bytes.filter { $0 == 0x0A }.count)
+  }
+
+  @Test func anotherConfigurationIgnoresTheSnapshot() throws {
+    let dir = TemporaryDirectory()
+    let (path, _) = try makeJournal(dir)
+    _ = try openStore(path)
+    var stages = Stage.defaults
+    stages[3].title = "Offer"
+    let store = try PipelineStore(
+      path: path, config: PipelineConfig(stages: stages), replica: "t", clock: TestClock().now)
+    #expect(!store.journal.resumed)
+    #expect(store.pipeline.stage(forKey: "proposal")?.title == "Offer")
+  }
+
+  @Test func quickCreateAppendsAUniqueLeadWithoutReplaying() throws {
+    let dir = TemporaryDirectory()
+    let (path, _) = try makeJournal(dir)
+    #expect(try PipelineStore.quickCreate(journal: path, config: .standard, replica: "t", clock: TestClock().now, lead: NewLead(name: "x", stage: "proposal")) == nil)  // no snapshot yet
+    let board = try openStore(path)
+    let other = try addLead(board, "Added after the snapshot")
+    let event = try #require(
+      try PipelineStore.quickCreate(
+        journal: path, config: .standard, replica: "t", clock: TestClock().now,
+        lead: NewLead(name: "Quick", company: "Fast", stage: "proposal")))
+    #expect(event.lead != other)
+    try board.refresh()
+    #expect(board.pipeline[event.lead]?.name == "Quick")
+    #expect(board.pipeline.leads(inStage: "proposal").first?.id == event.lead)
+    let reopened = try openStore(path, access: .readOnly)
+    #expect(reopened.warnings.isEmpty)
+    #expect(reopened.pipeline.count == board.pipeline.count)
+    // Invalid leads are refused before anything is written.
+    let before = readBytes(path)
+    #expect(throws: PipelineError.self) {
+      try PipelineStore.quickCreate(
+        journal: path, config: .standard, replica: "t", clock: TestClock().now, lead: NewLead(name: " ", stage: "proposal"))
+    }
+    #expect(readBytes(path) == before)
+  }
+
+  @Test func quickCreateRefusesADamagedTail() throws {
+    let dir = TemporaryDirectory()
+    let (path, _) = try makeJournal(dir)
+    let store = try openStore(path)
+    try addLead(store, "One")
+    try addLead(store, "Two")
+    var bytes = readBytes(path)
+    let lastStart = bytes.dropLast().lastIndex(of: 0x0A)! + 1
+    let previousStart = bytes[..<(lastStart - 1)].lastIndex(of: 0x0A)! + 1
+    bytes[previousStart + 30] ^= 0x01
+    writeBytes(bytes, to: path)
+    #expect(throws: JournalError.self) {
+      try PipelineStore.quickCreate(
+        journal: path, config: .standard, replica: "t", clock: TestClock().now, lead: NewLead(name: "Three", stage: "proposal"))
+    }
+    #expect(readBytes(path) == bytes)
+  }
+}
