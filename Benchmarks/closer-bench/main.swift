@@ -70,9 +70,11 @@ func run(_ executable: String, _ arguments: [String]) throws -> String {
   let data = pipe.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
   guard process.terminationStatus == 0 else {
-    throw NSError(domain: "closer-bench", code: Int(process.terminationStatus), userInfo: [
-      NSLocalizedDescriptionKey: "\(executable) \(arguments.joined(separator: " ")) failed"
-    ])
+    throw NSError(
+      domain: "closer-bench", code: Int(process.terminationStatus),
+      userInfo: [
+        NSLocalizedDescriptionKey: "\(executable) \(arguments.joined(separator: " ")) failed"
+      ])
   }
   return String(decoding: data, as: UTF8.self)
 }
@@ -83,7 +85,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--open-once", arguments.count >= 2 {
   let start = ContinuousClock.now
   let store = try PipelineStore(
-    path: arguments[1], access: .readOnly, replica: "bench", clock: now, snapshots: !arguments.contains("--no-snapshot"))
+    path: arguments[1], access: .readOnly, replica: "bench", clock: now, snapshots: !arguments.contains("--no-snapshot")
+  )
   let elapsed = milliseconds(since: start)
   print("\(elapsed) \(peakMemoryMegabytes()) \(store.pipeline.count) \(store.journal.lineCount - 1)")
   exit(0)
@@ -154,7 +157,9 @@ for leads in sizes {
   let snapshot = path + ".snapshot"
   let saved = snapshot + ".saved"
   try? FileManager.default.removeItem(atPath: saved)
-  if FileManager.default.fileExists(atPath: snapshot) { try FileManager.default.moveItem(atPath: snapshot, toPath: saved) }
+  if FileManager.default.fileExists(atPath: snapshot) {
+    try FileManager.default.moveItem(atPath: snapshot, toPath: saved)
+  }
   for _ in 0..<max(1, runs / 2) {
     let fields = try run(me, ["--open-once", path, "--no-snapshot"]).split(separator: " ")
     replayTimes.append(Double(fields[0]) ?? 0)

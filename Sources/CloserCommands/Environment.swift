@@ -46,7 +46,9 @@ struct Environment {
   var replica: String {
     if let replica = nonEmpty("CLOSER_REPLICA") { return replica }
     var buffer = [CChar](repeating: 0, count: 256)
-    let host = gethostname(&buffer, buffer.count) == 0 ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
+    let host =
+      gethostname(&buffer, buffer.count) == 0
+      ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
     return "\(nonEmpty("USER") ?? nonEmpty("LOGNAME") ?? "user")@\(host)"
   }
 

@@ -26,7 +26,8 @@ struct ListCommand: ParsableCommand {
       return
     }
     guard !leads.isEmpty else {
-      printError(pipeline.count == 0 ? "no leads yet; add one with: closer add \"Ana Lima\" --company Acme" : "no leads match")
+      printError(
+        pipeline.count == 0 ? "no leads yet; add one with: closer add \"Ana Lima\" --company Acme" : "no leads match")
       return
     }
     var rows = [["ID", "NAME", "COMPANY", "STAGE", "POS", "VALUE", "TIER", "STATUS"]]
@@ -64,7 +65,9 @@ func table(_ rows: [[String]], maxWidths: [Int]) -> String {
     for (i, cell) in row.enumerated() { widths[i] = max(widths[i], min(cell.displayWidth, maxWidths[i])) }
   }
   return rows.map { row in
-    row.enumerated().map { i, cell in i == row.count - 1 ? cell.truncated(toWidth: widths[i]) : cell.fitted(toWidth: widths[i]) }
-      .joined(separator: "  ")
+    row.enumerated().map { i, cell in
+      i == row.count - 1 ? cell.truncated(toWidth: widths[i]) : cell.fitted(toWidth: widths[i])
+    }
+    .joined(separator: "  ")
   }.joined(separator: "\n")
 }

@@ -49,7 +49,8 @@ struct ShowCommand: ParsableCommand {
     for visit in found.stageHistory {
       let title = pipeline.stage(forKey: visit.stage)?.title ?? visit.stage
       let days = visit.entered.days(until: visit.left ?? now)
-      lines.append("  \(visit.entered.day)  \(title.fitted(toWidth: 22)) \(days) days\(visit.left == nil ? " (now)" : "")")
+      lines.append(
+        "  \(visit.entered.day)  \(title.fitted(toWidth: 22)) \(days) days\(visit.left == nil ? " (now)" : "")")
     }
     if !found.notes.isEmpty {
       lines.append("Notes")

@@ -72,7 +72,8 @@ public struct JournalWarning: Hashable, Sendable, CustomStringConvertible {
     case .tornTail(let bytes, let sideFile?):
       return "\(at)an incomplete last line (\(bytes) bytes, left by a crash) was moved to \(sideFile)"
     case .tornTail(let bytes, nil):
-      return "\(at)the last line is incomplete (\(bytes) bytes, left by a crash); opening the journal for writing moves it aside"
+      return
+        "\(at)the last line is incomplete (\(bytes) bytes, left by a crash); opening the journal for writing moves it aside"
     case .damagedLine(let error):
       return "\(at)damaged: \(error)"
     case .inconsistentEvent(let message):

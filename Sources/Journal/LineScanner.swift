@@ -159,11 +159,13 @@ struct LineScanner {
 
   mutating func bool() throws(LineError) -> Bool {
     switch peek() {
-    case 0x74 where index + 4 <= bytes.count && bytes[index + 1] == 0x72 && bytes[index + 2] == 0x75
+    case 0x74
+    where index + 4 <= bytes.count && bytes[index + 1] == 0x72 && bytes[index + 2] == 0x75
       && bytes[index + 3] == 0x65:
       index += 4
       return true
-    case 0x66 where index + 5 <= bytes.count && bytes[index + 1] == 0x61 && bytes[index + 2] == 0x6C
+    case 0x66
+    where index + 5 <= bytes.count && bytes[index + 1] == 0x61 && bytes[index + 2] == 0x6C
       && bytes[index + 3] == 0x73 && bytes[index + 4] == 0x65:
       index += 5
       return false

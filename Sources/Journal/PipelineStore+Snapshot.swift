@@ -29,7 +29,8 @@ extension PipelineStore {
     var filled = 0
     while filled < bytes.count {
       let got = bytes.withUnsafeMutableBytes { [filled] raw in
-        try? fileSystem.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: Int64(filled))
+        try? fileSystem.read(
+          descriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: Int64(filled))
       }
       guard let got, got > 0 else { return nil }
       filled += got
@@ -61,7 +62,9 @@ extension PipelineStore {
     do {
       let descriptor = try fileSystem.open(temporary, writable: true, create: true)
       defer { fileSystem.close(descriptor) }
-      let written = bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try fileSystem.append(descriptor, raw) } }
+      let written = bytes.withUnsafeBytes { raw in
+        Result { () throws(SystemError) in try fileSystem.append(descriptor, raw) }
+      }
       guard try written.get() == bytes.count else {
         throw SystemError("short write to", path: temporary, code: 28)
       }

@@ -131,7 +131,9 @@ enum Snapshot {
       var offset = magic.count
       while offset < bytes.count {
         guard bytes.count - offset >= 12 else { throw SnapshotError("truncated") }
-        let length = bytes.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: Int64.self)) }
+        let length = bytes.withUnsafeBytes {
+          Int64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: Int64.self))
+        }
         guard length >= 0, length <= Int64(bytes.count - offset - 12) else { throw SnapshotError("truncated") }
         let range = (offset + 8)..<(offset + 8 + Int(length))
         ranges.append(range)

@@ -39,7 +39,8 @@ extension Timestamp {
     let minute = ms / 60_000 % 60
     let second = ms / 1000 % 60
     let milli = ms % 1000
-    return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(milli, 3))Z"
+    return
+      "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(milli, 3))Z"
   }
 
   /// Parses the exact form `iso8601` writes, and the same without milliseconds.

@@ -179,7 +179,8 @@ private struct Reader {
     }
     let probability =
       try int(table["probability"], key: "probability", array: "stages", index: index, range: 0...100) ?? 0
-    let stallDays = try int(table["stall-days"], key: "stall-days", array: "stages", index: index, range: 1...3650) ?? 14
+    let stallDays =
+      try int(table["stall-days"], key: "stall-days", array: "stages", index: index, range: 1...3650) ?? 14
     var checklist: String?
     if let value = table["checklist"] {
       guard let name = value.string, config.checklists[name] != nil else {

@@ -24,7 +24,8 @@ import Testing
     #expect(lead["position"] as? Int == 1)
     #expect(lead["value"] as? Double == 12500)
     #expect(lead["status"] as? String == "open")
-    #expect(lead["checklist"] as? [String: Bool] == ["budget": false, "authority": false, "need": false, "timeline": false])
+    #expect(
+      lead["checklist"] as? [String: Bool] == ["budget": false, "authority": false, "need": false, "timeline": false])
     #expect(lead["score"] as? Int == 33)  // 5 of 6 fields filled, nothing ticked
     #expect(["A", "B", "C"].contains(lead["tier"] as? String ?? ""))
   }

@@ -52,7 +52,8 @@ import Testing
     #expect(event.change == .moved(stage: "proposal", position: 2, gateOverridden: false))
 
     let unknown = sealed(
-      #"{"id":"e2","ts":"2026-11-27T16:40:01.123Z","replica":"r","type":"deal.merged","lead":"abcd","payload":{"into":"efgh"}"#)
+      #"{"id":"e2","ts":"2026-11-27T16:40:01.123Z","replica":"r","type":"deal.merged","lead":"abcd","payload":{"into":"efgh"}"#
+    )
     let other = try unknown.withUnsafeBufferPointer { try EventCodec.decode($0) }
     #expect(other.change == .unknown(type: "deal.merged"))
   }

@@ -135,7 +135,9 @@ import Testing
     let store = try openStore(path)
     try addLead(store, "Ana")
     let future =
-      sealed(#"{"id":"f1","ts":"2026-11-27T10:00:00.000Z","replica":"v2","type":"deal.split","lead":"zzzz","payload":{"parts":[1,2]},"x":1"#)
+      sealed(
+        #"{"id":"f1","ts":"2026-11-27T10:00:00.000Z","replica":"v2","type":"deal.split","lead":"zzzz","payload":{"parts":[1,2]},"x":1"#
+      )
       + [0x0A]
     var bytes = readBytes(path)
     bytes += future

@@ -17,7 +17,10 @@ import Testing
       var changes: [Change] = [
         .created(NewLead(name: "Lead \(i) \u{2028}Ünïcode 北京", company: "Co \(i)", stage: "lead-generation")),
         .checked(criterion: "budget", isChecked: i % 2 == 0),
-        .edited([.value(Money(minorUnits: Int64(i) * 100, currency: "EUR")), .expectedClose(CalendarDay(daysSinceEpoch: 20000))]),
+        .edited([
+          .value(Money(minorUnits: Int64(i) * 100, currency: "EUR")),
+          .expectedClose(CalendarDay(daysSinceEpoch: 20000)),
+        ]),
         .moved(stage: i % 3 == 0 ? "proposal" : "qualifying", position: 1 + i % 5, gateOverridden: i % 3 == 0),
         .noteAdded("note\r\n\(i)"),
         .followUpSet(FollowUp(action: "Call", due: CalendarDay(daysSinceEpoch: 20001))),
@@ -106,7 +109,10 @@ import Testing
   @Test func quickCreateAppendsAUniqueLeadWithoutReplaying() throws {
     let dir = TemporaryDirectory()
     let (path, _) = try makeJournal(dir)
-    #expect(try PipelineStore.quickCreate(journal: path, config: .standard, replica: "t", clock: TestClock().now, lead: NewLead(name: "x", stage: "proposal")) == nil)  // no snapshot yet
+    #expect(
+      try PipelineStore.quickCreate(
+        journal: path, config: .standard, replica: "t", clock: TestClock().now,
+        lead: NewLead(name: "x", stage: "proposal")) == nil)  // no snapshot yet
     let board = try openStore(path)
     let other = try addLead(board, "Added after the snapshot")
     let event = try #require(
@@ -124,7 +130,8 @@ import Testing
     let before = readBytes(path)
     #expect(throws: PipelineError.self) {
       try PipelineStore.quickCreate(
-        journal: path, config: .standard, replica: "t", clock: TestClock().now, lead: NewLead(name: " ", stage: "proposal"))
+        journal: path, config: .standard, replica: "t", clock: TestClock().now,
+        lead: NewLead(name: " ", stage: "proposal"))
     }
     #expect(readBytes(path) == before)
   }
@@ -142,7 +149,8 @@ import Testing
     writeBytes(bytes, to: path)
     #expect(throws: JournalError.self) {
       try PipelineStore.quickCreate(
-        journal: path, config: .standard, replica: "t", clock: TestClock().now, lead: NewLead(name: "Three", stage: "proposal"))
+        journal: path, config: .standard, replica: "t", clock: TestClock().now,
+        lead: NewLead(name: "Three", stage: "proposal"))
     }
     #expect(readBytes(path) == bytes)
   }
