@@ -24,9 +24,15 @@ struct DemoCommand: ParsableCommand {
     _ = try GenerateCommand.generate(into: store, leads: 40, seed: 7, days: 60)
     print(PipelineSummaryCommand.summary(store.pipeline, now: Environment.now()))
     print("")
+    // Hints that work on this sample: the first word of a lead's name finds it.
+    let example = store.pipeline.leads(inStage: store.pipeline.stages[0].key).first.map {
+      String($0.name.split(separator: " ").first ?? "")
+    }
+    let word = example.map { "\"\($0)\"" } ?? "LEAD"
     print("This sample pipeline lives in \(path). Explore it:")
-    print("  closer list --journal \(path)")
-    print("  closer show jose --journal \(path)")
-    print("  closer move jose proposal --journal \(path)")
+    print("  export CLOSER_JOURNAL=\(path)")
+    print("  closer list")
+    print("  closer show \(word)")
+    print("  closer move \(word) qualifying")
   }
 }

@@ -24,12 +24,13 @@ struct PipelineSummaryCommand: ParsableCommand {
       let leads = pipeline.leads(inStage: stage.key)
       let own = leads.compactMap(\.value).filter { $0.currency == currency }
       let total = own.reduce(0) { $0 + $1.minorUnits }
-      let others = leads.compactMap(\.value).count - own.count
+      let others = Set(leads.compactMap(\.value).map(\.currency)).subtracting([currency]).sorted()
       let weighted = total * Int64(stage.probability) / 100
       let top = leads.first.map { printable($0.name) + ($0.company.isEmpty ? "" : ", " + printable($0.company)) } ?? ""
       rows.append([
         "\(stage.title) (\(stage.probability)%)", String(leads.count),
-        Money(minorUnits: total, currency: currency).formattedAmount + (others > 0 ? " +\(others) other" : ""),
+        Money(minorUnits: total, currency: currency).formattedAmount
+          + (others.isEmpty ? "" : " + " + others.joined(separator: ", ")),
         Money(minorUnits: weighted, currency: currency).formattedAmount, top,
       ])
     }

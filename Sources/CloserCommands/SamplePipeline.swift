@@ -81,8 +81,9 @@ public struct SamplePipeline {
       millisecondsSinceEpoch: now.millisecondsSinceEpoch - Int64.random(in: 1...spanMilliseconds, using: &random))
     var h = History(id: id, replica: replica, now: now, time: start)
 
-    let first = Self.firstNames.randomElement(using: &random)!
-    let last = Self.lastNames.randomElement(using: &random)!
+    let people = Self.names.randomElement(using: &random)!
+    let first = people.first.randomElement(using: &random)!
+    let last = people.last.randomElement(using: &random)!
     let company =
       "\(Self.companyStems.randomElement(using: &random)!) \(Self.companySuffixes.randomElement(using: &random)!)"
     let currency =
@@ -194,19 +195,31 @@ public struct SamplePipeline {
     return "\(country) \(Int.random(in: 100...999, using: &random)) \(Int.random(in: 1000...9999, using: &random))"
   }
 
-  static let firstNames = [
-    "José", "María", "Zoë", "Søren", "Ingrid", "Łukasz", "Agnieszka", "Björn", "Chloé", "François",
-    "Nguyễn", "Thảo", "Aylin", "Mehmet", "Priya", "Arjun", "Chidi", "Ngozi", "Kwame", "Amara",
-    "Mohammed", "Fatima", "Yuki", "Haruto", "美咲", "伟", "Seo-yeon", "Min-jun", "Olga", "Дмитрий",
-    "Ólafur", "Siobhán", "Oisín", "Giulia", "Matteo", "João", "Lucía", "Mateus", "Aroha", "Tāne",
-    "Emma", "Liam", "Noah", "Ava", "Sofía", "Élodie", "Jürgen", "Anaïs", "Raphaël", "Ewa",
+  /// First and last names that go together, from many parts of the world.
+  static let names: [(first: [String], last: [String])] = [
+    (["José", "María", "Lucía", "Mateo", "Sofía"], ["García", "Fernández", "López", "Martínez"]),
+    (["João", "Mateus", "Ana", "Thiago"], ["Silva", "Santos", "Oliveira", "Araújo"]),
+    (["Zoë", "Chloé", "François", "Élodie", "Raphaël", "Anaïs"], ["Dubois", "Lefèvre", "Moreau", "Girard"]),
+    (["Jürgen", "Anna", "Lukas", "Marie"], ["Müller", "Schäfer", "Weiß", "Köhler"]),
+    (["Søren", "Ingrid", "Björn", "Åsa"], ["Andersen", "Håkansson", "Lindqvist", "Nørgaard"]),
+    (["Ólafur", "Guðrún"], ["Jónsson", "Sigurðardóttir"]),
+    (["Łukasz", "Agnieszka", "Ewa"], ["Kowalski", "Nowak", "Wiśniewska"]),
+    (["Jiří", "Tereza"], ["Dvořák", "Novák"]),
+    (["Siobhán", "Oisín", "Aoife"], ["Ó Briain", "O'Neill", "Mac Giolla"]),
+    (["Giulia", "Matteo", "Francesca"], ["Rossi", "Esposito", "Bianchi"]),
+    (["Aylin", "Mehmet", "Elif"], ["Yılmaz", "Öztürk", "Şahin"]),
+    (["Дмитрий", "Ольга", "Алексей"], ["Иванов", "Петрова", "Смирнов"]),
+    (["Mohammed", "Fatima", "Omar"], ["Al-Farsi", "Haddad", "Nasser"]),
+    (["Priya", "Arjun", "Ananya"], ["Sharma", "Patel", "Iyer"]),
+    (["Chidi", "Ngozi", "Kwame", "Amara"], ["Okafor", "Mensah", "Adeyemi"]),
+    (["美咲", "陽翔", "結衣"], ["佐藤", "鈴木", "高橋"]),
+    (["伟", "芳", "静"], ["王", "李", "张"]),
+    (["Seo-yeon", "Min-jun", "Ji-woo"], ["Kim", "Park", "Lee"]),
+    (["Nguyễn", "Thảo", "Minh"], ["Trần", "Lê", "Phạm"]),
+    (["Aroha", "Tāne", "Mere"], ["Ngata", "Parata", "Tūhoe"]),
+    (["Emma", "Liam", "Noah", "Ava", "Olivia"], ["Smith", "Johnson", "Brown", "Walker"]),
   ]
-  static let lastNames = [
-    "García", "Müller", "Kowalski", "Nowak", "Andersen", "Dubois", "Rossi", "Silva", "Santos", "Yılmaz",
-    "Öztürk", "Sharma", "Patel", "Okafor", "Mensah", "Al-Farsi", "Haddad", "Tanaka", "Sato", "佐藤",
-    "王", "Kim", "Park", "Иванов", "Petrov", "Jónsson", "Ó Briain", "Nguyen", "Tran", "Ngata",
-    "Smith", "Johnson", "Brown", "O'Neill", "Fernández", "Lefèvre", "Schäfer", "Håkansson", "Novák", "Dvořák",
-  ]
+
   static let companyStems = [
     "Nordwind", "Acme", "Bluefin", "Cedar", "Dynamo", "Everest", "Fjord", "Granite", "Helix", "Ibis",
     "Jade", "Kestrel", "Lumen", "Meridian", "Nimbus", "Orbit", "Pioneer", "Quarry", "Riviera", "Summit",
