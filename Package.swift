@@ -20,16 +20,21 @@ let package = Package(
     .target(name: "Journal", dependencies: ["PipelineCore"], swiftSettings: strict),
     // Text measured and made safe for a terminal: display width, truncation, sanitizing.
     .target(name: "TerminalText", swiftSettings: strict),
+    // The board's view-model: state, messages, update and render into a frame of cells.
+    .target(name: "Board", dependencies: ["PipelineCore", "TerminalText"], swiftSettings: strict),
+    // ncursesw, and the thin adapter that draws frames and reads keys with it.
+    .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+    .target(name: "Terminal", dependencies: ["CNcursesw", "Board"], swiftSettings: strict),
     // Configuration files (TOML) turned into domain values.
     .target(
       name: "Settings",
-      dependencies: ["PipelineCore", .product(name: "TOMLKit", package: "TOMLKit")],
+      dependencies: ["PipelineCore", "Board", .product(name: "TOMLKit", package: "TOMLKit")],
       swiftSettings: strict),
     // Commands shared by the executable and its tests.
     .target(
       name: "CloserCommands",
       dependencies: [
-        "PipelineCore", "Journal", "Settings", "TerminalText",
+        "PipelineCore", "Journal", "Settings", "TerminalText", "Board", "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
@@ -40,7 +45,9 @@ let package = Package(
 
     .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore"], swiftSettings: strict),
     .testTarget(name: "JournalTests", dependencies: ["Journal", "PipelineCore"], swiftSettings: strict),
-    .testTarget(name: "SettingsTests", dependencies: ["Settings", "PipelineCore"], swiftSettings: strict),
+    .testTarget(name: "SettingsTests", dependencies: ["Settings", "PipelineCore", "Board"], swiftSettings: strict),
+    .testTarget(
+      name: "BoardTests", dependencies: ["Board", "PipelineCore"], exclude: ["Snapshots"], swiftSettings: strict),
     .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"], swiftSettings: strict),
     .testTarget(
       name: "CommandLineTests", dependencies: ["closer", "CloserCommands", "Journal", "PipelineCore"],

@@ -11,10 +11,11 @@ public struct CloserCommand: ParsableCommand {
       LEAD is a lead's id or an unambiguous part of its name ("jose" finds "José García").
       """,
     subcommands: [
-      PipelineSummaryCommand.self, DemoCommand.self, AddCommand.self, MoveCommand.self, ListCommand.self,
+      BoardCommand.self, PipelineSummaryCommand.self, DemoCommand.self, AddCommand.self, MoveCommand.self,
+      ListCommand.self,
       ShowCommand.self, CheckCommand.self, GenerateCommand.self,
     ],
-    defaultSubcommand: PipelineSummaryCommand.self
+    defaultSubcommand: BoardCommand.self
   )
 
   public init() {}

@@ -59,18 +59,29 @@ struct Environment {
   }
 
   /// Loads the configuration, or the standard one when no file is present.
-  func loadConfig(flag: String?) throws -> PipelineConfig {
+  func loadConfig(flag: String?) throws -> PipelineConfig { try loadSettings(flag: flag).pipeline }
+
+  /// Loads the whole configuration file (pipeline and board settings).
+  func loadSettings(flag: String?) throws -> ConfigFile.Contents {
     let (path, required) = configPath(flag: flag)
     guard let text = try readTextFile(path) else {
       if required { throw CommandError("there is no config file at \(path)") }
-      return .standard
+      return ConfigFile.Contents(pipeline: .standard, theme: nil)
     }
     do {
-      return try ConfigFile.parse(text, path: path)
+      return try ConfigFile.parseContents(text, path: path)
     } catch {
       throw CommandError("\(error)\nFix the file, or see docs/configuration.md for the format.")
     }
   }
+
+  /// The user's own themes: `$XDG_CONFIG_HOME/closer/themes`.
+  var themeDirectory: String {
+    "\(nonEmpty("XDG_CONFIG_HOME") ?? "\(home)/.config")/closer/themes"
+  }
+
+  /// Whether colour is wanted: `NO_COLOR` set to anything non-empty turns it off.
+  var wantsColor: Bool { nonEmpty("NO_COLOR") == nil }
 }
 
 /// Reads a whole UTF-8 file; nil when it does not exist.

@@ -2,10 +2,10 @@ import ArgumentParser
 import PipelineCore
 import TerminalText
 
-/// `closer` with no command: the pipeline at a glance, stage by stage.
+/// `closer summary`: the pipeline at a glance, stage by stage, as text.
 struct PipelineSummaryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "summary", abstract: "Show each stage's deals, total and weighted value (the default).")
+    commandName: "summary", abstract: "Print each stage's deals, total and weighted value.")
 
   @OptionGroup var options: JournalOptions
 

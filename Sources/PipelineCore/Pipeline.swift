@@ -11,6 +11,8 @@ public struct Pipeline: Sendable {
   var storage: [Lead] = []
   var slotByID: [LeadID: Int32] = [:]
   var columns = StageColumns()
+  /// Goes up with every applied event, so views can tell when to recompute what they cache.
+  public private(set) var revision = 0
 
   public init(config: PipelineConfig = .standard) {
     self.config = config
@@ -48,6 +50,30 @@ public struct Pipeline: Sendable {
       return nil
     }
     return storage[Int(columns.slot(at: position - 1, column: column))]
+  }
+
+  /// The ids of a stage's cards, top to bottom, without copying the leads.
+  public func leadIDs(inStage key: String) -> [LeadID] {
+    guard let column = stageIndexByKey[key] else { return [] }
+    return columns.slots(in: column).map { storage[Int($0)].id }
+  }
+
+  /// Count and total value of a stage's open deals in `currency`, read in place, and
+  /// whether some of its deals are in other currencies.
+  public func totals(inStage key: String, currency: String) -> (
+    count: Int, open: Int, minorUnits: Int64, otherCurrencies: Bool
+  ) {
+    guard let column = stageIndexByKey[key] else { return (0, 0, 0, false) }
+    var total: Int64 = 0
+    var open = 0
+    var others = false
+    for slot in columns.slots(in: column) {
+      let index = Int(slot)
+      if storage[index].status == .open { open += 1 }
+      guard let value = storage[index].value else { continue }
+      if value.currency == currency { total += value.minorUnits } else { others = true }
+    }
+    return (columns.counts[column], open, total, others)
   }
 
   /// Number of cards in a stage.
@@ -115,6 +141,7 @@ public struct Pipeline: Sendable {
   /// Applies one event. Nothing changes when it throws.
   public mutating func apply(_ event: Event) throws(PipelineError) {
     try check(event, strict: false)
+    revision += 1
     if case .created(let new) = event.change {
       create(event.lead, new, at: event.time)
       return

@@ -6,8 +6,25 @@ import TOMLKit
 /// Every key is checked: unknown keys (often typos) and values out of range are errors that
 /// name the file and line, never silently ignored.
 public enum ConfigFile {
+  /// Everything a configuration file sets.
+  public struct Contents: Sendable {
+    public var pipeline: PipelineConfig
+    /// The board's theme by name (`theme = "light"`), if set.
+    public var theme: String?
+
+    public init(pipeline: PipelineConfig, theme: String?) {
+      self.pipeline = pipeline
+      self.theme = theme
+    }
+  }
+
   /// Parses configuration `text`; `path` is only used in messages.
   public static func parse(_ text: String, path: String) throws(ConfigError) -> PipelineConfig {
+    try parseContents(text, path: path).pipeline
+  }
+
+  /// Parses configuration `text` with the settings that are not about the pipeline.
+  public static func parseContents(_ text: String, path: String) throws(ConfigError) -> Contents {
     let source = SourceLines(text)
     let root: TOMLTable
     do {
@@ -18,12 +35,22 @@ public enum ConfigFile {
       throw ConfigError(path: path, line: nil, message: "\(error)")
     }
     var reader = Reader(path: path, source: source)
-    return try reader.config(root)
+    let pipeline = try reader.config(root)
+    var theme: String?
+    if let value = root["theme"] {
+      guard let name = value.string, !name.isEmpty else {
+        throw ConfigError(
+          path: path, line: source.line(of: "theme"), message: "theme must be a name such as \"light\"")
+      }
+      theme = name
+    }
+    return Contents(pipeline: pipeline, theme: theme)
   }
 
   /// The checklist presets and stage defaults, as a commented file to start from.
   public static let example = """
     # Closer configuration. Every key is optional; delete what you don't change.
+    theme = "dark"      # dark, light, mono, or a file in $XDG_CONFIG_HOME/closer/themes
     currency = "USD"
     lost-reasons = ["Budget", "Timing", "Chose competitor", "No decision", "Bad fit"]
 
@@ -89,7 +116,8 @@ private struct Reader {
 
   mutating func config(_ root: TOMLTable) throws(ConfigError) -> PipelineConfig {
     var config = PipelineConfig()
-    try allowOnly(["currency", "lost-reasons", "tiers", "stages", "checklists"], in: root, context: "the file")
+    try allowOnly(
+      ["currency", "lost-reasons", "tiers", "stages", "checklists", "theme"], in: root, context: "the file")
 
     if let value = root["currency"] {
       guard let code = value.string, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {

@@ -1,0 +1,184 @@
+import PipelineCore
+import TerminalText
+
+extension BoardState {
+  // MARK: Detail pane
+
+  func drawDetail(_ frame: inout Frame, x: Int, y: Int, width: Int, height: Int, _ pipeline: Pipeline) {
+    frame.fill(x: x, y: y, width: width, height: height, style: Style(.detail))
+    for row in y..<(y + height) { frame.text("│", x: x, y: row, style: Style(.border), limit: 1) }
+    let inner = width - 3
+    let left = x + 2
+    var row = y
+    func line(_ text: String, _ style: Style = Style(.detail)) {
+      guard row < y + height else { return }
+      frame.text(text, x: left, y: row, style: style, limit: inner)
+      row += 1
+    }
+    func field(_ label: String, _ value: String) {
+      guard !value.isEmpty, row < y + height else { return }
+      frame.text(label, x: left, y: row, style: Style(.detailLabel, bold: true), limit: 10)
+      frame.text(value, x: left + 11, y: row, style: Style(.detail), limit: inner - 11)
+      row += 1
+    }
+    var shown = focusedLead
+    if case .move(let move) = mode { shown = move.lead }
+    guard let id = shown, let lead = pipeline[id] else {
+      line("No card selected", Style(.detail, dim: true))
+      return
+    }
+    let score = pipeline.score(of: lead)
+    let stage = pipeline.stage(forKey: lead.stage)
+    line(lead.name, Style(.detail, bold: true))
+    if !lead.company.isEmpty { line(lead.company) }
+    row += 1
+    let position = pipeline.position(of: lead.id).map { ", \($0) of \(pipeline.cardCount(inStage: lead.stage))" } ?? ""
+    field("Stage", "\(stage?.title ?? lead.stage)\(position) · \(lead.daysInStage(now: now))d")
+    if lead.status != .open {
+      field("Status", lead.status.rawValue + (lead.lostReason.map { ": \($0)" } ?? ""))
+    }
+    field("Value", lead.value?.description ?? "")
+    field("Email", lead.email)
+    field("Phone", lead.phone)
+    field("Owner", lead.owner)
+    field("Source", lead.source)
+    field("Close by", lead.expectedClose?.description ?? "")
+    if let followUp = lead.followUp {
+      let when = followUp.due < now.day ? " (overdue)" : followUp.due == now.day ? " (today)" : ""
+      field("Next", "\(followUp.action), \(followUp.due)\(when)")
+    }
+    field(
+      "Score", "\(score.total) · tier \(score.tier.rawValue) · checklist \(score.checklist) + fields \(score.fields)")
+    let criteria = pipeline.criteria
+    if !criteria.isEmpty {
+      row += 1
+      line("Checklist", Style(.detailLabel, bold: true))
+      var selected: Int?
+      if case .detail(let item) = mode { selected = item }
+      for (index, criterion) in criteria.enumerated() {
+        let ticked = lead.isChecked(criterion.key)
+        let text = "\(index + 1) [\(ticked ? "x" : " ")] \(criterion.title)"
+        line(text, Style(.detail, bold: ticked, reverse: selected == index))
+      }
+    }
+    row += 1
+    line("History", Style(.detailLabel, bold: true))
+    for visit in lead.stageHistory.suffix(6) {
+      let title = pipeline.stage(forKey: visit.stage)?.title ?? visit.stage
+      let days = visit.entered.days(until: visit.left ?? now)
+      line("\(visit.entered.day)  \(title.fitted(toWidth: 20)) \(days)d\(visit.left == nil ? " now" : "")")
+    }
+    if !lead.notes.isEmpty {
+      row += 1
+      line("Notes", Style(.detailLabel, bold: true))
+      for note in lead.notes.reversed().prefix(3) {
+        line("\(note.time.day)", Style(.detail, dim: true))
+        for part in note.text.split(separator: "\n", omittingEmptySubsequences: false).prefix(3) {
+          line("  " + part)
+        }
+      }
+    }
+  }
+
+  // MARK: Help
+
+  /// The keys of each mode, as the help overlay lists them.
+  static func helpLines(for mode: Mode) -> [(String, String)] {
+    switch mode {
+    case .move:
+      return [
+        ("←/→ h/l", "carry the card to the previous/next stage"), ("↑/↓ k/j", "change its place in the column"),
+        ("Space Enter", "drop it here (one journal event)"), ("Esc", "put it back, write nothing"),
+      ]
+    case .search:
+      return [
+        ("type", "filter by name or company"), ("↑/↓ Ctrl-P/N", "pick among the matches"),
+        ("Enter", "jump to the picked lead, keep the highlight"), ("Esc", "clear the search"),
+      ]
+    case .detail:
+      return [
+        ("↑/↓ k/j", "select a checklist item"), ("Space Enter", "tick or untick it"), ("1-9", "tick item 1-9"),
+        ("Esc Tab", "back to the board"),
+      ]
+    default:
+      return [
+        ("←/→ h/l", "previous/next column"), ("↑/↓ k/j", "previous/next card"),
+        ("Space", "lift the card (move mode)"), ("Shift+←/→ H/L", "move the card one stage at once"),
+        ("Shift+↑/↓ K/J", "move the card up/down at once"), ("/", "quick search"), ("n / N", "next/previous match"),
+        ("Enter Tab", "focus the detail pane"), ("1-9", "tick checklist item 1-9"), ("u", "undo the last change"),
+        ("Ctrl-R", "redo"), ("Esc", "clear the search highlight"), ("?", "this help"), ("q", "quit"),
+      ]
+    }
+  }
+
+  func drawHelp(_ frame: inout Frame, for over: Mode) {
+    let entries = Self.helpLines(for: over)
+    let keyWidth = entries.map { $0.0.displayWidth }.max() ?? 0
+    let boxWidth = min(width - 4, max(44, keyWidth + 4 + (entries.map { $0.1.displayWidth }.max() ?? 0)))
+    let boxHeight = min(height - 2, entries.count + 4)
+    let x = (width - boxWidth) / 2
+    let y = max(1, (height - boxHeight) / 2)
+    frame.fill(x: x, y: y, width: boxWidth, height: boxHeight, style: Style(.help, reverse: true))
+    let title = over == .board ? "Keys: board" : "Keys: \(Self.modeName(over).lowercased())"
+    frame.text(" \(title) ", x: x + 2, y: y, style: Style(.help, bold: true, reverse: true))
+    for (i, entry) in entries.enumerated() where y + 2 + i < y + boxHeight - 1 {
+      frame.text(entry.0, x: x + 2, y: y + 2 + i, style: Style(.help, bold: true, reverse: true), limit: keyWidth)
+      frame.text(
+        entry.1, x: x + 4 + keyWidth, y: y + 2 + i, style: Style(.help, reverse: true), limit: boxWidth - keyWidth - 6)
+    }
+    frame.text(
+      "any key closes", x: x + boxWidth - 16, y: y + boxHeight - 1, style: Style(.help, reverse: true, dim: true))
+  }
+
+  static func modeName(_ mode: Mode) -> String {
+    switch mode {
+    case .board: "BOARD"
+    case .move: "MOVE"
+    case .search: "SEARCH"
+    case .detail: "DETAIL"
+    case .confirm: "CONFIRM"
+    case .help: "HELP"
+    }
+  }
+
+  // MARK: Status line
+
+  func drawStatus(_ frame: inout Frame, _ pipeline: Pipeline) {
+    let y = height - 1
+    frame.fill(x: 0, y: y, width: width, height: 1, style: Style(.status, reverse: true))
+    let name = " \(Self.modeName(mode)) "
+    var x = frame.text(name, x: 0, y: y, style: Style(.statusMode, bold: true))
+    x += 1
+    let text: String
+    var style = Style(.status, reverse: true)
+    switch mode {
+    case .move(let move):
+      let stage = pipeline.stages[move.targetColumn].title
+      text =
+        "\(stage), \(move.targetRow + 1) of \(landingCount(move, pipeline)) · ←→ stage ↑↓ place Space drop Esc cancel"
+    case .search(let search):
+      let count =
+        search.query.isEmpty
+        ? "type to search" : "\(search.matches.count) match\(search.matches.count == 1 ? "" : "es")"
+      text = "/\(search.query)▏ \(count) · ↑↓ pick Enter jump Esc clear"
+      frame.cursor = nil
+    case .confirm(let confirmation):
+      text = confirmation.question
+      style.bold = true
+    case .detail:
+      text = message?.text ?? "↑↓ item Space tick Esc back ? help"
+    case .help:
+      text = "any key closes the help"
+    case .board:
+      if let message {
+        text = message.text
+        if message.isError { style = Style(.error, bold: true, reverse: true) }
+      } else if let highlight {
+        text = "'\(highlight.query)': \(highlight.picked + 1) of \(highlight.matches.count) · n/N next/prev · Esc clear"
+      } else {
+        text = "←→↑↓ focus · Space lift · / search · 1-9 check · u undo · ? help · q quit"
+      }
+    }
+    frame.text(text, x: x, y: y, style: style, limit: width - x)
+  }
+}

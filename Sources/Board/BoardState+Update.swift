@@ -1,0 +1,362 @@
+import PipelineCore
+
+extension BoardState {
+  /// Handles one message and returns what the loop should do. `pipeline` is the current
+  /// state of the journal (after any change the message reports).
+  public mutating func update(_ message: Message, pipeline: Pipeline) -> [Effect] {
+    summaries.refresh(pipeline)
+    syncFocus(pipeline)
+    switch message {
+    case .key(let key):
+      return handle(key, pipeline: pipeline)
+    case .resize(let width, let height):
+      self.width = width
+      self.height = height
+      return []
+    case .tick(let time):
+      now = time
+      return []
+    case .recorded(let record):
+      finish(record, pipeline: pipeline)
+      return []
+    case .failed(let record, let reason):
+      self.message = StatusMessage("Not saved: \(record.label): \(reason)", isError: true)
+      return []
+    case .externalChanges(let count):
+      if count > 0 { self.message = StatusMessage("\(count) change\(count == 1 ? "" : "s") from elsewhere") }
+      searchIndex = nil
+      return []
+    }
+  }
+
+  private mutating func handle(_ key: Key, pipeline: Pipeline) -> [Effect] {
+    if key == .control("c") {
+      wantsToQuit = true
+      return [.quit]
+    }
+    switch mode {
+    case .board: return boardKey(key, pipeline: pipeline)
+    case .move(let move): return moveKey(key, move, pipeline: pipeline)
+    case .search(let search): return searchKey(key, search, pipeline: pipeline)
+    case .detail(let item): return detailKey(key, item: item, pipeline: pipeline)
+    case .confirm(let confirmation): return confirmKey(key, confirmation)
+    case .help(let over):
+      if key == .character("q") && over == .board {
+        wantsToQuit = true
+        return [.quit]
+      }
+      mode = over
+      return []
+    }
+  }
+
+  // MARK: Board mode
+
+  private mutating func boardKey(_ key: Key, pipeline: Pipeline) -> [Effect] {
+    message = nil
+    switch key {
+    case .left, .character("h"): focusColumn(column - 1, pipeline)
+    case .right, .character("l"): focusColumn(column + 1, pipeline)
+    case .up, .character("k"): focusRow(row - 1, pipeline)
+    case .down, .character("j"): focusRow(row + 1, pipeline)
+    case .home: focusRow(0, pipeline)
+    case .end: focusRow(cardCount(column, pipeline) - 1, pipeline)
+    case .pageUp: focusRow(row - max(1, visibleCards - 1), pipeline)
+    case .pageDown: focusRow(row + max(1, visibleCards - 1), pipeline)
+    case .character(" "):
+      guard let lead = focusedLead else { return noCard() }
+      mode = .move(MoveState(lead: lead, originColumn: column, originRow: row, targetColumn: column, targetRow: row))
+    case .shiftLeft, .character("H"): return step(dColumn: -1, dRow: 0, pipeline)
+    case .shiftRight, .character("L"): return step(dColumn: 1, dRow: 0, pipeline)
+    case .shiftUp, .character("K"): return step(dColumn: 0, dRow: -1, pipeline)
+    case .shiftDown, .character("J"): return step(dColumn: 0, dRow: 1, pipeline)
+    case .character("/"):
+      if searchIndex?.revision != pipeline.revision { searchIndex = SearchIndex(pipeline) }
+      mode = .search(SearchState())
+    case .character("n"): jumpToMatch(1, pipeline)
+    case .character("N"): jumpToMatch(-1, pipeline)
+    case .escape: highlight = nil
+    case .enter, .tab:
+      guard focusedLead != nil else { return noCard() }
+      mode = .detail(item: 0)
+    case .character(let c) where c.isASCII && c.isNumber && c != "0":
+      return toggle(criterion: Int(String(c))! - 1, pipeline)
+    case .character("u"): return undo(pipeline)
+    case .control("r"): return redo(pipeline)
+    case .character("?"): mode = .help(over: .board)
+    case .character("q"):
+      wantsToQuit = true
+      return [.quit]
+    default: break
+    }
+    return []
+  }
+
+  private mutating func noCard() -> [Effect] {
+    message = StatusMessage("No card here")
+    return []
+  }
+
+  /// Shift+arrows: one step at once, one journal event.
+  private mutating func step(dColumn: Int, dRow: Int, _ pipeline: Pipeline) -> [Effect] {
+    guard let lead = focusedLead, let current = pipeline[lead] else { return noCard() }
+    let targetColumn = column + dColumn
+    guard targetColumn >= 0, targetColumn < pipeline.stages.count else { return [] }
+    let count = cardCount(targetColumn, pipeline) + (dColumn == 0 ? 0 : 1)
+    let targetRow = min(max(row + dRow, 0), count - 1)
+    guard targetColumn != column || targetRow != row else { return [] }
+    return propose(move: current, toColumn: targetColumn, row: targetRow, pipeline, returnTo: .board)
+  }
+
+  /// A move of `lead`, through the stage gate when it carries the deal past an incomplete
+  /// checklist.
+  private mutating func propose(
+    move lead: Lead, toColumn targetColumn: Int, row targetRow: Int, _ pipeline: Pipeline, returnTo: Mode
+  ) -> [Effect] {
+    if let reason = readOnlyReason { return refuse(reason) }
+    let target = pipeline.stages[targetColumn]
+    let count = cardCount(targetColumn, pipeline) + (lead.stage == target.key ? 0 : 1)
+    let gates = pipeline.gates(for: lead, movingTo: target.key)
+    let inverse = Change.moved(
+      stage: lead.stage, position: (pipeline.position(of: lead.id) ?? 1), gateOverridden: false)
+    var record = Record(
+      lead: lead.id, change: .moved(stage: target.key, position: targetRow + 1, gateOverridden: !gates.isEmpty),
+      label: "Moved \(lead.name) to \(target.title), \(targetRow + 1) of \(count)", inverse: inverse)
+    if gates.isEmpty {
+      mode = returnTo
+      return [.record(record)]
+    }
+    let missing = gates.map { "\($0.stage.title): \($0.missing.map(\.title).joined(separator: ", "))" }
+    record.label += " (gate overridden)"
+    mode = .confirm(
+      Confirmation(
+        question: "Checklist incomplete (\(missing.joined(separator: "; "))). Move anyway? y/n", record: record,
+        cancelMode: .board))
+    return []
+  }
+
+  private mutating func refuse(_ reason: String) -> [Effect] {
+    message = StatusMessage("Read-only: \(reason)", isError: true)
+    mode = .board
+    return []
+  }
+
+  private mutating func toggle(criterion index: Int, _ pipeline: Pipeline) -> [Effect] {
+    guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
+    let criteria = pipeline.criteria
+    guard index < criteria.count else {
+      message = StatusMessage("There is no criterion \(index + 1); the checklist has \(criteria.count)")
+      return []
+    }
+    if let reason = readOnlyReason { return refuse(reason) }
+    let criterion = criteria[index]
+    let now = !lead.isChecked(criterion.key)
+    return [
+      .record(
+        Record(
+          lead: id, change: .checked(criterion: criterion.key, isChecked: now),
+          label: "\(criterion.title) \(now ? "ticked" : "unticked") for \(lead.name)",
+          inverse: .checked(criterion: criterion.key, isChecked: !now)))
+    ]
+  }
+
+  private mutating func undo(_ pipeline: Pipeline) -> [Effect] {
+    guard let entry = undoStack.last else {
+      message = StatusMessage("Nothing to undo")
+      return []
+    }
+    if let reason = readOnlyReason { return refuse(reason) }
+    return [
+      .record(
+        Record(lead: entry.lead, change: entry.undo, label: "Undid: \(entry.label)", inverse: entry.redo, kind: .undo))
+    ]
+  }
+
+  private mutating func redo(_ pipeline: Pipeline) -> [Effect] {
+    guard let entry = redoStack.last else {
+      message = StatusMessage("Nothing to redo")
+      return []
+    }
+    if let reason = readOnlyReason { return refuse(reason) }
+    return [
+      .record(
+        Record(lead: entry.lead, change: entry.redo, label: "Redid: \(entry.label)", inverse: entry.undo, kind: .redo))
+    ]
+  }
+
+  /// A change was saved: update the history and follow the card.
+  private mutating func finish(_ record: Record, pipeline: Pipeline) {
+    switch record.kind {
+    case .change:
+      if let inverse = record.inverse {
+        undoStack.append(UndoEntry(lead: record.lead, undo: inverse, redo: record.change, label: record.label))
+      }
+      redoStack.removeAll()
+    case .undo:
+      if let entry = undoStack.popLast() { redoStack.append(entry) }
+    case .redo:
+      if let entry = redoStack.popLast() { undoStack.append(entry) }
+    }
+    message = StatusMessage(record.label)
+    if case .moved = record.change { focus(on: record.lead, pipeline) }
+    if case .move = mode { mode = .board }
+  }
+
+  // MARK: Move mode
+
+  private mutating func moveKey(_ key: Key, _ move: MoveState, pipeline: Pipeline) -> [Effect] {
+    var move = move
+    switch key {
+    case .left, .character("h"), .right, .character("l"):
+      let delta = (key == .left || key == .character("h")) ? -1 : 1
+      let target = move.targetColumn + delta
+      guard target >= 0, target < pipeline.stages.count else { return [] }
+      move.targetColumn = target
+      move.targetRow = min(move.targetRow, landingCount(move, pipeline) - 1)
+    case .up, .character("k"):
+      move.targetRow = max(0, move.targetRow - 1)
+    case .down, .character("j"):
+      move.targetRow = min(landingCount(move, pipeline) - 1, move.targetRow + 1)
+    case .home:
+      move.targetRow = 0
+    case .end:
+      move.targetRow = landingCount(move, pipeline) - 1
+    case .character(" "), .enter:
+      if move.targetColumn == move.originColumn && move.targetRow == move.originRow {
+        mode = .board
+        message = StatusMessage("Put back where it was")
+        return []
+      }
+      guard let lead = pipeline[move.lead] else {
+        mode = .board
+        return []
+      }
+      return propose(move: lead, toColumn: move.targetColumn, row: move.targetRow, pipeline, returnTo: .board)
+    case .escape:
+      mode = .board
+      message = StatusMessage("Move cancelled")
+      return []
+    case .character("?"):
+      mode = .help(over: .move(move))
+      return []
+    default:
+      return []
+    }
+    mode = .move(move)
+    ensureColumnVisible(pipeline)
+    ensureRowVisible()
+    return []
+  }
+
+  /// How many places the lifted card can land on in its target column.
+  func landingCount(_ move: MoveState, _ pipeline: Pipeline) -> Int {
+    cardCount(move.targetColumn, pipeline) + (move.targetColumn == move.originColumn ? 0 : 1)
+  }
+
+  // MARK: Search mode
+
+  private mutating func searchKey(_ key: Key, _ search: SearchState, pipeline: Pipeline) -> [Effect] {
+    var search = search
+    switch key {
+    case .escape:
+      mode = .board
+      highlight = nil
+      return []
+    case .enter:
+      mode = .board
+      if search.matches.isEmpty {
+        highlight = nil
+        message = StatusMessage("No lead matches '\(search.query)'")
+      } else {
+        highlight = search
+        focus(on: search.matches[search.picked], pipeline)
+      }
+      return []
+    case .up, .control("p"), .shiftUp:
+      if !search.matches.isEmpty { search.picked = (search.picked - 1 + search.matches.count) % search.matches.count }
+    case .down, .control("n"), .tab, .shiftDown:
+      if !search.matches.isEmpty { search.picked = (search.picked + 1) % search.matches.count }
+    case .backspace:
+      guard !search.query.isEmpty else {
+        mode = .board
+        return []
+      }
+      search.query.removeLast()
+      search = rematch(search, pipeline)
+    case .character(let c):
+      search.query.append(c)
+      search = rematch(search, pipeline)
+    default:
+      return []
+    }
+    if let picked = search.matches.indices.contains(search.picked) ? search.matches[search.picked] : nil {
+      focus(on: picked, pipeline)
+    }
+    mode = .search(search)
+    return []
+  }
+
+  private mutating func rematch(_ search: SearchState, _ pipeline: Pipeline) -> SearchState {
+    if searchIndex?.revision != pipeline.revision { searchIndex = SearchIndex(pipeline) }
+    var result = search
+    result.matches = search.query.isEmpty ? [] : (searchIndex?.matches(search.query) ?? [])
+    result.matchSet = Set(result.matches)
+    // Keep the focused lead picked when it still matches; otherwise the first match.
+    result.picked = focusedLead.flatMap { result.matches.firstIndex(of: $0) } ?? 0
+    return result
+  }
+
+  private mutating func jumpToMatch(_ direction: Int, _ pipeline: Pipeline) {
+    guard var search = highlight, !search.matches.isEmpty else {
+      message = StatusMessage("No search; press / to find a lead")
+      return
+    }
+    search.picked = (search.picked + direction + search.matches.count) % search.matches.count
+    highlight = search
+    focus(on: search.matches[search.picked], pipeline)
+    message = StatusMessage("Match \(search.picked + 1) of \(search.matches.count) for '\(search.query)'")
+  }
+
+  // MARK: Detail pane
+
+  private mutating func detailKey(_ key: Key, item: Int, pipeline: Pipeline) -> [Effect] {
+    let count = pipeline.criteria.count
+    switch key {
+    case .escape, .tab:
+      mode = .board
+    case .up, .character("k"):
+      mode = .detail(item: max(0, item - 1))
+    case .down, .character("j"):
+      mode = .detail(item: min(max(0, count - 1), item + 1))
+    case .character(" "), .enter:
+      return toggle(criterion: item, pipeline)
+    case .character(let c) where c.isASCII && c.isNumber && c != "0":
+      mode = .detail(item: min(Int(String(c))! - 1, max(0, count - 1)))
+      return toggle(criterion: Int(String(c))! - 1, pipeline)
+    case .character("?"):
+      mode = .help(over: mode)
+    case .character("q"):
+      wantsToQuit = true
+      return [.quit]
+    default:
+      break
+    }
+    return []
+  }
+
+  // MARK: Confirmation
+
+  private mutating func confirmKey(_ key: Key, _ confirmation: Confirmation) -> [Effect] {
+    switch key {
+    case .character("y"), .character("Y"):
+      mode = .board
+      return [.record(confirmation.record)]
+    case .character("n"), .character("N"), .escape:
+      mode = confirmation.cancelMode
+      message = StatusMessage("Not moved")
+      return []
+    default:
+      return []
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import PipelineCore
+
+/// Everything the board shows that is not the pipeline itself: focus, mode, scroll,
+/// search, undo history, messages. The pipeline is passed in to `update` and `render`, so
+/// the board never holds a second copy of a large state.
+public struct BoardState: Sendable {
+  public indirect enum Mode: Sendable, Equatable {
+    case board
+    /// A card is lifted and being carried (keyboard drag and drop).
+    case move(MoveState)
+    case search(SearchState)
+    /// The detail pane has the focus; `item` is the selected checklist row.
+    case detail(item: Int)
+    /// A yes/no question in the status line, such as a stage gate.
+    case confirm(Confirmation)
+    /// The help overlay, over the mode it was opened from.
+    case help(over: Mode)
+  }
+
+  public var width: Int
+  public var height: Int
+  public var mode: Mode = .board
+  /// The focused column, and per column the focused card (0 = top).
+  public internal(set) var column = 0
+  var rows: [Int] = []
+  /// The lead the focus is on, so it can be found again after the pipeline changes.
+  public internal(set) var focusedLead: LeadID?
+  /// First visible column (when not all fit) and, per column, first visible card.
+  var firstColumn = 0
+  var firstRows: [Int] = []
+  /// The last search, kept after Enter for highlighting and n / N.
+  public internal(set) var highlight: SearchState?
+  var searchIndex: SearchIndex?
+  var undoStack: [UndoEntry] = []
+  var redoStack: [UndoEntry] = []
+  /// The latest message for the status line.
+  public internal(set) var message: StatusMessage?
+  /// "Now", for days in stage and overdue marks; set by the loop's clock.
+  public var now: Timestamp
+  /// Shown in the title bar: which journal this is.
+  public var journalName: String
+  /// Why changes are refused, when the journal is read-only.
+  public var readOnlyReason: String?
+  var summaries = SummaryCache()
+
+  public init(width: Int, height: Int, now: Timestamp, journalName: String = "", readOnlyReason: String? = nil) {
+    self.width = width
+    self.height = height
+    self.now = now
+    self.journalName = journalName
+    self.readOnlyReason = readOnlyReason
+  }
+
+  /// Whether a key or message should end the program.
+  public internal(set) var wantsToQuit = false
+}
+
+/// A lifted card: where it came from and where it would land.
+public struct MoveState: Sendable, Equatable {
+  public var lead: LeadID
+  public var originColumn: Int
+  public var originRow: Int
+  public var targetColumn: Int
+  public var targetRow: Int
+}
+
+/// Incremental search over names and companies.
+public struct SearchState: Sendable, Equatable {
+  public var query: String = ""
+  /// Matching leads in board order (stage by stage, top to bottom).
+  public var matches: [LeadID] = []
+  /// Index into `matches` of the picked one.
+  public var picked = 0
+  /// Index of each match in `matches`, for highlighting.
+  var matchSet: Set<LeadID> = []
+
+  public static func == (lhs: SearchState, rhs: SearchState) -> Bool {
+    lhs.query == rhs.query && lhs.matches == rhs.matches && lhs.picked == rhs.picked
+  }
+}
+
+/// A question waiting for y or n.
+public struct Confirmation: Sendable, Equatable {
+  public var question: String
+  public var record: Record
+  /// Where the focus goes back to when the answer is no.
+  public var cancelMode: BoardState.Mode
+}
+
+/// A line for the status bar.
+public struct StatusMessage: Sendable, Equatable {
+  public var text: String
+  public var isError: Bool
+
+  public init(_ text: String, isError: Bool = false) {
+    self.text = text
+    self.isError = isError
+  }
+}
+
+/// A change that can be undone by appending its opposite.
+struct UndoEntry: Sendable, Equatable {
+  var lead: LeadID
+  var undo: Change
+  var redo: Change
+  var label: String
+}
+
+/// Column headers' counts and values, recomputed only when the pipeline changes.
+struct SummaryCache: Sendable {
+  struct Column: Sendable {
+    var count: Int
+    var total: Int64
+    var weighted: Int64
+    var otherCurrencies: Bool
+  }
+
+  var revision = -1
+  var columns: [Column] = []
+
+  mutating func refresh(_ pipeline: Pipeline) {
+    guard revision != pipeline.revision || columns.count != pipeline.stages.count else { return }
+    let currency = pipeline.config.defaultCurrency
+    columns = pipeline.stages.map { stage in
+      let totals = pipeline.totals(inStage: stage.key, currency: currency)
+      return Column(
+        count: totals.count, total: totals.minorUnits,
+        weighted: totals.minorUnits * Int64(stage.probability) / 100, otherCurrencies: totals.otherCurrencies)
+    }
+    revision = pipeline.revision
+  }
+}

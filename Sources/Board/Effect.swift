@@ -1,0 +1,45 @@
+import PipelineCore
+
+/// One change the board wants written to the journal.
+public struct Record: Sendable, Equatable {
+  public enum Kind: Sendable, Equatable {
+    case change, undo, redo
+  }
+
+  public var lead: LeadID
+  public var change: Change
+  /// What the status line says once it is saved ("Moved Acme to Proposal").
+  public var label: String
+  /// The change that reverses this one, for undo.
+  public var inverse: Change?
+  public var kind: Kind
+
+  public init(lead: LeadID, change: Change, label: String, inverse: Change?, kind: Kind = .change) {
+    self.lead = lead
+    self.change = change
+    self.label = label
+    self.inverse = inverse
+    self.kind = kind
+  }
+}
+
+/// What the loop does for the board: the view-model never touches files or the terminal.
+public enum Effect: Sendable, Equatable {
+  /// Append this change to the journal, then send `.recorded` or `.failed`.
+  case record(Record)
+  case quit
+}
+
+/// Everything the board reacts to.
+public enum Message: Sendable {
+  case key(Key)
+  case resize(width: Int, height: Int)
+  /// Time passed (the loop's clock); refreshes "days in stage" and overdue marks.
+  case tick(Timestamp)
+  /// The journal accepted a change; the pipeline passed with this message includes it.
+  case recorded(Record)
+  /// A change could not be saved; nothing changed.
+  case failed(Record, reason: String)
+  /// Another process appended events; they are in the pipeline now.
+  case externalChanges(count: Int)
+}

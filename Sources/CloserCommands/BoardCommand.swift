@@ -1,0 +1,129 @@
+import ArgumentParser
+import Board
+import Glibc
+import Journal
+import PipelineCore
+import Settings
+import Terminal
+
+/// `closer` / `closer board`: the interactive kanban board.
+struct BoardCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "board", abstract: "Open the interactive board (the default command).")
+
+  @OptionGroup var options: JournalOptions
+  @Option(help: "Theme: dark, light, mono, or a file name in $XDG_CONFIG_HOME/closer/themes.")
+  var theme: String?
+
+  func run() throws {
+    try BoardSession.run(options: options, themeFlag: theme)
+  }
+}
+
+/// Set by the signal handlers; read by the loop between keys.
+nonisolated(unsafe) private var pendingSignal: Int32 = 0
+
+/// The event loop: keys become messages for the board's view-model, its effects are
+/// carried out against the journal, and every new state is drawn.
+enum BoardSession {
+  static func run(options: JournalOptions, themeFlag: String?) throws {
+    let environment = options.environment
+    let settings = try environment.loadSettings(flag: options.config)
+    let (theme, themeWarning) = loadTheme(named: themeFlag ?? settings.theme, environment: environment)
+    let store = try PipelineStore(
+      path: options.journalPath, config: settings.pipeline, access: .readWrite, replica: environment.replica,
+      clock: Environment.now)
+    let screen = try Screen(theme: theme, useColor: environment.wantsColor && theme.name != "mono")
+    installSignalHandlers()
+    defer { screen.close() }
+
+    let size = screen.size
+    var state = BoardState(
+      width: size.width, height: size.height, now: Environment.now(),
+      journalName: String(store.journal.path.split(separator: "/").last ?? ""),
+      readOnlyReason: store.journal.readOnlyReason)
+    _ = state.update(.tick(Environment.now()), pipeline: store.pipeline)
+    let notices = store.warnings.map(\.description) + (themeWarning.map { [$0] } ?? [])
+    if let first = notices.first {
+      _ = state.update(
+        .failed(Record(lead: "none", change: .won, label: "Journal", inverse: nil), reason: first),
+        pipeline: store.pipeline)
+    }
+    screen.draw(state.render(store.pipeline))
+
+    var lastRefresh = Environment.now()
+    while !state.wantsToQuit && pendingSignal == 0 {
+      var messages: [Message] = []
+      if let input = screen.readInput() {
+        switch input {
+        case .key(let key): messages.append(.key(key))
+        case .resize(let width, let height): messages.append(.resize(width: width, height: height))
+        }
+      }
+      let now = Environment.now()
+      if now.millisecondsSinceEpoch - lastRefresh.millisecondsSinceEpoch >= 500 {
+        lastRefresh = now
+        // Lines that other processes (say `closer add` in another pane) appended.
+        if let count = try? store.refresh(), count > 0 { messages.append(.externalChanges(count: count)) }
+        if now.day != state.now.day || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000 {
+          messages.append(.tick(now))
+        }
+      }
+      guard !messages.isEmpty else { continue }
+      for message in messages {
+        for effect in state.update(message, pipeline: store.pipeline) {
+          perform(effect, store: store, state: &state)
+        }
+      }
+      screen.draw(state.render(store.pipeline))
+    }
+  }
+
+  private static func perform(_ effect: Effect, store: PipelineStore, state: inout BoardState) {
+    switch effect {
+    case .quit:
+      break
+    case .record(let record):
+      do {
+        try store.record { _ in (record.lead, record.change) }
+        _ = state.update(.recorded(record), pipeline: store.pipeline)
+      } catch {
+        _ = state.update(.failed(record, reason: "\(error)"), pipeline: store.pipeline)
+      }
+      state.readOnlyReason = store.journal.readOnlyReason
+    }
+  }
+
+  /// The theme by name: the user's theme directory first, then the shipped ones.
+  /// A broken file is reported and the default theme used instead.
+  static func loadTheme(named name: String?, environment: Environment) -> (Theme, String?) {
+    let name = name ?? "dark"
+    let userPath = "\(environment.themeDirectory)/\(name).toml"
+    var warning: String?
+    do {
+      if let text = try readTextFile(userPath) {
+        return (try ThemeFile.parse(text, path: userPath), nil)
+      }
+    } catch {
+      warning = "\(error); using the default theme"
+    }
+    if warning == nil, let text = ShippedThemes.files[name] {
+      if let theme = try? ThemeFile.parse(text, path: "themes/\(name).toml") { return (theme, nil) }
+    }
+    if warning == nil {
+      warning =
+        "there is no theme '\(name)' (shipped: \(ShippedThemes.files.keys.sorted().joined(separator: ", "))); using the default theme"
+    }
+    let fallback = (try? ThemeFile.parse(ShippedThemes.files["dark"] ?? "", path: "themes/dark.toml")) ?? .monochrome
+    return (fallback, warning)
+  }
+
+  /// Ctrl-C arrives as a key in raw mode; SIGTERM, SIGHUP and SIGINT from elsewhere end
+  /// the loop cleanly. On a crash, the terminal is restored before the default action.
+  private static func installSignalHandlers() {
+    for signal in [SIGTERM, SIGHUP, SIGINT] {
+      Glibc.signal(signal) { number in pendingSignal = number }
+    }
+    Screen.restoreTerminalOnCrash()
+  }
+}
