@@ -41,8 +41,11 @@ extension BoardState {
     ensureRowVisible()
   }
 
+  /// Focuses another column at the same height (the nearest card to it).
   mutating func focusColumn(_ target: Int, _ pipeline: Pipeline) {
+    let height = row
     column = min(max(target, 0), max(0, pipeline.stages.count - 1))
+    if rows.indices.contains(column) { rows[column] = min(height, max(0, cardCount(column, pipeline) - 1)) }
     focusedLead = pipeline.lead(inStage: pipeline.stages[column].key, at: row + 1)?.id
     ensureColumnVisible(pipeline)
   }

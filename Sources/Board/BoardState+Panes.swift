@@ -114,7 +114,8 @@ extension BoardState {
   func drawHelp(_ frame: inout Frame, for over: Mode) {
     let entries = Self.helpLines(for: over)
     let keyWidth = entries.map { $0.0.displayWidth }.max() ?? 0
-    let boxWidth = min(width - 4, max(44, keyWidth + 4 + (entries.map { $0.1.displayWidth }.max() ?? 0)))
+    let descriptionWidth = entries.map { $0.1.displayWidth }.max() ?? 0
+    let boxWidth = min(width - 2, max(44, keyWidth + descriptionWidth + 7))
     let boxHeight = min(height - 2, entries.count + 4)
     let x = (width - boxWidth) / 2
     let y = max(1, (height - boxHeight) / 2)

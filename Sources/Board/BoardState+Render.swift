@@ -201,7 +201,7 @@ extension BoardState {
     if let followUp = lead.followUp, lead.status == .open {
       if followUp.due < today { flags += " !due" } else if followUp.due == today { flags += " today" }
     }
-    if isStalled(lead, pipeline) { flags += " ~stalled" }
+    if isStalled(lead, pipeline) { flags += " ~stale" }
     if !flags.isEmpty {
       var flagStyle = base
       if !focused && !lifted { flagStyle.role = flags.contains("!") ? .overdue : .stalled }

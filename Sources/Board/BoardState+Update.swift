@@ -126,12 +126,11 @@ extension BoardState {
       mode = returnTo
       return [.record(record)]
     }
-    let missing = gates.map { "\($0.stage.title): \($0.missing.map(\.title).joined(separator: ", "))" }
+    let missing = gates.map { "\($0.stage.title) needs \($0.missing.map(\.title).joined(separator: ", "))" }
     record.label += " (gate overridden)"
     mode = .confirm(
       Confirmation(
-        question: "Checklist incomplete (\(missing.joined(separator: "; "))). Move anyway? y/n", record: record,
-        cancelMode: .board))
+        question: "Move anyway? y/n · \(missing.joined(separator: "; "))", record: record, cancelMode: .board))
     return []
   }
 

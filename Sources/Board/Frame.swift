@@ -72,7 +72,15 @@ public struct Frame: Equatable, Sendable {
     get { cells[y * width + x] }
     set {
       guard x >= 0, y >= 0, x < width, y < height else { return }
-      cells[y * width + x] = newValue
+      let index = y * width + x
+      // Never leave half of a wide character behind: overwriting either half blanks the other.
+      if cells[index].isContinuation && !newValue.isContinuation && x > 0 {
+        cells[index - 1] = Cell(" ", cells[index - 1].style)
+      }
+      if x + 1 < width && cells[index + 1].isContinuation && !cells[index].isContinuation {
+        cells[index + 1] = Cell(" ", cells[index + 1].style)
+      }
+      cells[index] = newValue
     }
   }
 
@@ -146,4 +154,9 @@ public struct Frame: Equatable, Sendable {
     lhs.width == rhs.width && lhs.height == rhs.height && lhs.cells == rhs.cells
       && lhs.cursorX == rhs.cursorX && lhs.cursorY == rhs.cursorY
   }
+}
+
+extension Frame: CustomStringConvertible {
+  /// The frame's text, so that a failing test shows the screen rather than its cells.
+  public var description: String { "Frame \(width)x\(height):\n" + text }
 }

@@ -6,10 +6,14 @@ import PipelineCore
 /// `closer demo`: a realistic sample pipeline in a fresh temporary journal.
 struct DemoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "demo", abstract: "Open a sample pipeline (about 40 leads) in a new temporary journal.")
+    commandName: "demo", abstract: "Open the board on a sample pipeline (40 leads) in a new temporary journal.")
 
   @Option(help: "The configuration file. Default: $XDG_CONFIG_HOME/closer/config.toml.")
   var config: String?
+  @Option(help: "Theme: dark, light, mono, or a file name in $XDG_CONFIG_HOME/closer/themes.")
+  var theme: String?
+  @Flag(name: .customLong("print"), help: "Print the sample pipeline as text instead of opening the board.")
+  var printOnly = false
 
   func run() throws {
     var template = Array("/tmp/closer-demo-XXXXXX".utf8CString)
@@ -22,6 +26,11 @@ struct DemoCommand: ParsableCommand {
     options.config = config
     let store = try options.openStore()
     _ = try GenerateCommand.generate(into: store, leads: 40, seed: 7, days: 60)
+    if isatty(0) != 0 && isatty(1) != 0 && !printOnly {
+      try BoardSession.run(options: options, themeFlag: theme)
+      printError("the sample journal is kept at \(path); open it again with: closer --journal \(path)")
+      return
+    }
     print(PipelineSummaryCommand.summary(store.pipeline, now: Environment.now()))
     print("")
     // Hints that work on this sample: the first word of a lead's name finds it.

@@ -1,0 +1,247 @@
+import Testing
+
+@testable import Board
+@testable import PipelineCore
+
+@Suite struct BoardKeyTests {
+  @Test func opensOnTheTopCardOfTheFirstColumnWithCards() {
+    let h = Harness()
+    #expect(h.focused?.name == "Ana Lima")
+    var empty = Pipeline()
+    try? empty.apply(
+      Event(
+        id: "x", time: Harness.now, replica: "t", lead: "late",
+        change: .created(NewLead(name: "Late", stage: "closing"))))
+    let other = Harness(pipeline: empty)
+    #expect(other.focused?.name == "Late")
+    #expect(other.state.column == 5)
+  }
+
+  @Test func arrowsAndVimKeysMoveTheFocus() {
+    var h = Harness()
+    h.send(.down)
+    #expect(h.focused?.name == "Ben Okafor")
+    h.send(.character("j"), .character("j"))
+    #expect(h.focused?.name == "Chloé Dubois")  // stops at the bottom
+    h.send(.right)
+    #expect(h.focused?.name == "Zoë Müller")  // same row, clamped to the column
+    h.send(.character("k"), .character("l"), .character("h"), .left)
+    #expect(h.focused?.name == "Ana Lima")
+    #expect(h.written.isEmpty)
+  }
+
+  @Test func liftCarryAndDropWritesExactlyOneMove() {
+    var h = Harness()
+    h.send(.character(" "))
+    guard case .move = h.state.mode else {
+      Issue.record("Space should lift the card")
+      return
+    }
+    h.send(.right, .right, .right, .down)
+    #expect(h.frame.lines.last?.contains("Proposal, 2 of 4") == true)
+    #expect(h.written.isEmpty)
+    h.send(.enter)
+    // Passing Qualifying with BANT unticked asks first.
+    guard case .confirm = h.state.mode else {
+      Issue.record("the stage gate should ask for confirmation")
+      return
+    }
+    #expect(h.frame.lines.last?.contains("Move anyway? y/n") == true)
+    h.send(.character("y"))
+    #expect(h.written.count == 1)
+    #expect(h.written.first?.change == .moved(stage: "proposal", position: 2, gateOverridden: true))
+    #expect(h.column("proposal") == ["Kim Seo-yeon", "Ana Lima", "Priya Sharma", "Søren Andersen"])
+    #expect(h.focused?.name == "Ana Lima")
+    #expect(h.frame.lines.last?.contains("Moved Ana Lima to Proposal, 2 of 4") == true)
+  }
+
+  @Test func escapePutsTheCardBackAndWritesNothing() {
+    var h = Harness()
+    h.send(.down, .character(" "), .right, .down, .escape)
+    #expect(h.written.isEmpty)
+    #expect(h.state.mode == .board)
+    #expect(h.column("lead-generation") == ["Ana Lima", "Ben Okafor", "Chloé Dubois"])
+    #expect(h.focused?.name == "Ben Okafor")
+    // Dropping where it was lifted writes nothing either.
+    h.send(.character(" "), .enter)
+    #expect(h.written.isEmpty)
+  }
+
+  @Test func aDeclinedGateLeavesTheCardWhereItWas() {
+    var h = Harness()
+    h.send(.right)  // José, Qualifying, Budget ticked only
+    h.send(.shiftRight)
+    guard case .confirm = h.state.mode else {
+      Issue.record("leaving Qualifying with BANT incomplete should ask")
+      return
+    }
+    h.send(.character("n"))
+    #expect(h.written.isEmpty)
+    #expect(h.pipeline["jose"]?.stage == "qualifying")
+    h.send(.escape)
+  }
+
+  @Test func shiftArrowsAndCapitalsMoveAtOnce() {
+    var h = Harness()
+    h.send(.character("J"))  // Ana down one place
+    #expect(h.column("lead-generation") == ["Ben Okafor", "Ana Lima", "Chloé Dubois"])
+    #expect(h.focused?.name == "Ana Lima")
+    h.send(.shiftUp)
+    #expect(h.column("lead-generation") == ["Ana Lima", "Ben Okafor", "Chloé Dubois"])
+    h.send(.shiftRight)  // into Qualifying: no gate to pass yet
+    #expect(h.pipeline["ana0"]?.stage == "qualifying")
+    h.send(.character("H"))
+    #expect(h.pipeline["ana0"]?.stage == "lead-generation")
+    #expect(h.written.count == 4)
+  }
+
+  @Test func numberKeysTickTheChecklist() {
+    var h = Harness()
+    h.send(.character("1"), .character("3"))
+    #expect(h.pipeline["ana0"]?.isChecked("budget") == true)
+    #expect(h.pipeline["ana0"]?.isChecked("need") == true)
+    #expect(h.pipeline["ana0"]?.isChecked("authority") == false)
+    h.send(.character("1"))
+    #expect(h.pipeline["ana0"]?.isChecked("budget") == false)
+    h.send(.character("9"))
+    #expect(h.written.count == 3)
+    #expect(h.frame.lines.last?.contains("no criterion 9") == true)
+  }
+
+  @Test func undoAndRedoAppendCompensatingEvents() {
+    var h = Harness()
+    h.send(.shiftRight)
+    #expect(h.pipeline["ana0"]?.stage == "qualifying")
+    h.send(.character("u"))
+    #expect(h.pipeline["ana0"]?.stage == "lead-generation")
+    #expect(h.column("lead-generation").first == "Ana Lima")
+    h.send(.control("r"))
+    #expect(h.pipeline["ana0"]?.stage == "qualifying")
+    #expect(h.written.count == 3)  // the journal only grows
+    h.send(.character("u"), .character("u"))
+    #expect(h.frame.lines.last?.contains("Nothing to undo") == true)
+  }
+
+  @Test func searchFindsAccentedNamesAndKeepsTheHighlight() {
+    var h = Harness()
+    h.send(.character("/"))
+    h.type("jose")
+    #expect(h.focused?.name == "José García")
+    #expect(h.frame.lines.last?.contains("1 match") == true)
+    h.send(.enter)
+    #expect(h.state.mode == .board)
+    #expect(h.state.highlight?.query == "jose")
+    #expect(h.focused?.name == "José García")
+    // A broader search: n and N step through the matches in board order.
+    h.send(.character("/"))
+    h.type("an")
+    let matches = h.state.mode == .board ? [] : h.frameMatches
+    #expect(matches.count >= 3)
+    h.send(.enter)
+    let first = h.focused?.name
+    h.send(.character("n"))
+    #expect(h.focused?.name != first)
+    h.send(.character("N"))
+    #expect(h.focused?.name == first)
+    h.send(.escape)
+    #expect(h.state.highlight == nil)
+  }
+
+  @Test func searchPicksWithArrowsAndEscapeClears() {
+    var h = Harness()
+    h.send(.character("/"))
+    h.type("a")
+    guard case .search(let search) = h.state.mode else {
+      Issue.record("should be searching")
+      return
+    }
+    let picked = search.matches[search.picked]
+    h.send(.down)
+    guard case .search(let next) = h.state.mode else { return }
+    #expect(next.matches[next.picked] != picked)
+    h.send(.control("p"))
+    guard case .search(let back) = h.state.mode else { return }
+    #expect(back.matches[back.picked] == picked)
+    h.send(.escape)
+    #expect(h.state.mode == .board)
+    #expect(h.state.highlight == nil)
+    #expect(h.written.isEmpty)
+  }
+
+  @Test func theDetailPaneTogglesTheChecklist() {
+    var h = Harness()
+    h.send(.enter)
+    #expect(h.state.mode == .detail(item: 0))
+    h.send(.down, .character(" "))
+    #expect(h.pipeline["ana0"]?.isChecked("authority") == true)
+    h.send(.escape)
+    #expect(h.state.mode == .board)
+    h.send(.tab)
+    #expect(h.state.mode == .detail(item: 0))
+    h.send(.tab)
+    #expect(h.state.mode == .board)
+  }
+
+  @Test func helpListsTheKeysOfTheCurrentMode() {
+    var h = Harness()
+    h.send(.character("?"))
+    #expect(h.frame.text.contains("Keys: board"))
+    #expect(h.frame.text.contains("lift the card"))
+    h.send(.character("x"))
+    h.send(.character(" "), .character("?"))
+    #expect(h.frame.text.contains("Keys: move"))
+    #expect(h.frame.text.contains("put it back"))
+    h.send(.escape)  // closes help, still moving
+    guard case .move = h.state.mode else {
+      Issue.record("closing help returns to move mode")
+      return
+    }
+  }
+
+  @Test func quitAndControlC() {
+    var h = Harness()
+    #expect(h.state.update(.key(.character("q")), pipeline: h.pipeline) == [.quit])
+    var other = Harness()
+    #expect(other.state.update(.key(.control("c")), pipeline: other.pipeline) == [.quit])
+  }
+
+  @Test func aFailedSaveChangesNothingAndSaysWhy() {
+    var h = Harness()
+    h.failWrites = true
+    h.send(.shiftRight)
+    #expect(h.pipeline["ana0"]?.stage == "lead-generation")
+    #expect(h.frame.lines.last?.contains("Not saved") == true)
+    #expect(h.frame.lines.last?.contains("No space left") == true)
+  }
+
+  @Test func readOnlyJournalsRefuseChanges() {
+    var h = Harness()
+    h.state.readOnlyReason = "line 12 is damaged"
+    h.send(.shiftRight, .character("1"))
+    #expect(h.written.isEmpty)
+    #expect(h.frame.lines.last?.contains("Read-only: line 12 is damaged") == true)
+    #expect(h.frame.lines.first?.contains("READ-ONLY") == true)
+  }
+
+  @Test func changesFromElsewhereKeepTheFocusOnItsLead() throws {
+    var h = Harness()
+    h.send(.down)
+    #expect(h.focused?.name == "Ben Okafor")
+    // Another process adds a lead at the top of the same column.
+    try h.pipeline.apply(
+      Event(
+        id: "x", time: Harness.now, replica: "other", lead: "newc",
+        change: .created(NewLead(name: "New Contact", stage: "lead-generation"))))
+    h.handle(.externalChanges(count: 1))
+    #expect(h.focused?.name == "Ben Okafor")
+    #expect(h.frame.lines.last?.contains("1 change from elsewhere") == true)
+  }
+}
+
+extension Harness {
+  /// The matches of the search being typed.
+  var frameMatches: [LeadID] {
+    if case .search(let search) = state.mode { return search.matches }
+    return []
+  }
+}
