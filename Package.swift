@@ -48,6 +48,7 @@ let package = Package(
     .testTarget(name: "SettingsTests", dependencies: ["Settings", "PipelineCore", "Board"], swiftSettings: strict),
     .testTarget(
       name: "BoardTests", dependencies: ["Board", "PipelineCore"], exclude: ["Snapshots"], swiftSettings: strict),
+    .testTarget(name: "EndToEndTests", dependencies: ["closer"], swiftSettings: strict),
     .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"], swiftSettings: strict),
     .testTarget(
       name: "CommandLineTests", dependencies: ["closer", "CloserCommands", "Journal", "PipelineCore"],

@@ -121,6 +121,11 @@ enum BoardSession {
   /// Ctrl-C arrives as a key in raw mode; SIGTERM, SIGHUP and SIGINT from elsewhere end
   /// the loop cleanly. On a crash, the terminal is restored before the default action.
   private static func installSignalHandlers() {
+    var wanted = sigset_t()
+    sigemptyset(&wanted)
+    for signal in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] { sigaddset(&wanted, signal) }
+    // A parent may have started Closer with these blocked; the board needs them.
+    sigprocmask(SIG_UNBLOCK, &wanted, nil)
     for signal in [SIGTERM, SIGHUP, SIGINT] {
       Glibc.signal(signal) { number in pendingSignal = number }
     }

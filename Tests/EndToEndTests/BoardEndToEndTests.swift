@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// The real binary in a real terminal (tmux), proving the wiring: keys, journal, screen.
+@Suite(.serialized, .enabled(if: tmuxPath != nil, "needs tmux"))
+struct BoardEndToEndTests {
+  static let leads = [
+    ("Ben Okafor", "lead-generation"), ("Ana Lima", "lead-generation"), ("José García", "qualifying"),
+    ("Kim Seo-yeon", "proposal"),
+  ]
+
+  @Test func dragTwoStagesRightDropQuitAndTheJournalHasOneMove() throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    let before = session.journalLines().count
+    try session.keys("Space", "Right", "Right")
+    try session.waitFor("Needs Assessment, 1 of 1")
+    try session.keys("Enter")
+    try session.waitFor("Move anyway? y/n")  // past Qualifying with BANT unticked
+    try session.keys("y")
+    try session.waitFor("Moved Ana Lima to Needs Assessment")
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+    let lines = session.journalLines()
+    #expect(lines.count == before + 1)
+    #expect(lines.last?.contains(#""type":"lead.moved""#) == true)
+    let list = try session.closer(["list", "--json", "--stage", "needs-assessment"])
+    #expect(list.contains(#""name" : "Ana Lima""#))
+  }
+
+  @Test func escapeCancelsAMoveAndWritesNothing() throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    let before = session.journalLines()
+    try session.keys("Space", "Right", "Down")
+    try session.waitFor("MOVE")
+    try session.keys("Escape")
+    try session.waitFor("Move cancelled")
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+    #expect(session.journalLines() == before)
+  }
+
+  @Test func shiftedArrowsMoveAtOnceUnderTermScreen() throws {
+    let session = try TmuxSession(term: "screen") { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    try session.keys("S-Right")
+    try session.waitFor("Moved Ana Lima to Qualifying")
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+    #expect(try session.closer(["show", "ana", "--json"]).contains(#""stage" : "qualifying""#))
+  }
+
+  @Test func searchJumpsToTheLead() throws {
+    let session = try TmuxSession(width: 160, height: 45) { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    try session.keys("/")
+    try session.type("jose")
+    try session.waitFor("1 match")
+    try session.keys("Enter")
+    // The detail pane (160 columns) shows the focused lead.
+    try session.waitFor(5, "José in the detail pane") { screen in
+      screen.split(separator: "\n").contains { $0.contains("│ José García") || $0.hasSuffix("José García") }
+    }
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+  }
+
+  @Test func checklistKeysTickCriteria() throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    try session.keys("1")
+    try session.waitFor("Budget ticked")
+    try session.keys("3")
+    try session.waitFor("Need ticked")
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+    let show = try session.closer(["show", "ana", "--json"])
+    #expect(show.contains(#""budget" : true"#))
+    #expect(show.contains(#""need" : true"#))
+    #expect(show.contains(#""authority" : false"#))
+  }
+
+  @Test func resizingRelaysOut() throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    #expect(!(try session.screen()).contains("Negotiation"))
+    try session.tmux(["resize-window", "-t", "e2e", "-x", "200", "-y", "40"])
+    try session.waitFor("Negotiation")
+    try session.tmux(["resize-window", "-t", "e2e", "-x", "40", "-y", "10"])
+    try session.waitFor("needs at least")
+    try session.tmux(["resize-window", "-t", "e2e", "-x", "80", "-y", "24"])
+    try session.waitFor("Lead Generation")
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+  }
+
+  @Test func aLeadAddedElsewhereAppearsWithinASecond() throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    _ = try session.closer(["add", "Zoë Müller", "--company", "Zenith"])
+    let started = Date()
+    try session.waitFor("Zoë Müller", seconds: 5)
+    #expect(Date().timeIntervalSince(started) < 1.5)
+    try session.waitFor("1 change from elsewhere")
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+  }
+
+  @Test(arguments: ["TERM", "HUP"])
+  func signalsRestoreTheTerminalAndLoseNothing(signal: String) throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    try session.keys("1")
+    try session.waitFor("Budget ticked")
+    // Only the board itself (env has exec'd it), not the shell around it.
+    _ = try run("/usr/bin/pkill", ["-\(signal)", "-f", "^\(closerPath) --journal \(session.journal)$"])
+    let screen = try session.waitFor("EXIT=0")
+    #expect(!screen.contains("BOARD"))  // the board is gone: the terminal was restored
+    #expect(try session.closer(["show", "ana", "--json"]).contains(#""budget" : true"#))
+  }
+}
