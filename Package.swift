@@ -40,7 +40,7 @@ let package = Package(
       swiftSettings: strict),
     .executableTarget(name: "closer", dependencies: ["CloserCommands"], swiftSettings: strict),
     .executableTarget(
-      name: "closer-bench", dependencies: ["PipelineCore", "Journal", "CloserCommands"],
+      name: "closer-bench", dependencies: ["PipelineCore", "Journal", "CloserCommands", "Board"],
       path: "Benchmarks/closer-bench", swiftSettings: strict),
 
     .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore"], swiftSettings: strict),

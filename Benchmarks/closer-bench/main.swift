@@ -122,6 +122,12 @@ if arguments.first == "--profile", arguments.count == 2 {
   exit(0)
 }
 
+// Board mode: key press to finished frame, in-process, on a large pipeline.
+if arguments.first == "--board", arguments.count >= 2 {
+  try BoardBenchmark.run(journal: arguments[1])
+  exit(0)
+}
+
 func option(_ name: String) -> String? {
   guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
   return arguments[index + 1]

@@ -160,7 +160,7 @@ extension BoardState {
     case .search(let search):
       let count =
         search.query.isEmpty
-        ? "type to search" : "\(search.matches.count) match\(search.matches.count == 1 ? "" : "es")"
+        ? "type to search" : "\(search.matchCount) match\(search.matchCount == 1 ? "" : "es")"
       text = "/\(search.query)▏ \(count) · ↑↓ pick Enter jump Esc clear"
       frame.cursor = nil
     case .confirm(let confirmation):
@@ -175,7 +175,7 @@ extension BoardState {
         text = message.text
         if message.isError { style = Style(.error, bold: true, reverse: true) }
       } else if let highlight {
-        text = "'\(highlight.query)': \(highlight.picked + 1) of \(highlight.matches.count) · n/N next/prev · Esc clear"
+        text = "'\(highlight.query)': \(highlight.picked + 1) of \(highlight.matchCount) · n/N next/prev · Esc clear"
       } else {
         text = "←→↑↓ focus · Space lift · / search · 1-9 check · u undo · ? help · q quit"
       }

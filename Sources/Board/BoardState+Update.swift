@@ -263,57 +263,92 @@ extension BoardState {
       return []
     case .enter:
       mode = .board
-      if search.matches.isEmpty {
+      if let picked = search.lead(at: search.picked) {
+        highlight = search
+        focus(on: picked, pipeline)
+      } else {
         highlight = nil
         message = StatusMessage("No lead matches '\(search.query)'")
-      } else {
-        highlight = search
-        focus(on: search.matches[search.picked], pipeline)
       }
       return []
     case .up, .control("p"), .shiftUp:
-      if !search.matches.isEmpty { search.picked = (search.picked - 1 + search.matches.count) % search.matches.count }
+      let count = search.matchCount
+      if count > 0 { search.picked = (search.picked - 1 + count) % count }
     case .down, .control("n"), .tab, .shiftDown:
-      if !search.matches.isEmpty { search.picked = (search.picked + 1) % search.matches.count }
+      let count = search.matchCount
+      if count > 0 { search.picked = (search.picked + 1) % count }
     case .backspace:
       guard !search.query.isEmpty else {
         mode = .board
         return []
       }
       search.query.removeLast()
-      search = rematch(search, pipeline)
+      search = rematch(search, narrowing: false, pipeline)
     case .character(let c):
       search.query.append(c)
-      search = rematch(search, pipeline)
+      search = rematch(search, narrowing: true, pipeline)
     default:
       return []
     }
-    if let picked = search.matches.indices.contains(search.picked) ? search.matches[search.picked] : nil {
-      focus(on: picked, pipeline)
-    }
+    if let picked = search.lead(at: search.picked) { focus(on: picked, pipeline) }
     mode = .search(search)
     return []
   }
 
-  private mutating func rematch(_ search: SearchState, _ pipeline: Pipeline) -> SearchState {
-    if searchIndex?.revision != pipeline.revision { searchIndex = SearchIndex(pipeline) }
+  /// Matches for the search's query. When a letter was added (`narrowing`), only the
+  /// previous matches can still match, so only they are tested.
+  private mutating func rematch(_ search: SearchState, narrowing: Bool, _ pipeline: Pipeline) -> SearchState {
+    var canNarrow = narrowing && search.index != nil
+    if searchIndex?.revision != pipeline.revision {
+      searchIndex = SearchIndex(pipeline)
+      canNarrow = false
+    }
+    guard let index = searchIndex else { return search }
     var result = search
-    result.matches = search.query.isEmpty ? [] : (searchIndex?.matches(search.query) ?? [])
-    result.matchSet = Set(result.matches)
+    result.index = index
+    if search.query.isEmpty {
+      result.entries = []
+      result.isMatch = []
+      result.picked = 0
+      return result
+    }
+    let previous = canNarrow && search.index?.revision == index.revision && !search.query.dropLast().isEmpty
+    result.entries = index.matches(search.query, within: previous ? search.entries : nil)
+    if previous, !search.isMatch.isEmpty {
+      result.isMatch = search.isMatch
+      for entry in search.entries { result.isMatch[Int(entry)] = false }
+    } else {
+      result.isMatch = [Bool](repeating: false, count: index.ids.count)
+    }
+    for entry in result.entries { result.isMatch[Int(entry)] = true }
     // Keep the focused lead picked when it still matches; otherwise the first match.
-    result.picked = focusedLead.flatMap { result.matches.firstIndex(of: $0) } ?? 0
+    result.picked = 0
+    if let focused = focusedLead, let entry = index.entryOf[focused], result.isMatch[Int(entry)] {
+      result.picked = Self.position(of: entry, in: result.entries)
+    }
     return result
   }
 
+  /// Where `entry` is in the sorted `entries` (binary search).
+  static func position(of entry: Int32, in entries: [Int32]) -> Int {
+    var low = 0
+    var high = entries.count
+    while low < high {
+      let mid = (low + high) / 2
+      if entries[mid] < entry { low = mid + 1 } else { high = mid }
+    }
+    return low
+  }
+
   private mutating func jumpToMatch(_ direction: Int, _ pipeline: Pipeline) {
-    guard var search = highlight, !search.matches.isEmpty else {
+    guard var search = highlight, search.matchCount > 0 else {
       message = StatusMessage("No search; press / to find a lead")
       return
     }
-    search.picked = (search.picked + direction + search.matches.count) % search.matches.count
+    search.picked = (search.picked + direction + search.matchCount) % search.matchCount
     highlight = search
-    focus(on: search.matches[search.picked], pipeline)
-    message = StatusMessage("Match \(search.picked + 1) of \(search.matches.count) for '\(search.query)'")
+    if let lead = search.lead(at: search.picked) { focus(on: lead, pipeline) }
+    message = StatusMessage("Match \(search.picked + 1) of \(search.matchCount) for '\(search.query)'")
   }
 
   // MARK: Detail pane

@@ -67,15 +67,35 @@ public struct MoveState: Sendable, Equatable {
 /// Incremental search over names and companies.
 public struct SearchState: Sendable, Equatable {
   public var query: String = ""
-  /// Matching leads in board order (stage by stage, top to bottom).
-  public var matches: [LeadID] = []
-  /// Index into `matches` of the picked one.
+  /// Matching search-index entries, in board order (stage by stage, top to bottom).
+  var entries: [Int32] = []
+  /// Per search-index entry, whether it matches (for highlighting cards on screen).
+  var isMatch: [Bool] = []
+  /// Index into the matches of the picked one.
   public var picked = 0
-  /// Index of each match in `matches`, for highlighting.
-  var matchSet: Set<LeadID> = []
+  /// The index the entries refer to.
+  var index: SearchIndex?
+
+  /// Matching leads in board order.
+  public var matches: [LeadID] {
+    guard let index else { return [] }
+    return entries.map { index.ids[Int($0)] }
+  }
+
+  public var matchCount: Int { entries.count }
+
+  func lead(at position: Int) -> LeadID? {
+    guard let index, entries.indices.contains(position) else { return nil }
+    return index.ids[Int(entries[position])]
+  }
+
+  func contains(_ lead: LeadID) -> Bool {
+    guard let entry = index?.entryOf[lead] else { return false }
+    return isMatch.indices.contains(Int(entry)) && isMatch[Int(entry)]
+  }
 
   public static func == (lhs: SearchState, rhs: SearchState) -> Bool {
-    lhs.query == rhs.query && lhs.matches == rhs.matches && lhs.picked == rhs.picked
+    lhs.query == rhs.query && lhs.entries == rhs.entries && lhs.picked == rhs.picked
   }
 }
 
@@ -120,9 +140,8 @@ struct SummaryCache: Sendable {
 
   mutating func refresh(_ pipeline: Pipeline) {
     guard revision != pipeline.revision || columns.count != pipeline.stages.count else { return }
-    let currency = pipeline.config.defaultCurrency
     columns = pipeline.stages.map { stage in
-      let totals = pipeline.totals(inStage: stage.key, currency: currency)
+      let totals = pipeline.totals(inStage: stage.key)
       return Column(
         count: totals.count, total: totals.minorUnits,
         weighted: totals.minorUnits * Int64(stage.probability) / 100, otherCurrencies: totals.otherCurrencies)

@@ -2,39 +2,53 @@ import Glibc
 import PipelineCore
 
 /// Folded names and companies of every card, in board order, packed in one byte buffer so
-/// that a search keystroke over 100,000 leads is a tight loop of `memmem` calls.
+/// that a search keystroke over 100,000 leads is a tight loop of `memchr` and `memcmp`.
 struct SearchIndex: Sendable {
   let revision: Int
+  /// Entry -> lead, in board order (stage by stage, top to bottom).
   private(set) var ids: [LeadID] = []
+  /// Lead -> entry, to tell whether a card on screen matches.
+  private(set) var entryOf: [LeadID: Int32] = [:]
   private var bytes: [UInt8] = []
   private var ends: [Int] = []
 
   init(_ pipeline: Pipeline) {
     revision = pipeline.revision
+    ids.reserveCapacity(pipeline.count)
+    entryOf.reserveCapacity(pipeline.count)
+    ends.reserveCapacity(pipeline.count)
     for stage in pipeline.stages {
-      for id in pipeline.leadIDs(inStage: stage.key) {
-        guard let lead = pipeline[id] else { continue }
-        ids.append(id)
-        bytes.append(contentsOf: SearchKey.fold(lead.name + "\u{1F}" + lead.company).utf8)
+      pipeline.forEachCard(inStage: stage.key) { lead in
+        entryOf[lead.id] = Int32(ids.count)
+        ids.append(lead.id)
+        SearchKey.appendFolded(lead.name, to: &bytes)
+        bytes.append(0x1F)
+        SearchKey.appendFolded(lead.company, to: &bytes)
         ends.append(bytes.count)
       }
     }
   }
 
-  /// Leads whose name or company contains `query` (folded), in board order.
-  func matches(_ query: String) -> [LeadID] {
-    let needle = Array(SearchKey.fold(query).utf8)
+  /// Entries whose name or company contains `query` (folded), in board order. `within`
+  /// narrows the test to earlier matches, when the query only grew.
+  func matches(_ query: String, within: [Int32]? = nil) -> [Int32] {
+    var needle: [UInt8] = []
+    SearchKey.appendFolded(query, to: &needle)
     guard !needle.isEmpty else { return [] }
-    var result: [LeadID] = []
+    var result: [Int32] = []
     bytes.withUnsafeBufferPointer { haystack in
       needle.withUnsafeBufferPointer { n in
-        var start = 0
-        for (index, end) in ends.enumerated() {
-          defer { start = end }
-          guard end - start >= n.count else { continue }
-          if Self.contains(haystack.baseAddress! + start, count: end - start, n) {
-            result.append(ids[index])
+        func test(_ entry: Int) {
+          let start = entry == 0 ? 0 : ends[entry - 1]
+          let end = ends[entry]
+          if end - start >= n.count && Self.contains(haystack.baseAddress! + start, count: end - start, n) {
+            result.append(Int32(entry))
           }
+        }
+        if let within {
+          for entry in within { test(Int(entry)) }
+        } else {
+          for entry in ends.indices { test(entry) }
         }
       }
     }

@@ -61,5 +61,6 @@ extension Pipeline {
     for slot in storage.indices where placed[slot] == (storage[slot].status == .lost) {
       throw PipelineImageError(description: "lead \(storage[slot].id) is missing from its column")
     }
+    for slot in storage.indices { count(Int32(slot), sign: 1) }
   }
 }

@@ -13,6 +13,9 @@ public struct Pipeline: Sendable {
   var columns = StageColumns()
   /// Goes up with every applied event, so views can tell when to recompute what they cache.
   public private(set) var revision = 0
+  /// Per column: open deals, and value in the default currency of the cards on the board,
+  /// kept up to date event by event so that headers cost nothing to draw.
+  var columnTotals: [ColumnTotals] = []
 
   public init(config: PipelineConfig = .standard) {
     self.config = config
@@ -52,28 +55,24 @@ public struct Pipeline: Sendable {
     return storage[Int(columns.slot(at: position - 1, column: column))]
   }
 
+  /// Calls `body` with each card of a stage, top to bottom, without copying the leads.
+  public func forEachCard(inStage key: String, _ body: (Lead) -> Void) {
+    guard let column = stageIndexByKey[key] else { return }
+    for slot in columns.slots(in: column) { body(storage[Int(slot)]) }
+  }
+
   /// The ids of a stage's cards, top to bottom, without copying the leads.
   public func leadIDs(inStage key: String) -> [LeadID] {
     guard let column = stageIndexByKey[key] else { return [] }
     return columns.slots(in: column).map { storage[Int($0)].id }
   }
 
-  /// Count and total value of a stage's open deals in `currency`, read in place, and
-  /// whether some of its deals are in other currencies.
-  public func totals(inStage key: String, currency: String) -> (
-    count: Int, open: Int, minorUnits: Int64, otherCurrencies: Bool
-  ) {
-    guard let column = stageIndexByKey[key] else { return (0, 0, 0, false) }
-    var total: Int64 = 0
-    var open = 0
-    var others = false
-    for slot in columns.slots(in: column) {
-      let index = Int(slot)
-      if storage[index].status == .open { open += 1 }
-      guard let value = storage[index].value else { continue }
-      if value.currency == currency { total += value.minorUnits } else { others = true }
-    }
-    return (columns.counts[column], open, total, others)
+  /// Count, open deals and total value (in the configured default currency) of a stage's
+  /// cards, and whether some of them are in other currencies. Constant time.
+  public func totals(inStage key: String) -> (count: Int, open: Int, minorUnits: Int64, otherCurrencies: Bool) {
+    guard let column = stageIndexByKey[key], columnTotals.indices.contains(column) else { return (0, 0, 0, false) }
+    let totals = columnTotals[column]
+    return (columns.counts[column], totals.open, totals.minorUnits, totals.otherCurrencies > 0)
   }
 
   /// Number of cards in a stage.
@@ -144,9 +143,12 @@ public struct Pipeline: Sendable {
     revision += 1
     if case .created(let new) = event.change {
       create(event.lead, new, at: event.time)
+      count(Int32(storage.count - 1), sign: 1)
       return
     }
     guard case .some(let slot) = slotByID[event.lead] else { return }
+    count(slot, sign: -1)
+    defer { count(slot, sign: 1) }
     let index = Int(slot)
     switch event.change {
     case .created, .unknown:
@@ -195,6 +197,21 @@ public struct Pipeline: Sendable {
     stageIndexByKey[stage.key] = stages.count
     stages.append(stage)
     columns.addColumn()
+    columnTotals.append(ColumnTotals())
+  }
+
+  /// Adds (`sign` 1) or removes (-1) a card's share of its column's totals.
+  mutating func count(_ slot: Int32, sign: Int) {
+    guard columns.isOnBoard(slot) else { return }
+    let lead = Int(slot)
+    guard let column = stageIndexByKey[storage[lead].stage] else { return }
+    if storage[lead].status == .open { columnTotals[column].open += sign }
+    guard let value = storage[lead].value else { return }
+    if value.currency == config.defaultCurrency {
+      columnTotals[column].minorUnits += Int64(sign) * value.minorUnits
+    } else {
+      columnTotals[column].otherCurrencies += sign
+    }
   }
 
   /// A stage the journal names but the configuration does not: keep its deals visible.
@@ -256,4 +273,12 @@ extension Lead {
     case .expectedClose(let day): expectedClose = day
     }
   }
+}
+
+/// What a column header sums up, maintained as events are applied.
+struct ColumnTotals: Hashable, Sendable {
+  var open = 0
+  var minorUnits: Int64 = 0
+  /// Cards whose value is in another currency than the default.
+  var otherCurrencies = 0
 }

@@ -23,6 +23,20 @@ public enum SearchKey {
     return String(result)
   }
 
+  /// Appends the folded form of `text` as UTF-8, quickly for ASCII text.
+  public static func appendFolded(_ text: String, to bytes: inout [UInt8]) {
+    var ascii = true
+    for byte in text.utf8 where byte >= 0x80 {
+      ascii = false
+      break
+    }
+    guard ascii else {
+      bytes.append(contentsOf: fold(text).utf8)
+      return
+    }
+    for byte in text.utf8 { bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+  }
+
   /// Whether the folded `haystack` contains the folded `needle`.
   public static func contains(_ haystack: String, _ needle: String) -> Bool {
     needle.isEmpty || haystack.utf8.firstRange(of: needle.utf8) != nil

@@ -4,11 +4,11 @@
 /// a family emoji joined with ZWJ is two.
 public enum DisplayWidth {
   public static func of(_ character: Character) -> Int {
+    if let ascii = character.asciiValue { return ascii < 0x20 || ascii == 0x7F ? 0 : 1 }
     var width = 0
     var first = true
     for scalar in character.unicodeScalars {
-      let properties = scalar.properties
-      if scalar.value == 0xFE0F || (properties.isEmojiPresentation && scalar.value >= 0x231A) {
+      if scalar.value == 0xFE0F || (scalar.value >= 0x231A && scalar.properties.isEmojiPresentation) {
         return 2
       }
       if first {
