@@ -52,7 +52,7 @@ enum BoardSession {
     screen.draw(state.render(store.pipeline))
 
     var lastRefresh = Environment.now()
-    while !state.wantsToQuit && pendingSignal == 0 {
+    while !state.wantsToQuit && pendingSignal == 0 && !screen.isGone {
       var messages: [Message] = []
       if let input = screen.readInput() {
         switch input {

@@ -161,10 +161,26 @@ public final class Screen {
 
   // MARK: Keys
 
+  /// Consecutive reads that failed at once instead of waiting: the terminal is gone.
+  private var immediateFailures = 0
+
+  /// Whether the terminal has gone away (the pty closed, the ssh session dropped):
+  /// reads then fail at once instead of waiting for a key.
+  public var isGone: Bool { immediateFailures >= 20 }
+
   /// Waits up to the screen's timeout (100 ms) for a key; nil when none came.
   public func readInput() -> InputEvent? {
     var value: wint_t = 0
+    let started = ContinuousClock.now
     let result = closer_get_wch(&value)
+    if result == ERR {
+      // A timeout takes ~100 ms; an error that returns at once, again and again, means
+      // there is no terminal left to read from.
+      let elapsed = ContinuousClock.now - started
+      immediateFailures = elapsed < .milliseconds(20) ? immediateFailures + 1 : 0
+      return nil
+    }
+    immediateFailures = 0
     if result == KEY_CODE_YES {
       let code = Int32(value)
       if code == KEY_RESIZE {

@@ -119,4 +119,19 @@ struct BoardEndToEndTests {
     #expect(!screen.contains("BOARD"))  // the board is gone: the terminal was restored
     #expect(try session.closer(["show", "ana", "--json"]).contains(#""budget" : true"#))
   }
+
+  @Test func theBoardExitsWhenItsTerminalGoesAway() throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    let pattern = "^\(closerPath) --journal \(session.journal)$"
+    #expect(try run("/usr/bin/pgrep", ["-f", pattern]).0 == 0)
+    try session.tmux(["kill-server"])
+    let deadline = Date().addingTimeInterval(10)
+    var running = true
+    while running && Date() < deadline {
+      running = try run("/usr/bin/pgrep", ["-f", pattern]).0 == 0
+      if running { usleep(50_000) }
+    }
+    #expect(!running, "the board kept running without a terminal")
+  }
 }
