@@ -41,7 +41,7 @@ let package = Package(
     .executableTarget(name: "closer", dependencies: ["CloserCommands"], swiftSettings: strict),
     .executableTarget(
       name: "closer-bench", dependencies: ["PipelineCore", "Journal", "CloserCommands", "Board"],
-      path: "Benchmarks/closer-bench", swiftSettings: strict),
+      swiftSettings: strict),
 
     .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore"], swiftSettings: strict),
     .testTarget(name: "JournalTests", dependencies: ["Journal", "PipelineCore"], swiftSettings: strict),

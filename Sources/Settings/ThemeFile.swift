@@ -25,7 +25,7 @@ public enum ThemeFile {
       throw fail("unknown key '\(key)'; a theme has name and [roles]", key: key)
     }
     guard let name = root["name"]?.string, !name.isEmpty else {
-      throw fail("a theme needs name = \"...\"", key: "name")
+      throw ConfigError(path: path, line: source.line(of: "name") ?? 1, message: "a theme needs name = \"...\"")
     }
     var styles: [Role: ThemeStyle] = [:]
     if let rolesValue = root["roles"] {

@@ -122,6 +122,20 @@ if arguments.first == "--profile", arguments.count == 2 {
   exit(0)
 }
 
+// Bytes written to a pseudo-terminal for the first frame and for one focus move.
+if arguments.first == "--terminal-bytes", arguments.count >= 2 {
+  let closerBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("closer").path
+  print("| terminal | first frame | one focus move (j) |")
+  print("|---|---:|---:|")
+  for (width, height) in [(160, 45), (80, 24)] {
+    let bytes = try TerminalBytes.measure(
+      closer: closerBinary, journal: arguments[1], key: "j", width: width, height: height)
+    print("| \(width)x\(height) | \(bytes.first) bytes | \(bytes.key) bytes |")
+  }
+  exit(0)
+}
+
 // Board mode: key press to finished frame, in-process, on a large pipeline.
 if arguments.first == "--board", arguments.count >= 2 {
   try BoardBenchmark.run(journal: arguments[1])
