@@ -27,6 +27,9 @@ nonisolated(unsafe) private var pendingSignal: Int32 = 0
 /// carried out against the journal, and every new state is drawn.
 enum BoardSession {
   static func run(options: JournalOptions, themeFlag: String?) throws {
+    guard isatty(0) != 0, isatty(1) != 0 else {
+      throw CommandError("the board needs a terminal; for scripts use `closer list`, `closer show` or `closer summary`")
+    }
     let environment = options.environment
     let settings = try environment.loadSettings(flag: options.config)
     let (theme, themeWarning) = loadTheme(named: themeFlag ?? settings.theme, environment: environment)

@@ -26,14 +26,7 @@ public enum ConfigFile {
   /// Parses configuration `text` with the settings that are not about the pipeline.
   public static func parseContents(_ text: String, path: String) throws(ConfigError) -> Contents {
     let source = SourceLines(text)
-    let root: TOMLTable
-    do {
-      root = try TOMLTable(string: text)
-    } catch let error as TOMLParseError {
-      throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
-    } catch {
-      throw ConfigError(path: path, line: nil, message: "\(error)")
-    }
+    let root = try parseTOML(text, path: path)
     var reader = Reader(path: path, source: source)
     let pipeline = try reader.config(root)
     var theme: String?

@@ -10,14 +10,7 @@ public enum ThemeFile {
   /// Parses a theme; errors name the file and the line.
   public static func parse(_ text: String, path: String) throws(ConfigError) -> Theme {
     let source = SourceLines(text)
-    let root: TOMLTable
-    do {
-      root = try TOMLTable(string: text)
-    } catch let error as TOMLParseError {
-      throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
-    } catch {
-      throw ConfigError(path: path, line: nil, message: "\(error)")
-    }
+    let root = try parseTOML(text, path: path)
     func fail(_ message: String, key: String?, table: String? = nil) -> ConfigError {
       ConfigError(path: path, line: source.line(of: key, inTable: table), message: message)
     }

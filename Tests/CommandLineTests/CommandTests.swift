@@ -172,6 +172,14 @@ import Testing
     #expect(run.stderr.contains("\(config):3: probability must be a whole number from 0 to 100"))
   }
 
+  @Test func theBoardWithoutATerminalSaysWhatToUseAndCreatesNothing() throws {
+    let box = Sandbox()
+    let run = try box.run([])
+    #expect(run.status != 0)
+    #expect(run.stderr.contains("the board needs a terminal"))
+    #expect(!FileManager.default.fileExists(atPath: box.journal))
+  }
+
   @Test func demoWritesASamplePipeline() throws {
     let run = try closer(["demo"])
     #expect(run.status == 0, "\(run.stderr)")
