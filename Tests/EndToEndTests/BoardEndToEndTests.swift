@@ -41,14 +41,21 @@ struct BoardEndToEndTests {
     #expect(session.journalLines() == before)
   }
 
-  @Test func shiftedArrowsMoveAtOnceUnderTermScreen() throws {
-    let session = try TmuxSession(term: "screen") { try addLeads($0, Self.leads) }
+  @Test(arguments: ["screen", "tmux-256color", "xterm-256color"])
+  func shiftedArrowsMoveAtOnce(term: String) throws {
+    let session = try TmuxSession(term: term) { try addLeads($0, Self.leads) }
     try session.waitFor("Ana Lima")
     try session.keys("S-Right")
     try session.waitFor("Moved Ana Lima to Qualifying")
+    try session.keys("S-Down")  // José is above her now; Shift+Down swaps them back
+    try session.waitFor("Moved Ana Lima to Qualifying, 2 of 2")
+    try session.keys("S-Up")
+    try session.waitFor("Moved Ana Lima to Qualifying, 1 of 2")
+    try session.keys("S-Left")
+    try session.waitFor("Moved Ana Lima to Lead Generation")
     try session.keys("q")
     try session.waitFor("EXIT=0")
-    #expect(try session.closer(["show", "ana", "--json"]).contains(#""stage" : "qualifying""#))
+    #expect(try session.closer(["show", "ana", "--json"]).contains(#""stage" : "lead-generation""#))
   }
 
   @Test func searchJumpsToTheLead() throws {
