@@ -22,6 +22,9 @@ extension BoardState {
     case .failed(let record, let reason):
       self.message = StatusMessage("Not saved: \(record.label): \(reason)", isError: true)
       return []
+    case .notice(let text):
+      self.message = StatusMessage(text, isError: true)
+      return []
     case .externalChanges(let count):
       if count > 0 { self.message = StatusMessage("\(count) change\(count == 1 ? "" : "s") from elsewhere") }
       searchIndex = nil

@@ -42,4 +42,6 @@ public enum Message: Sendable {
   case failed(Record, reason: String)
   /// Another process appended events; they are in the pipeline now.
   case externalChanges(count: Int)
+  /// Something the rep should know (a repaired journal, a broken theme file).
+  case notice(String)
 }

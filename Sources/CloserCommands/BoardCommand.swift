@@ -47,10 +47,9 @@ enum BoardSession {
       readOnlyReason: store.journal.readOnlyReason)
     _ = state.update(.tick(Environment.now()), pipeline: store.pipeline)
     let notices = store.warnings.map(\.description) + (themeWarning.map { [$0] } ?? [])
-    if let first = notices.first {
-      _ = state.update(
-        .failed(Record(lead: "none", change: .won, label: "Journal", inverse: nil), reason: first),
-        pipeline: store.pipeline)
+    if !notices.isEmpty {
+      let more = notices.count > 1 ? " (+\(notices.count - 1) more: closer check)" : ""
+      _ = state.update(.notice(notices[0] + more), pipeline: store.pipeline)
     }
     screen.draw(state.render(store.pipeline))
 

@@ -245,3 +245,13 @@ extension Harness {
     return []
   }
 }
+
+@Suite struct BoardNoticeTests {
+  @Test func noticesShowInTheStatusLineUntilTheNextKey() {
+    var h = Harness()
+    h.handle(.notice("line 9: damaged: checksum mismatch"))
+    #expect(h.frame.lines.last?.contains("line 9: damaged") == true)
+    h.send(.down)
+    #expect(h.frame.lines.last?.contains("line 9") == false)
+  }
+}
