@@ -32,6 +32,15 @@ extension BoardState {
     }
   }
 
+  /// Whether the search index is out of date with the pipeline.
+  public func searchIndexIsStale(_ pipeline: Pipeline) -> Bool { searchIndex?.revision != pipeline.revision }
+
+  /// Builds the search index ahead of time, so that `/` opens at once. The loop calls this
+  /// when the rep has been idle for a moment.
+  public mutating func prepareSearch(_ pipeline: Pipeline) {
+    if searchIndexIsStale(pipeline) { searchIndex = SearchIndex(pipeline) }
+  }
+
   private mutating func handle(_ key: Key, pipeline: Pipeline) -> [Effect] {
     if key == .control("c") {
       wantsToQuit = true

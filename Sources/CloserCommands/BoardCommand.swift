@@ -54,6 +54,7 @@ enum BoardSession {
     screen.draw(state.render(store.pipeline))
 
     var lastRefresh = Environment.now()
+    var lastInput = Environment.now()
     while !state.wantsToQuit && pendingSignal == 0 && !screen.isGone {
       var messages: [Message] = []
       if let input = screen.readInput() {
@@ -71,7 +72,16 @@ enum BoardSession {
           messages.append(.tick(now))
         }
       }
-      guard !messages.isEmpty else { continue }
+      guard !messages.isEmpty else {
+        // Idle for a moment: build the search index now rather than on the next `/`.
+        if now.millisecondsSinceEpoch - lastInput.millisecondsSinceEpoch > 300
+          && state.searchIndexIsStale(store.pipeline)
+        {
+          state.prepareSearch(store.pipeline)
+        }
+        continue
+      }
+      lastInput = now
       for message in messages {
         for effect in state.update(message, pipeline: store.pipeline) {
           perform(effect, store: store, state: &state)

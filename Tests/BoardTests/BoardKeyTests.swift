@@ -255,3 +255,18 @@ extension Harness {
     #expect(h.frame.lines.last?.contains("line 9") == false)
   }
 }
+
+@Suite struct SearchIndexTests {
+  @Test func aPreparedIndexIsUsedAndRebuiltAfterChanges() {
+    var h = Harness()
+    #expect(h.state.searchIndexIsStale(h.pipeline))
+    h.state.prepareSearch(h.pipeline)
+    #expect(!h.state.searchIndexIsStale(h.pipeline))
+    h.send(.shiftRight)  // a change: the index no longer matches the pipeline
+    #expect(h.state.searchIndexIsStale(h.pipeline))
+    h.send(.character("/"))
+    h.type("lima")
+    #expect(h.frameMatches == ["ana0"])
+    #expect(!h.state.searchIndexIsStale(h.pipeline))
+  }
+}
