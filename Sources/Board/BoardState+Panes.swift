@@ -177,7 +177,7 @@ extension BoardState {
       } else if let highlight {
         text = "'\(highlight.query)': \(highlight.picked + 1) of \(highlight.matchCount) · n/N next/prev · Esc clear"
       } else {
-        text = "←→↑↓ focus · Space lift · / search · 1-9 check · u undo · ? help · q quit"
+        text = "Space lift · H/L move · / search · 1-9 tick · u undo · ? help · q quit"
       }
     }
     frame.text(text, x: x, y: y, style: style, limit: width - x)
