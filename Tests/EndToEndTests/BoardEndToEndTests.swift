@@ -102,6 +102,26 @@ struct BoardEndToEndTests {
     try session.waitFor("EXIT=0")
   }
 
+  @Test func aResizeStormLosesNothingAndTheBoardKeepsWorking() throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    try session.keys("1")
+    try session.waitFor("Budget ticked")
+    for i in 0..<30 {
+      let (w, h) = i % 3 == 0 ? (45, 12) : i % 3 == 1 ? (170, 50) : (80 + i, 24 + i % 7)
+      try session.tmux(["resize-window", "-t", "e2e", "-x", "\(w)", "-y", "\(h)"])
+    }
+    try session.tmux(["resize-window", "-t", "e2e", "-x", "80", "-y", "24"])
+    try session.waitFor("Lead Generation")
+    try session.keys("3")
+    try session.waitFor("Need ticked")
+    try session.keys("C-c")  // Ctrl-C quits too
+    try session.waitFor("EXIT=0")
+    let show = try session.closer(["show", "ana", "--json"])
+    #expect(show.contains(#""budget" : true"#) && show.contains(#""need" : true"#))
+    #expect(try session.closer(["check"]).contains("OK"))
+  }
+
   @Test func aLeadAddedElsewhereAppearsWithinASecond() throws {
     let session = try TmuxSession { try addLeads($0, Self.leads) }
     try session.waitFor("Ana Lima")
