@@ -67,7 +67,14 @@ enum BoardSession {
       if now.millisecondsSinceEpoch - lastRefresh.millisecondsSinceEpoch >= 500 {
         lastRefresh = now
         // Lines that other processes (say `closer add` in another pane) appended.
-        if let count = try? store.refresh(), count > 0 { messages.append(.externalChanges(count: count)) }
+        do {
+          let count = try store.refresh()
+          if count > 0 { messages.append(.externalChanges(count: count)) }
+        } catch {
+          // The file shrank or vanished under the board: say so, and stop writing to it.
+          if state.readOnlyReason == nil { messages.append(.notice("\(error)")) }
+        }
+        state.readOnlyReason = store.journal.readOnlyReason
         if now.day != state.now.day || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000 {
           messages.append(.tick(now))
         }

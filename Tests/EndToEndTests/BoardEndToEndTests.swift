@@ -122,6 +122,19 @@ struct BoardEndToEndTests {
     #expect(try session.closer(["check"]).contains("OK"))
   }
 
+  @Test func aJournalThatShrinksUnderTheBoardTurnsItReadOnly() throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    let lines = session.journalLines()
+    try (lines[0] + "\n").write(toFile: session.journal, atomically: false, encoding: .utf8)
+    try session.waitFor("READ-ONLY")
+    try session.keys("1")
+    try session.waitFor("Read-only:")
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+    #expect(session.journalLines() == [lines[0]])  // nothing was written to it
+  }
+
   @Test func aLeadAddedElsewhereAppearsWithinASecond() throws {
     let session = try TmuxSession { try addLeads($0, Self.leads) }
     try session.waitFor("Ana Lima")
