@@ -18,6 +18,8 @@ struct AddCommand: ParsableCommand {
   @Option(help: "How the lead was generated (Referral, Webinar, ...).") var source: String?
   @Option(help: "Who owns the deal.") var owner: String?
   @Option(help: "Expected close date, YYYY-MM-DD.") var expectedClose: String?
+  @Option(help: "The next action, such as \"Call back\" (needs --due).") var followUp: String?
+  @Option(help: "When the next action is due: today, tomorrow, fri, +3d, +2w, YYYY-MM-DD.") var due: String?
 
   func run() throws {
     let trimmedName = name.trimmingWhitespace
@@ -39,6 +41,15 @@ struct AddCommand: ParsableCommand {
       }
       new.expectedClose = day
     }
+    var more: [Change] = []
+    switch (followUp?.trimmingWhitespace, due) {
+    case (nil, nil): break
+    case (let action?, let due?) where !action.isEmpty:
+      let day = try DueDate.parse(due, today: Environment.now().day).get()
+      more.append(.followUpSet(FollowUp(action: action, due: day)))
+    default:
+      throw CommandError("a follow-up needs both --follow-up ACTION and --due DATE")
+    }
     // With a snapshot, a new lead is appended without replaying the journal; a stage known
     // only from the journal, or no snapshot, takes the full path.
     let configured = Pipeline(config: config)
@@ -46,7 +57,7 @@ struct AddCommand: ParsableCommand {
       new.stage = key
       if let event = try PipelineStore.quickCreate(
         journal: options.journalPath, config: config, replica: environment.replica, clock: Environment.now,
-        lead: new)
+        lead: new, then: more)
       {
         print(event.lead)
         return
@@ -54,9 +65,9 @@ struct AddCommand: ParsableCommand {
     }
     let store = try options.openStore()
     let id = store.newLeadID()
-    try store.record { pipeline in
+    try store.recordAll { pipeline in
       new.stage = try stage.map { try pipeline.resolveStage($0).get().key } ?? pipeline.stages[0].key
-      return (id, .created(new))
+      return [(id, .created(new))] + more.map { (id, $0) }
     }
     print(id)
   }

@@ -14,13 +14,18 @@ struct ListCommand: ParsableCommand {
   @OptionGroup var options: JournalOptions
   @Option(help: "Only this stage (key or title).") var stage: String?
   @Option(help: "open, won, lost or all.") var status: StatusFilter = .open
+  @Flag(help: "Only open deals with a follow-up, soonest due first (overdue ones on top).") var due = false
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
     let pipeline = try options.readPipeline()
     let now = Environment.now()
     let stageFilter = try stage.map { try pipeline.resolveStage($0).get().key }
-    let leads = Self.select(pipeline, stage: stageFilter, status: status)
+    var leads = Self.select(pipeline, stage: stageFilter, status: status)
+    if due {
+      leads = leads.filter { $0.followUp != nil && $0.status == .open }
+        .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }
+    }
     if json {
       print(try jsonText(leads.map { LeadJSON($0, in: pipeline, now: now, detailed: false) }))
       return
@@ -28,6 +33,10 @@ struct ListCommand: ParsableCommand {
     guard !leads.isEmpty else {
       printError(
         pipeline.count == 0 ? "no leads yet; add one with: closer add \"Ana Lima\" --company Acme" : "no leads match")
+      return
+    }
+    if due {
+      printAgenda(leads, pipeline, today: now.day)
       return
     }
     var rows = [["ID", "NAME", "COMPANY", "STAGE", "POS", "VALUE", "TIER", "STATUS"]]
@@ -41,6 +50,20 @@ struct ListCommand: ParsableCommand {
       ])
     }
     print(table(rows, maxWidths: [8, 28, 24, 20, 5, 18, 4, 6]))
+  }
+
+  /// Follow-ups in due order, overdue and due-today ones marked.
+  private func printAgenda(_ leads: [Lead], _ pipeline: Pipeline, today: CalendarDay) {
+    var rows = [["DUE", "", "ID", "NAME", "COMPANY", "NEXT ACTION", "STAGE"]]
+    for lead in leads {
+      guard let followUp = lead.followUp else { continue }
+      let mark = followUp.due < today ? "overdue" : followUp.due == today ? "today" : ""
+      rows.append([
+        followUp.due.description, mark, lead.id.rawValue, printable(lead.name), printable(lead.company),
+        printable(followUp.action), pipeline.stage(forKey: lead.stage)?.title ?? lead.stage,
+      ])
+    }
+    print(table(rows, maxWidths: [10, 7, 8, 26, 22, 32, 20]))
   }
 
   /// Leads in board order: stage by stage, top to bottom; lost deals last, newest first.

@@ -75,13 +75,14 @@ extension PipelineStore {
     }
   }
 
-  /// Appends a new lead without replaying the journal, when a snapshot makes that safe:
+  /// Appends a new lead (and `more` changes to it) without replaying the journal, when a
+  /// snapshot makes that safe:
   /// the snapshot vouches for the lines it covers, the lines after it are read and checked,
   /// and its sorted id list keeps the new id unique. Returns nil when there is no usable
   /// snapshot; the caller then opens the store normally.
   public static func quickCreate(
     journal path: String, config: PipelineConfig, replica: String, fileSystem: FileSystem = PosixFileSystem(),
-    clock: @escaping () -> Timestamp, lead new: NewLead
+    clock: @escaping () -> Timestamp, lead new: NewLead, then more: [Change] = []
   ) throws -> Event? {
     guard let sections = readSnapshot(journal: path, fileSystem: fileSystem),
       let seal = try? sections.seal(), seal.configFingerprint == Snapshot.fingerprint(config),
@@ -115,10 +116,18 @@ extension PipelineStore {
     try journal.append(apply: collect) {
       var id = identifiers.leadID()
       while isTaken(id) { id = identifiers.leadID() }
-      let built = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: id, change: .created(new))
-      try Pipeline(config: config).check(built)
-      event = built
-      return EventCodec.encode(built)
+      // The creation and any changes that come with it (a follow-up), checked in order on
+      // a pipeline of their own and written in one append.
+      var scratch = Pipeline(config: config)
+      var bytes: [UInt8] = []
+      for change in [Change.created(new)] + more {
+        let built = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: id, change: change)
+        try scratch.check(built)
+        try scratch.apply(built)
+        if event == nil { event = built }
+        bytes += EventCodec.encode(built)
+      }
+      return bytes
     }
     return event
   }

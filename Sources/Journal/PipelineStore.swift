@@ -94,6 +94,32 @@ public final class PipelineStore {
     return event
   }
 
+  /// Records several changes with one write, all or nothing: `make` builds them from the
+  /// current state, each is checked against the state the previous ones leave.
+  @discardableResult
+  public func recordAll(_ make: (Pipeline) throws -> [(LeadID, Change)]) throws -> [Event] {
+    var events: [Event] = []
+    var scratch: Pipeline?
+    try journal.append(
+      apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings) },
+      build: {
+        var next = pipeline
+        var bytes: [UInt8] = []
+        events = []
+        for (lead, change) in try make(pipeline) {
+          let event = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: lead, change: change)
+          try next.check(event)
+          try next.apply(event)
+          events.append(event)
+          bytes += EventCodec.encode(event)
+        }
+        scratch = next
+        return bytes
+      })
+    if let scratch { pipeline = scratch }
+    return events
+  }
+
   /// Records many prepared events with one write (generators, imports): all or nothing.
   public func recordAll(_ events: [Event]) throws {
     var scratch: Pipeline?

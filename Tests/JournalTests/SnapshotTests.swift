@@ -123,6 +123,14 @@ import Testing
     try board.refresh()
     #expect(board.pipeline[event.lead]?.name == "Quick")
     #expect(board.pipeline.leads(inStage: "proposal").first?.id == event.lead)
+    // A follow-up given with the new lead goes in the same append.
+    let followUp = FollowUp(action: "Call", due: CalendarDay(daysSinceEpoch: 20_500))
+    let second = try #require(
+      try PipelineStore.quickCreate(
+        journal: path, config: .standard, replica: "t", clock: TestClock().now,
+        lead: NewLead(name: "Quick Two", stage: "proposal"), then: [.followUpSet(followUp)]))
+    try board.refresh()
+    #expect(board.pipeline[second.lead]?.followUp == followUp)
     let reopened = try openStore(path, access: .readOnly)
     #expect(reopened.warnings.isEmpty)
     #expect(reopened.pipeline.count == board.pipeline.count)

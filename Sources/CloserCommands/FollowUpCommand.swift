@@ -1,0 +1,47 @@
+import ArgumentParser
+import Journal
+import PipelineCore
+import TerminalText
+
+/// `closer follow-up LEAD ACTION --due DATE`, or `--done`: a deal's next action.
+struct FollowUpCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "follow-up", abstract: "Set a lead's next action and due date, or mark it done.",
+    discussion: "Dates: today, tomorrow, a weekday (fri: the next one), +3d, +2w, +1m or YYYY-MM-DD.")
+
+  @OptionGroup var options: JournalOptions
+  @Argument(help: "Lead id or part of its name.") var lead: String
+  @Argument(help: "The next action, such as \"Send the proposal\".") var action: String?
+  @Option(help: "When it is due.") var due: String?
+  @Flag(help: "The follow-up is done: clear it.") var done = false
+
+  func validate() throws {
+    if done {
+      guard action == nil, due == nil else { throw ValidationError("--done takes no action or --due") }
+    } else {
+      guard let action, !action.trimmingWhitespace.isEmpty, due != nil else {
+        throw ValidationError("give the next action and --due DATE, or --done")
+      }
+    }
+  }
+
+  func run() throws {
+    let day = try due.map { try DueDate.parse($0, today: Environment.now().day).get() }
+    let store = try options.openStore()
+    var summary = ""
+    try store.record { pipeline in
+      let found = try pipeline.lookup(lead).get()
+      if done {
+        guard found.followUp != nil else {
+          throw CommandError("\(printable(found.name)) has no follow-up to mark done")
+        }
+        summary = "Done: \(printable(found.followUp?.action ?? "")) for \(printable(found.name))"
+        return (found.id, .followUpSet(nil))
+      }
+      let next = FollowUp(action: action?.trimmingWhitespace ?? "", due: day ?? Environment.now().day)
+      summary = "Next for \(printable(found.name)): \(printable(next.action)), due \(next.due)"
+      return (found.id, .followUpSet(next))
+    }
+    print(summary)
+  }
+}
