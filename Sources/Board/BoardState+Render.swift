@@ -213,8 +213,5 @@ extension BoardState {
     }
   }
 
-  func isStalled(_ lead: Lead, _ pipeline: Pipeline) -> Bool {
-    guard lead.status == .open, let stage = pipeline.stage(forKey: lead.stage) else { return false }
-    return lead.lastActivity.days(until: now) > stage.stallDays
-  }
+  func isStalled(_ lead: Lead, _ pipeline: Pipeline) -> Bool { pipeline.isStalled(lead, now: now) }
 }

@@ -41,12 +41,14 @@ struct LeadJSON: Encodable {
   var score: Int
   var tier: String
   var followUp: FollowUpJSON?
+  /// No activity for longer than the stage allows.
+  var stalled: Bool
   var notes: [NoteJSON]?
   var history: [VisitJSON]?
 
   enum CodingKeys: String, CodingKey {
     case id, name, company, email, phone, owner, source, stage, stageTitle, position, value, currency, status
-    case lostReason, created, stageEntered, daysInStage, expectedClose, checklist, score, tier, followUp, notes
+    case lostReason, created, stageEntered, daysInStage, expectedClose, checklist, score, tier, followUp, stalled, notes
     case history
   }
 
@@ -76,6 +78,7 @@ struct LeadJSON: Encodable {
     try c.encode(score, forKey: .score)
     try c.encode(tier, forKey: .tier)
     try c.encode(followUp, forKey: .followUp)
+    try c.encode(stalled, forKey: .stalled)
     try c.encodeIfPresent(notes, forKey: .notes)
     try c.encodeIfPresent(history, forKey: .history)
   }
@@ -104,6 +107,7 @@ struct LeadJSON: Encodable {
     self.score = score.total
     tier = score.tier.rawValue
     followUp = lead.followUp.map { FollowUpJSON(action: $0.action, due: $0.due.description) }
+    stalled = pipeline.isStalled(lead, now: now)
     if detailed {
       notes = lead.notes.reversed().map { NoteJSON(time: $0.time.iso8601, text: $0.text) }
       history = lead.stageHistory.map {

@@ -14,7 +14,13 @@ struct ListCommand: ParsableCommand {
   @OptionGroup var options: JournalOptions
   @Option(help: "Only this stage (key or title).") var stage: String?
   @Option(help: "open, won, lost or all.") var status: StatusFilter = .open
+  enum SortOrder: String, ExpressibleByArgument, CaseIterable {
+    case board, score, value
+  }
+
   @Flag(help: "Only open deals with a follow-up, soonest due first (overdue ones on top).") var due = false
+  @Flag(help: "Only open deals with no activity for longer than their stage allows.") var stalled = false
+  @Option(help: "board (stage by stage), score or value (highest first).") var sort: SortOrder = .board
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
@@ -22,6 +28,12 @@ struct ListCommand: ParsableCommand {
     let now = Environment.now()
     let stageFilter = try stage.map { try pipeline.resolveStage($0).get().key }
     var leads = Self.select(pipeline, stage: stageFilter, status: status)
+    if stalled { leads = leads.filter { pipeline.isStalled($0, now: now) } }
+    switch sort {
+    case .board: break
+    case .score: leads = Self.stableSorted(leads) { pipeline.score(of: $0).total > pipeline.score(of: $1).total }
+    case .value: leads = Self.stableSorted(leads) { ($0.value?.minorUnits ?? -1) > ($1.value?.minorUnits ?? -1) }
+    }
     if due {
       leads = leads.filter { $0.followUp != nil && $0.status == .open }
         .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }
@@ -39,17 +51,25 @@ struct ListCommand: ParsableCommand {
       printAgenda(leads, pipeline, today: now.day)
       return
     }
-    var rows = [["ID", "NAME", "COMPANY", "STAGE", "POS", "VALUE", "TIER", "STATUS"]]
+    var rows = [["ID", "NAME", "COMPANY", "STAGE", "POS", "VALUE", "SCORE", "STATUS"]]
     for lead in leads {
       rows.append([
         lead.id.rawValue, printable(lead.name), printable(lead.company),
         pipeline.stage(forKey: lead.stage)?.title ?? lead.stage,
         pipeline.position(of: lead.id).map(String.init) ?? "-",
         lead.value.map { "\($0.currency) \($0.formattedAmount)" } ?? "",
-        pipeline.score(of: lead).tier.rawValue, lead.status.rawValue,
+        "\(pipeline.score(of: lead).total) \(pipeline.score(of: lead).tier.rawValue)",
+        lead.status.rawValue + (pipeline.isStalled(lead, now: now) ? ", stalled" : ""),
       ])
     }
-    print(table(rows, maxWidths: [8, 28, 24, 20, 5, 18, 4, 6]))
+    print(table(rows, maxWidths: [8, 28, 24, 20, 5, 18, 6, 13]))
+  }
+
+  /// Sorted by `before`, keeping board order among equals.
+  static func stableSorted(_ leads: [Lead], by before: (Lead, Lead) -> Bool) -> [Lead] {
+    leads.enumerated().sorted { a, b in
+      before(a.element, b.element) || (!before(b.element, a.element) && a.offset < b.offset)
+    }.map(\.element)
   }
 
   /// Follow-ups in due order, overdue and due-today ones marked.

@@ -28,6 +28,13 @@ extension Pipeline {
     return result
   }
 
+  /// Whether an open deal has had no activity for longer than its stage allows
+  /// (`Stage.stallDays`, 14 by default): a stalled, "rotting" deal.
+  public func isStalled(_ lead: Lead, now: Timestamp) -> Bool {
+    guard lead.status == .open, let stage = stage(forKey: lead.stage) else { return false }
+    return lead.lastActivity.days(until: now) > stage.stallDays
+  }
+
   /// Weighted value of a stage's open deals, in minor units: value x stage probability.
   public func weightedValue(inStage key: String) -> Int64 {
     guard let stage = stage(forKey: key) else { return 0 }

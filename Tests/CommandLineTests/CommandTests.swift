@@ -121,6 +121,19 @@ import Testing
     #expect(!lost.isEmpty)
   }
 
+  @Test func listSortsByScoreAndFindsStalledDeals() throws {
+    let box = Sandbox()
+    _ = try box.run(["generate", "--leads", "80", "--seed", "9", "--days", "120"])
+    let byScore = try #require(try json(box.run(["list", "--json", "--sort", "score"]).stdout) as? [[String: Any]])
+    let scores = byScore.compactMap { $0["score"] as? Int }
+    #expect(scores.count == byScore.count && scores == scores.sorted(by: >))
+    let stalled = try #require(try json(box.run(["list", "--json", "--stalled"]).stdout) as? [[String: Any]])
+    #expect(!stalled.isEmpty)
+    #expect(stalled.allSatisfy { $0["stalled"] as? Bool == true && $0["status"] as? String == "open" })
+    let open = try #require(try json(box.run(["list", "--json"]).stdout) as? [[String: Any]])
+    #expect(open.filter { $0["stalled"] as? Bool == true }.count == stalled.count)
+  }
+
   @Test func checkReportsDamageWithLineNumbers() throws {
     let box = Sandbox()
     _ = try box.run(["generate", "--leads", "20"])
