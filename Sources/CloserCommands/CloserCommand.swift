@@ -13,7 +13,8 @@ public struct CloserCommand: ParsableCommand {
     subcommands: [
       BoardCommand.self, PipelineSummaryCommand.self, DemoCommand.self, AddCommand.self, MoveCommand.self,
       ListCommand.self,
-      ShowCommand.self, FollowUpCommand.self, CheckCommand.self, GenerateCommand.self,
+      ShowCommand.self, FollowUpCommand.self, WonCommand.self, LostCommand.self, ReopenCommand.self,
+      CheckCommand.self, GenerateCommand.self,
     ],
     defaultSubcommand: BoardCommand.self
   )

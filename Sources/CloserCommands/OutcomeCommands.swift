@@ -1,0 +1,80 @@
+import ArgumentParser
+import Journal
+import PipelineCore
+import TerminalText
+
+/// `closer won LEAD`: the deal is won; it moves to the last stage.
+struct WonCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "won", abstract: "Mark a deal won (it moves to the last stage, Post-Sale Follow-Up by default).")
+
+  @OptionGroup var options: JournalOptions
+  @Argument(help: "Lead id or part of its name.") var lead: String
+
+  func run() throws {
+    let store = try options.openStore()
+    var summary = ""
+    try store.record { pipeline in
+      let found = try pipeline.lookup(lead).get()
+      let stage = pipeline.stage(forKey: pipeline.wonStage)?.title ?? pipeline.wonStage
+      summary = "Won: \(printable(found.name)) (\(found.value?.description ?? "no value")), now in \(stage)"
+      return (found.id, .won)
+    }
+    print(summary)
+  }
+}
+
+/// `closer lost LEAD --reason R`: the deal is lost; it leaves the board but stays searchable.
+struct LostCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lost", abstract: "Mark a deal lost, with a reason; `closer reopen` brings it back.")
+
+  @OptionGroup var options: JournalOptions
+  @Argument(help: "Lead id or part of its name.") var lead: String
+  @Option(help: "Why: one of the configured reasons (a number or its name) or your own words.") var reason: String
+
+  func run() throws {
+    let store = try options.openStore()
+    var summary = ""
+    try store.record { pipeline in
+      let found = try pipeline.lookup(lead).get()
+      let why = Self.resolve(reason, among: pipeline.config.lostReasons)
+      guard !why.isEmpty else {
+        throw CommandError("give a reason: \(pipeline.config.lostReasons.joined(separator: ", ")), or your own words")
+      }
+      summary = "Lost: \(printable(found.name)) (\(why))"
+      return (found.id, .lost(reason: why))
+    }
+    print(summary)
+  }
+
+  /// A configured reason by its number (1 = first) or name, case-insensitively; else the text.
+  static func resolve(_ text: String, among reasons: [String]) -> String {
+    let trimmed = text.trimmingWhitespace
+    if let number = Int(trimmed), reasons.indices.contains(number - 1) { return reasons[number - 1] }
+    return reasons.first { SearchKey.fold($0) == SearchKey.fold(trimmed) } ?? trimmed
+  }
+}
+
+/// `closer reopen LEAD [--stage S]`: a won or lost deal is open again.
+struct ReopenCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reopen", abstract: "Reopen a won or lost deal, at the top of a stage (the one it was in by default).")
+
+  @OptionGroup var options: JournalOptions
+  @Argument(help: "Lead id or part of its name.") var lead: String
+  @Option(help: "Stage key or title.") var stage: String?
+
+  func run() throws {
+    let store = try options.openStore()
+    var summary = ""
+    try store.record { pipeline in
+      let found = try pipeline.lookup(lead).get()
+      let target = try stage.map { try pipeline.resolveStage($0).get() } ?? pipeline.stage(forKey: found.stage)
+      guard let target else { throw CommandError("give --stage: the deal's stage no longer exists") }
+      summary = "Reopened: \(printable(found.name)) in \(target.title)"
+      return (found.id, .reopened(stage: target.key))
+    }
+    print(summary)
+  }
+}
