@@ -105,7 +105,8 @@ extension BoardState {
         ("←/→ h/l", "previous/next column"), ("↑/↓ k/j", "previous/next card"),
         ("Space", "lift the card (move mode)"), ("Shift+←/→ H/L", "move the card one stage at once"),
         ("Shift+↑/↓ K/J", "move the card up/down at once"), ("/", "quick search"), ("n / N", "next/previous match"),
-        ("Enter Tab", "focus the detail pane"), ("1-9", "tick checklist item 1-9"), ("u", "undo the last change"),
+        ("Enter Tab", "focus the detail pane"), ("1-9", "tick checklist item 1-9"), ("w", "mark the deal won"),
+        ("x", "mark the deal lost, with a reason"), ("u", "undo the last change"),
         ("Ctrl-R", "redo"), ("Esc", "clear the search highlight"), ("?", "this help"), ("q", "quit"),
       ]
     }
@@ -139,6 +140,7 @@ extension BoardState {
     case .detail: "DETAIL"
     case .confirm: "CONFIRM"
     case .help: "HELP"
+    case .prompt: "LOST"
     }
   }
 
@@ -165,6 +167,10 @@ extension BoardState {
       frame.cursor = nil
     case .confirm(let confirmation):
       text = confirmation.question
+      style.bold = true
+    case .prompt(let prompt):
+      let options = prompt.options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
+      text = "\(prompt.question) \(prompt.text)▏ · \(options.joined(separator: " · ")) · or type, Enter · Esc cancel"
       style.bold = true
     case .detail:
       text = message?.text ?? "↑↓ item Space tick Esc back ? help"

@@ -52,6 +52,7 @@ extension BoardState {
     case .search(let search): return searchKey(key, search, pipeline: pipeline)
     case .detail(let item): return detailKey(key, item: item, pipeline: pipeline)
     case .confirm(let confirmation): return confirmKey(key, confirmation)
+    case .prompt(let prompt): return promptKey(key, prompt, pipeline: pipeline)
     case .help(let over):
       if key == .character("q") && over == .board {
         wantsToQuit = true
@@ -93,6 +94,15 @@ extension BoardState {
       mode = .detail(item: 0)
     case .character(let c) where c.isASCII && c.isNumber && c != "0":
       return toggle(criterion: Int(String(c))! - 1, pipeline)
+    case .character("w"): return markWon(pipeline)
+    case .character("x"):
+      guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
+      if let reason = readOnlyReason { return refuse(reason) }
+      guard lead.status == .open else {
+        message = StatusMessage("\(lead.name) is \(lead.status.rawValue), not open")
+        return []
+      }
+      mode = .prompt(Prompt(lead: id, question: "Lost because?", options: pipeline.config.lostReasons))
     case .character("u"): return undo(pipeline)
     case .control("r"): return redo(pipeline)
     case .character("?"): mode = .help(over: .board)
@@ -168,6 +178,56 @@ extension BoardState {
           lead: id, change: .checked(criterion: criterion.key, isChecked: now),
           label: "\(criterion.title) \(now ? "ticked" : "unticked") for \(lead.name)",
           inverse: .checked(criterion: criterion.key, isChecked: !now)))
+    ]
+  }
+
+  private mutating func markWon(_ pipeline: Pipeline) -> [Effect] {
+    guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
+    if let reason = readOnlyReason { return refuse(reason) }
+    guard lead.status == .open else {
+      message = StatusMessage("\(lead.name) is already \(lead.status.rawValue)")
+      return []
+    }
+    let value = lead.value.map { " (\($0.description))" } ?? ""
+    return [
+      .record(Record(lead: id, change: .won, label: "Won: \(lead.name)\(value)", inverse: .reopened(stage: lead.stage)))
+    ]
+  }
+
+  private mutating func promptKey(_ key: Key, _ prompt: Prompt, pipeline: Pipeline) -> [Effect] {
+    var prompt = prompt
+    switch key {
+    case .escape:
+      mode = .board
+      message = StatusMessage("Not marked lost")
+      return []
+    case .backspace:
+      if !prompt.text.isEmpty { prompt.text.removeLast() }
+    case .character(let c) where prompt.text.isEmpty && c.isASCII && c.isNumber:
+      guard let number = Int(String(c)), prompt.options.indices.contains(number - 1) else { return [] }
+      return markLost(prompt.lead, reason: prompt.options[number - 1], pipeline)
+    case .character(let c):
+      prompt.text.append(c)
+    case .enter:
+      let typed = prompt.text.trimmingWhitespace
+      guard !typed.isEmpty else { return [] }
+      let known = prompt.options.first { SearchKey.fold($0) == SearchKey.fold(typed) }
+      return markLost(prompt.lead, reason: known ?? typed, pipeline)
+    default:
+      return []
+    }
+    mode = .prompt(prompt)
+    return []
+  }
+
+  private mutating func markLost(_ id: LeadID, reason: String, _ pipeline: Pipeline) -> [Effect] {
+    mode = .board
+    guard let lead = pipeline[id] else { return [] }
+    return [
+      .record(
+        Record(
+          lead: id, change: .lost(reason: reason), label: "Lost: \(lead.name) (\(reason))",
+          inverse: .reopened(stage: lead.stage)))
     ]
   }
 

@@ -15,6 +15,8 @@ public struct BoardState: Sendable {
     case confirm(Confirmation)
     /// The help overlay, over the mode it was opened from.
     case help(over: Mode)
+    /// A question answered in the status line: pick a numbered option or type.
+    case prompt(Prompt)
   }
 
   public var width: Int
@@ -105,6 +107,14 @@ public struct Confirmation: Sendable, Equatable {
   public var record: Record
   /// Where the focus goes back to when the answer is no.
   public var cancelMode: BoardState.Mode
+}
+
+/// A question in the status line with numbered options and free text (a lost reason).
+public struct Prompt: Sendable, Equatable {
+  public var lead: LeadID
+  public var question: String
+  public var options: [String]
+  public var text: String = ""
 }
 
 /// A line for the status bar.

@@ -270,3 +270,47 @@ extension Harness {
     #expect(!h.state.searchIndexIsStale(h.pipeline))
   }
 }
+
+@Suite struct OutcomeKeyTests {
+  @Test func wMarksTheDealWonAndUndoReopensIt() {
+    var h = Harness()
+    h.send(.character("w"))
+    #expect(h.pipeline["ana0"]?.status == .won)
+    #expect(h.pipeline["ana0"]?.stage == "post-sale")
+    #expect(h.frame.lines.last?.contains("Won: Ana Lima (USD 12,500)") == true)
+    h.send(.character("u"))
+    #expect(h.pipeline["ana0"]?.status == .open)
+    #expect(h.pipeline["ana0"]?.stage == "lead-generation")
+    #expect(h.written.map(\.change) == [.won, .reopened(stage: "lead-generation")])
+  }
+
+  @Test func xAsksForAReasonByNumberOrText() {
+    var h = Harness()
+    h.send(.character("x"))
+    #expect(h.frame.lines.last?.contains("Lost because?") == true)
+    #expect(h.frame.lines.last?.contains("2 Timing") == true)
+    h.send(.character("2"))
+    #expect(h.pipeline["ana0"]?.status == .lost)
+    #expect(h.pipeline["ana0"]?.lostReason == "Timing")
+    #expect(h.focused?.name == "Ben Okafor")  // the lost card left the board
+    h.send(.character("x"))
+    h.type("Went in-house")
+    h.send(.enter)
+    #expect(h.pipeline["ben0"]?.lostReason == "Went in-house")
+    h.send(.character("x"), .character("b"), .character("a"), .backspace, .backspace, .escape)
+    #expect(h.pipeline["chl0"]?.status == .open)
+    #expect(h.written.count == 2)
+    h.send(.character("u"))
+    #expect(h.pipeline["ben0"]?.status == .open)
+  }
+
+  @Test func wonAndLostDealsCannotBeMarkedAgain() {
+    var h = Harness()
+    for _ in 0..<6 { h.send(.right) }  // Post-Sale: Ólafur, already won
+    h.send(.character("w"))
+    #expect(h.written.isEmpty)
+    #expect(h.frame.lines.last?.contains("already won") == true)
+    h.send(.character("x"))
+    #expect(h.state.mode == .board)
+  }
+}
