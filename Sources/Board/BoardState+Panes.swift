@@ -95,6 +95,11 @@ extension BoardState {
         ("type", "filter by name or company"), ("↑/↓ Ctrl-P/N", "pick among the matches"),
         ("Enter", "jump to the picked lead, keep the highlight"), ("Esc", "clear the search"),
       ]
+    case .agenda:
+      return [
+        ("↑/↓ k/j", "pick a follow-up"), ("Enter", "go to its card"), ("d", "mark it done"),
+        ("Esc A", "close the agenda"),
+      ]
     case .detail:
       return [
         ("↑/↓ k/j", "select a checklist item"), ("Space Enter", "tick or untick it"), ("1-9", "tick item 1-9"),
@@ -106,7 +111,8 @@ extension BoardState {
         ("Space", "lift the card (move mode)"), ("Shift+←/→ H/L", "move the card one stage at once"),
         ("Shift+↑/↓ K/J", "move the card up/down at once"), ("/", "quick search"), ("n / N", "next/previous match"),
         ("Enter Tab", "focus the detail pane"), ("1-9", "tick checklist item 1-9"), ("w", "mark the deal won"),
-        ("x", "mark the deal lost, with a reason"), ("u", "undo the last change"),
+        ("x", "mark the deal lost, with a reason"), ("f", "set the next action and its due date"),
+        ("A", "agenda: every follow-up, soonest first"), ("u", "undo the last change"),
         ("Ctrl-R", "redo"), ("Esc", "clear the search highlight"), ("?", "this help"), ("q", "quit"),
       ]
     }
@@ -140,7 +146,8 @@ extension BoardState {
     case .detail: "DETAIL"
     case .confirm: "CONFIRM"
     case .help: "HELP"
-    case .prompt: "LOST"
+    case .prompt(let prompt): prompt.purpose == .lostReason ? "LOST" : "FOLLOW-UP"
+    case .agenda: "AGENDA"
     }
   }
 
@@ -169,9 +176,21 @@ extension BoardState {
       text = confirmation.question
       style.bold = true
     case .prompt(let prompt):
-      let options = prompt.options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
-      text = "\(prompt.question) \(prompt.text)▏ · \(options.joined(separator: " · ")) · or type, Enter · Esc cancel"
-      style.bold = true
+      if let problem = prompt.problem {
+        text = "\(prompt.question) \(prompt.text)▏ \(problem)"
+        style = Style(.error, bold: true, reverse: true)
+      } else if prompt.options.isEmpty {
+        let hint =
+          prompt.purpose == .followUpAction ? "Enter next · Esc cancel" : "today, tomorrow, fri, +3d, YYYY-MM-DD · Esc"
+        text = "\(prompt.question) \(prompt.text)▏ · \(hint)"
+        style.bold = true
+      } else {
+        let options = prompt.options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
+        text = "\(prompt.question) \(prompt.text)▏ · \(options.joined(separator: " · ")) · or type, Enter · Esc cancel"
+        style.bold = true
+      }
+    case .agenda:
+      text = "↑↓ pick · Enter go to the card · d done · Esc close"
     case .detail:
       text = message?.text ?? "↑↓ item Space tick Esc back ? help"
     case .help:
@@ -187,5 +206,41 @@ extension BoardState {
       }
     }
     frame.text(text, x: x, y: y, style: style, limit: width - x)
+  }
+}
+
+extension BoardState {
+  /// Every open follow-up, soonest first, over the board.
+  func drawAgenda(_ frame: inout Frame, selected: Int, _ pipeline: Pipeline) {
+    let items = agenda(pipeline)
+    let x = 0
+    let y = 1
+    let w = width
+    let h = height - 2
+    frame.fill(x: x, y: y, width: w, height: h, style: Style(.detail))
+    frame.text(
+      " Agenda: \(items.count) follow-up\(items.count == 1 ? "" : "s"), soonest first", x: x, y: y,
+      style: Style(.header, bold: true))
+    guard !items.isEmpty else {
+      frame.text(
+        "No open deal has a follow-up. Press f on a card to set one.", x: x + 1, y: y + 2, style: Style(.detail))
+      return
+    }
+    let rows = h - 2
+    let first = max(0, min(selected - rows + 1, items.count - rows))
+    let today = now.day
+    for (offset, lead) in items.dropFirst(first).prefix(rows).enumerated() {
+      guard let followUp = lead.followUp else { continue }
+      let index = first + offset
+      let mark = followUp.due < today ? "!overdue" : followUp.due == today ? "today" : ""
+      let stage = pipeline.stage(forKey: lead.stage)?.title ?? lead.stage
+      let line =
+        "\(followUp.due)  \(mark.fitted(toWidth: 8))  \(lead.name.fitted(toWidth: 22))  \(followUp.action) · \(stage)"
+      var style = Style(
+        followUp.due < today ? .overdue : .detail, bold: followUp.due <= today, reverse: index == selected)
+      if index == selected { style.role = .cardFocused }
+      frame.fill(x: x, y: y + 2 + offset, width: w, height: 1, style: style)
+      frame.text(line, x: x + 1, y: y + 2 + offset, style: style, limit: w - 2)
+    }
   }
 }

@@ -53,6 +53,7 @@ extension BoardState {
     case .detail(let item): return detailKey(key, item: item, pipeline: pipeline)
     case .confirm(let confirmation): return confirmKey(key, confirmation)
     case .prompt(let prompt): return promptKey(key, prompt, pipeline: pipeline)
+    case .agenda(let selected): return agendaKey(key, selected: selected, pipeline: pipeline)
     case .help(let over):
       if key == .character("q") && over == .board {
         wantsToQuit = true
@@ -95,6 +96,15 @@ extension BoardState {
     case .character(let c) where c.isASCII && c.isNumber && c != "0":
       return toggle(criterion: Int(String(c))! - 1, pipeline)
     case .character("w"): return markWon(pipeline)
+    case .character("f"):
+      guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
+      if let reason = readOnlyReason { return refuse(reason) }
+      mode = .prompt(
+        Prompt(
+          lead: id, purpose: .followUpAction, question: "Next action for \(lead.name)?", options: [],
+          text: lead.followUp?.action ?? ""))
+    case .character("A"):
+      mode = .agenda(selected: 0)
     case .character("x"):
       guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
       if let reason = readOnlyReason { return refuse(reason) }
@@ -196,14 +206,17 @@ extension BoardState {
 
   private mutating func promptKey(_ key: Key, _ prompt: Prompt, pipeline: Pipeline) -> [Effect] {
     var prompt = prompt
+    prompt.problem = nil
     switch key {
     case .escape:
       mode = .board
-      message = StatusMessage("Not marked lost")
+      message = StatusMessage(prompt.purpose == .lostReason ? "Not marked lost" : "Follow-up unchanged")
       return []
     case .backspace:
       if !prompt.text.isEmpty { prompt.text.removeLast() }
-    case .character(let c) where prompt.text.isEmpty && c.isASCII && c.isNumber:
+    case .enter where prompt.purpose != .lostReason:
+      return answerFollowUp(prompt, pipeline)
+    case .character(let c) where prompt.purpose == .lostReason && prompt.text.isEmpty && c.isASCII && c.isNumber:
       guard let number = Int(String(c)), prompt.options.indices.contains(number - 1) else { return [] }
       return markLost(prompt.lead, reason: prompt.options[number - 1], pipeline)
     case .character(let c):
@@ -217,6 +230,82 @@ extension BoardState {
       return []
     }
     mode = .prompt(prompt)
+    return []
+  }
+
+  /// The follow-up prompt's two steps: the action, then when it is due.
+  private mutating func answerFollowUp(_ prompt: Prompt, _ pipeline: Pipeline) -> [Effect] {
+    var prompt = prompt
+    let typed = prompt.text.trimmingWhitespace
+    switch prompt.purpose {
+    case .lostReason:
+      return []
+    case .followUpAction:
+      guard !typed.isEmpty else {
+        prompt.problem = "type the next action, or Esc"
+        mode = .prompt(prompt)
+        return []
+      }
+      let current = pipeline[prompt.lead]?.followUp?.due.description ?? "tomorrow"
+      mode = .prompt(
+        Prompt(
+          lead: prompt.lead, purpose: .followUpDue(action: typed), question: "Due?", options: [], text: current))
+      return []
+    case .followUpDue(let action):
+      switch DueDate.parse(typed, today: now.day) {
+      case .failure(let error):
+        prompt.problem = error.description
+        mode = .prompt(prompt)
+        return []
+      case .success(let day):
+        mode = .board
+        guard let lead = pipeline[prompt.lead] else { return [] }
+        return [
+          .record(
+            Record(
+              lead: lead.id, change: .followUpSet(FollowUp(action: action, due: day)),
+              label: "Next for \(lead.name): \(action), due \(day)", inverse: .followUpSet(lead.followUp)))
+        ]
+      }
+    }
+  }
+
+  // MARK: Agenda
+
+  /// Open deals with a follow-up, soonest due first.
+  func agenda(_ pipeline: Pipeline) -> [Lead] {
+    pipeline.leads.filter { $0.status == .open && $0.followUp != nil }
+      .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }
+  }
+
+  private mutating func agendaKey(_ key: Key, selected: Int, pipeline: Pipeline) -> [Effect] {
+    let items = agenda(pipeline)
+    switch key {
+    case .escape, .character("A"), .character("q"):
+      mode = .board
+    case .up, .character("k"):
+      mode = .agenda(selected: max(0, selected - 1))
+    case .down, .character("j"):
+      mode = .agenda(selected: min(max(0, items.count - 1), selected + 1))
+    case .enter:
+      mode = .board
+      if items.indices.contains(selected) { focus(on: items[selected].id, pipeline) }
+    case .character("d"):
+      guard items.indices.contains(selected), let followUp = items[selected].followUp else { return [] }
+      if let reason = readOnlyReason { return refuse(reason) }
+      let lead = items[selected]
+      mode = .agenda(selected: max(0, min(selected, items.count - 2)))
+      return [
+        .record(
+          Record(
+            lead: lead.id, change: .followUpSet(nil), label: "Done: \(followUp.action) for \(lead.name)",
+            inverse: .followUpSet(followUp)))
+      ]
+    case .character("?"):
+      mode = .help(over: mode)
+    default:
+      break
+    }
     return []
   }
 
@@ -271,6 +360,7 @@ extension BoardState {
     message = StatusMessage(record.label)
     if case .moved = record.change { focus(on: record.lead, pipeline) }
     if case .move = mode { mode = .board }
+    if case .agenda = mode { return }
   }
 
   // MARK: Move mode

@@ -17,6 +17,8 @@ public struct BoardState: Sendable {
     case help(over: Mode)
     /// A question answered in the status line: pick a numbered option or type.
     case prompt(Prompt)
+    /// Every open follow-up in due order; `selected` is the highlighted row.
+    case agenda(selected: Int)
   }
 
   public var width: Int
@@ -109,12 +111,22 @@ public struct Confirmation: Sendable, Equatable {
   public var cancelMode: BoardState.Mode
 }
 
-/// A question in the status line with numbered options and free text (a lost reason).
+/// A question in the status line with numbered options and free text (a lost reason, a
+/// follow-up's action and due date).
 public struct Prompt: Sendable, Equatable {
+  public enum Purpose: Sendable, Equatable {
+    case lostReason
+    case followUpAction
+    case followUpDue(action: String)
+  }
+
   public var lead: LeadID
+  public var purpose: Purpose = .lostReason
   public var question: String
   public var options: [String]
   public var text: String = ""
+  /// What was wrong with the last answer, shown until the next key.
+  public var problem: String?
 }
 
 /// A line for the status bar.

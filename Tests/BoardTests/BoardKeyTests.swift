@@ -314,3 +314,58 @@ extension Harness {
     #expect(h.state.mode == .board)
   }
 }
+
+@Suite struct FollowUpKeyTests {
+  @Test func fAsksForTheActionThenTheDueDate() {
+    var h = Harness()
+    h.send(.down, .character("f"))  // Ben, no follow-up yet
+    #expect(h.frame.lines.last?.contains("Next action for Ben Okafor?") == true)
+    h.type("Send case study")
+    h.send(.enter)
+    #expect(h.frame.lines.last?.contains("Due?") == true)
+    for _ in 0..<8 { h.send(.backspace) }  // clear the suggested "tomorrow"
+    h.type("someday")
+    h.send(.enter)
+    #expect(h.frame.lines.last?.contains("'someday' is not a date") == true)
+    #expect(h.written.isEmpty)
+    for _ in 0..<7 { h.send(.backspace) }
+    h.type("+3d")
+    h.send(.enter)
+    #expect(
+      h.pipeline["ben0"]?.followUp == FollowUp(action: "Send case study", due: CalendarDay(iso8601: "2026-11-13")!))
+    h.send(.character("u"))
+    #expect(h.pipeline["ben0"]?.followUp == nil)
+  }
+
+  @Test func escapeLeavesTheFollowUpAlone() {
+    var h = Harness()
+    h.send(.character("f"), .enter, .escape)
+    #expect(h.written.isEmpty)
+    #expect(h.pipeline["ana0"]?.followUp?.action == "Call back")
+  }
+
+  @Test func theAgendaListsFollowUpsJumpsAndMarksThemDone() throws {
+    var h = Harness()
+    h.send(.down, .character("f"))
+    h.type("Demo")
+    h.send(.enter)
+    for _ in 0..<8 { h.send(.backspace) }
+    h.type("2026-11-20")
+    h.send(.enter)
+    h.send(.character("A"))
+    try assertSnapshot(h.frame, named: "agenda-80x24")
+    let text = h.frame.text
+    let ana = try #require(text.range(of: "Ana Lima"))
+    let ben = try #require(text.range(of: "Ben Okafor"))
+    #expect(ana.lowerBound < ben.lowerBound)  // overdue first
+    #expect(text.contains("!overdue"))
+    h.send(.down, .enter)
+    #expect(h.state.mode == .board)
+    #expect(h.focused?.name == "Ben Okafor")
+    h.send(.character("A"), .character("d"))
+    #expect(h.pipeline["ana0"]?.followUp == nil)
+    #expect(h.written.last?.change == .followUpSet(nil))
+    h.send(.escape)
+    #expect(h.state.mode == .board)
+  }
+}
