@@ -112,7 +112,8 @@ extension BoardState {
         ("Shift+↑/↓ K/J", "move the card up/down at once"), ("/", "quick search"), ("n / N", "next/previous match"),
         ("Enter Tab", "focus the detail pane"), ("1-9", "tick checklist item 1-9"), ("w", "mark the deal won"),
         ("x", "mark the deal lost, with a reason"), ("f", "set the next action and its due date"),
-        ("A", "agenda: every follow-up, soonest first"), ("u", "undo the last change"),
+        ("A", "agenda: every follow-up, soonest first"), ("c", "comment: write a note in $EDITOR"),
+        ("u", "undo the last change"),
         ("Ctrl-R", "redo"), ("Esc", "clear the search highlight"), ("?", "this help"), ("q", "quit"),
       ]
     }

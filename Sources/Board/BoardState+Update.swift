@@ -22,6 +22,19 @@ extension BoardState {
     case .failed(let record, let reason):
       self.message = StatusMessage("Not saved: \(record.label): \(reason)", isError: true)
       return []
+    case .noteWritten(let lead, let text):
+      guard let text, !text.allSatisfy(\.isWhitespace), let found = pipeline[lead] else {
+        self.message = StatusMessage("No note added")
+        return []
+      }
+      if let reason = readOnlyReason { return refuse(reason) }
+      let lines = text.split(separator: "\n").count
+      return [
+        .record(
+          Record(
+            lead: lead, change: .noteAdded(text),
+            label: "Note added to \(found.name) (\(lines) line\(lines == 1 ? "" : "s"))", inverse: nil))
+      ]
     case .notice(let text):
       self.message = StatusMessage(text, isError: true)
       return []
@@ -96,6 +109,10 @@ extension BoardState {
     case .character(let c) where c.isASCII && c.isNumber && c != "0":
       return toggle(criterion: Int(String(c))! - 1, pipeline)
     case .character("w"): return markWon(pipeline)
+    case .character("c"):
+      guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
+      if let reason = readOnlyReason { return refuse(reason) }
+      return [.editNote(lead: id, name: lead.name)]
     case .character("f"):
       guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
       if let reason = readOnlyReason { return refuse(reason) }

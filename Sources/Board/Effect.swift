@@ -27,6 +27,9 @@ public struct Record: Sendable, Equatable {
 public enum Effect: Sendable, Equatable {
   /// Append this change to the journal, then send `.recorded` or `.failed`.
   case record(Record)
+  /// Hand the terminal to the rep's editor for a new note on `lead`; the loop answers with
+  /// `.noteWritten`.
+  case editNote(lead: LeadID, name: String)
   case quit
 }
 
@@ -44,4 +47,6 @@ public enum Message: Sendable {
   case externalChanges(count: Int)
   /// Something the rep should know (a repaired journal, a broken theme file).
   case notice(String)
+  /// The editor closed: the note's text, or nil when nothing was written.
+  case noteWritten(lead: LeadID, text: String?)
 }

@@ -91,17 +91,29 @@ enum BoardSession {
       lastInput = now
       for message in messages {
         for effect in state.update(message, pipeline: store.pipeline) {
-          perform(effect, store: store, state: &state)
+          perform(effect, store: store, state: &state, screen: screen)
         }
       }
       screen.draw(state.render(store.pipeline))
     }
   }
 
-  private static func perform(_ effect: Effect, store: PipelineStore, state: inout BoardState) {
+  private static func perform(_ effect: Effect, store: PipelineStore, state: inout BoardState, screen: Screen) {
     switch effect {
     case .quit:
       break
+    case .editNote(let lead, let name):
+      screen.suspend()
+      let result = Result { try NoteEditor.edit(for: name, environment: .current) }
+      screen.resume()
+      switch result {
+      case .success(let text):
+        for next in state.update(.noteWritten(lead: lead, text: text), pipeline: store.pipeline) {
+          perform(next, store: store, state: &state, screen: screen)
+        }
+      case .failure(let error):
+        _ = state.update(.notice("\(error)"), pipeline: store.pipeline)
+      }
     case .record(let record):
       do {
         try store.record { _ in (record.lead, record.change) }

@@ -63,6 +63,19 @@ public final class Screen {
 
   public var size: (width: Int, height: Int) { (Int(closer_cols()), Int(closer_lines())) }
 
+  /// Hands the terminal back in its normal mode, for another program (the rep's editor).
+  public func suspend() {
+    def_prog_mode()
+    endwin()
+  }
+
+  /// Takes the terminal again after `suspend` and redraws everything on the next frame.
+  public func resume() {
+    reset_prog_mode()
+    invalidate()
+    refresh()
+  }
+
   /// Shifted arrows arrive as raw sequences under TERM=screen and others; bind them.
   private func defineShiftedArrows() {
     for (sequence, code) in Self.shiftedArrows { define_key(sequence, code) }

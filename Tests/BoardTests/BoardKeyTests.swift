@@ -369,3 +369,19 @@ extension Harness {
     #expect(h.state.mode == .board)
   }
 }
+
+@Suite struct NoteKeyTests {
+  @Test func cHandsTheNoteToTheEditorAndRecordsWhatComesBack() {
+    var h = Harness()
+    h.send(.character("c"))
+    #expect(h.notesRequested == ["ana0"])
+    #expect(h.written.isEmpty)
+    h.handle(.noteWritten(lead: "ana0", text: "Met at the fair.\nWants pricing."))
+    #expect(h.pipeline["ana0"]?.notes.last?.text == "Met at the fair.\nWants pricing.")
+    #expect(h.frame.lines.last?.contains("Note added to Ana Lima (2 lines)") == true)
+    h.handle(.noteWritten(lead: "ana0", text: nil))
+    h.handle(.noteWritten(lead: "ana0", text: "  \n "))
+    #expect(h.written.count == 1)
+    #expect(h.frame.lines.last?.contains("No note added") == true)
+  }
+}

@@ -15,6 +15,8 @@ struct Harness {
   var written: [Event] = []
   /// When set, changes fail as if the disk refused them.
   var failWrites = false
+  /// Leads the board asked to write a note for (in $EDITOR).
+  var notesRequested: [LeadID] = []
 
   static let now = Timestamp(iso8601: "2026-11-10T10:00:00Z")!
 
@@ -31,6 +33,7 @@ struct Harness {
 
   mutating func handle(_ message: Message) {
     for effect in state.update(message, pipeline: pipeline) {
+      if case .editNote(let lead, _) = effect { notesRequested.append(lead) }
       guard case .record(let record) = effect else { continue }
       if failWrites {
         _ = state.update(.failed(record, reason: "No space left on device"), pipeline: pipeline)

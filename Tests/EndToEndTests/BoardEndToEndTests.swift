@@ -135,6 +135,24 @@ struct BoardEndToEndTests {
     #expect(session.journalLines() == [lines[0]])  // nothing was written to it
   }
 
+  @Test func aNoteWrittenInTheEditorIsSaved() throws {
+    // The "editor" is a script that writes the note and exits, as a rep would.
+    let script = NSTemporaryDirectory() + "closer-editor-\(UUID().uuidString).sh"
+    try "#!/bin/sh\nprintf 'Met at the fair.\\nWants pricing by Friday.\\n' > \"$1\"\n".write(
+      toFile: script, atomically: true, encoding: .utf8)
+    chmod(script, 0o755)
+    defer { try? FileManager.default.removeItem(atPath: script) }
+    let session = try TmuxSession(environment: "EDITOR=\(script) VISUAL=") { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    try session.keys("c")
+    try session.waitFor("Note added to Ana Lima (2 lines)")
+    try session.waitFor("Lead Generation")  // the board is back
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+    let show = try session.closer(["show", "ana", "--json"])
+    #expect(show.contains("Met at the fair.\\nWants pricing by Friday."))
+  }
+
   @Test func aLeadAddedElsewhereAppearsWithinASecond() throws {
     let session = try TmuxSession { try addLeads($0, Self.leads) }
     try session.waitFor("Ana Lima")

@@ -65,14 +65,17 @@ final class TmuxSession {
   let directory: String
   let journal: String
 
-  init(width: Int = 80, height: Int = 24, term: String = "screen", setUp: (String) throws -> Void) throws {
+  init(
+    width: Int = 80, height: Int = 24, term: String = "screen", environment: String = "",
+    setUp: (String) throws -> Void
+  ) throws {
     var template = Array("/tmp/closer-e2e-XXXXXX".utf8CString)
     directory = String(cString: template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }!)
     journal = "\(directory)/journal.jsonl"
     try setUp(journal)
     // After the board exits, the pane says how, and stays open for capture.
     let command =
-      "env TERM=\(term) HOME=\(directory) CLOSER_REPLICA=tmux \(closerPath) --journal \(journal); echo EXIT=$?; sleep 60"
+      "env TERM=\(term) HOME=\(directory) CLOSER_REPLICA=tmux \(environment) \(closerPath) --journal \(journal); echo EXIT=$?; sleep 60"
     try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "e2e", command])
   }
 

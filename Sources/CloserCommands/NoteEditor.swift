@@ -1,0 +1,55 @@
+import Foundation
+import Glibc
+import PipelineCore
+
+/// Writes a note in the rep's editor: `$VISUAL`, then `$EDITOR`, then `vi`, on a
+/// temporary file. Returns the text, or nil when the file was left empty or unchanged.
+enum NoteEditor {
+  static let template = """
+
+    # Write a note above. Lines starting with # are dropped; an empty note adds nothing.
+    """
+
+  static func edit(for name: String, environment: Environment) throws -> String? {
+    let directory = NSTemporaryDirectory()
+    let path = directory + "closer-note-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt"
+    let header = template + "\n# Lead: \(printableName(name))\n"
+    try header.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let editor = environment.editorCommand
+    // Through the shell, so that EDITOR="code --wait" or "emacs -nw" work as they do elsewhere.
+    let status = try runInTerminal(["/bin/sh", "-c", "\(editor) \"$1\"", "closer-editor", path])
+    guard status == 0 else { throw CommandError("the editor (\(editor)) exited with status \(status); no note added") }
+    guard let written = try? String(contentsOfFile: path, encoding: .utf8), written != header else { return nil }
+    let text = written.split(separator: "\n", omittingEmptySubsequences: false)
+      .filter { !$0.hasPrefix("#") }.joined(separator: "\n").trimmingWhitespace
+    return text.isEmpty ? nil : text
+  }
+
+  private static func printableName(_ name: String) -> String {
+    String(name.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
+  }
+
+  /// Runs a program on this terminal and waits for it.
+  private static func runInTerminal(_ arguments: [String]) throws -> Int32 {
+    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, arguments[0], nil, nil, argv, environ) == 0 else {
+      throw CommandError("cannot start the editor")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return (status >> 8) & 0xFF
+  }
+}
+
+extension Environment {
+  /// `$VISUAL`, then `$EDITOR`, then `vi`.
+  var editorCommand: String {
+    for name in ["VISUAL", "EDITOR"] {
+      if let value = variables[name], !value.trimmingWhitespace.isEmpty { return value }
+    }
+    return "vi"
+  }
+}
