@@ -27,7 +27,7 @@ extension BoardState {
       line("No card selected", Style(.detail, dim: true))
       return
     }
-    let score = pipeline.score(of: lead)
+    let score = pipeline.score(of: lead, now: now)
     let stage = pipeline.stage(forKey: lead.stage)
     line(lead.name, Style(.detail, bold: true))
     if !lead.company.isEmpty { line(lead.company) }
@@ -48,7 +48,9 @@ extension BoardState {
       field("Next", "\(followUp.action), \(followUp.due)\(when)")
     }
     field(
-      "Score", "\(score.total) · tier \(score.tier.rawValue) · checklist \(score.checklist) + fields \(score.fields)")
+      "Score",
+      "\(score.total) · tier \(score.tier.rawValue) · checklist \(score.checklist) + fields \(score.fields) + activity \(score.engagement)"
+    )
     let criteria = pipeline.criteria
     if !criteria.isEmpty {
       row += 1

@@ -174,7 +174,7 @@ extension BoardState {
     let role: Role = lifted ? .lifted : focused ? .cardFocused : isMatch ? .match : dimmed ? .dimmed : .card
     let base = Style(role, bold: lifted, reverse: focused, dim: dimmed)
     frame.fill(x: x, y: y, width: width, height: 3, style: base)
-    let score = pipeline.score(of: lead)
+    let score = pipeline.score(of: lead, now: now)
     let tierRole: Role = score.tier == .a ? .tierA : score.tier == .b ? .tierB : .tierC
     let marker = lifted ? "▶ " : isMatch ? "• " : ""
     var nameStyle = base

@@ -103,7 +103,7 @@ struct LeadJSON: Encodable {
     daysInStage = lead.daysInStage(now: now)
     expectedClose = lead.expectedClose?.description
     checklist = Dictionary(uniqueKeysWithValues: pipeline.criteria.map { ($0.key, lead.isChecked($0.key)) })
-    let score = pipeline.score(of: lead)
+    let score = pipeline.score(of: lead, now: now)
     self.score = score.total
     tier = score.tier.rawValue
     followUp = lead.followUp.map { FollowUpJSON(action: $0.action, due: $0.due.description) }

@@ -31,7 +31,10 @@ struct ListCommand: ParsableCommand {
     if stalled { leads = leads.filter { pipeline.isStalled($0, now: now) } }
     switch sort {
     case .board: break
-    case .score: leads = Self.stableSorted(leads) { pipeline.score(of: $0).total > pipeline.score(of: $1).total }
+    case .score:
+      leads = Self.stableSorted(leads) {
+        pipeline.score(of: $0, now: now).total > pipeline.score(of: $1, now: now).total
+      }
     case .value: leads = Self.stableSorted(leads) { ($0.value?.minorUnits ?? -1) > ($1.value?.minorUnits ?? -1) }
     }
     if due {
@@ -58,7 +61,7 @@ struct ListCommand: ParsableCommand {
         pipeline.stage(forKey: lead.stage)?.title ?? lead.stage,
         pipeline.position(of: lead.id).map(String.init) ?? "-",
         lead.value.map { "\($0.currency) \($0.formattedAmount)" } ?? "",
-        "\(pipeline.score(of: lead).total) \(pipeline.score(of: lead).tier.rawValue)",
+        "\(pipeline.score(of: lead, now: now).total) \(pipeline.score(of: lead, now: now).tier.rawValue)",
         lead.status.rawValue + (pipeline.isStalled(lead, now: now) ? ", stalled" : ""),
       ])
     }

@@ -19,7 +19,7 @@ struct ShowCommand: ParsableCommand {
       return
     }
     let stage = pipeline.stage(forKey: found.stage)
-    let score = pipeline.score(of: found)
+    let score = pipeline.score(of: found, now: now)
     var lines: [String] = []
     func field(_ label: String, _ value: String) {
       if !value.isEmpty { lines.append("\(label.fitted(toWidth: 15))\(printable(value))") }
@@ -36,7 +36,10 @@ struct ShowCommand: ParsableCommand {
     field("Status", found.status.rawValue + (found.lostReason.map { " (\($0))" } ?? ""))
     field("Expected close", found.expectedClose?.description ?? "")
     field("Follow-up", found.followUp.map { "\($0.action), due \($0.due)" } ?? "")
-    field("Score", "\(score.total) (tier \(score.tier.rawValue): checklist \(score.checklist), fields \(score.fields))")
+    field(
+      "Score",
+      "\(score.total) (tier \(score.tier.rawValue): checklist \(score.checklist), fields \(score.fields), activity \(score.engagement))"
+    )
     field("Created", found.created.iso8601)
     let criteria = pipeline.criteria
     if !criteria.isEmpty {

@@ -6,6 +6,8 @@ public struct PipelineConfig: Hashable, Sendable {
   public var checklists: [String: ChecklistTemplate]
   /// Lowest score of tier A and of tier B; anything below is C.
   public var tierCutoffs: TierCutoffs
+  /// How the score weighs checklist, fields and recent activity.
+  public var scoring: ScoringWeights
   /// Reasons offered when a deal is lost.
   public var lostReasons: [String]
   /// Currency for values given without one.
@@ -15,12 +17,14 @@ public struct PipelineConfig: Hashable, Sendable {
     stages: [Stage] = Stage.defaults,
     checklists: [ChecklistTemplate] = ChecklistTemplate.presets,
     tierCutoffs: TierCutoffs = TierCutoffs(),
+    scoring: ScoringWeights = ScoringWeights(),
     lostReasons: [String] = PipelineConfig.defaultLostReasons,
     defaultCurrency: String = "USD"
   ) {
     self.stages = stages
     self.checklists = Dictionary(checklists.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
     self.tierCutoffs = tierCutoffs
+    self.scoring = scoring
     self.lostReasons = lostReasons
     self.defaultCurrency = defaultCurrency
   }

@@ -51,6 +51,12 @@ public enum ConfigFile {
     a = 70
     b = 40
 
+    [scoring]         # points for each part of the score; they add up to 100
+    checklist = 50    # ticked qualification criteria
+    fields = 25       # company, email, phone, source, value, expected close
+    engagement = 25   # recent activity, fading:
+    half-life-days = 14  # after this many idle days, half of the engagement points remain
+
     # The board's columns, in order. Won deals go to the last one.
     [[stages]]
     key = "lead-generation"
@@ -110,7 +116,7 @@ private struct Reader {
   mutating func config(_ root: TOMLTable) throws(ConfigError) -> PipelineConfig {
     var config = PipelineConfig()
     try allowOnly(
-      ["currency", "lost-reasons", "tiers", "stages", "checklists", "theme"], in: root, context: "the file")
+      ["currency", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme"], in: root, context: "the file")
 
     if let value = root["currency"] {
       guard let code = value.string, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
@@ -131,6 +137,25 @@ private struct Reader {
       let b = try int(tiers["b"], key: "b", table: "tiers", range: 0...100) ?? config.tierCutoffs.b
       guard b <= a else { throw fail("tier b (\(b)) must not be above tier a (\(a))", key: "b", table: "tiers") }
       config.tierCutoffs = TierCutoffs(a: a, b: b)
+    }
+    if let value = root["scoring"] {
+      guard let table = value.table else { throw fail("scoring must be a table", key: "scoring") }
+      try allowOnly(
+        ["checklist", "fields", "engagement", "half-life-days"], in: table, context: "[scoring]", table: "scoring")
+      var weights = config.scoring
+      weights.checklist =
+        try int(table["checklist"], key: "checklist", table: "scoring", range: 0...100) ?? weights.checklist
+      weights.fields = try int(table["fields"], key: "fields", table: "scoring", range: 0...100) ?? weights.fields
+      weights.engagement =
+        try int(table["engagement"], key: "engagement", table: "scoring", range: 0...100) ?? weights.engagement
+      weights.halfLifeDays =
+        try int(table["half-life-days"], key: "half-life-days", table: "scoring", range: 1...365)
+        ?? weights.halfLifeDays
+      let sum = weights.checklist + weights.fields + weights.engagement
+      guard sum == 100 else {
+        throw fail("checklist, fields and engagement must add up to 100 (they add up to \(sum))", table: "scoring")
+      }
+      config.scoring = weights
     }
     if let value = root["checklists"] {
       guard let tables = value.table else {

@@ -26,7 +26,7 @@ import Testing
     #expect(lead["status"] as? String == "open")
     #expect(
       lead["checklist"] as? [String: Bool] == ["budget": false, "authority": false, "need": false, "timeline": false])
-    #expect(lead["score"] as? Int == 33)  // 5 of 6 fields filled, nothing ticked
+    #expect(lead["score"] as? Int == 46)  // 5 of 6 fields (21 of 25) + just active (25), nothing ticked
     #expect(["A", "B", "C"].contains(lead["tier"] as? String ?? ""))
   }
 

@@ -134,34 +134,6 @@ struct Script {
     #expect(s.pipeline.search("lima").map(\.id) == [LeadID("aaaa")])
   }
 
-  @Test func checklistTicksDriveScoreAndTier() throws {
-    var s = Script()
-    try s.apply("aaaa", .created(NewLead(name: "Ana", stage: "qualifying")))
-    let lead0 = try #require(s.pipeline["aaaa"])
-    #expect(s.pipeline.score(of: lead0).total == 0)
-    #expect(s.pipeline.score(of: lead0).tier == .c)
-    for key in ["budget", "need"] { try s.apply("aaaa", .checked(criterion: key, isChecked: true)) }
-    let lead1 = try #require(s.pipeline["aaaa"])
-    #expect(lead1.isChecked("budget") && !lead1.isChecked("authority"))
-    #expect(s.pipeline.score(of: lead1).checklist == 30)
-    for key in ["authority", "timeline"] { try s.apply("aaaa", .checked(criterion: key, isChecked: true)) }
-    try s.apply(
-      "aaaa",
-      .edited([
-        .text(.company, "Acme"), .text(.email, "a@acme.example"), .text(.phone, "+1 555"),
-        .value(Money(minorUnits: 1, currency: "USD")),
-      ]))
-    let score = s.pipeline.score(of: try #require(s.pipeline["aaaa"]))
-    #expect(score.checklist == 60)
-    #expect(score.fields == 27)  // 4 of 6 fields
-    #expect(score.tier == .a)
-    // 45 + 27 = 72: still A. Unticking a second criterion drops it to 57, tier B.
-    try s.apply("aaaa", .checked(criterion: "budget", isChecked: false))
-    #expect(s.pipeline.score(of: try #require(s.pipeline["aaaa"])).tier == .a)
-    try s.apply("aaaa", .checked(criterion: "need", isChecked: false))
-    #expect(s.pipeline.score(of: try #require(s.pipeline["aaaa"])).tier == .b)
-  }
-
   @Test func gatesListIncompleteChecklistsOnTheWayForwardOnly() throws {
     var s = Script()
     try s.create("aaaa", "Ana")
