@@ -111,12 +111,13 @@ extension BoardState {
       return [
         ("←/→ h/l", "previous/next column"), ("↑/↓ k/j", "previous/next card"),
         ("Space", "lift the card (move mode)"), ("Shift+←/→ H/L", "move the card one stage at once"),
-        ("Shift+↑/↓ K/J", "move the card up/down at once"), ("/", "quick search"), ("n / N", "next/previous match"),
+        ("Shift+↑/↓ K/J", "move the card up/down at once"), ("/ n N", "quick search; next / previous match"),
         ("Enter Tab", "focus the detail pane"), ("1-9", "tick checklist item 1-9"), ("w", "mark the deal won"),
         ("x", "mark the deal lost, with a reason"), ("f", "set the next action and its due date"),
         ("A", "agenda: every follow-up, soonest first"), ("c", "comment: write a note in $EDITOR"),
-        ("u", "undo the last change"),
-        ("Ctrl-R", "redo"), ("Esc", "clear the search highlight"), ("?", "this help"), ("q", "quit"),
+        ("a / e", "add a lead here / edit the focused one"),
+        ("u Ctrl-R", "undo / redo the last change"),
+        ("Esc", "clear the search highlight"), ("?", "this help"), ("q", "quit"),
       ]
     }
   }
@@ -151,6 +152,7 @@ extension BoardState {
     case .help: "HELP"
     case .prompt(let prompt): prompt.purpose == .lostReason ? "LOST" : "FOLLOW-UP"
     case .agenda: "AGENDA"
+    case .form(let form): form.lead == nil ? "ADD" : "EDIT"
     }
   }
 
@@ -194,6 +196,13 @@ extension BoardState {
       }
     case .agenda:
       text = "↑↓ pick · Enter go to the card · d done · Esc close"
+    case .form(let form):
+      if let problem = form.problem {
+        text = problem
+        style = Style(.error, bold: true, reverse: true)
+      } else {
+        text = "Tab/Shift-Tab field · Enter save · Esc cancel"
+      }
     case .detail:
       text = message?.text ?? "↑↓ item Space tick Esc back ? help"
     case .help:
@@ -244,6 +253,36 @@ extension BoardState {
       if index == selected { style.role = .cardFocused }
       frame.fill(x: x, y: y + 2 + offset, width: w, height: 1, style: style)
       frame.text(line, x: x + 1, y: y + 2 + offset, style: style, limit: w - 2)
+    }
+  }
+}
+
+extension BoardState {
+  /// The add/edit form, over the board, with the cursor in the focused field.
+  func drawForm(_ frame: inout Frame, _ form: LeadForm, _ pipeline: Pipeline) {
+    let fields = LeadForm.Field.allCases
+    let boxWidth = min(width - 2, 64)
+    let boxHeight = fields.count * 2 + 4
+    let x = (width - boxWidth) / 2
+    let y = max(1, (height - boxHeight) / 2)
+    frame.fill(x: x, y: y, width: boxWidth, height: boxHeight, style: Style(.help, reverse: true))
+    let stage = pipeline.stage(forKey: form.stage)?.title ?? form.stage
+    let title = form.lead == nil ? " New lead in \(stage) " : " Edit \(form[.name]) "
+    frame.text(title, x: x + 2, y: y, style: Style(.help, bold: true, reverse: true), limit: boxWidth - 4)
+    let labelWidth = 9
+    let inputWidth = boxWidth - labelWidth - 5
+    for (index, field) in fields.enumerated() {
+      let row = y + 2 + index * 2
+      let focused = field == form.focus
+      frame.text(field.label, x: x + 2, y: row, style: Style(.help, bold: focused, reverse: true), limit: labelWidth)
+      let inputX = x + 3 + labelWidth
+      frame.fill(x: inputX, y: row, width: inputWidth, height: 1, style: Style(.normal, underline: true))
+      let (shown, cursorX) = form.inputs[field.rawValue].visible(width: inputWidth)
+      frame.text(shown, x: inputX, y: row, style: Style(.normal, underline: true), limit: inputWidth)
+      if focused { frame.cursor = (inputX + cursorX, row) }
+    }
+    if let problem = form.problem {
+      frame.text(problem, x: x + 2, y: y + boxHeight - 1, style: Style(.error, bold: true), limit: boxWidth - 4)
     }
   }
 }

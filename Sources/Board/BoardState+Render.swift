@@ -18,6 +18,7 @@ extension BoardState {
       drawDetail(&frame, x: 0, y: 1, width: width, height: height - 2, pipeline)
     }
     if case .agenda(let selected) = mode { drawAgenda(&frame, selected: selected, pipeline) }
+    if case .form(let form) = mode { drawForm(&frame, form, pipeline) }
     if case .help(let over) = mode { drawHelp(&frame, for: over) }
     drawStatus(&frame, pipeline)
     return frame

@@ -67,6 +67,7 @@ extension BoardState {
     case .confirm(let confirmation): return confirmKey(key, confirmation)
     case .prompt(let prompt): return promptKey(key, prompt, pipeline: pipeline)
     case .agenda(let selected): return agendaKey(key, selected: selected, pipeline: pipeline)
+    case .form(let form): return formKey(key, form, pipeline: pipeline)
     case .help(let over):
       if key == .character("q") && over == .board {
         wantsToQuit = true
@@ -108,6 +109,14 @@ extension BoardState {
       mode = .detail(item: 0)
     case .character(let c) where c.isASCII && c.isNumber && c != "0":
       return toggle(criterion: Int(String(c))! - 1, pipeline)
+    case .character("a"):
+      if let reason = readOnlyReason { return refuse(reason) }
+      guard pipeline.stages.indices.contains(column) else { return [] }
+      mode = .form(LeadForm(new: pipeline.stages[column].key))
+    case .character("e"):
+      guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
+      if let reason = readOnlyReason { return refuse(reason) }
+      mode = .form(LeadForm(editing: lead))
     case .character("w"): return markWon(pipeline)
     case .character("c"):
       guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
@@ -231,6 +240,8 @@ extension BoardState {
       return []
     case .backspace:
       if !prompt.text.isEmpty { prompt.text.removeLast() }
+    case .control("u"):
+      prompt.text = ""
     case .enter where prompt.purpose != .lostReason:
       return answerFollowUp(prompt, pipeline)
     case .character(let c) where prompt.purpose == .lostReason && prompt.text.isEmpty && c.isASCII && c.isNumber:
@@ -285,6 +296,83 @@ extension BoardState {
         ]
       }
     }
+  }
+
+  // MARK: Form
+
+  private mutating func formKey(_ key: Key, _ form: LeadForm, pipeline: Pipeline) -> [Effect] {
+    var form = form
+    form.problem = nil
+    let fields = LeadForm.Field.allCases
+    switch key {
+    case .escape:
+      mode = .board
+      message = StatusMessage(form.lead == nil ? "Nothing added" : "Nothing changed")
+      return []
+    case .tab, .down:
+      form.focus = fields[(form.focus.rawValue + 1) % fields.count]
+    case .backTab, .up:
+      form.focus = fields[(form.focus.rawValue - 1 + fields.count) % fields.count]
+    case .enter:
+      return save(form, pipeline)
+    default:
+      _ = form.inputs[form.focus.rawValue].handle(key)
+    }
+    mode = .form(form)
+    return []
+  }
+
+  /// Checks the form; saves it as one event, or shows what to fix and keeps it open.
+  private mutating func save(_ form: LeadForm, _ pipeline: Pipeline) -> [Effect] {
+    var form = form
+    func problem(_ text: String, _ field: LeadForm.Field) -> [Effect] {
+      form.problem = text
+      form.focus = field
+      mode = .form(form)
+      return []
+    }
+    let name = form[.name]
+    guard !name.isEmpty else { return problem("A lead needs a name", .name) }
+    var value: Money?
+    if !form[.value].isEmpty {
+      switch Money.parse(form[.value], defaultCurrency: pipeline.config.defaultCurrency) {
+      case .success(let money): value = money
+      case .failure(let error): return problem(error.description, .value)
+      }
+    }
+    guard let id = form.lead else {
+      var new = NewLead(name: name, stage: form.stage)
+      new.company = form[.company]
+      new.email = form[.email]
+      new.phone = form[.phone]
+      new.source = form[.source]
+      new.value = value
+      mode = .board
+      return [.create(new)]
+    }
+    guard let lead = pipeline[id] else {
+      mode = .board
+      return []
+    }
+    var edits: [FieldEdit] = []
+    var undo: [FieldEdit] = []
+    for (field, text, old) in [
+      (TextField.name, name, lead.name), (.company, form[.company], lead.company), (.email, form[.email], lead.email),
+      (.phone, form[.phone], lead.phone), (.source, form[.source], lead.source),
+    ] where text != old {
+      edits.append(.text(field, text))
+      undo.append(.text(field, old))
+    }
+    if value != lead.value {
+      edits.append(.value(value))
+      undo.append(.value(lead.value))
+    }
+    mode = .board
+    guard !edits.isEmpty else {
+      message = StatusMessage("Nothing changed")
+      return []
+    }
+    return [.record(Record(lead: id, change: .edited(edits), label: "Saved \(name)", inverse: .edited(undo)))]
   }
 
   // MARK: Agenda
@@ -365,7 +453,15 @@ extension BoardState {
   private mutating func finish(_ record: Record, pipeline: Pipeline) {
     switch record.kind {
     case .change:
-      if let inverse = record.inverse {
+      if case .created(let new) = record.change {
+        // Nothing is ever deleted: undoing an add takes the lead off the board as lost,
+        // redoing it reopens it.
+        undoStack.append(
+          UndoEntry(
+            lead: record.lead, undo: .lost(reason: "Added by mistake"), redo: .reopened(stage: new.stage),
+            label: record.label))
+        focus(on: record.lead, pipeline)
+      } else if let inverse = record.inverse {
         undoStack.append(UndoEntry(lead: record.lead, undo: inverse, redo: record.change, label: record.label))
       }
       redoStack.removeAll()

@@ -19,6 +19,8 @@ public struct BoardState: Sendable {
     case prompt(Prompt)
     /// Every open follow-up in due order; `selected` is the highlighted row.
     case agenda(selected: Int)
+    /// The add or edit form.
+    case form(LeadForm)
   }
 
   public var width: Int

@@ -30,6 +30,8 @@ public enum Effect: Sendable, Equatable {
   /// Hand the terminal to the rep's editor for a new note on `lead`; the loop answers with
   /// `.noteWritten`.
   case editNote(lead: LeadID, name: String)
+  /// Add a new lead; the loop picks its id, records it, and answers with `.recorded`.
+  case create(NewLead)
   case quit
 }
 

@@ -102,6 +102,15 @@ enum BoardSession {
     switch effect {
     case .quit:
       break
+    case .create(let new):
+      let id = store.newLeadID()
+      let record = Record(lead: id, change: .created(new), label: "Added \(new.name)", inverse: nil)
+      do {
+        try store.record { _ in (id, .created(new)) }
+        _ = state.update(.recorded(record), pipeline: store.pipeline)
+      } catch {
+        _ = state.update(.failed(record, reason: "\(error)"), pipeline: store.pipeline)
+      }
     case .editNote(let lead, let name):
       screen.suspend()
       let result = Result { try NoteEditor.edit(for: name, environment: .current) }

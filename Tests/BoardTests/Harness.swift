@@ -34,6 +34,12 @@ struct Harness {
   mutating func handle(_ message: Message) {
     for effect in state.update(message, pipeline: pipeline) {
       if case .editNote(let lead, _) = effect { notesRequested.append(lead) }
+      var effect = effect
+      if case .create(let new) = effect {
+        // The loop picks the id; so does the harness.
+        effect = .record(
+          Record(lead: LeadID("new\(written.count)"), change: .created(new), label: "Added \(new.name)", inverse: nil))
+      }
       guard case .record(let record) = effect else { continue }
       if failWrites {
         _ = state.update(.failed(record, reason: "No space left on device"), pipeline: pipeline)

@@ -153,6 +153,39 @@ struct BoardEndToEndTests {
     #expect(show.contains("Met at the fair.\\nWants pricing by Friday."))
   }
 
+  @Test func addingALeadThroughTheFormSettingAFollowUpAndLosingADeal() throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    try session.keys("a")
+    try session.waitFor("New lead in Lead Generation")
+    try session.type("Zoë Müller")
+    try session.keys("Tab")
+    try session.type("Zenith Labs")
+    try session.keys("Tab")
+    try session.type("EUR 9000")
+    try session.keys("Enter")
+    try session.waitFor("Added Zoë Müller")
+    try session.keys("f")
+    try session.type("Send pricing")
+    try session.keys("Enter")
+    try session.waitFor("Due?")
+    try session.keys("C-u")
+    try session.type("2027-02-01")
+    try session.keys("Enter")
+    try session.waitFor("Next for Zoë Müller")
+    try session.keys("Down", "x")  // Ana Lima is now second
+    try session.waitFor("Lost because?")
+    try session.keys("2")
+    try session.waitFor("Lost: Ana Lima (Timing)")
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+    let zoe = try session.closer(["show", "zoe", "--json"])
+    #expect(zoe.contains(#""company" : "Zenith Labs""#) && zoe.contains(#""currency" : "EUR""#))
+    #expect(zoe.contains(#""action" : "Send pricing""#) && zoe.contains(#""due" : "2027-02-01""#))
+    let ana = try session.closer(["show", "ana lima", "--json"])
+    #expect(ana.contains(#""status" : "lost""#) && ana.contains(#""lostReason" : "Timing""#))
+  }
+
   @Test func aLeadAddedElsewhereAppearsWithinASecond() throws {
     let session = try TmuxSession { try addLeads($0, Self.leads) }
     try session.waitFor("Ana Lima")

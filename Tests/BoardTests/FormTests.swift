@@ -1,0 +1,95 @@
+import Testing
+
+@testable import Board
+@testable import PipelineCore
+@testable import TerminalText
+
+@Suite struct TextInputTests {
+  @Test func editsAnywhereWithTheUsualKeys() {
+    var input = TextInput("Acme")
+    _ = input.handle(.home)
+    for c in "The " { _ = input.handle(.character(c)) }
+    #expect(input.text == "The Acme")
+    _ = input.handle(.end)
+    _ = input.handle(.backspace)
+    #expect(input.text == "The Acm")
+    _ = input.handle(.home)
+    _ = input.handle(.delete)
+    _ = input.handle(.right)
+    _ = input.handle(.character("X"))
+    #expect(input.text == "hXe Acm")
+    let handledTab = input.handle(.tab)
+    #expect(!handledTab)
+  }
+
+  @Test func longAndWideTextScrollsToKeepTheCursorVisible() {
+    var input = TextInput("北京贸易有限公司北京贸易有限公司")  // 16 wide characters, 32 cells
+    let end = input.visible(width: 10)
+    #expect(end.text.displayWidth <= 10)
+    #expect(end.cursorX <= 9)
+    #expect(end.text.hasSuffix("公司"))
+    _ = input.handle(.home)
+    let start = input.visible(width: 10)
+    #expect(start.cursorX == 0)
+    #expect(start.text.hasPrefix("北京"))
+    #expect(start.text.displayWidth <= 10)
+  }
+}
+
+@Suite struct FormTests {
+  @Test func addingALeadThroughTheForm() throws {
+    var h = Harness()
+    h.send(.right, .character("a"))  // Qualifying
+    try assertSnapshot(h.frame, named: "form-add-80x24")
+    #expect(h.frame.cursor != nil)
+    h.type("Dana Whit")
+    h.send(.tab)
+    h.type("Umbra")
+    h.send(.tab)
+    h.type("lots")
+    h.send(.enter)
+    #expect(h.written.isEmpty)  // a bad value is shown, nothing saved
+    #expect(h.frame.text.contains("'lots' is not an amount"))
+    for _ in 0..<4 { h.send(.backspace) }
+    h.type("12.5k")
+    h.send(.backTab, .backTab, .end)
+    h.type("e")
+    h.send(.enter)
+    #expect(h.written.count == 1)
+    guard case .created(let new) = h.written.first?.change else {
+      Issue.record("the form should write one created event")
+      return
+    }
+    #expect(new.name == "Dana White" && new.company == "Umbra" && new.stage == "qualifying")
+    #expect(new.value == Money(minorUnits: 1_250_000, currency: "USD"))
+    #expect(h.focused?.name == "Dana White")
+    // Undo takes it off the board without deleting anything.
+    h.send(.character("u"))
+    #expect(h.pipeline[h.written[0].lead]?.status == .lost)
+  }
+
+  @Test func anEmptyNameIsRefusedAndEscapeWritesNothing() {
+    var h = Harness()
+    h.send(.character("a"), .enter)
+    #expect(h.frame.text.contains("A lead needs a name"))
+    h.send(.escape)
+    #expect(h.state.mode == .board)
+    #expect(h.written.isEmpty)
+  }
+
+  @Test func editingWritesOnlyWhatChangedAndUndoRestoresIt() {
+    var h = Harness()
+    h.send(.character("e"))
+    h.send(.tab)  // company
+    h.send(.control("u"))
+    for _ in 0..<20 { h.send(.delete) }
+    h.type("Acme Global")
+    h.send(.enter)
+    #expect(h.written.map(\.change) == [.edited([.text(.company, "Acme Global")])])
+    #expect(h.pipeline["ana0"]?.company == "Acme Global")
+    h.send(.character("u"))
+    #expect(h.pipeline["ana0"]?.company == "Acme Logistics")
+    h.send(.character("e"), .enter)  // unchanged: nothing written
+    #expect(h.written.count == 2)
+  }
+}
