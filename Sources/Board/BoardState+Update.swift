@@ -33,7 +33,8 @@ extension BoardState {
         .record(
           Record(
             lead: lead, change: .noteAdded(text),
-            label: "Note added to \(found.name) (\(lines) line\(lines == 1 ? "" : "s"))", inverse: nil))
+            label: "Note added to \(found.name) (\(lines) line\(lines == 1 ? "" : "s"))", inverse: .noteRetracted(text))
+        )
       ]
     case .notice(let text):
       self.message = StatusMessage(text, isError: true)

@@ -76,7 +76,7 @@ public enum EventCodec {
     case .checked(let criterion, let isChecked):
       w.field("criterion", criterion)
       w.field("checked", isChecked)
-    case .noteAdded(let text):
+    case .noteAdded(let text), .noteRetracted(let text):
       w.field("text", text)
     case .followUpSet(let followUp):
       if let followUp {
@@ -103,6 +103,7 @@ public enum EventCodec {
     case .moved: "lead.moved"
     case .checked: "checklist.set"
     case .noteAdded: "note.added"
+    case .noteRetracted: "note.retracted"
     case .followUpSet(.some): "followup.set"
     case .followUpSet(.none): "followup.cleared"
     case .won: "lead.won"
@@ -294,6 +295,9 @@ public enum EventCodec {
     if name.matches("note.added") {
       let text = try singleString(&p, "text", cache: &cache)
       return .noteAdded(text)
+    }
+    if name.matches("note.retracted") {
+      return .noteRetracted(try singleString(&p, "text", cache: &cache))
     }
     if name.matches("followup.set") {
       var action: String?

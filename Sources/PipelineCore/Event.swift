@@ -31,6 +31,9 @@ public enum Change: Hashable, Sendable {
   case moved(stage: String, position: Int, gateOverridden: Bool)
   case checked(criterion: String, isChecked: Bool)
   case noteAdded(String)
+  /// Takes back the latest note with this text (how a note is undone: nothing is deleted
+  /// from the journal).
+  case noteRetracted(String)
   /// Sets the next action, or clears it with nil.
   case followUpSet(FollowUp?)
   /// The deal was won; it moves to the last stage.

@@ -126,6 +126,8 @@ public struct Pipeline: Sendable {
       break
     case .noteAdded(let text):
       guard !text.allSatisfy(\.isWhitespace) else { throw .emptyNote }
+    case .noteRetracted(let text):
+      guard storage[Int(slot)].notes.contains(where: { $0.text == text }) else { throw .noSuchNote }
     case .won:
       guard status == .open else { throw .notOpen(id, status) }
     case .lost(let reason):
@@ -161,6 +163,10 @@ public struct Pipeline: Sendable {
       storage[index].checklist[criterion] = isChecked
     case .noteAdded(let text):
       storage[index].notes.append(Note(text: text, time: event.time))
+    case .noteRetracted(let text):
+      if let last = storage[index].notes.lastIndex(where: { $0.text == text }) {
+        storage[index].notes.remove(at: last)
+      }
     case .followUpSet(let followUp):
       storage[index].followUp = followUp
     case .won:

@@ -9,6 +9,7 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
   case notOpen(LeadID, LeadStatus)
   case alreadyOpen(LeadID)
   case emptyNote
+  case noSuchNote
   case emptyReason
 
   public var description: String {
@@ -24,6 +25,7 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
     case .notOpen(let id, let status): "lead '\(id)' is \(status); reopen it first"
     case .alreadyOpen(let id): "lead '\(id)' is already open"
     case .emptyNote: "a note needs some text"
+    case .noSuchNote: "the lead has no such note"
     case .emptyReason: "a lost deal needs a reason"
     }
   }

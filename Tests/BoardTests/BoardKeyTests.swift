@@ -383,5 +383,21 @@ extension Harness {
     h.handle(.noteWritten(lead: "ana0", text: "  \n "))
     #expect(h.written.count == 1)
     #expect(h.frame.lines.last?.contains("No note added") == true)
+    // Undo takes the note back with a compensating event; redo adds it again.
+    h.send(.character("u"))
+    #expect(h.pipeline["ana0"]?.notes.isEmpty == true)
+    #expect(h.written.last?.change == .noteRetracted("Met at the fair.\nWants pricing."))
+    h.send(.control("r"))
+    #expect(h.pipeline["ana0"]?.notes.count == 1)
+  }
+}
+
+@Suite struct GateScreenTests {
+  @Test func theGatePromptInTheStatusLine() throws {
+    var h = Harness()
+    h.send(.right, .shiftRight)  // José leaves Qualifying with three of four BANT items open
+    try assertSnapshot(h.frame, named: "gate-80x24")
+    #expect(h.frame.lines.last?.contains("Move anyway? y/n") == true)
+    #expect(h.frame.lines.last?.contains("Authority") == true)
   }
 }

@@ -72,6 +72,7 @@ let trickyChanges: [Change] = [
   .checked(criterion: "budget", isChecked: true),
   .checked(criterion: "economic-buyer", isChecked: false),
   .noteAdded("Line one\r\nLine two\u{2028}three\u{2029}\n\u{1b}]2;owned\u{07}\u{0}\u{7f} end 👨‍👩‍👧 \\n not a newline"),
+  .noteRetracted("Line one\r\nLine two"),
   .followUpSet(FollowUp(action: "Call \"back\"", due: CalendarDay(iso8601: "2026-12-01")!)),
   .followUpSet(nil),
   .won,

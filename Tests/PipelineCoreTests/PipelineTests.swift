@@ -134,6 +134,34 @@ struct Script {
     #expect(s.pipeline.search("lima").map(\.id) == [LeadID("aaaa")])
   }
 
+  @Test func aNoteCanBeTakenBackButNotInvented() throws {
+    var s = Script()
+    try s.create("aaaa", "Ana")
+    try s.apply("aaaa", .noteAdded("same"))
+    try s.apply("aaaa", .noteAdded("other"))
+    try s.apply("aaaa", .noteAdded("same"))
+    try s.apply("aaaa", .noteRetracted("same"))
+    #expect(s.pipeline["aaaa"]?.notes.map(\.text) == ["same", "other"])
+    #expect(throws: PipelineError.noSuchNote) { try s.apply("aaaa", .noteRetracted("never written")) }
+  }
+
+  @Test func dealsStallAfterTheirStagesLimitWithoutActivity() throws {
+    var stages = Stage.defaults
+    stages[0].stallDays = 3
+    var s = Script(pipeline: Pipeline(config: PipelineConfig(stages: stages)))
+    try s.create("aaaa", "Ana")
+    let lead = try #require(s.pipeline["aaaa"])
+    #expect(!s.pipeline.isStalled(lead, now: lead.lastActivity.adding(days: 3)))
+    #expect(s.pipeline.isStalled(lead, now: lead.lastActivity.adding(days: 4)))
+    s.clock = s.clock.adding(days: 3)
+    try s.apply("aaaa", .noteAdded("called"))  // any activity resets the clock
+    let touched = try #require(s.pipeline["aaaa"])
+    #expect(!s.pipeline.isStalled(touched, now: lead.lastActivity.adding(days: 4)))
+    try s.apply("aaaa", .won)
+    let won = try #require(s.pipeline["aaaa"])
+    #expect(!s.pipeline.isStalled(won, now: won.lastActivity.adding(days: 400)))  // only open deals stall
+  }
+
   @Test func gatesListIncompleteChecklistsOnTheWayForwardOnly() throws {
     var s = Script()
     try s.create("aaaa", "Ana")
