@@ -33,6 +33,8 @@ struct LeadJSON: Encodable {
   var currency: String?
   var status: String
   var lostReason: String?
+  /// When the deal was won or lost.
+  var closed: String?
   var created: String
   var stageEntered: String
   var daysInStage: Int
@@ -48,7 +50,8 @@ struct LeadJSON: Encodable {
 
   enum CodingKeys: String, CodingKey {
     case id, name, company, email, phone, owner, source, stage, stageTitle, position, value, currency, status
-    case lostReason, created, stageEntered, daysInStage, expectedClose, checklist, score, tier, followUp, stalled, notes
+    case lostReason, closed, created, stageEntered, daysInStage, expectedClose, checklist, score, tier, followUp,
+      stalled, notes
     case history
   }
 
@@ -70,6 +73,7 @@ struct LeadJSON: Encodable {
     try c.encode(currency, forKey: .currency)
     try c.encode(status, forKey: .status)
     try c.encode(lostReason, forKey: .lostReason)
+    try c.encode(closed, forKey: .closed)
     try c.encode(created, forKey: .created)
     try c.encode(stageEntered, forKey: .stageEntered)
     try c.encode(daysInStage, forKey: .daysInStage)
@@ -98,6 +102,7 @@ struct LeadJSON: Encodable {
     currency = lead.value?.currency
     status = lead.status.rawValue
     lostReason = lead.lostReason
+    closed = lead.closed?.iso8601
     created = lead.created.iso8601
     stageEntered = lead.stageEntered.iso8601
     daysInStage = lead.daysInStage(now: now)

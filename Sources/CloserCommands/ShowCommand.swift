@@ -33,7 +33,10 @@ struct ShowCommand: ParsableCommand {
     field("Value", found.value?.description ?? "")
     let where_ = pipeline.position(of: found.id).map { ", \($0) of \(pipeline.cardCount(inStage: found.stage))" } ?? ""
     field("Stage", "\(stage?.title ?? found.stage)\(where_), \(found.daysInStage(now: now)) days")
-    field("Status", found.status.rawValue + (found.lostReason.map { " (\($0))" } ?? ""))
+    field(
+      "Status",
+      found.status.rawValue + (found.lostReason.map { " (\($0))" } ?? "")
+        + (found.closed.map { ", \($0.day)" } ?? ""))
     field("Expected close", found.expectedClose?.description ?? "")
     field("Follow-up", found.followUp.map { "\($0.action), due \($0.due)" } ?? "")
     field(

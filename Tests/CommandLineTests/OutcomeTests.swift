@@ -15,6 +15,7 @@ import Testing
     #expect(ben["status"] as? String == "lost")
     #expect(ben["lostReason"] as? String == "Chose competitor")
     #expect(ben["position"] is NSNull)
+    #expect((ben["closed"] as? String)?.hasSuffix("Z") == true)
     #expect(try box.run(["list", "--json"]).stdout.contains("Ben Okafor") == false)  // off the board
     #expect(try box.run(["list", "--json", "--status", "lost"]).stdout.contains("Ben Okafor"))
 
