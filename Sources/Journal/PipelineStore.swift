@@ -98,6 +98,22 @@ public final class PipelineStore {
   /// current state, each is checked against the state the previous ones leave.
   @discardableResult
   public func recordAll(_ make: (Pipeline) throws -> [(LeadID, Change)]) throws -> [Event] {
+    try appendAll { pipeline in
+      try make(pipeline).map { lead, change in
+        Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: lead, change: change)
+      }
+    }
+  }
+
+  /// Records many prepared events with one write (generators, imports): all or nothing.
+  public func recordAll(_ events: [Event]) throws {
+    try appendAll { _ in events }
+  }
+
+  /// Checks the events in order on a copy of the state, appends them in one write, and
+  /// only then makes the copy the state.
+  @discardableResult
+  private func appendAll(_ make: (Pipeline) throws -> [Event]) throws -> [Event] {
     var events: [Event] = []
     var scratch: Pipeline?
     try journal.append(
@@ -105,12 +121,10 @@ public final class PipelineStore {
       build: {
         var next = pipeline
         var bytes: [UInt8] = []
-        events = []
-        for (lead, change) in try make(pipeline) {
-          let event = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: lead, change: change)
+        events = try make(pipeline)
+        for event in events {
           try next.check(event)
           try next.apply(event)
-          events.append(event)
           bytes += EventCodec.encode(event)
         }
         scratch = next
@@ -118,25 +132,6 @@ public final class PipelineStore {
       })
     if let scratch { pipeline = scratch }
     return events
-  }
-
-  /// Records many prepared events with one write (generators, imports): all or nothing.
-  public func recordAll(_ events: [Event]) throws {
-    var scratch: Pipeline?
-    try journal.append(
-      apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings) },
-      build: {
-        var next = pipeline
-        var bytes: [UInt8] = []
-        for event in events {
-          try next.check(event)
-          try next.apply(event)
-          bytes.append(contentsOf: EventCodec.encode(event))
-        }
-        scratch = next
-        return bytes
-      })
-    if let scratch { pipeline = scratch }
   }
 
   /// An event built here with the store's clock, replica and a fresh id.
