@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import PipelineCore
+import TerminalText
+
+/// `closer stats`: funnel, win rate, drop-off, time in stage, velocity, forecast, sources.
+struct StatsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "stats", abstract: "Pipeline insights for a period: funnel, conversion, time in stage, velocity.",
+    discussion: "Definitions: docs/insights.md.")
+
+  @OptionGroup var options: JournalOptions
+  @Option(help: "A period ending now: 30d, 90d, 12w, quarter (this calendar quarter), ytd.") var period: String = "90d"
+  @Option(help: "Start date, YYYY-MM-DD (instead of --period).") var since: String?
+  @Option(help: "End date, YYYY-MM-DD, exclusive (default: now).") var until: String?
+  @Flag(help: "Print JSON.") var json = false
+
+  func run() throws {
+    let now = Environment.now()
+    let end = try until.map { try Self.day($0).start } ?? now
+    let start = try since.map { try Self.day($0).start } ?? Self.start(of: period, before: end)
+    guard start < end else { throw CommandError("the period is empty: --since must be before --until") }
+    let pipeline = try options.readPipeline()
+    let insights = pipeline.insights(since: start, until: end)
+    if json {
+      print(try jsonText(StatsJSON(insights, pipeline)))
+    } else {
+      print(StatsReport.text(insights, pipeline))
+    }
+  }
+
+  static func day(_ text: String) throws -> CalendarDay {
+    guard let day = CalendarDay(iso8601: text) else { throw CommandError("'\(text)' is not a date; write YYYY-MM-DD") }
+    return day
+  }
+
+  /// The start of a named period ending at `end`.
+  static func start(of period: String, before end: Timestamp) throws -> Timestamp {
+    let text = period.lowercased()
+    let (year, month, _) = end.day.civil
+    switch text {
+    case "ytd":
+      return CalendarDay(year: Int(year), month: 1, day: 1)!.start
+    case "quarter":
+      return CalendarDay(year: Int(year), month: Int((month - 1) / 3 * 3 + 1), day: 1)!.start
+    default:
+      guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0, amount <= 3650 else {
+        throw CommandError("'\(period)' is not a period; use 30d, 12w, quarter or ytd, or --since")
+      }
+      switch unit {
+      case "d": return end.adding(days: -amount)
+      case "w": return end.adding(days: -7 * amount)
+      default: throw CommandError("'\(period)' is not a period; use 30d, 12w, quarter or ytd, or --since")
+      }
+    }
+  }
+}
+
+/// The report as text.
+enum StatsReport {
+  static func text(_ insights: Insights, _ pipeline: Pipeline) -> String {
+    let currency = pipeline.config.defaultCurrency
+    func percent(_ value: Double?) -> String { value.map { "\(Int(($0 * 100).rounded()))%" } ?? "-" }
+    func days(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
+    func money(_ minor: Int64) -> String { Money(minorUnits: minor, currency: currency).description }
+    var lines = ["Closer insights, \(insights.since.day) to \(insights.until.day) (exclusive)", ""]
+    let widest = max(1, insights.stages.map(\.entered).max() ?? 1)
+    var rows = [["STAGE", "ENTERED", "", "ON", "LOST", "MEDIAN D", "P90 D"]]
+    for figures in insights.stages {
+      let title = pipeline.stage(forKey: figures.stage)?.title ?? figures.stage
+      let bar = String(repeating: "█", count: figures.entered * 20 / widest)
+      rows.append([
+        title, String(figures.entered), bar, percent(figures.conversion), String(figures.lost),
+        days(figures.medianDays),
+        days(figures.p90Days),
+      ])
+    }
+    lines.append(table(rows, maxWidths: [24, 7, 20, 4, 4, 8, 8]))
+    lines.append("")
+    lines.append("Win rate: \(percent(insights.winRate)) (\(insights.won) won, \(insights.lost) lost)")
+    var reasonTotals: [String: Int] = [:]
+    for figures in insights.stages {
+      for (reason, count) in figures.lostReasons { reasonTotals[reason, default: 0] += count }
+    }
+    if !reasonTotals.isEmpty {
+      let sorted = reasonTotals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+      lines.append("Lost because: " + sorted.map { "\(printable($0.key)) \($0.value)" }.joined(separator: ", "))
+    }
+    if let v = insights.velocity {
+      lines.append(
+        "Velocity: \(money(v.perDay)) a day = \(v.openDeals) open deals x \(money(v.averageWonValue)) average won x "
+          + "\(percent(v.winRate)) win rate / \(days(v.averageCycleDays)) days average cycle")
+    } else {
+      lines.append("Velocity: - (no deal was won in the period)")
+    }
+    if !insights.forecast.isEmpty {
+      lines.append(
+        "Forecast (weighted, open deals by expected close): "
+          + insights.forecast.map { "\($0.month) \(money($0.weighted))" }.joined(separator: ", "))
+    }
+    if !insights.sources.isEmpty {
+      lines.append("")
+      var sourceRows = [["SOURCE", "LEADS", "WON", "LOST", "WIN RATE", "WON VALUE"]]
+      for s in insights.sources {
+        sourceRows.append([
+          printable(s.source), String(s.leads), String(s.won), String(s.lost), percent(s.winRate), money(s.wonValue),
+        ])
+      }
+      lines.append(table(sourceRows, maxWidths: [24, 6, 5, 5, 8, 20]))
+    }
+    if !insights.slowest.isEmpty {
+      lines.append("")
+      lines.append("Slowest open deals (longer in their stage than its 90th percentile):")
+      for item in insights.slowest.prefix(10) {
+        let name = pipeline[item.lead].map { printable($0.name) } ?? item.lead.rawValue
+        lines.append("  \(name)  \(pipeline.stage(forKey: item.stage)?.title ?? item.stage)  \(Int(item.days)) days")
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// The figures as JSON. Money is in major units of the default currency.
+struct StatsJSON: Encodable {
+  struct Stage: Encodable {
+    var stage: String
+    var entered: Int
+    var conversion: Double?
+    var lost: Int
+    var lostReasons: [String: Int]
+    var medianDays: Double?
+    var p90Days: Double?
+  }
+  struct Velocity: Encodable {
+    var openDeals: Int
+    var averageWonValue: Double
+    var winRate: Double
+    var averageCycleDays: Double
+    var valuePerDay: Double
+  }
+  struct Month: Encodable {
+    var month: String
+    var weightedValue: Double
+  }
+  struct Source: Encodable {
+    var source: String
+    var leads: Int
+    var won: Int
+    var lost: Int
+    var winRate: Double?
+    var wonValue: Double
+  }
+  struct Slow: Encodable {
+    var id: String
+    var stage: String
+    var daysInStage: Double
+  }
+
+  var since: String
+  var until: String
+  var currency: String
+  var stages: [Stage]
+  var won: Int
+  var lost: Int
+  var winRate: Double?
+  var velocity: Velocity?
+  var forecast: [Month]
+  var sources: [Source]
+  var slowest: [Slow]
+
+  init(_ i: Insights, _ pipeline: Pipeline) {
+    func major(_ minor: Int64) -> Double { Double(minor) / 100 }
+    since = i.since.iso8601
+    until = i.until.iso8601
+    currency = pipeline.config.defaultCurrency
+    stages = i.stages.map {
+      Stage(
+        stage: $0.stage, entered: $0.entered, conversion: $0.conversion, lost: $0.lost, lostReasons: $0.lostReasons,
+        medianDays: $0.medianDays, p90Days: $0.p90Days)
+    }
+    won = i.won
+    lost = i.lost
+    winRate = i.winRate
+    velocity = i.velocity.map {
+      Velocity(
+        openDeals: $0.openDeals, averageWonValue: major($0.averageWonValue), winRate: $0.winRate,
+        averageCycleDays: $0.averageCycleDays, valuePerDay: major($0.perDay))
+    }
+    forecast = i.forecast.map { Month(month: $0.month, weightedValue: major($0.weighted)) }
+    sources = i.sources.map {
+      Source(
+        source: $0.source, leads: $0.leads, won: $0.won, lost: $0.lost, winRate: $0.winRate,
+        wonValue: major($0.wonValue))
+    }
+    slowest = i.slowest.map { Slow(id: $0.lead.rawValue, stage: $0.stage, daysInStage: $0.days) }
+  }
+}

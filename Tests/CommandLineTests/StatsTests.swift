@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@Suite struct StatsTests {
+  @Test func statsReportsTheFunnelAsTextAndJSON() throws {
+    let box = Sandbox()
+    _ = try box.run(["add", "Ana Lima", "--value", "10k", "--source", "Referral"])
+    _ = try box.run(["add", "Ben Okafor", "--value", "4k", "--source", "Referral"])
+    _ = try box.run(["move", "ana", "qualifying"])
+    _ = try box.run(["won", "ana"])
+    _ = try box.run(["lost", "ben", "--reason", "Budget"])
+    let text = try box.run(["stats", "--period", "30d"])
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("Win rate: 50% (1 won, 1 lost)"))
+    #expect(text.stdout.contains("Lost because: Budget 1"))
+    let report = try #require(try json(box.run(["stats", "--json"]).stdout) as? [String: Any])
+    #expect(report["won"] as? Int == 1 && report["lost"] as? Int == 1 && report["winRate"] as? Double == 0.5)
+    let stages = try #require(report["stages"] as? [[String: Any]])
+    #expect(stages.first?["stage"] as? String == "lead-generation")
+    #expect(stages.first?["entered"] as? Int == 2)
+    #expect(stages.first?["conversion"] as? Double == 0.5)
+    let sources = try #require(report["sources"] as? [[String: Any]])
+    #expect(sources.first?["source"] as? String == "Referral" && sources.first?["wonValue"] as? Double == 10_000)
+    for key in ["since", "until", "currency", "velocity", "forecast", "slowest"] {
+      #expect(report[key] != nil, "\(key)")
+    }
+  }
+
+  @Test(arguments: [
+    (["stats", "--period", "soon"], "is not a period"),
+    (["stats", "--since", "2026-13-01"], "is not a date"),
+    (["stats", "--since", "2026-03-01", "--until", "2026-02-01"], "the period is empty"),
+  ])
+  func badPeriodsAreExplained(arguments: [String], message: String) throws {
+    let box = Sandbox()
+    let run = try box.run(arguments)
+    #expect(run.status != 0)
+    #expect(run.stderr.contains(message), "\(run.stderr)")
+  }
+}
