@@ -112,10 +112,10 @@ extension BoardState {
         ("←/→ h/l", "previous/next column"), ("↑/↓ k/j", "previous/next card"),
         ("Space", "lift the card (move mode)"), ("Shift+←/→ H/L", "move the card one stage at once"),
         ("Shift+↑/↓ K/J", "move the card up/down at once"), ("/ n N", "quick search; next / previous match"),
-        ("Enter Tab", "focus the detail pane"), ("1-9", "tick checklist item 1-9"), ("w", "mark the deal won"),
-        ("x", "mark the deal lost, with a reason"), ("f", "set the next action and its due date"),
+        ("Enter Tab", "focus the detail pane"), ("1-9", "tick checklist item 1-9"),
+        ("w / x", "mark the deal won / lost (with a reason)"), ("f", "set the next action and its due date"),
         ("A", "agenda: every follow-up, soonest first"), ("c", "comment: write a note in $EDITOR"),
-        ("a / e", "add a lead here / edit the focused one"),
+        ("a / e", "add a lead here / edit the focused one"), ("i", "insights: funnel, velocity, sources"),
         ("u Ctrl-R", "undo / redo the last change"),
         ("Esc", "clear the search highlight"), ("?", "this help"), ("q", "quit"),
       ]
@@ -153,6 +153,7 @@ extension BoardState {
     case .prompt(let prompt): prompt.purpose == .lostReason ? "LOST" : "FOLLOW-UP"
     case .agenda: "AGENDA"
     case .form(let form): form.lead == nil ? "ADD" : "EDIT"
+    case .insights: "INSIGHTS"
     }
   }
 
@@ -196,6 +197,8 @@ extension BoardState {
       }
     case .agenda:
       text = "↑↓ pick · Enter go to the card · d done · Esc close"
+    case .insights(let view):
+      text = "←→ period (\(InsightsView.periods[view.period]) days) · ↑↓ slow deal · Enter go · PgDn/PgUp scroll · Esc"
     case .form(let form):
       if let problem = form.problem {
         text = problem
@@ -283,6 +286,104 @@ extension BoardState {
     }
     if let problem = form.problem {
       frame.text(problem, x: x + 2, y: y + boxHeight - 1, style: Style(.error, bold: true), limit: boxWidth - 4)
+    }
+  }
+}
+
+extension BoardState {
+  /// The insights view: funnel bars, conversion, time in stage, win rate, velocity,
+  /// forecast bars, sources and the slowest deals, scrolled to keep the selection in view.
+  func drawInsights(_ frame: inout Frame, _ view: InsightsView, _ pipeline: Pipeline) {
+    let figures = view.figures
+    let currency = pipeline.config.defaultCurrency
+    func percent(_ value: Double?) -> String { value.map { "\(Int(($0 * 100).rounded()))%" } ?? "-" }
+    func days(_ value: Double?) -> String { value.map { "\(Int($0.rounded()))d" } ?? "-" }
+    func money(_ minor: Int64) -> String { Money(minorUnits: minor, currency: currency).compactAmount }
+    var lines: [(String, Style)] = []
+    let heading = Style(.header, bold: true)
+    let plain = Style(.detail)
+    let barWidth = max(10, min(40, width - 50))
+    lines.append(
+      (
+        "Insights · last \(InsightsView.periods[view.period]) days (\(figures.since.day) to \(figures.until.day))",
+        heading
+      ))
+    lines.append(("", plain))
+    lines.append(("Funnel: deals that entered each stage, and how many moved on", heading))
+    let widest = max(1, figures.stages.map(\.entered).max() ?? 1)
+    for stage in figures.stages {
+      let title = (pipeline.stage(forKey: stage.stage)?.title ?? stage.stage).fitted(toWidth: 20)
+      let bar = String(repeating: "█", count: stage.entered * barWidth / widest).fitted(toWidth: barWidth)
+      lines.append(
+        ("\(title) \(bar) \(String(stage.entered).fitted(toWidth: 5)) → \(percent(stage.conversion))", plain))
+    }
+    lines.append(("", plain))
+    lines.append(("Time in stage (median / 90th percentile) and deals lost there", heading))
+    for stage in figures.stages where stage.medianDays != nil || stage.lost > 0 {
+      let title = (pipeline.stage(forKey: stage.stage)?.title ?? stage.stage).fitted(toWidth: 20)
+      let reasons = stage.lostReasons.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(
+        separator: ", ")
+      lines.append(
+        (
+          "\(title) \(days(stage.medianDays)) / \(days(stage.p90Days))   lost \(stage.lost)\(reasons.isEmpty ? "" : ": " + reasons)",
+          plain
+        ))
+    }
+    lines.append(("", plain))
+    lines.append(("Win rate \(percent(figures.winRate)) (\(figures.won) won, \(figures.lost) lost)", heading))
+    if let v = figures.velocity {
+      lines.append(
+        (
+          "Velocity \(money(v.perDay))/day = \(v.openDeals) open x \(money(v.averageWonValue)) x \(percent(v.winRate)) / \(days(v.averageCycleDays))",
+          plain
+        ))
+    } else {
+      lines.append(("Velocity - (nothing won in the period)", plain))
+    }
+    if !figures.forecast.isEmpty {
+      lines.append(("", plain))
+      lines.append(("Forecast: weighted value of open deals by expected close month", heading))
+      let most = max(1, figures.forecast.map(\.weighted).max() ?? 1)
+      for month in figures.forecast {
+        let bar = String(repeating: "▇", count: Int(month.weighted * Int64(barWidth) / most)).fitted(toWidth: barWidth)
+        lines.append(("\(month.month.fitted(toWidth: 12)) \(bar) \(money(month.weighted))", plain))
+      }
+    }
+    if !figures.sources.isEmpty {
+      lines.append(("", plain))
+      lines.append(("Sources: leads, won, win rate, won value", heading))
+      for source in figures.sources.prefix(12) {
+        lines.append(
+          (
+            "\(source.source.fitted(toWidth: 20)) \(String(source.leads).fitted(toWidth: 6)) \(String(source.won).fitted(toWidth: 5)) \(percent(source.winRate).fitted(toWidth: 5)) \(money(source.wonValue))",
+            plain
+          ))
+      }
+    }
+    lines.append(("", plain))
+    lines.append(("Slowest open deals (longer than their stage's 90th percentile)", heading))
+    var selectedLine = lines.count
+    if figures.slowest.isEmpty { lines.append(("none", plain)) }
+    for (index, slow) in figures.slowest.prefix(50).enumerated() {
+      let name = pipeline[slow.lead]?.name ?? slow.lead.rawValue
+      let stage = pipeline.stage(forKey: slow.stage)?.title ?? slow.stage
+      if index == view.selected { selectedLine = lines.count }
+      let selected = index == view.selected
+      lines.append(
+        (
+          "\(selected ? "▶ " : "  ")\(name.fitted(toWidth: 24)) \(stage.fitted(toWidth: 20)) \(Int(slow.days)) days",
+          Style(.detail, reverse: selected)
+        ))
+    }
+    let rows = height - 2
+    var first = min(view.scroll, max(0, lines.count - rows))
+    if view.followSelection && !figures.slowest.isEmpty && selectedLine >= first + rows {
+      first = selectedLine - rows + 1
+    }
+    frame.fill(x: 0, y: 1, width: width, height: rows, style: plain)
+    for (offset, line) in lines.dropFirst(first).prefix(rows).enumerated() {
+      if line.1.reverse { frame.fill(x: 0, y: 1 + offset, width: width, height: 1, style: line.1) }
+      frame.text(line.0, x: 1, y: 1 + offset, style: line.1, limit: width - 2)
     }
   }
 }

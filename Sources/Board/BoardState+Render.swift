@@ -19,6 +19,7 @@ extension BoardState {
     }
     if case .agenda(let selected) = mode { drawAgenda(&frame, selected: selected, pipeline) }
     if case .form(let form) = mode { drawForm(&frame, form, pipeline) }
+    if case .insights(let view) = mode { drawInsights(&frame, view, pipeline) }
     if case .help(let over) = mode { drawHelp(&frame, for: over) }
     drawStatus(&frame, pipeline)
     return frame

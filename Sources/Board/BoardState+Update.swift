@@ -69,6 +69,7 @@ extension BoardState {
     case .prompt(let prompt): return promptKey(key, prompt, pipeline: pipeline)
     case .agenda(let selected): return agendaKey(key, selected: selected, pipeline: pipeline)
     case .form(let form): return formKey(key, form, pipeline: pipeline)
+    case .insights(let view): return insightsKey(key, view, pipeline: pipeline)
     case .help(let over):
       if key == .character("q") && over == .board {
         wantsToQuit = true
@@ -118,6 +119,8 @@ extension BoardState {
       guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
       if let reason = readOnlyReason { return refuse(reason) }
       mode = .form(LeadForm(editing: lead))
+    case .character("i"):
+      mode = .insights(insightsView(period: 1, pipeline))
     case .character("w"): return markWon(pipeline)
     case .character("c"):
       guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
@@ -297,6 +300,46 @@ extension BoardState {
         ]
       }
     }
+  }
+
+  // MARK: Insights
+
+  func insightsView(period: Int, _ pipeline: Pipeline) -> InsightsView {
+    let days = InsightsView.periods[period]
+    let figures = pipeline.insights(since: now.adding(days: -days), until: now)
+    return InsightsView(period: period, figures: figures)
+  }
+
+  private mutating func insightsKey(_ key: Key, _ view: InsightsView, pipeline: Pipeline) -> [Effect] {
+    var view = view
+    switch key {
+    case .escape, .character("i"), .character("q"):
+      mode = .board
+      return []
+    case .left, .character("h"):
+      view = insightsView(period: max(0, view.period - 1), pipeline)
+    case .right, .character("l"):
+      view = insightsView(period: min(InsightsView.periods.count - 1, view.period + 1), pipeline)
+    case .down, .character("j"):
+      view.selected = min(max(0, view.figures.slowest.count - 1), view.selected + 1)
+      view.followSelection = true
+    case .up, .character("k"):
+      view.selected = max(0, view.selected - 1)
+      view.followSelection = true
+    case .pageDown, .character(" "):
+      view.scroll += max(1, height - 4)
+    case .pageUp:
+      view.scroll = max(0, view.scroll - max(1, height - 4))
+    case .enter:
+      guard view.figures.slowest.indices.contains(view.selected) else { return [] }
+      mode = .board
+      focus(on: view.figures.slowest[view.selected].lead, pipeline)
+      return []
+    default:
+      return []
+    }
+    mode = .insights(view)
+    return []
   }
 
   // MARK: Form

@@ -21,6 +21,8 @@ public struct BoardState: Sendable {
     case agenda(selected: Int)
     /// The add or edit form.
     case form(LeadForm)
+    /// Pipeline insights for a period.
+    case insights(InsightsView)
   }
 
   public var width: Int
@@ -129,6 +131,19 @@ public struct Prompt: Sendable, Equatable {
   public var text: String = ""
   /// What was wrong with the last answer, shown until the next key.
   public var problem: String?
+}
+
+/// The insights view: the figures for one of a few periods, scrolled, with one of the
+/// slowest deals selected.
+public struct InsightsView: Sendable, Equatable {
+  /// Periods the view offers, in days back from now.
+  public static let periods = [30, 90, 365]
+  public var period = 1
+  public var figures: Insights
+  public var scroll = 0
+  public var selected = 0
+  /// Set once the rep picks among the slow deals: the view then scrolls to the selection.
+  public var followSelection = false
 }
 
 /// A line for the status bar.

@@ -58,6 +58,10 @@ enum BoardSession {
     while !state.wantsToQuit && pendingSignal == 0 && !screen.isGone {
       var messages: [Message] = []
       if let input = screen.readInput() {
+        // Keep the board's clock current before acting on a key (days in stage, insights).
+        if Environment.now().millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 1000 {
+          messages.append(.tick(Environment.now()))
+        }
         switch input {
         case .key(let key): messages.append(.key(key))
         case .resize(let width, let height): messages.append(.resize(width: width, height: height))

@@ -401,3 +401,41 @@ extension Harness {
     #expect(h.frame.lines.last?.contains("Authority") == true)
   }
 }
+
+@Suite struct InsightsViewTests {
+  /// The fixture with some history: Ben is lost, Ana moves on and is won; the board's
+  /// clock is then brought up to the last change, as the loop's ticks do.
+  static func harness(width: Int, height: Int) -> Harness {
+    var h = Harness(width: width, height: height)
+    h.send(.down, .character("x"), .character("1"))  // Ben, lost for Budget
+    h.send(.home, .shiftRight, .character("w"))  // Ana to Qualifying, then won
+    h.handle(.tick(h.clock.adding(days: 1)))
+    return h
+  }
+
+  @Test func insightsShowTheFunnelAndJumpToASlowDeal() throws {
+    var h = Self.harness(width: 80, height: 24)
+    h.send(.character("i"))
+    try assertSnapshot(h.frame, named: "insights-80x24")
+    #expect(h.frame.text.contains("Funnel"))
+    #expect(h.frame.lines.last?.contains("90 days") == true)
+    h.send(.right)
+    #expect(h.frame.lines.last?.contains("365 days") == true)
+    guard case .insights(let view) = h.state.mode, let slow = view.figures.slowest.first else {
+      Issue.record("the view should list slow deals")
+      return
+    }
+    h.send(.enter)
+    #expect(h.state.mode == .board)
+    #expect(h.state.focusedLead == slow.lead)
+    h.send(.character("i"), .escape)
+    #expect(h.state.mode == .board)
+  }
+
+  @Test func insightsAt160x45() throws {
+    var h = Self.harness(width: 160, height: 45)
+    h.send(.character("i"))
+    try assertSnapshot(h.frame, named: "insights-160x45")
+    for line in h.frame.lines { #expect(line.displayWidth == 160) }
+  }
+}
