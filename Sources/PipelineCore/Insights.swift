@@ -75,8 +75,8 @@ extension Pipeline {
       Double(to.millisecondsSinceEpoch - from.millisecondsSinceEpoch) / Double(Timestamp.millisecondsPerDay)
     }
     let order = Dictionary(uniqueKeysWithValues: stages.enumerated().map { ($1.key, $0) })
-    var entered = [Set<LeadID>](repeating: [], count: stages.count)
-    var converted = [Set<LeadID>](repeating: [], count: stages.count)
+    var entered = [Int](repeating: 0, count: stages.count)
+    var converted = [Int](repeating: 0, count: stages.count)
     var durations = [[Double]](repeating: [], count: stages.count)
     var lostBy = [Int](repeating: 0, count: stages.count)
     var reasonsBy = [[String: Int]](repeating: [:], count: stages.count)
@@ -90,16 +90,27 @@ extension Pipeline {
     }
 
     for lead in leads {
+      // Each deal counts once per stage, however often it entered it.
+      var enteredHere = Set<Int>()
+      var convertedHere = Set<Int>()
       let visits = lead.stageHistory
+      var furthestAfter = Array(repeating: -1, count: visits.count)
+      var furthest = -1
+      for i in visits.indices.reversed() {
+        furthestAfter[i] = furthest
+        furthest = max(furthest, order[visits[i].stage] ?? -1)
+      }
       for (i, visit) in visits.enumerated() {
         guard let s = order[visit.stage] else { continue }
         if inPeriod(visit.entered) {
-          entered[s].insert(lead.id)
+          enteredHere.insert(s)
           // Converted: reached a later stage afterwards (a win reaches the last stage).
-          if visits[(i + 1)...].contains(where: { (order[$0.stage] ?? -1) > s }) { converted[s].insert(lead.id) }
+          if furthestAfter[i] > s { convertedHere.insert(s) }
         }
         if let left = visit.left, inPeriod(left) { durations[s].append(days(visit.entered, left)) }
       }
+      for s in enteredHere { entered[s] += 1 }
+      for s in convertedHere { converted[s] += 1 }
       let source = lead.source.isEmpty ? "(none)" : lead.source
       if inPeriod(lead.created) { count(source) { $0.leads += 1 } }
       if let closed = lead.closed, inPeriod(closed) {
@@ -126,9 +137,8 @@ extension Pipeline {
       let sorted = durations[s].sorted()
       stageFigures.append(
         Insights.StageFigures(
-          stage: stage.key, entered: entered[s].count,
-          conversion: s == stages.count - 1 || entered[s].isEmpty
-            ? nil : Double(converted[s].count) / Double(entered[s].count),
+          stage: stage.key, entered: entered[s],
+          conversion: s == stages.count - 1 || entered[s] == 0 ? nil : Double(converted[s]) / Double(entered[s]),
           lost: lostBy[s], lostReasons: reasonsBy[s], medianDays: percentile(sorted, 0.5),
           p90Days: percentile(sorted, 0.9)))
     }

@@ -48,6 +48,14 @@ enum BoardBenchmark {
       }
       report("drop, saved", width, height, drops)
 
+      // The insights view: all figures for the last 90 days, then the frame.
+      let insights = measure(5) { _ in
+        _ = state.update(.key(.character("i")), pipeline: store.pipeline)
+        _ = state.render(store.pipeline)
+        _ = state.update(.key(.escape), pipeline: store.pipeline)
+      }
+      report("open the insights view (i)", width, height, insights)
+
       // Quick search: the index is built on `/`, then each keystroke filters 100,000 leads.
       var start = ContinuousClock.now
       _ = state.update(.key(.character("/")), pipeline: store.pipeline)

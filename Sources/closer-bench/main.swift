@@ -8,6 +8,7 @@
 //   peak memory        the peak resident memory of that process
 //   open, full replay  open while ignoring the snapshot (every line decoded and applied)
 //   closer add         the real binary adding one lead, process start to exit
+//   closer stats       the real binary reporting insights for the last 90 days
 import CloserCommands
 import Foundation
 import Journal
@@ -154,8 +155,8 @@ let me = CommandLine.arguments[0]
 let closer = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("closer").path
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
-print("| leads | events | journal MB | open | peak memory | open, full replay | closer add |")
-print("|---:|---:|---:|---:|---:|---:|---:|")
+print("| leads | events | journal MB | open | peak memory | open, full replay | closer add | closer stats |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|")
 for leads in sizes {
   let path = "\(directory)/journal-\(leads).jsonl"
   if !FileManager.default.fileExists(atPath: path) {
@@ -192,6 +193,8 @@ for leads in sizes {
   // `closer add` end to end (process start to exit), on a copy so the generated journal
   // stays as it was.
   let copy = "\(directory)/journal-\(leads)-add.jsonl"
+  var statsTimes: [Double] = []
+  for _ in 0..<runs { statsTimes.append(try spawnAndWait(closer, ["stats", "--journal", copy])) }
   for file in [copy, copy + ".snapshot"] { try? FileManager.default.removeItem(atPath: file) }
   try FileManager.default.copyItem(atPath: path, toPath: copy)
   if FileManager.default.fileExists(atPath: snapshot) {
@@ -201,10 +204,12 @@ for leads in sizes {
   for run_ in 0..<runs {
     addTimes.append(try spawnAndWait(closer, ["add", "Bench Lead \(run_)", "--company", "Bench", "--journal", copy]))
   }
+  var statsTimes: [Double] = []
+  for _ in 0..<runs { statsTimes.append(try spawnAndWait(closer, ["stats", "--journal", copy])) }
   for file in [copy, copy + ".snapshot"] { try? FileManager.default.removeItem(atPath: file) }
   print(
     "| \(leads) | \(events) | \(String(format: "%.1f", megabytes)) | \(String(format: "%.0f ms", median(openTimes))) "
       + "| \(String(format: "%.0f MB", median(memory))) | \(String(format: "%.0f ms", median(replayTimes))) "
-      + "| \(String(format: "%.0f ms", median(addTimes))) |"
+      + "| \(String(format: "%.0f ms", median(addTimes))) | \(String(format: "%.0f ms", median(statsTimes))) |"
   )
 }

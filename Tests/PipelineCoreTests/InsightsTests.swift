@@ -90,6 +90,17 @@ import Testing
     #expect(insights.slowest.map(\.days) == [84, 79])
   }
 
+  @Test func aReopenedDealCountsByItsOutcomeNow() throws {
+    var pipeline = try Self.pipeline()
+    // Ben, lost on Jan 10, is reopened on Jan 15: no longer a loss, an open deal again.
+    try pipeline.apply(
+      Event(id: "r", time: Self.day("2026-01-15"), replica: "t", lead: "bbbb", change: .reopened(stage: "qualifying")))
+    let insights = pipeline.insights(since: Self.day("2026-01-01"), until: Self.day("2026-04-01"))
+    #expect(insights.won == 2 && insights.lost == 0 && insights.winRate == 1)
+    #expect(insights.velocity?.openDeals == 3)
+    #expect(insights.stages.first { $0.stage == "qualifying" }?.lost == 0)
+  }
+
   @Test func anEmptyPeriodHasNoRatesRatherThanZeroes() throws {
     let insights = try Self.pipeline().insights(since: Self.day("2025-01-01"), until: Self.day("2025-02-01"))
     #expect(insights.stages.allSatisfy { $0.entered == 0 && $0.conversion == nil && $0.medianDays == nil })
