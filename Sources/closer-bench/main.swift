@@ -193,8 +193,6 @@ for leads in sizes {
   // `closer add` end to end (process start to exit), on a copy so the generated journal
   // stays as it was.
   let copy = "\(directory)/journal-\(leads)-add.jsonl"
-  var statsTimes: [Double] = []
-  for _ in 0..<runs { statsTimes.append(try spawnAndWait(closer, ["stats", "--journal", copy])) }
   for file in [copy, copy + ".snapshot"] { try? FileManager.default.removeItem(atPath: file) }
   try FileManager.default.copyItem(atPath: path, toPath: copy)
   if FileManager.default.fileExists(atPath: snapshot) {
