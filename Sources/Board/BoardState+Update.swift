@@ -4,6 +4,16 @@ extension BoardState {
   /// Handles one message and returns what the loop should do. `pipeline` is the current
   /// state of the journal (after any change the message reports).
   public mutating func update(_ message: Message, pipeline: Pipeline) -> [Effect] {
+    let effects = react(to: message, pipeline: pipeline)
+    if case .agenda = mode, agendaRevision != pipeline.revision {
+      agendaItems = pipeline.leads.filter { $0.status == .open && $0.followUp != nil }
+        .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }.map(\.id)
+      agendaRevision = pipeline.revision
+    }
+    return effects
+  }
+
+  private mutating func react(to message: Message, pipeline: Pipeline) -> [Effect] {
     summaries.refresh(pipeline)
     syncFocus(pipeline)
     switch message {
@@ -135,6 +145,7 @@ extension BoardState {
           text: lead.followUp?.action ?? ""))
     case .character("A"):
       mode = .agenda(selected: 0)
+      agendaRevision = -1
     case .character("x"):
       guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
       if let reason = readOnlyReason { return refuse(reason) }
@@ -423,8 +434,7 @@ extension BoardState {
 
   /// Open deals with a follow-up, soonest due first.
   func agenda(_ pipeline: Pipeline) -> [Lead] {
-    pipeline.leads.filter { $0.status == .open && $0.followUp != nil }
-      .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }
+    agendaItems.compactMap { pipeline[$0] }.filter { $0.status == .open && $0.followUp != nil }
   }
 
   private mutating func agendaKey(_ key: Key, selected: Int, pipeline: Pipeline) -> [Effect] {

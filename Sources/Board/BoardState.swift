@@ -50,6 +50,10 @@ public struct BoardState: Sendable {
   /// Why changes are refused, when the journal is read-only.
   public var readOnlyReason: String?
   var summaries = SummaryCache()
+  /// The agenda's leads, soonest due first, rebuilt only when the pipeline changes while
+  /// the agenda is open (not on every key or frame).
+  var agendaItems: [LeadID] = []
+  var agendaRevision = -1
 
   public init(width: Int, height: Int, now: Timestamp, journalName: String = "", readOnlyReason: String? = nil) {
     self.width = width

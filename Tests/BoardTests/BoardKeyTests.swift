@@ -439,3 +439,18 @@ extension Harness {
     for line in h.frame.lines { #expect(line.displayWidth == 160) }
   }
 }
+
+@Suite struct AgendaRefreshTests {
+  @Test func anOpenAgendaFollowsChangesFromElsewhere() throws {
+    var h = Harness()
+    h.send(.character("A"))
+    #expect(!h.frame.text.contains("Ben Okafor"))
+    try h.pipeline.apply(
+      Event(
+        id: "x", time: Harness.now, replica: "other", lead: "ben0",
+        change: .followUpSet(FollowUp(action: "Send contract", due: CalendarDay(iso8601: "2026-11-12")!))))
+    h.handle(.externalChanges(count: 1))
+    #expect(h.frame.text.contains("Ben Okafor"))
+    #expect(h.frame.text.contains("Send contract"))
+  }
+}

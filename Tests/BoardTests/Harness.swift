@@ -73,8 +73,12 @@ enum Fixture {
     func apply(_ lead: String, _ change: Change, at moment: Timestamp? = nil) {
       count += 1
       time.millisecondsSinceEpoch += 3_600_000
-      try! pipeline.apply(
-        Event(id: "f\(count)", time: moment ?? time, replica: "fixture", lead: LeadID(lead), change: change))
+      do {
+        try pipeline.apply(
+          Event(id: "f\(count)", time: moment ?? time, replica: "fixture", lead: LeadID(lead), change: change))
+      } catch {
+        preconditionFailure("the fixture's events are valid: \(error)")
+      }
     }
     let leads: [(String, String, String, String, Int64)] = [
       ("ana0", "Ana Lima", "Acme Logistics", "lead-generation", 12_500_00),
