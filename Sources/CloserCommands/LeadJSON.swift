@@ -25,6 +25,8 @@ struct LeadJSON: Encodable {
   var phone: String
   var owner: String
   var source: String
+  /// The deal's id in the system it was imported from; empty when typed in Closer.
+  var ref: String
   var stage: String
   var stageTitle: String
   /// 1-based position in the column; null for lost deals (off the board).
@@ -49,7 +51,7 @@ struct LeadJSON: Encodable {
   var history: [VisitJSON]?
 
   enum CodingKeys: String, CodingKey {
-    case id, name, company, email, phone, owner, source, stage, stageTitle, position, value, currency, status
+    case id, name, company, email, phone, owner, source, ref, stage, stageTitle, position, value, currency, status
     case lostReason, closed, created, stageEntered, daysInStage, expectedClose, checklist, score, tier, followUp,
       stalled, notes
     case history
@@ -66,6 +68,7 @@ struct LeadJSON: Encodable {
     try c.encode(phone, forKey: .phone)
     try c.encode(owner, forKey: .owner)
     try c.encode(source, forKey: .source)
+    try c.encode(ref, forKey: .ref)
     try c.encode(stage, forKey: .stage)
     try c.encode(stageTitle, forKey: .stageTitle)
     try c.encode(position, forKey: .position)
@@ -95,6 +98,7 @@ struct LeadJSON: Encodable {
     phone = lead.phone
     owner = lead.owner
     source = lead.source
+    ref = lead.reference
     stage = lead.stage
     stageTitle = pipeline.stage(forKey: lead.stage)?.title ?? lead.stage
     position = pipeline.position(of: lead.id)

@@ -30,6 +30,7 @@ struct ShowCommand: ParsableCommand {
     field("Phone", found.phone)
     field("Owner", found.owner)
     field("Source", found.source)
+    field("Imported as", found.reference)
     field("Value", found.value?.description ?? "")
     let where_ = pipeline.position(of: found.id).map { ", \($0) of \(pipeline.cardCount(inStage: found.stage))" } ?? ""
     field("Stage", "\(stage?.title ?? found.stage)\(where_), \(found.daysInStage(now: now)) days")

@@ -39,6 +39,7 @@ public enum EventCodec {
       if !new.phone.isEmpty { w.field("phone", new.phone) }
       if !new.owner.isEmpty { w.field("owner", new.owner) }
       if !new.source.isEmpty { w.field("source", new.source) }
+      if !new.reference.isEmpty { w.field("ref", new.reference) }
       if let value = new.value {
         w.field("value", value.minorUnits)
         w.field("currency", value.currency)
@@ -57,6 +58,7 @@ public enum EventCodec {
           case .phone: w.field("phone", text)
           case .owner: w.field("owner", text)
           case .source: w.field("source", text)
+          case .reference: w.field("ref", text)
           }
         case .value(let money):
           if let money {
@@ -211,6 +213,8 @@ public enum EventCodec {
           new.owner = try s.string(&cache)
         } else if key.matches("source") {
           new.source = try s.string(&cache)
+        } else if key.matches("ref") {
+          new.reference = try s.string()
         } else if key.matches("value") {
           minor = s.consumeNull() ? nil : try s.int()
         } else if key.matches("currency") {
@@ -383,6 +387,7 @@ extension TextField {
     case .phone: "phone"
     case .owner: "owner"
     case .source: "source"
+    case .reference: "ref"
     }
   }
 }

@@ -27,7 +27,7 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// length (u64) + bytes + CRC-32C (u32). The ids section lets `closer add` check that a new
 /// id is unused without loading the state.
 enum Snapshot {
-  static let magic = Array("CLOSNAP1".utf8)
+  static let magic = Array("CLOSNAP2".utf8)
 
   static func path(forJournal journal: String) -> String { journal + ".snapshot" }
 
@@ -80,7 +80,7 @@ enum Snapshot {
 
   private static func write(_ lead: Lead, into w: inout BinaryWriter) {
     w.string(lead.id.rawValue)
-    for text in [lead.name, lead.company, lead.email, lead.phone, lead.owner, lead.source, lead.stage] {
+    for text in [lead.name, lead.company, lead.email, lead.phone, lead.owner, lead.source, lead.reference, lead.stage] {
       w.string(text)
     }
     w.optional(lead.value) {
@@ -216,6 +216,7 @@ enum Snapshot {
     let phone = try r.string()
     let owner = try r.string()
     let source = try r.string()
+    let reference = try r.string()
     let stage = try r.string()
     let created: Timestamp
     var lead = Lead(id: id, name: name, stage: stage, created: Timestamp(millisecondsSinceEpoch: 0))
@@ -224,6 +225,7 @@ enum Snapshot {
     lead.phone = phone
     lead.owner = owner
     lead.source = source
+    lead.reference = reference
     lead.value = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
       Money(minorUnits: try r.i64(), currency: try r.string())
     }

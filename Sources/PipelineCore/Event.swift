@@ -54,6 +54,8 @@ public struct NewLead: Hashable, Sendable {
   public var phone: String
   public var owner: String
   public var source: String
+  /// The deal's id in the system it was imported from (`pipedrive:1234`); empty otherwise.
+  public var reference: String
   public var value: Money?
   public var expectedClose: CalendarDay?
   public var stage: String
@@ -61,7 +63,7 @@ public struct NewLead: Hashable, Sendable {
 
   public init(
     name: String, company: String = "", email: String = "", phone: String = "", owner: String = "",
-    source: String = "", value: Money? = nil, expectedClose: CalendarDay? = nil, stage: String,
+    source: String = "", reference: String = "", value: Money? = nil, expectedClose: CalendarDay? = nil, stage: String,
     position: Int = 1
   ) {
     self.name = name
@@ -70,6 +72,7 @@ public struct NewLead: Hashable, Sendable {
     self.phone = phone
     self.owner = owner
     self.source = source
+    self.reference = reference
     self.value = value
     self.expectedClose = expectedClose
     self.stage = stage
@@ -79,7 +82,7 @@ public struct NewLead: Hashable, Sendable {
 
 /// The text fields of a lead that an edit can set.
 public enum TextField: String, Hashable, Sendable, CaseIterable {
-  case name, company, email, phone, owner, source
+  case name, company, email, phone, owner, source, reference
 }
 
 /// One field set by an edit.

@@ -30,6 +30,9 @@ public struct Lead: Hashable, Sendable {
   public var owner: String
   /// How the lead was generated ("Referral", "Webinar").
   public var source: String
+  /// The deal's id in the system it was imported from (`pipedrive:1234`), so that importing
+  /// the same file again updates it instead of adding it twice; empty otherwise.
+  public var reference: String
   public var value: Money?
   public var expectedClose: CalendarDay?
   public var stage: String
@@ -56,6 +59,7 @@ public struct Lead: Hashable, Sendable {
     self.phone = ""
     self.owner = ""
     self.source = ""
+    self.reference = ""
     self.stage = stage
     self.status = .open
     self.created = created

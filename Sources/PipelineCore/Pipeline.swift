@@ -236,6 +236,7 @@ public struct Pipeline: Sendable {
     lead.phone = new.phone
     lead.owner = new.owner
     lead.source = new.source
+    lead.reference = new.reference
     lead.value = new.value
     lead.expectedClose = new.expectedClose
     let slot = Int32(storage.count)
@@ -274,6 +275,7 @@ extension Lead {
       case .phone: phone = text
       case .owner: owner = text
       case .source: source = text
+      case .reference: reference = text
       }
     case .value(let money): value = money
     case .expectedClose(let day): expectedClose = day

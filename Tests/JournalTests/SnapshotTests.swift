@@ -15,7 +15,10 @@ import Testing
     for i in 0..<400 {
       let id = LeadID("lead\(i)")
       var changes: [Change] = [
-        .created(NewLead(name: "Lead \(i) \u{2028}Ünïcode 北京", company: "Co \(i)", stage: "lead-generation")),
+        .created(
+          NewLead(
+            name: "Lead \(i) \u{2028}Ünïcode 北京", company: "Co \(i)", reference: i % 4 == 0 ? "hubspot:\(i)" : "",
+            stage: "lead-generation")),
         .checked(criterion: "budget", isChecked: i % 2 == 0),
         .edited([
           .value(Money(minorUnits: Int64(i) * 100, currency: "EUR")),

@@ -63,9 +63,11 @@ let trickyChanges: [Change] = [
     NewLead(
       name: "José \"Pepe\" García", company: "Café\r\nOlé\u{2028}Ltd", email: "jose@example.com",
       phone: "+34 600\t000", owner: "ana", source: "Referral \\ Partner",
-      value: Money(minorUnits: 1_250_050, currency: "EUR"), expectedClose: CalendarDay(iso8601: "2027-01-31"),
+      reference: "hubspot:1234\"5", value: Money(minorUnits: 1_250_050, currency: "EUR"),
+      expectedClose: CalendarDay(iso8601: "2027-01-31"),
       stage: "proposal", position: 3)),
   .edited([.text(.name, "Zoë 🚀 Müller"), .value(nil), .expectedClose(nil), .text(.email, "")]),
+  .edited([.text(.reference, "pipedrive:77"), .text(.owner, "")]),
   .edited([.value(Money(minorUnits: 99, currency: "GBP")), .expectedClose(CalendarDay(iso8601: "2026-12-24"))]),
   .moved(stage: "negotiation", position: 2, gateOverridden: true),
   .moved(stage: "closing", position: 1, gateOverridden: false),
