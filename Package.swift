@@ -12,6 +12,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
   ],
   targets: [
     // Domain: pure values and rules, depends on the standard library only.
@@ -30,11 +31,15 @@ let package = Package(
       name: "Settings",
       dependencies: ["PipelineCore", "Board", .product(name: "TOMLKit", package: "TOMLKit")],
       swiftSettings: strict),
+    // Import from CRM exports and spreadsheets; export to CSV, JSON and calendars.
+    .target(
+      name: "Interchange", dependencies: ["PipelineCore", .product(name: "CSV", package: "CSV.swift")],
+      swiftSettings: strict),
     // Commands shared by the executable and its tests.
     .target(
       name: "CloserCommands",
       dependencies: [
-        "PipelineCore", "Journal", "Settings", "TerminalText", "Board", "Terminal",
+        "PipelineCore", "Journal", "Settings", "TerminalText", "Board", "Terminal", "Interchange",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
@@ -49,6 +54,7 @@ let package = Package(
     .testTarget(
       name: "BoardTests", dependencies: ["Board", "PipelineCore"], exclude: ["Snapshots"], swiftSettings: strict),
     .testTarget(name: "EndToEndTests", dependencies: ["closer"], swiftSettings: strict),
+    .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "PipelineCore"], swiftSettings: strict),
     .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"], swiftSettings: strict),
     .testTarget(
       name: "CommandLineTests", dependencies: ["closer", "CloserCommands", "Journal", "PipelineCore"],

@@ -14,7 +14,7 @@ public struct CloserCommand: ParsableCommand {
       BoardCommand.self, PipelineSummaryCommand.self, DemoCommand.self, AddCommand.self, MoveCommand.self,
       ListCommand.self,
       ShowCommand.self, FollowUpCommand.self, WonCommand.self, LostCommand.self, ReopenCommand.self,
-      StatsCommand.self, CheckCommand.self, GenerateCommand.self,
+      StatsCommand.self, ImportCommand.self, ExportCommand.self, CheckCommand.self, GenerateCommand.self,
     ],
     defaultSubcommand: BoardCommand.self
   )

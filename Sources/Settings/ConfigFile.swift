@@ -11,10 +11,13 @@ public enum ConfigFile {
     public var pipeline: PipelineConfig
     /// The board's theme by name (`theme = "light"`), if set.
     public var theme: String?
+    /// `[import.stage-map]`: a stage name in imported files to a stage key, `won` or `lost`.
+    public var importStageMap: [String: String]
 
-    public init(pipeline: PipelineConfig, theme: String?) {
+    public init(pipeline: PipelineConfig, theme: String?, importStageMap: [String: String] = [:]) {
       self.pipeline = pipeline
       self.theme = theme
+      self.importStageMap = importStageMap
     }
   }
 
@@ -37,7 +40,8 @@ public enum ConfigFile {
       }
       theme = name
     }
-    return Contents(pipeline: pipeline, theme: theme)
+    let stageMap = try reader.importSettings(root, pipeline: pipeline)
+    return Contents(pipeline: pipeline, theme: theme, importStageMap: stageMap)
   }
 
   /// The checklist presets and stage defaults, as a commented file to start from.
@@ -116,7 +120,8 @@ private struct Reader {
   mutating func config(_ root: TOMLTable) throws(ConfigError) -> PipelineConfig {
     var config = PipelineConfig()
     try allowOnly(
-      ["currency", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme"], in: root, context: "the file")
+      ["currency", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme", "import"], in: root,
+      context: "the file")
 
     if let value = root["currency"] {
       guard let code = value.string, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
@@ -206,6 +211,34 @@ private struct Reader {
         "the stages' checklists add up to \(criteria.count) criteria; keys 1-9 reach at most 9", key: "stages")
     }
     return config
+  }
+
+  /// `[import.stage-map]`, each target checked against the pipeline's stages.
+  func importSettings(_ root: TOMLTable, pipeline config: PipelineConfig) throws(ConfigError) -> [String: String] {
+    guard let value = root["import"] else { return [:] }
+    guard let table = value.table else { throw fail("import must be a table", key: "import") }
+    try allowOnly(["stage-map"], in: table, context: "[import]", table: "import")
+    guard let mapValue = table["stage-map"] else { return [:] }
+    guard let map = mapValue.table else {
+      throw fail("stage-map must be a table: \"Stage in the file\" = \"stage-key\"", table: "import")
+    }
+    let pipeline = Pipeline(config: config)
+    var result: [String: String] = [:]
+    for name in map.keys.sorted() {
+      let bare = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+      let key = bare ? name : "\"\(name)\""
+      guard let target = map[name]?.string else {
+        throw fail("\"\(name)\" must map to a stage key, won or lost", key: key, table: "import.stage-map")
+      }
+      let folded = target.lowercased()
+      guard folded == "won" || folded == "lost" || (try? pipeline.resolveStage(target).get()) != nil else {
+        throw fail(
+          "\"\(name)\" maps to '\(target)', which is no stage; use one of \(config.stages.map(\.key).joined(separator: ", ")), won or lost",
+          key: key, table: "import.stage-map")
+      }
+      result[name] = target
+    }
+    return result
   }
 
   func stage(_ table: TOMLTable, index: Int, config: PipelineConfig) throws(ConfigError) -> Stage {

@@ -1,0 +1,381 @@
+import PipelineCore
+
+/// One row of an import, checked and turned into Closer's terms. Optional fields are nil
+/// when the file has no column for them: such fields of an existing lead are left alone,
+/// while a column that is there but empty clears the field.
+public struct ImportedDeal: Sendable, Equatable {
+  public var row: Int
+  public var closerID: LeadID?
+  /// `hubspot:123`, or the `Ref` of a Closer export; nil when the file has none.
+  public var reference: String?
+  public var name: String
+  /// Company, email, phone, owner and source, for the columns the file has.
+  public var text: [TextField: String] = [:]
+  public var value: Money??
+  public var expectedClose: CalendarDay??
+  /// The stage key; nil when the file has no stage for the row.
+  public var stage: String?
+  public var status: LeadStatus
+  public var lostReason: String?
+  /// Ticked criteria; nil when the file has no checklist column.
+  public var checklist: Set<String>?
+  public var followUp: FollowUp??
+  /// Notes to add (a contact person, a notes column).
+  public var notes: [String] = []
+
+  /// What identifies the deal within the file.
+  var key: String {
+    if let closerID { return "id\u{1F}\(closerID)" }
+    if let reference, !reference.isEmpty { return "ref\u{1F}\(reference)" }
+    return "name\u{1F}" + SearchKey.fold(name) + "\u{1F}" + SearchKey.fold(text[.company] ?? "")
+  }
+}
+
+/// A file read and checked row by row, before it is compared with the pipeline.
+public struct DealSheet: Sendable {
+  public var source: ImportSource
+  public var deals: [ImportedDeal]
+  public var problems: [RowProblem]
+  /// Rows left out on purpose (deals deleted in the CRM), with why.
+  public var skipped: [RowProblem]
+  /// Headers of columns that fill no field of a lead.
+  public var ignoredColumns: [String]
+  public var rowCount: Int
+
+  /// Reads `table` as a `source` file (nil: detect it from the header). `stageMap` maps
+  /// stage names in the file (any case) to a stage key, title, `won` or `lost`; it comes
+  /// before the source's defaults.
+  public init(
+    _ table: CSVTable, source: ImportSource?, stageMap: [String: String], pipeline: Pipeline
+  ) throws(ImportError) {
+    let source = source ?? ImportSource.detect(header: table.header)
+    self.source = source
+    let known = source.columns
+    var columns: [ImportColumn: Int] = [:]
+    var ignored: [String] = []
+    for (index, header) in table.header.enumerated() {
+      let name = ImportColumn.normalize(header)
+      if let column = known[name], columns[column] == nil {
+        columns[column] = index
+      } else if !name.isEmpty && !(source == .generic && LeadCSV.derivedHeaders.contains(name)) {
+        ignored.append(header)
+      }
+    }
+    guard columns[.name] != nil else {
+      throw .missingColumn(source: source, needed: source.nameHeaders, header: table.header)
+    }
+    ignoredColumns = ignored
+    rowCount = table.rows.count
+    var reader = RowReader(
+      source: source, columns: columns, header: table.header, pipeline: pipeline,
+      mark: DecimalMark.infer(
+        from: table.rows.lazy.map { $0[columns[.value] ?? Int.max] },
+        fallback: table.delimiter == ";" ? .comma : .point),
+      order: DayOrder.infer(
+        from: table.rows.lazy.flatMap {
+          [$0[columns[.expectedClose] ?? Int.max], $0[columns[.followUpDue] ?? Int.max]]
+        },
+        fallback: table.delimiter == ";" ? .dayFirst : .monthFirst))
+    try reader.mapStages(table.rows, overrides: stageMap)
+    var deals: [ImportedDeal] = []
+    deals.reserveCapacity(table.rows.count)
+    var problems: [RowProblem] = []
+    var skipped: [RowProblem] = []
+    var firstRow: [String: Int] = [:]
+    for row in table.rows {
+      switch reader.read(row) {
+      case .deal(let deal):
+        if let first = firstRow[deal.key] {
+          problems.append(RowProblem(row: row.number, column: nil, message: "the same deal as row \(first)"))
+        } else {
+          firstRow[deal.key] = deal.row
+          deals.append(deal)
+        }
+      case .problems(let found): problems += found
+      case .skipped(let why): skipped.append(why)
+      }
+    }
+    self.deals = deals
+    self.problems = problems
+    self.skipped = skipped
+  }
+}
+
+/// Reads rows of one file, with what the whole file decided: its columns, decimal mark,
+/// date order and stage mapping.
+private struct RowReader {
+  enum Outcome {
+    case deal(ImportedDeal)
+    case problems([RowProblem])
+    case skipped(RowProblem)
+  }
+
+  enum StageTarget: Equatable {
+    case stage(String)
+    case won, lost
+  }
+
+  let source: ImportSource
+  let columns: [ImportColumn: Int]
+  let header: [String]
+  let pipeline: Pipeline
+  let mark: DecimalMark
+  let order: DayOrder
+  var stageTargets: [String: StageTarget] = [:]
+  /// Criterion key or folded title to key.
+  let criteria: [String: String]
+
+  init(
+    source: ImportSource, columns: [ImportColumn: Int], header: [String], pipeline: Pipeline, mark: DecimalMark,
+    order: DayOrder
+  ) {
+    self.source = source
+    self.columns = columns
+    self.header = header
+    self.pipeline = pipeline
+    self.mark = mark
+    self.order = order
+    var criteria: [String: String] = [:]
+    for criterion in pipeline.config.criteria {
+      criteria[criterion.key] = criterion.key
+      criteria[SearchKey.fold(criterion.title)] = criterion.key
+    }
+    self.criteria = criteria
+  }
+
+  /// Decides where every stage name in the file goes; throws with all the names that go
+  /// nowhere.
+  mutating func mapStages(_ rows: [CSVTable.Row], overrides: [String: String]) throws(ImportError) {
+    guard let column = columns[.stage] else { return }
+    var rowsByName: [String: (name: String, rows: Int)] = [:]
+    for row in rows {
+      let name = cleanLine(row[column])
+      guard !name.isEmpty else { continue }
+      rowsByName[SearchKey.fold(name), default: (name, 0)].rows += 1
+    }
+    let overrides = Dictionary(
+      overrides.map { (SearchKey.fold($0.key.trimmingWhitespace), $0.value) }, uniquingKeysWith: { _, last in last })
+    var unmapped: [(name: String, rows: Int)] = []
+    for (folded, entry) in rowsByName.sorted(by: { $0.key < $1.key }) {
+      if let target = overrides[folded] ?? source.stageDefaults[folded], let resolved = resolve(target) {
+        stageTargets[folded] = resolved
+      } else if case .success(let stage) = pipeline.resolveStage(entry.name),
+        SearchKey.fold(stage.title) == folded || stage.key == folded
+      {
+        stageTargets[folded] = .stage(stage.key)
+      } else {
+        unmapped.append(entry)
+      }
+    }
+    if !unmapped.isEmpty {
+      throw .unmappedStages(source: source, stages: unmapped, known: pipeline.stages.map(\.key))
+    }
+  }
+
+  private func resolve(_ target: String) -> StageTarget? {
+    switch SearchKey.fold(target.trimmingWhitespace) {
+    case "won": return .won
+    case "lost": return .lost
+    default:
+      guard case .success(let stage) = pipeline.resolveStage(target) else { return nil }
+      return .stage(stage.key)
+    }
+  }
+
+  func read(_ row: CSVTable.Row) -> Outcome {
+    var problems: [RowProblem] = []
+    func problem(_ column: ImportColumn?, _ message: String) {
+      problems.append(
+        RowProblem(row: row.number, column: column.flatMap { columns[$0] }.map { header[$0] }, message: message))
+    }
+    func cell(_ column: ImportColumn) -> String? {
+      columns[column].map { source == .generic ? LeadCSV.unguarded(row[$0]) : row[$0] }
+    }
+    if row.fields.count > header.count, row.fields[header.count...].contains(where: { !$0.isEmpty }) {
+      let hint =
+        row.fields.contains { $0.contains("\n") }
+        ? " (is a closing quote missing?)" : " (is a field with the delimiter in it not quoted?)"
+      problem(nil, "has \(row.fields.count) fields but the header has \(header.count)\(hint)")
+      return .problems(problems)
+    }
+
+    var status: LeadStatus?
+    if let text = cell(.status).map(cleanLine), !text.isEmpty {
+      switch SearchKey.fold(text) {
+      case "open", "active", "in progress": status = .open
+      case "won", "closed won": status = .won
+      case "lost", "closed lost": status = .lost
+      case "deleted":
+        return .skipped(RowProblem(row: row.number, column: nil, message: "deleted in \(source.title)"))
+      default: problem(.status, "'\(text)' is not a status; use open, won or lost")
+      }
+    }
+
+    var deal = ImportedDeal(row: row.number, name: cleanLine(cell(.name) ?? ""), status: .open)
+    let contact = cleanLine(cell(.contact) ?? "")
+    if deal.name.isEmpty { deal.name = contact }
+    if deal.name.isEmpty {
+      problem(.name, "has no name")
+    } else if !contact.isEmpty && contact != deal.name {
+      deal.notes.append("Contact: \(contact)")
+    }
+    if let text = cell(.closerID).map(cleanLine), !text.isEmpty {
+      if LeadID.isValid(text) {
+        deal.closerID = LeadID(text)
+      } else {
+        problem(.closerID, "'\(text)' is not a lead id (4 to 32 lowercase letters, digits or dashes)")
+      }
+    }
+    if let text = cell(.recordID).map(cleanLine) {
+      deal.reference = text.isEmpty ? nil : "\(source.referencePrefix):\(text)"
+    } else if let text = cell(.reference).map(cleanLine) {
+      deal.reference = text
+    }
+    for (column, field) in [
+      (ImportColumn.company, TextField.company), (.email, .email), (.phone, .phone), (.owner, .owner),
+      (.source, .source),
+    ] {
+      if let text = cell(column) { deal.text[field] = cleanLine(text) }
+    }
+
+    if let text = cell(.value).map(cleanLine) {
+      if text.isEmpty {
+        deal.value = .some(nil)
+      } else {
+        switch AmountText.parse(text, mark: mark) {
+        case .success(let amount):
+          let named = cell(.currency).map(cleanLine).flatMap { $0.isEmpty ? nil : $0.uppercased() }
+          if let named, !(named.count == 3 && named.allSatisfy({ $0.isASCII && $0.isLetter })) {
+            problem(.currency, "'\(named)' is not a currency code such as USD or EUR")
+          } else if let named, let inAmount = amount.currency, named != inAmount {
+            problem(.value, "'\(text)' is in \(inAmount) but the currency column says \(named)")
+          } else {
+            let currency = amount.currency ?? named ?? pipeline.config.defaultCurrency
+            deal.value = .some(Money(minorUnits: amount.minorUnits, currency: currency))
+          }
+        case .failure(let error): problem(.value, error.message(text))
+        }
+      }
+    }
+    if let text = cell(.expectedClose).map(cleanLine) {
+      if text.isEmpty {
+        deal.expectedClose = .some(nil)
+      } else if let day = DateText.parse(text, order: order) {
+        deal.expectedClose = .some(day)
+      } else {
+        problem(.expectedClose, "'\(text)' is not a date; write it like 2026-05-31")
+      }
+    }
+
+    var stageTarget: StageTarget?
+    if let text = cell(.stage).map(cleanLine), !text.isEmpty {
+      stageTarget = stageTargets[SearchKey.fold(text)]
+    }
+    switch (status, stageTarget) {
+    case (.open, .won), (.open, .lost):
+      problem(.status, "says open, but the stage '\(cleanLine(cell(.stage) ?? ""))' means the deal is closed")
+    case (nil, .won): deal.status = .won
+    case (nil, .lost): deal.status = .lost
+    default: deal.status = status ?? .open
+    }
+    switch stageTarget {
+    case .stage(let key): deal.stage = key
+    case .won: deal.stage = pipeline.wonStage
+    case .lost: deal.stage = pipeline.stages.first?.key
+    case nil: break
+    }
+    if deal.status == .won { deal.stage = pipeline.wonStage }
+    if deal.status == .lost {
+      let reason = cleanLine(cell(.lostReason) ?? "")
+      deal.lostReason = reason.isEmpty ? nil : reason
+    }
+
+    if let text = cell(.checklist) {
+      var ticked = Set<String>()
+      for word in text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "|" }) {
+        let name = SearchKey.fold(cleanLine(String(word)))
+        guard !name.isEmpty else { continue }
+        if let key = criteria[name] {
+          ticked.insert(key)
+        } else {
+          let known = pipeline.config.criteria.map(\.key).joined(separator: ", ")
+          problem(.checklist, "'\(cleanLine(String(word)))' is not a criterion of the pipeline (\(known))")
+        }
+      }
+      deal.checklist = ticked
+    }
+    let action = cell(.followUp).map(cleanLine)
+    let dueText = cell(.followUpDue).map(cleanLine)
+    if action != nil || dueText != nil {
+      let action = action ?? ""
+      let dueText = dueText ?? ""
+      if action.isEmpty && dueText.isEmpty {
+        deal.followUp = .some(nil)
+      } else if dueText.isEmpty {
+        problem(.followUp, "'\(action)' has no due date; add a \"Follow-up due\" column such as 2026-05-31")
+      } else if let due = DateText.parse(dueText, order: order) {
+        deal.followUp = .some(FollowUp(action: action.isEmpty ? "Follow up" : action, due: due))
+      } else {
+        problem(.followUpDue, "'\(dueText)' is not a date; write it like 2026-05-31")
+      }
+    }
+    if let text = cell(.note).map(cleanNote), !text.isEmpty { deal.notes.append(text) }
+    return problems.isEmpty ? .deal(deal) : .problems(problems)
+  }
+}
+
+/// A single-line field as a rep could have typed it: control characters, line breaks and
+/// bidirectional overrides become spaces, runs of spaces one space, and the ends trimmed.
+func cleanLine(_ text: String) -> String {
+  var ascii = true
+  for byte in text.utf8 where byte < 0x20 || byte >= 0x7F {
+    ascii = false
+    break
+  }
+  if ascii && text.first != " " && text.last != " " && !text.contains("  ") { return text }
+  var result = String.UnicodeScalarView()
+  var pendingSpace = false
+  for scalar in text.unicodeScalars {
+    if isUnsafe(scalar) || scalar.properties.isWhitespace {
+      pendingSpace = !result.isEmpty
+      continue
+    }
+    if pendingSpace { result.append(" ") }
+    pendingSpace = false
+    result.append(scalar)
+  }
+  return String(result)
+}
+
+/// A multi-line note: line breaks kept (CRLF made LF), other control characters removed.
+func cleanNote(_ text: String) -> String {
+  let lines = text.replacingCRLF.split(separator: "\n", omittingEmptySubsequences: false)
+  return lines.map { line in
+    String(String.UnicodeScalarView(line.unicodeScalars.map { isUnsafe($0) ? " " : $0 }))
+  }.joined(separator: "\n").trimmingWhitespace
+}
+
+/// Scalars that could move a terminal's cursor, start an escape sequence or reorder text.
+private func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+  switch scalar.value {
+  case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
+  default: false
+  }
+}
+
+extension String {
+  fileprivate var replacingCRLF: String {
+    var result = String.UnicodeScalarView()
+    var previousCR = false
+    for scalar in unicodeScalars {
+      if scalar == "\r" {
+        result.append("\n")
+        previousCR = true
+        continue
+      }
+      if !(scalar == "\n" && previousCR) { result.append(scalar) }
+      previousCR = false
+    }
+    return String(result)
+  }
+}

@@ -1,0 +1,88 @@
+import PipelineCore
+
+/// Open deals' follow-ups as an iCalendar file (RFC 5545) that calendar apps import or
+/// subscribe to: one all-day event per follow-up, on its due day.
+///
+/// Each event's UID is the lead's (`followup-k3m9x2qa@closer`): a lead has one next action
+/// at a time, so exporting again after it was rescheduled or replaced updates the event in
+/// the calendar instead of adding a second one.
+public enum FollowUpCalendar {
+  public static func encode(_ leads: some Sequence<Lead>, in pipeline: Pipeline, now: Timestamp) -> [UInt8] {
+    var out: [UInt8] = []
+    func line(_ text: String) { appendFolded(text, to: &out) }
+    line("BEGIN:VCALENDAR")
+    line("VERSION:2.0")
+    line("PRODID:-//Closer//Follow-ups//EN")
+    line("CALSCALE:GREGORIAN")
+    line("X-WR-CALNAME:Closer follow-ups")
+    let stamp = utcStamp(now)
+    for lead in leads where lead.status == .open {
+      guard let followUp = lead.followUp else { continue }
+      let company = lead.company.isEmpty ? "" : " (\(lead.company))"
+      var details = ["Stage: \(pipeline.stage(forKey: lead.stage)?.title ?? lead.stage)"]
+      if let value = lead.value { details.append("Value: \(value.description)") }
+      if !lead.email.isEmpty { details.append("Email: \(lead.email)") }
+      if !lead.phone.isEmpty { details.append("Phone: \(lead.phone)") }
+      details.append("Closer lead \(lead.id): closer show \(lead.id)")
+      line("BEGIN:VEVENT")
+      line("UID:followup-\(lead.id)@closer")
+      line("DTSTAMP:\(stamp)")
+      line("LAST-MODIFIED:\(utcStamp(lead.lastActivity))")
+      line("DTSTART;VALUE=DATE:\(basicDate(followUp.due))")
+      line("DTEND;VALUE=DATE:\(basicDate(followUp.due.adding(days: 1)))")
+      line("SUMMARY:\(escape("\(followUp.action): \(lead.name)\(company)"))")
+      line("DESCRIPTION:\(escape(details.joined(separator: "\n")))")
+      line("CATEGORIES:Closer")
+      line("TRANSP:TRANSPARENT")
+      line("END:VEVENT")
+    }
+    line("END:VCALENDAR")
+    return out
+  }
+
+  /// TEXT escaping: backslash, semicolon and comma get a backslash, a line break becomes
+  /// `\n`, and other control characters are dropped.
+  static func escape(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\\": result += "\\\\"
+      case ";": result += "\\;"
+      case ",": result += "\\,"
+      case "\n": result += "\\n"
+      case "\r": continue
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+        result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
+  /// Appends `text` as content lines of at most 75 octets, CRLF-terminated, continuing
+  /// each with a space, and never splitting a UTF-8 sequence.
+  static func appendFolded(_ text: String, to out: inout [UInt8]) {
+    let bytes = Array(text.utf8)
+    var start = 0
+    var limit = 75
+    while bytes.count - start > limit {
+      var end = start + limit
+      while end > start && bytes[end] & 0xC0 == 0x80 { end -= 1 }
+      out.append(contentsOf: bytes[start..<end])
+      out.append(contentsOf: [0x0D, 0x0A, 0x20])
+      start = end
+      limit = 74
+    }
+    out.append(contentsOf: bytes[start...])
+    out.append(contentsOf: [0x0D, 0x0A])
+  }
+
+  static func basicDate(_ day: CalendarDay) -> String { day.description.filter { $0 != "-" } }
+
+  /// `20261127T193000Z`
+  static func utcStamp(_ time: Timestamp) -> String {
+    let iso = time.iso8601  // 2026-11-27T19:30:00.123Z
+    let digits = iso.prefix(19).filter { $0 != "-" && $0 != ":" }
+    return digits + "Z"
+  }
+}

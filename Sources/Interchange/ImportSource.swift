@@ -1,0 +1,137 @@
+import PipelineCore
+
+/// Where a file comes from: a CRM's deal export, or any spreadsheet.
+public enum ImportSource: String, CaseIterable, Sendable {
+  case pipedrive, hubspot, salesforce, generic
+
+  public var title: String {
+    switch self {
+    case .pipedrive: "Pipedrive"
+    case .hubspot: "HubSpot"
+    case .salesforce: "Salesforce"
+    case .generic: "spreadsheet"
+    }
+  }
+
+  /// The source whose headers these are: a CRM when its telltale columns are there,
+  /// otherwise a generic sheet.
+  public static func detect(header: [String]) -> ImportSource {
+    let names = Set(header.map(ImportColumn.normalize))
+    if names.contains(where: { $0.hasPrefix("deal - ") }) { return .pipedrive }
+    if names.contains("deal name") && (names.contains("deal stage") || names.contains("record id")) { return .hubspot }
+    if names.contains("opportunity name") || names.contains("stagename") { return .salesforce }
+    return .generic
+  }
+
+  /// Header (normalized) to the field it fills.
+  var columns: [String: ImportColumn] {
+    switch self {
+    case .pipedrive:
+      [
+        "deal - id": .recordID, "deal - title": .name, "deal - value": .value, "deal - currency": .currency,
+        "deal - organization": .company, "deal - organisation": .company, "organization - name": .company,
+        "deal - contact person": .contact, "person - name": .contact, "person - email": .email,
+        "deal - contact person email": .email, "person - phone": .phone, "deal - contact person phone": .phone,
+        "deal - stage": .stage, "deal - status": .status, "deal - lost reason": .lostReason,
+        "deal - expected close date": .expectedClose, "deal - owner": .owner, "deal - source channel": .source,
+        "deal - source origin": .source, "deal - source": .source,
+      ]
+    case .hubspot:
+      [
+        "record id": .recordID, "deal name": .name, "deal stage": .stage, "amount": .value, "currency": .currency,
+        "close date": .expectedClose, "deal owner": .owner, "associated company": .company,
+        "company name": .company, "associated contact": .contact, "original source type": .source,
+        "original source": .source, "closed lost reason": .lostReason,
+      ]
+    case .salesforce:
+      [
+        "opportunity id": .recordID, "opportunity name": .name, "stage": .stage, "stagename": .stage,
+        "amount": .value, "opportunity currency": .currency, "currency": .currency, "close date": .expectedClose,
+        "closedate": .expectedClose, "account name": .company, "opportunity owner": .owner,
+        "lead source": .source, "leadsource": .source, "contact name": .contact, "loss reason": .lostReason,
+      ]
+    case .generic:
+      [
+        "closer id": .closerID, "ref": .reference, "name": .name, "full name": .name, "lead": .name,
+        "lead name": .name, "contact name": .name, "company": .company, "organization": .company,
+        "organisation": .company, "account": .company, "email": .email, "e-mail": .email,
+        "email address": .email, "phone": .phone, "phone number": .phone, "telephone": .phone, "owner": .owner,
+        "source": .source, "lead source": .source, "value": .value, "amount": .value, "deal value": .value,
+        "currency": .currency, "stage": .stage, "status": .status, "lost reason": .lostReason,
+        "expected close": .expectedClose, "close date": .expectedClose, "expected close date": .expectedClose,
+        "checklist": .checklist, "follow-up": .followUp, "next action": .followUp, "follow-up due": .followUpDue,
+        "due": .followUpDue, "note": .note, "notes": .note,
+      ]
+    }
+  }
+
+  /// Headers that name a row's deal, at least one of which must be there.
+  var nameHeaders: [String] {
+    switch self {
+    case .pipedrive: ["Deal - Title"]
+    case .hubspot: ["Deal Name"]
+    case .salesforce: ["Opportunity Name"]
+    case .generic: ["name", "full name", "lead name", "contact name"]
+    }
+  }
+
+  /// The prefix of a record id from this source, kept in the lead's `ref`.
+  var referencePrefix: String { rawValue }
+
+  /// Where this source's default stages go in Closer's default pipeline (by folded name).
+  /// `won` and `lost` close the deal.
+  var stageDefaults: [String: String] {
+    switch self {
+    case .pipedrive:
+      [
+        "lead in": "lead-generation", "qualified": "qualifying", "contact made": "qualifying",
+        "demo scheduled": "needs-assessment", "needs defined": "needs-assessment", "proposal made": "proposal",
+        "negotiations started": "negotiation",
+      ]
+    case .hubspot:
+      [
+        "appointmentscheduled": "qualifying", "appointment scheduled": "qualifying",
+        "qualifiedtobuy": "needs-assessment", "qualified to buy": "needs-assessment",
+        "presentationscheduled": "proposal", "presentation scheduled": "proposal",
+        "decisionmakerboughtin": "negotiation", "decision maker bought-in": "negotiation",
+        "decision maker bought in": "negotiation", "contractsent": "closing", "contract sent": "closing",
+        "closedwon": "won", "closed won": "won", "closedlost": "lost", "closed lost": "lost",
+      ]
+    case .salesforce:
+      [
+        "prospecting": "lead-generation", "qualification": "qualifying", "needs analysis": "needs-assessment",
+        "value proposition": "proposal", "id. decision makers": "proposal", "perception analysis": "proposal",
+        "proposal/price quote": "proposal", "negotiation/review": "negotiation", "closed won": "won",
+        "closed lost": "lost",
+      ]
+    case .generic:
+      ["won": "won", "closed won": "won", "lost": "lost", "closed lost": "lost"]
+    }
+  }
+}
+
+/// A field of a lead that a column of the file fills.
+enum ImportColumn: Hashable, Sendable {
+  /// A lead's own id (`Closer ID`, in files Closer exported).
+  case closerID
+  /// A lead's `ref` as Closer exported it (`hubspot:123`).
+  case reference
+  /// The deal's id in the source CRM; becomes `ref` with the source's prefix.
+  case recordID
+  case name, company, email, phone, owner, source
+  /// A contact person, when the row's name is a deal's title: kept as a note.
+  case contact
+  case value, currency, stage, status, lostReason, expectedClose
+  /// Ticked criteria by key (`budget, authority`).
+  case checklist
+  case followUp, followUpDue
+  /// A note to add to the lead.
+  case note
+
+  /// Lowercase, single-spaced, without the `*` Pipedrive puts after required fields.
+  static func normalize(_ header: String) -> String {
+    var text = header.trimmingWhitespace
+    while text.hasSuffix("*") { text = String(text.dropLast()).trimmingWhitespace }
+    return text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+}

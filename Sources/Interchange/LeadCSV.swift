@@ -1,0 +1,79 @@
+import PipelineCore
+
+/// Leads as CSV that spreadsheets open and `closer import` reads back to the same leads.
+///
+/// One row per lead, RFC 4180 quoting, CRLF line ends. Values are plain numbers with a
+/// decimal point (`12500.50`) next to their currency. Text that a spreadsheet would take
+/// for a formula (starting with `=`, `+`, `-`, `@`) gets a leading `'`, which the import
+/// takes off again.
+public enum LeadCSV {
+  public static let header = [
+    "Closer ID", "Name", "Company", "Email", "Phone", "Owner", "Source", "Ref", "Value", "Currency", "Stage",
+    "Status", "Lost reason", "Expected close", "Checklist", "Follow-up", "Follow-up due", "Score", "Created",
+    "Closed",
+  ]
+
+  /// Columns of an export that describe a lead but are worked out, not imported.
+  static let derivedHeaders: Set<String> = ["score", "created", "closed"]
+
+  /// The whole file: header and one row per lead, optionally after a UTF-8 byte order mark
+  /// (which makes Excel read the file as UTF-8).
+  public static func encode(
+    _ leads: some Sequence<Lead>, in pipeline: Pipeline, now: Timestamp, byteOrderMark: Bool = false
+  ) -> [UInt8] {
+    var out: [UInt8] = byteOrderMark ? [0xEF, 0xBB, 0xBF] : []
+    out.reserveCapacity(1 << 20)
+    appendRow(header, to: &out, guardFormulas: false)
+    let criteria = pipeline.config.criteria
+    for lead in leads {
+      let ticked = criteria.filter { lead.isChecked($0.key) }.map(\.key).joined(separator: ", ")
+      appendRow(
+        [
+          lead.id.rawValue, lead.name, lead.company, lead.email, lead.phone, lead.owner, lead.source, lead.reference,
+          lead.value.map { plainAmount($0.minorUnits) } ?? "", lead.value?.currency ?? "",
+          pipeline.stage(forKey: lead.stage)?.title ?? lead.stage, lead.status.rawValue, lead.lostReason ?? "",
+          lead.expectedClose?.description ?? "", ticked, lead.followUp?.action ?? "",
+          lead.followUp?.due.description ?? "", String(pipeline.score(of: lead, now: now).total),
+          lead.created.iso8601, lead.closed?.iso8601 ?? "",
+        ], to: &out, guardFormulas: true)
+    }
+    return out
+  }
+
+  /// `12500`, `12500.5` is written `12500.50`: no grouping, a decimal point.
+  static func plainAmount(_ minorUnits: Int64) -> String {
+    let cents = minorUnits % 100
+    return cents == 0 ? "\(minorUnits / 100)" : "\(minorUnits / 100).\(cents < 10 ? "0" : "")\(cents)"
+  }
+
+  static func appendRow(_ fields: [String], to out: inout [UInt8], guardFormulas: Bool) {
+    for (index, field) in fields.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: ",")) }
+      appendField(field, to: &out, guardFormula: guardFormulas)
+    }
+    out.append(contentsOf: [0x0D, 0x0A])
+  }
+
+  static func appendField(_ field: String, to out: inout [UInt8], guardFormula: Bool) {
+    let formula = guardFormula && field.utf8.first.map { formulaStarts.contains($0) } == true
+    let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }
+    if needsQuotes { out.append(0x22) }
+    if formula { out.append(UInt8(ascii: "'")) }
+    for byte in field.utf8 {
+      if byte == 0x22 { out.append(0x22) }
+      out.append(byte)
+    }
+    if needsQuotes { out.append(0x22) }
+  }
+
+  /// `=`, `+`, `-`, `@`: what starts a formula in a spreadsheet cell.
+  static let formulaStarts: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40]
+
+  /// A field as `encode` wrote it, without the `'` that kept a formula from running.
+  static func unguarded(_ field: String) -> String {
+    guard field.hasPrefix("'"), let second = field.utf8.dropFirst().first, formulaStarts.contains(second) else {
+      return field
+    }
+    return String(field.dropFirst())
+  }
+}
