@@ -69,22 +69,28 @@ enum AmountText {
     let decimal = mark.character
     var whole = ""
     var fraction: String?
+    // Digits since the last thousands separator, which must be three; nil before the first.
+    var group: Int?
     for character in rest {
       if character.isASCII && character.isNumber {
         if fraction != nil { fraction!.append(character) } else { whole.append(character) }
+        if fraction == nil, let digits = group { group = digits + 1 }
       } else if character == decimal {
-        guard fraction == nil, !whole.isEmpty else { return .failure(.notANumber) }
+        guard fraction == nil, !whole.isEmpty, group == nil || group == 3 else { return .failure(.notANumber) }
         fraction = ""
       } else if character == "." || character == "," || character == "'" || character == "\u{2019}"
         || character.isWhitespace
       {
-        // A thousands separator: only between digits of the whole part.
-        guard fraction == nil, !whole.isEmpty else { return .failure(.notANumber) }
+        // A thousands separator: only between groups of three digits of the whole part.
+        guard fraction == nil, !whole.isEmpty, group == nil || group == 3 else { return .failure(.notANumber) }
+        group = 0
       } else {
         return .failure(.notANumber)
       }
     }
-    guard !whole.isEmpty, fraction?.isEmpty != true else { return .failure(.notANumber) }
+    guard !whole.isEmpty, fraction?.isEmpty != true, fraction != nil || group == nil || group == 3 else {
+      return .failure(.notANumber)
+    }
     guard (fraction?.count ?? 0) <= 2 else { return .failure(.tooManyDecimals(mark)) }
     guard whole.count <= 13, let units = Int64(whole) else { return .failure(.tooLarge) }
     let cents = Int64((fraction ?? "").padding(toLength: 2)) ?? 0

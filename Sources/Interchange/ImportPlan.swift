@@ -49,7 +49,7 @@ public struct ImportPlan: Sendable {
           Entry(row: deal.row, lead: lead.id, name: deal.name, action: what.isEmpty ? .unchanged : .update(what)))
       case .success(nil):
         var id = deal.closerID ?? newID()
-        while planner.createdIDs.contains(id) { id = newID() }
+        while planner.createdIDs.contains(id) || (deal.closerID != id && pipeline[id] != nil) { id = newID() }
         planner.createdIDs.insert(id)
         changes += planner.create(deal).map { (id, $0) }
         entries.append(Entry(row: deal.row, lead: id, name: deal.name, action: .create))

@@ -1,0 +1,85 @@
+import Testing
+
+@testable import Interchange
+
+@Suite struct CSVTableTests {
+  struct Case: CustomTestStringConvertible, Sendable {
+    var label: String
+    var text: String
+    var header: [String]
+    var rows: [[String]]
+    var numbers: [Int]? = nil
+    var delimiter: Unicode.Scalar = ","
+    var testDescription: String { label }
+  }
+
+  static let cases: [Case] = [
+    Case(label: "plain", text: "name,company\nAna,Acme\n", header: ["name", "company"], rows: [["Ana", "Acme"]]),
+    Case(
+      label: "quoted delimiter", text: "name,company\n\"Lima, Ana\",Acme\n", header: ["name", "company"],
+      rows: [["Lima, Ana", "Acme"]]),
+    Case(
+      label: "doubled quotes", text: "name\n\"Ana \"\"the closer\"\" Lima\"\n", header: ["name"],
+      rows: [["Ana \"the closer\" Lima"]]),
+    Case(
+      label: "line break inside quotes", text: "name,note\nAna,\"first\nsecond\"\nBen,x\n", header: ["name", "note"],
+      rows: [["Ana", "first\nsecond"], ["Ben", "x"]], numbers: [2, 3]),
+    Case(
+      label: "empty fields", text: "a,b,c\n,,\nx,,z\n", header: ["a", "b", "c"], rows: [["x", "", "z"]], numbers: [3]),
+    Case(
+      label: "byte order mark", text: "\u{FEFF}name,value\nAna,1\n", header: ["name", "value"], rows: [["Ana", "1"]]),
+    Case(
+      label: "CRLF", text: "name,value\r\nAna,1\r\nBen,2\r\n", header: ["name", "value"],
+      rows: [["Ana", "1"], ["Ben", "2"]]),
+    Case(
+      label: "semicolons", text: "name;value\nAna;1.234,56\n", header: ["name", "value"], rows: [["Ana", "1.234,56"]],
+      delimiter: ";"),
+    Case(
+      label: "semicolons with commas in the header", text: "name;\"a,b\";c\nAna;1;2\n", header: ["name", "a,b", "c"],
+      rows: [["Ana", "1", "2"]], delimiter: ";"),
+    Case(
+      label: "tabs", text: "name\tvalue\nAna\t1\n", header: ["name", "value"], rows: [["Ana", "1"]], delimiter: "\t"),
+    Case(
+      label: "sep= line", text: "sep=;\r\nname;value\r\nAna;1\r\n", header: ["name", "value"], rows: [["Ana", "1"]],
+      delimiter: ";"),
+    Case(
+      label: "trailing delimiter", text: "name,value,\nAna,1,\n", header: ["name", "value", ""],
+      rows: [["Ana", "1", ""]]),
+    Case(label: "header only", text: "name,company\n", header: ["name", "company"], rows: []),
+    Case(label: "no final newline", text: "name\nAna", header: ["name"], rows: [["Ana"]]),
+    Case(
+      label: "blank lines counted", text: "\nname\n\nAna\n\n\nBen\n", header: ["name"], rows: [["Ana"], ["Ben"]],
+      numbers: [3, 6]),
+    Case(label: "wide text", text: "name\n北京 Zoë 👨‍👩‍👧\n", header: ["name"], rows: [["北京 Zoë 👨‍👩‍👧"]]),
+  ]
+
+  @Test(arguments: cases) func reads(_ c: Case) throws {
+    let table = try CSVTable.read(Array(c.text.utf8))
+    #expect(table.header == c.header)
+    #expect(table.rows.map(\.fields) == c.rows)
+    #expect(table.delimiter == c.delimiter)
+    if let numbers = c.numbers { #expect(table.rows.map(\.number) == numbers) }
+  }
+
+  @Test func anEmptyOrBlankFileHasNoHeader() {
+    #expect(throws: ImportError.empty) { try CSVTable.read([]) }
+    #expect(throws: ImportError.empty) { try CSVTable.read(Array("\r\n\n  \n".utf8)) }
+    #expect(throws: ImportError.empty) { try CSVTable.read([0xEF, 0xBB, 0xBF]) }
+  }
+
+  @Test func latin1IsRefusedWithTheLineAndHowToConvert() throws {
+    var bytes = Array("name,company\nAna,Acme\nJos".utf8)
+    bytes.append(0xE9)  // é in Latin-1
+    bytes += Array(",Café\n".utf8)
+    let error = try #require(throws: ImportError.self) { try CSVTable.read(bytes) }
+    #expect(error.description.contains("line 3"))
+    #expect(error.description.contains("0xE9"))
+    #expect(error.description.contains("iconv -f WINDOWS-1252 -t UTF-8"))
+  }
+
+  @Test func utf16IsRefusedWithHowToConvert() throws {
+    let error = try #require(throws: ImportError.self) { try CSVTable.read([0xFF, 0xFE, 0x6E, 0x00]) }
+    #expect(error.description.contains("UTF-16"))
+    #expect(error.description.contains("iconv -f UTF-16"))
+  }
+}
