@@ -26,6 +26,10 @@ nonisolated(unsafe) private var pendingSignal: Int32 = 0
 /// The event loop: keys become messages for the board's view-model, its effects are
 /// carried out against the journal, and every new state is drawn.
 enum BoardSession {
+  /// Bytes of journal read per pass of the loop while catching up: about 4,000 events,
+  /// roughly 10 ms of work, so a key waits at most that long during an import.
+  static let refreshSlice: Int64 = 1 << 20
+
   static func run(options: JournalOptions, themeFlag: String?) throws {
     guard isatty(0) != 0, isatty(1) != 0 else {
       throw CommandError("the board needs a terminal; for scripts use `closer list`, `closer show` or `closer summary`")
@@ -55,9 +59,12 @@ enum BoardSession {
 
     var lastRefresh = Environment.now()
     var lastInput = Environment.now()
+    // Set while a large batch (an import) is being read in slices: keys are then polled
+    // between slices instead of waited for.
+    var catchingUp = false
     while !state.wantsToQuit && pendingSignal == 0 && !screen.isGone {
       var messages: [Message] = []
-      if let input = screen.readInput() {
+      if let input = screen.readInput(wait: !catchingUp) {
         // Keep the board's clock current before acting on a key (days in stage, insights).
         if Environment.now().millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 1000 {
           messages.append(.tick(Environment.now()))
@@ -68,13 +75,16 @@ enum BoardSession {
         }
       }
       let now = Environment.now()
-      if now.millisecondsSinceEpoch - lastRefresh.millisecondsSinceEpoch >= 500 {
+      if catchingUp || now.millisecondsSinceEpoch - lastRefresh.millisecondsSinceEpoch >= 500 {
         lastRefresh = now
-        // Lines that other processes (say `closer add` in another pane) appended.
+        // Lines that other processes (say `closer add` in another pane) appended, a slice
+        // at a time so that keys are still answered while a big import arrives.
         do {
-          let count = try store.refresh()
+          let (count, more) = try store.refresh(limit: Self.refreshSlice)
+          catchingUp = more
           if count > 0 { messages.append(.externalChanges(count: count)) }
         } catch {
+          catchingUp = false
           // The file shrank or vanished under the board: say so, and stop writing to it.
           if state.readOnlyReason == nil { messages.append(.notice("\(error)")) }
         }

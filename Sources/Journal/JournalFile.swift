@@ -165,11 +165,21 @@ public final class JournalFile {
   // MARK: Reading
 
   /// Reads lines that other processes appended since the last read.
-  public func refresh(apply: (Event, Int) -> Void) throws(JournalError) {
+  ///
+  /// With `limit`, reads about that many bytes (at least one whole line) and leaves the rest
+  /// for the next call; returns whether more is waiting, so a reader that must stay
+  /// responsive (the board) can take a large batch in slices.
+  @discardableResult
+  public func refresh(limit: Int64 = .max, apply: (Event, Int) -> Void) throws(JournalError) -> Bool {
     try Self.wrap { () throws(SystemError) in try fileSystem.lock(descriptor, exclusive: false) }
     defer { fileSystem.unlock(descriptor) }
     let size = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
-    try catchUp(to: size, apply: apply)
+    let start = offset
+    let (end, overflow) = offset.addingReportingOverflow(limit)
+    try catchUp(to: overflow ? size : min(size, end), apply: apply)
+    // A line longer than the limit: read on to its end.
+    if offset == start && size > start { try catchUp(to: size, apply: apply) }
+    return offset < size
   }
 
   private func readAll(replica: String, apply: (Event, Int) -> Void) throws(JournalError) {

@@ -56,12 +56,18 @@ public final class PipelineStore {
   /// Applies lines that other processes appended; returns how many events that was.
   @discardableResult
   public func refresh() throws(JournalError) -> Int {
+    try refresh(limit: .max).events
+  }
+
+  /// Applies about `limit` bytes of lines that other processes appended: how many events
+  /// that was, and whether more are waiting.
+  public func refresh(limit: Int64) throws(JournalError) -> (events: Int, more: Bool) {
     var count = 0
-    try journal.refresh { event, line in
+    let more = try journal.refresh(limit: limit) { event, line in
       Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings)
       count += 1
     }
-    return count
+    return (count, more)
   }
 
   /// A lead id that no lead has yet.

@@ -181,16 +181,21 @@ public final class Screen {
   /// reads then fail at once instead of waiting for a key.
   public var isGone: Bool { immediateFailures >= 20 }
 
-  /// Waits up to the screen's timeout (100 ms) for a key; nil when none came.
-  public func readInput() -> InputEvent? {
+  /// Waits up to the screen's timeout (100 ms) for a key, or not at all without `wait`;
+  /// nil when none came.
+  public func readInput(wait: Bool = true) -> InputEvent? {
     var value: wint_t = 0
     let started = ContinuousClock.now
+    if !wait { timeout(0) }
     let result = closer_get_wch(&value)
+    if !wait { timeout(100) }
     if result == ERR {
       // A timeout takes ~100 ms; an error that returns at once, again and again, means
       // there is no terminal left to read from.
-      let elapsed = ContinuousClock.now - started
-      immediateFailures = elapsed < .milliseconds(20) ? immediateFailures + 1 : 0
+      if wait {
+        let elapsed = ContinuousClock.now - started
+        immediateFailures = elapsed < .milliseconds(20) ? immediateFailures + 1 : 0
+      }
       return nil
     }
     immediateFailures = 0

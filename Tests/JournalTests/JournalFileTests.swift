@@ -169,6 +169,31 @@ import Testing
     #expect(board.pipeline.leads(inStage: "lead-generation").map(\.id) == [third, second, first])
   }
 
+  @Test func aBigBatchIsReadInSlicesThatAddUpToTheWhole() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let path = dir.file("journal.jsonl")
+    let board = try openStore(path)
+    let importer = try openStore(path)
+    let events = (0..<500).map { i in
+      importer.makeEvent(
+        lead: LeadID("bulk\(i)"), change: .created(NewLead(name: "Lead \(i)", stage: "proposal", position: i + 1)))
+    }
+    try importer.recordAll(events)
+    // One note longer than a slice still gets through.
+    try importer.record { _ in ("bulk0", .noteAdded(String(repeating: "long note ", count: 1_000))) }
+    var slices: [Int] = []
+    while true {
+      let (count, more) = try board.refresh(limit: 4_096)
+      slices.append(count)
+      if !more { break }
+    }
+    #expect(slices.count > 10)
+    #expect(slices.reduce(0, +) == 501)
+    #expect(slices.allSatisfy { $0 >= 1 })
+    #expect(board.pipeline.image == importer.pipeline.image)
+    #expect(try board.refresh(limit: 4_096) == (0, false))
+  }
+
   @Test func aTornTailLeftByAnotherProcessIsSetAsideBeforeAppending() throws {
     let dir = TemporaryDirectory()
     let path = dir.file("journal.jsonl")
