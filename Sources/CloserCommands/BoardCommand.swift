@@ -25,10 +25,10 @@ nonisolated(unsafe) private var pendingSignal: Int32 = 0
 
 /// The event loop: keys become messages for the board's view-model, its effects are
 /// carried out against the journal, and every new state is drawn.
-enum BoardSession {
+public enum BoardSession {
   /// Bytes of journal read per pass of the loop while catching up: about 4,000 events,
   /// roughly 10 ms of work, so a key waits at most that long during an import.
-  static let refreshSlice: Int64 = 1 << 20
+  public static let refreshSlice: Int64 = 1 << 20
 
   static func run(options: JournalOptions, themeFlag: String?) throws {
     guard isatty(0) != 0, isatty(1) != 0 else {

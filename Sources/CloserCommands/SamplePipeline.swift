@@ -1,22 +1,6 @@
 import Journal
 import PipelineCore
 
-/// A small, fast, seedable random number generator (SplitMix64), so that a generated
-/// pipeline is the same every time for the same seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-
-  public init(seed: UInt64) { state = seed }
-
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// Writes realistic synthetic pipelines: international names, every stage, and a history of
 /// several events per lead (edits, checklist ticks, notes, moves, follow-ups, wins, losses).
 public struct SamplePipeline {

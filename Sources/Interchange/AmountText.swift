@@ -25,7 +25,10 @@ enum AmountText {
 
   /// The amount in minor units and the currency the text names, if it names one.
   static func parse(_ text: String, mark: DecimalMark) -> Result<(minorUnits: Int64, currency: String?), AmountError> {
-    var rest = Substring(text.trimmingWhitespace)
+    let padded =
+      text.utf8.first.map { $0 <= 0x20 || $0 >= 0x80 } == true
+      || text.utf8.last.map { $0 <= 0x20 || $0 >= 0x80 } == true
+    var rest = padded ? Substring(text.trimmingWhitespace) : Substring(text)
     var currency: String?
     func takeCurrency() -> Bool {
       rest = Substring(String(rest).trimmingWhitespace)
@@ -63,8 +66,12 @@ enum AmountText {
       }
       return false
     }
-    _ = takeCurrency()
-    rest = Substring(String(rest).trimmingWhitespace)
+    // Most amounts are digits and separators alone; only others can name a currency.
+    let plainNumber = rest.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2C || $0 == 0x2E }
+    if !plainNumber {
+      _ = takeCurrency()
+      rest = Substring(String(rest).trimmingWhitespace)
+    }
     if rest.hasPrefix("-") || rest.hasPrefix("(") || rest.hasPrefix("\u{2212}") { return .failure(.negative) }
     let decimal = mark.character
     var whole = ""
@@ -103,21 +110,30 @@ enum AmountText {
   /// (the last one is the mark), one repeated (a thousands separator), or one followed by
   /// other than three digits (the mark).
   static func evidence(_ text: String) -> DecimalMark? {
-    let points = text.filter { $0 == "." }.count
-    let commas = text.filter { $0 == "," }.count
+    var points = 0
+    var commas = 0
+    var lastPoint = -1
+    var lastComma = -1
+    for (index, byte) in text.utf8.enumerated() {
+      if byte == 0x2E {
+        points += 1
+        lastPoint = index
+      } else if byte == 0x2C {
+        commas += 1
+        lastComma = index
+      }
+    }
     switch (points, commas) {
     case (0, 0): return nil
     case (_, 0) where points > 1: return .comma
     case (0, _) where commas > 1: return .point
     case (_, 0), (0, _):
-      let separator: Character = points == 1 ? "." : ","
-      let digitsAfter =
-        text.split(separator: separator, omittingEmptySubsequences: false).last?
-        .prefix { $0.isASCII && $0.isNumber }.count ?? 0
+      let separator = max(lastPoint, lastComma)
+      let digitsAfter = text.utf8.dropFirst(separator + 1).prefix { $0 >= 0x30 && $0 <= 0x39 }.count
       if digitsAfter == 3 { return nil }
-      return separator == "." ? .point : .comma
+      return points == 1 ? .point : .comma
     default:
-      return text.lastIndex(of: ".")! > text.lastIndex(of: ",")! ? .point : .comma
+      return lastPoint > lastComma ? .point : .comma
     }
   }
 }

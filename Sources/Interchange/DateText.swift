@@ -13,6 +13,7 @@ public enum DayOrder: Sendable, Equatable {
 /// dates decide (see `DayOrder.infer`).
 enum DateText {
   static func parse(_ text: String, order: DayOrder) -> CalendarDay? {
+    if text.utf8.count == 10, let day = CalendarDay(iso8601: text) { return day }
     // A time after the date ("2026-05-31 00:00", "2026-05-31T09:30:00Z", "5/31/2026 10:00 AM").
     let datePart = text.trimmingWhitespace.prefix { !$0.isWhitespace && $0 != "T" }
     let separators: Set<Character> = ["-", "/", "."]
@@ -31,6 +32,7 @@ enum DateText {
   /// What `text` shows about the order: a first number above 12 is a day, a second one
   /// above 12 is a day too.
   static func evidence(_ text: String) -> DayOrder? {
+    guard text.utf8.contains(0x2F) else { return nil }
     let parts = text.trimmingWhitespace.prefix { !$0.isWhitespace }.split(separator: "/")
     guard parts.count == 3, parts[0].count <= 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
     if a > 12 && b <= 12 { return .dayFirst }

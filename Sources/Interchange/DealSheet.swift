@@ -1,3 +1,4 @@
+import Foundation
 import PipelineCore
 
 /// One row of an import, checked and turned into Closer's terms. Optional fields are nil
@@ -51,7 +52,7 @@ public struct DealSheet: Sendable {
     let source = source ?? ImportSource.detect(header: table.header)
     self.source = source
     let known = source.columns
-    var columns: [ImportColumn: Int] = [:]
+    var columns = ColumnIndexes()
     var ignored: [String] = []
     for (index, header) in table.header.enumerated() {
       let name = ImportColumn.normalize(header)
@@ -66,6 +67,7 @@ public struct DealSheet: Sendable {
     }
     ignoredColumns = ignored
     rowCount = table.rows.count
+
     var reader = RowReader(
       source: source, columns: columns, header: table.header, pipeline: pipeline,
       mark: DecimalMark.infer(
@@ -82,11 +84,11 @@ public struct DealSheet: Sendable {
     var problems: [RowProblem] = []
     var skipped: [RowProblem] = []
     var firstRow: [String: Int] = [:]
-    for row in table.rows {
-      switch reader.read(row) {
+    for outcome in Self.read(table.rows, with: reader) {
+      switch outcome {
       case .deal(let deal):
         if let first = firstRow[deal.key] {
-          problems.append(RowProblem(row: row.number, column: nil, message: "the same deal as row \(first)"))
+          problems.append(RowProblem(row: deal.row, column: nil, message: "the same deal as row \(first)"))
         } else {
           firstRow[deal.key] = deal.row
           deals.append(deal)
@@ -101,10 +103,43 @@ public struct DealSheet: Sendable {
   }
 }
 
+extension DealSheet {
+  /// Every row read, in order; a large file is read on all cores, in as many parts.
+  fileprivate static func read(_ rows: [CSVTable.Row], with reader: RowReader) -> [RowReader.Outcome] {
+    let parts = rows.count < 4_000 ? 1 : min(8, ProcessInfo.processInfo.activeProcessorCount)
+    guard parts > 1 else { return rows.map(reader.read) }
+    let results = PartResults(count: parts)
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+      let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
+      results.store(rows[range].map(reader.read), at: part)
+    }
+    return results.joined()
+  }
+}
+
+/// One slot per part, each written by exactly one thread before any is read.
+private final class PartResults: @unchecked Sendable {
+  private let slots: UnsafeMutableBufferPointer<[RowReader.Outcome]>
+
+  init(count: Int) {
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: [])
+  }
+
+  deinit {
+    slots.deinitialize()
+    slots.deallocate()
+  }
+
+  func store(_ outcomes: [RowReader.Outcome], at index: Int) { slots[index] = outcomes }
+
+  func joined() -> [RowReader.Outcome] { Array(slots.joined()) }
+}
+
 /// Reads rows of one file, with what the whole file decided: its columns, decimal mark,
 /// date order and stage mapping.
-private struct RowReader {
-  enum Outcome {
+private struct RowReader: Sendable {
+  enum Outcome: Sendable {
     case deal(ImportedDeal)
     case problems([RowProblem])
     case skipped(RowProblem)
@@ -116,7 +151,7 @@ private struct RowReader {
   }
 
   let source: ImportSource
-  let columns: [ImportColumn: Int]
+  let columns: ColumnIndexes
   let header: [String]
   let pipeline: Pipeline
   let mark: DecimalMark
@@ -126,7 +161,7 @@ private struct RowReader {
   let criteria: [String: String]
 
   init(
-    source: ImportSource, columns: [ImportColumn: Int], header: [String], pipeline: Pipeline, mark: DecimalMark,
+    source: ImportSource, columns: ColumnIndexes, header: [String], pipeline: Pipeline, mark: DecimalMark,
     order: DayOrder
   ) {
     self.source = source
@@ -327,12 +362,24 @@ private struct RowReader {
 /// A single-line field as a rep could have typed it: control characters, line breaks and
 /// bidirectional overrides become spaces, runs of spaces one space, and the ends trimmed.
 func cleanLine(_ text: String) -> String {
-  var ascii = true
-  for byte in text.utf8 where byte < 0x20 || byte >= 0x7F {
-    ascii = false
-    break
+  // Most fields are already clean: printable ASCII, single spaces, nothing at the ends.
+  var clean = true
+  var afterSpace = true
+  for byte in text.utf8 {
+    if byte == 0x20 {
+      if afterSpace {
+        clean = false
+        break
+      }
+      afterSpace = true
+    } else if byte < 0x20 || byte >= 0x7F {
+      clean = false
+      break
+    } else {
+      afterSpace = false
+    }
   }
-  if ascii && text.first != " " && text.last != " " && !text.contains("  ") { return text }
+  if clean && (!afterSpace || text.isEmpty) { return text }
   var result = String.UnicodeScalarView()
   var pendingSpace = false
   for scalar in text.unicodeScalars {

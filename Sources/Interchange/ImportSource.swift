@@ -111,7 +111,7 @@ public enum ImportSource: String, CaseIterable, Sendable {
 }
 
 /// A field of a lead that a column of the file fills.
-enum ImportColumn: Hashable, Sendable {
+enum ImportColumn: Int, CaseIterable, Sendable {
   /// A lead's own id (`Closer ID`, in files Closer exported).
   case closerID
   /// A lead's `ref` as Closer exported it (`hubspot:123`).
@@ -133,5 +133,16 @@ enum ImportColumn: Hashable, Sendable {
     var text = header.trimmingWhitespace
     while text.hasSuffix("*") { text = String(text.dropLast()).trimmingWhitespace }
     return text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+}
+
+/// Which column of the file holds each field: an array lookup, as it is made for every field
+/// of every row.
+struct ColumnIndexes: Sendable {
+  private var indexes = [Int?](repeating: nil, count: ImportColumn.allCases.count)
+
+  subscript(column: ImportColumn) -> Int? {
+    get { indexes[column.rawValue] }
+    set { indexes[column.rawValue] = newValue }
   }
 }

@@ -3,10 +3,24 @@ import PipelineCore
 /// Builds one journal line as bytes: compact JSON, fields in a fixed order, ending with the
 /// checksum of everything before it and a newline.
 struct LineWriter {
-  private(set) var bytes: [UInt8] = []
+  /// The line, after whatever the buffer held before it (see `init(appendingTo:)`).
+  var bytes: [UInt8]
+  private let lineStart: Int
   private var needsComma = false
 
-  init() { bytes.reserveCapacity(256) }
+  init() {
+    bytes = []
+    bytes.reserveCapacity(256)
+    lineStart = 0
+  }
+
+  /// A writer that adds its line after `buffer`'s bytes, taking the buffer over (leaving it
+  /// empty) so that nothing is copied; `seal()` gives it back with the line appended.
+  init(appendingTo buffer: inout [UInt8]) {
+    bytes = []
+    swap(&bytes, &buffer)
+    lineStart = bytes.count
+  }
 
   mutating func open() {
     bytes.append(0x7B)
@@ -34,12 +48,29 @@ struct LineWriter {
 
   mutating func field(_ name: StaticString, _ number: Int64) {
     key(name)
-    bytes.append(contentsOf: Array(String(number).utf8))
+    if number < 0 { bytes.append(0x2D) }
+    var magnitude = number.magnitude
+    var digits:
+      (
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+      ) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+    }
   }
 
   mutating func field(_ name: StaticString, _ flag: Bool) {
     key(name)
-    bytes.append(contentsOf: flag ? Array("true".utf8) : Array("false".utf8))
+    let word: StaticString = flag ? "true" : "false"
+    word.withUTF8Buffer { bytes.append(contentsOf: $0) }
   }
 
   mutating func null(_ name: StaticString) {
@@ -51,6 +82,12 @@ struct LineWriter {
   /// newline or terminal control byte; everything else (U+2028 included) stays as UTF-8.
   mutating func string(_ text: String) {
     bytes.append(0x22)
+    // Most text needs no escaping: copy it whole.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F }) {
+      bytes.append(contentsOf: text.utf8)
+      bytes.append(0x22)
+      return
+    }
     for byte in text.utf8 {
       switch byte {
       case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
@@ -59,8 +96,7 @@ struct LineWriter {
       case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
       case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
       case 0x00..<0x20, 0x7F:
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+        bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0xF)])
       default: bytes.append(byte)
       }
     }
@@ -69,10 +105,10 @@ struct LineWriter {
 
   /// Appends `,"crc":"xxxxxxxx"}` and the newline, sealing the line.
   mutating func seal() -> [UInt8] {
-    let crc = bytes.withUnsafeBytes { CRC32C.checksum($0) }
+    let crc = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[lineStart...])) }
     key("crc")
     bytes.append(0x22)
-    bytes.append(contentsOf: hex8(crc))
+    for shift in stride(from: 28, through: 0, by: -4) { bytes.append(hexDigit(UInt8((crc >> UInt32(shift)) & 0xF))) }
     bytes.append(0x22)
     bytes.append(0x7D)
     bytes.append(0x0A)
@@ -80,7 +116,5 @@ struct LineWriter {
   }
 }
 
-func hex8(_ value: UInt32) -> [UInt8] {
-  let digits: [UInt8] = Array("0123456789abcdef".utf8)
-  return (0..<8).map { digits[Int((value >> (28 - 4 * UInt32($0))) & 0xF)] }
-}
+/// The lowercase hex digit for a value 0...15.
+func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }

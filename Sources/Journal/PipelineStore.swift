@@ -1,3 +1,4 @@
+import Dispatch
 import PipelineCore
 
 /// A pipeline backed by its journal: the state is always the replay of the journal's lines,
@@ -105,8 +106,10 @@ public final class PipelineStore {
   @discardableResult
   public func recordAll(_ make: (Pipeline) throws -> [(LeadID, Change)]) throws -> [Event] {
     try appendAll { pipeline in
-      try make(pipeline).map { lead, change in
-        Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: lead, change: change)
+      // One write, one moment: every event of the batch carries the same time.
+      let time = clock()
+      return try make(pipeline).map { lead, change in
+        Event(id: identifiers.eventID(), time: time, replica: replica, lead: lead, change: change)
       }
     }
   }
@@ -126,18 +129,46 @@ public final class PipelineStore {
       apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings) },
       build: {
         var next = pipeline
-        var bytes: [UInt8] = []
         events = try make(pipeline)
+        guard events.count >= 2_000 else {
+          var bytes: [UInt8] = []
+          for event in events {
+            try next.check(event)
+            try next.apply(event)
+            bytes += EventCodec.encode(event)
+          }
+          scratch = next
+          return bytes
+        }
+        // A large batch (an import): the lines do not depend on the state, so two other
+        // threads encode its halves while this one checks and applies the events.
+        let halves = [EncodedLines(), EncodedLines()]
+        let batch = events
+        let group = DispatchGroup()
+        for (index, half) in halves.enumerated() {
+          let range = (batch.count * index / 2)..<(batch.count * (index + 1) / 2)
+          DispatchQueue.global().async(group: group) { half.bytes = Self.encode(batch[range]) }
+        }
+        defer { group.wait() }
         for event in events {
           try next.check(event)
           try next.apply(event)
-          bytes += EventCodec.encode(event)
         }
+        group.wait()
         scratch = next
-        return bytes
+        halves[0].bytes += halves[1].bytes
+        return halves[0].bytes
       })
     if let scratch { pipeline = scratch }
     return events
+  }
+
+  private static func encode(_ events: ArraySlice<Event>) -> [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(events.count * 256)
+    var time = FormattedTime()
+    for event in events { EventCodec.encode(event, appendingTo: &bytes, time: &time) }
+    return bytes
   }
 
   /// An event built here with the store's clock, replica and a fresh id.
@@ -162,4 +193,9 @@ public final class PipelineStore {
       problems.append(JournalWarning(line: line, .inconsistentEvent("\(error)")))
     }
   }
+}
+
+/// Lines encoded on another thread, read only after that thread's work has been waited for.
+private final class EncodedLines: @unchecked Sendable {
+  var bytes: [UInt8] = []
 }

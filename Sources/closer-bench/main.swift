@@ -9,6 +9,10 @@
 //   open, full replay  open while ignoring the snapshot (every line decoded and applied)
 //   closer add         the real binary adding one lead, process start to exit
 //   closer stats       the real binary reporting insights for the last 90 days
+//
+// Other modes: --profile JOURNAL (where an open's time goes), --board JOURNAL (key press to
+// frame), --terminal-bytes JOURNAL (bytes per frame), --interchange JOURNAL [--dir DIR]
+// (closer export and closer import end to end, and a board catching up with an import).
 import CloserCommands
 import Foundation
 import Journal
@@ -146,6 +150,17 @@ if arguments.first == "--board", arguments.count >= 2 {
 func option(_ name: String) -> String? {
   guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
   return arguments[index + 1]
+}
+
+// Interchange mode: export and import end to end on a large journal.
+if arguments.first == "--interchange", arguments.count >= 2 {
+  let directory = option("--dir") ?? NSTemporaryDirectory() + "closer-bench"
+  try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+  let closer = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("closer").path
+  try InterchangeBenchmark.run(
+    journal: arguments[1], closer: closer, directory: directory, runs: Int(option("--runs") ?? "3") ?? 3)
+  exit(0)
 }
 
 let sizes = (option("--leads") ?? "1000,10000,100000").split(separator: ",").compactMap { Int($0) }

@@ -108,5 +108,6 @@ func sealed(_ body: String) -> [UInt8] { sealed(bytes: Array(body.utf8)) }
 
 func sealed(bytes body: [UInt8]) -> [UInt8] {
   let crc = body.withUnsafeBytes { CRC32C.checksum($0) }
-  return body + Array(",\"crc\":\"".utf8) + hex8(crc) + Array("\"}".utf8)
+  let hex = stride(from: 28, through: 0, by: -4).map { hexDigit(UInt8((crc >> UInt32($0)) & 0xF)) }
+  return body + Array(",\"crc\":\"".utf8) + hex + Array("\"}".utf8)
 }
