@@ -52,7 +52,7 @@ struct ExportCommand: ParsableCommand {
     let pipeline = try options.readPipeline()
     let now = Environment.now()
     let leads = ListCommand.select(pipeline, stage: nil, status: status ?? .all)
-    let bytes = try Self.encode(leads, format: resolvedFormat, pipeline: pipeline, now: now, bom: bom)
+    let bytes = Self.encode(leads, format: resolvedFormat, pipeline: pipeline, now: now, bom: bom)
     if let output {
       try Self.writeReplacing(output, bytes)
       if resolvedFormat == .ics {
@@ -66,24 +66,29 @@ struct ExportCommand: ParsableCommand {
     }
   }
 
-  static func encode(_ leads: [Lead], format: Format, pipeline: Pipeline, now: Timestamp, bom: Bool) throws -> [UInt8] {
+  static func encode(_ leads: [Lead], format: Format, pipeline: Pipeline, now: Timestamp, bom: Bool) -> [UInt8] {
     switch format {
     case .csv:
       return LeadCSV.encode(leads, in: pipeline, now: now, byteOrderMark: bom)
     case .ics:
       return FollowUpCalendar.encode(leads, in: pipeline, now: now)
     case .json:
-      let all = leads.map { LeadJSON($0, in: pipeline, now: now, detailed: true) }
-      return Array(try jsonText(all).utf8) + [0x0A]
-    case .jsonl:
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-      var out: [UInt8] = []
-      for lead in leads {
-        out += try encoder.encode(LeadJSON(lead, in: pipeline, now: now, detailed: true))
-        out.append(0x0A)
+      // An array with one lead per line: valid JSON that still reads well line by line.
+      var json = JSONBytes()
+      json.raw("[\n")
+      for (index, lead) in leads.enumerated() {
+        if index > 0 { json.raw(",\n") }
+        LeadJSON(lead, in: pipeline, now: now, detailed: true).write(to: &json)
       }
-      return out
+      json.raw("\n]\n")
+      return json.bytes
+    case .jsonl:
+      var json = JSONBytes()
+      for lead in leads {
+        LeadJSON(lead, in: pipeline, now: now, detailed: true).write(to: &json)
+        json.raw("\n")
+      }
+      return json.bytes
     }
   }
 

@@ -14,8 +14,19 @@ struct LeadJSON: Encodable {
   struct VisitJSON: Encodable {
     var stage: String
     var entered: String
+    /// null while the deal is still in the stage.
     var left: String?
     var days: Int
+
+    enum CodingKeys: String, CodingKey { case stage, entered, left, days }
+
+    func encode(to encoder: Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(stage, forKey: .stage)
+      try c.encode(entered, forKey: .entered)
+      try c.encode(left, forKey: .left)
+      try c.encode(days, forKey: .days)
+    }
   }
 
   var id: String
@@ -32,6 +43,8 @@ struct LeadJSON: Encodable {
   /// 1-based position in the column; null for lost deals (off the board).
   var position: Int?
   var value: Double?
+  /// The value exactly, for writers that need no floating point.
+  var valueMinorUnits: Int64?
   var currency: String?
   var status: String
   var lostReason: String?
@@ -103,6 +116,7 @@ struct LeadJSON: Encodable {
     stageTitle = pipeline.stage(forKey: lead.stage)?.title ?? lead.stage
     position = pipeline.position(of: lead.id)
     value = lead.value.map { Double($0.minorUnits) / 100 }
+    valueMinorUnits = lead.value?.minorUnits
     currency = lead.value?.currency
     status = lead.status.rawValue
     lostReason = lead.lostReason

@@ -43,25 +43,31 @@ public enum FollowUpCalendar {
   /// TEXT escaping: backslash, semicolon and comma get a backslash, a line break becomes
   /// `\n`, and other control characters are dropped.
   static func escape(_ text: String) -> String {
-    var result = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\\": result += "\\\\"
-      case ";": result += "\\;"
-      case ",": result += "\\,"
-      case "\n": result += "\\n"
-      case "\r": continue
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F { continue }
-        result.unicodeScalars.append(scalar)
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x5C || $0 == 0x3B || $0 == 0x2C }) {
+      return text
+    }
+    // Every character that changes is ASCII, so the UTF-8 bytes can be walked one by one.
+    var result: [UInt8] = []
+    result.reserveCapacity(text.utf8.count + 8)
+    for byte in text.utf8 {
+      switch byte {
+      case 0x5C, 0x3B, 0x2C: result += [0x5C, byte]
+      case 0x0A: result += [0x5C, UInt8(ascii: "n")]
+      case 0x00..<0x20, 0x7F: continue
+      default: result.append(byte)
       }
     }
-    return result
+    return String(decoding: result, as: UTF8.self)
   }
 
   /// Appends `text` as content lines of at most 75 octets, CRLF-terminated, continuing
   /// each with a space, and never splitting a UTF-8 sequence.
   static func appendFolded(_ text: String, to out: inout [UInt8]) {
+    if text.utf8.count <= 75 {
+      out.append(contentsOf: text.utf8)
+      out.append(contentsOf: [0x0D, 0x0A])
+      return
+    }
     let bytes = Array(text.utf8)
     var start = 0
     var limit = 75

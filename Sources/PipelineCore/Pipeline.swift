@@ -4,6 +4,9 @@
 /// in order always rebuilds the same state.
 public struct Pipeline: Sendable {
   public let config: PipelineConfig
+  /// The criteria every lead is qualified against (`PipelineConfig.criteria`, worked out
+  /// once: scores and exports ask for them for every lead).
+  public let criteria: [Criterion]
   /// The configured stages, followed by any stage the journal names that the
   /// configuration no longer has (so no deal ever disappears from the board).
   public internal(set) var stages: [Stage]
@@ -19,6 +22,7 @@ public struct Pipeline: Sendable {
 
   public init(config: PipelineConfig = .standard) {
     self.config = config
+    self.criteria = config.criteria
     self.stages = []
     self.stageIndexByKey = [:]
     for stage in config.stages { addStage(stage) }

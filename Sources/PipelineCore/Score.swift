@@ -84,11 +84,8 @@ func pow2(_ x: Double) -> Double {
 }
 
 extension Pipeline {
-  /// The criteria every lead is qualified against (see `PipelineConfig.criteria`).
-  public var criteria: [Criterion] { config.criteria }
-
   /// The lead's score as of `now`: fit (checklist and fields) plus fading engagement.
   public func score(of lead: Lead, now: Timestamp) -> Score {
-    Score(lead: lead, criteria: config.criteria, weights: config.scoring, cutoffs: config.tierCutoffs, now: now)
+    Score(lead: lead, criteria: criteria, weights: config.scoring, cutoffs: config.tierCutoffs, now: now)
   }
 }

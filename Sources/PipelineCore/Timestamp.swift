@@ -35,12 +35,38 @@ extension Timestamp {
   public var iso8601: String {
     let ms = floorModulo(millisecondsSinceEpoch, Self.millisecondsPerDay)
     let (y, m, d) = day.civil
-    let hour = ms / 3_600_000
-    let minute = ms / 60_000 % 60
-    let second = ms / 1000 % 60
-    let milli = ms % 1000
-    return
-      "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(milli, 3))Z"
+    guard (0...9999).contains(y) else {
+      let hour = ms / 3_600_000
+      let minute = ms / 60_000 % 60
+      let second = ms / 1000 % 60
+      return
+        "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(ms % 1000, 3))Z"
+    }
+    // Written digit by digit: journals, snapshots and exports format millions of these.
+    return String(unsafeUninitializedCapacity: 24) { buffer in
+      func put(_ value: Int64, _ width: Int, at offset: Int) {
+        var value = value
+        for index in stride(from: offset + width - 1, through: offset, by: -1) {
+          buffer[index] = UInt8(truncatingIfNeeded: value % 10) + 0x30
+          value /= 10
+        }
+      }
+      put(y, 4, at: 0)
+      buffer[4] = 0x2D
+      put(m, 2, at: 5)
+      buffer[7] = 0x2D
+      put(d, 2, at: 8)
+      buffer[10] = 0x54
+      put(ms / 3_600_000, 2, at: 11)
+      buffer[13] = 0x3A
+      put(ms / 60_000 % 60, 2, at: 14)
+      buffer[16] = 0x3A
+      put(ms / 1000 % 60, 2, at: 17)
+      buffer[19] = 0x2E
+      put(ms % 1000, 3, at: 20)
+      buffer[23] = 0x5A
+      return 24
+    }
   }
 
   /// Parses the exact form `iso8601` writes, and the same without milliseconds.

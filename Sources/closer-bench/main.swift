@@ -50,6 +50,7 @@ func spawnAndWait(_ executable: String, _ arguments: [String]) throws -> Double 
   posix_spawn_file_actions_init(&actions)
   defer { posix_spawn_file_actions_destroy(&actions) }
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
   var pid: pid_t = 0
   let start = ContinuousClock.now
   guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
