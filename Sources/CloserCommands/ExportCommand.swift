@@ -52,70 +52,48 @@ struct ExportCommand: ParsableCommand {
     let pipeline = try options.readPipeline()
     let now = Environment.now()
     let leads = ListCommand.select(pipeline, stage: nil, status: status ?? .all)
-    let bytes = Self.encode(leads, format: resolvedFormat, pipeline: pipeline, now: now, bom: bom)
-    if let output {
-      try Self.writeReplacing(output, bytes)
-      if resolvedFormat == .ics {
-        let count = leads.count { $0.status == .open && $0.followUp != nil }
-        printError("wrote \(count) follow-up\(count == 1 ? "" : "s") to \(output)")
-      } else {
-        printError("wrote \(leads.count) lead\(leads.count == 1 ? "" : "s") to \(output)")
-      }
+    let sink = try ExportSink(path: output)
+    do {
+      try Self.write(leads, format: resolvedFormat, pipeline: pipeline, now: now, bom: bom, to: sink.write)
+      try sink.finish()
+    } catch {
+      sink.abandon()
+      throw error
+    }
+    guard let output else { return }
+    if resolvedFormat == .ics {
+      let count = leads.count { $0.status == .open && $0.followUp != nil }
+      printError("wrote \(count) follow-up\(count == 1 ? "" : "s") to \(output)")
     } else {
-      FileHandle.standardOutput.write(Data(bytes))
+      printError("wrote \(leads.count) lead\(leads.count == 1 ? "" : "s") to \(output)")
     }
   }
 
-  static func encode(_ leads: [Lead], format: Format, pipeline: Pipeline, now: Timestamp, bom: Bool) -> [UInt8] {
+  /// Writes the export in pieces of about a megabyte, so that memory stays flat however
+  /// large the pipeline.
+  static func write(
+    _ leads: [Lead], format: Format, pipeline: Pipeline, now: Timestamp, bom: Bool, to output: ([UInt8]) throws -> Void
+  ) throws {
     switch format {
     case .csv:
-      return LeadCSV.encode(leads, in: pipeline, now: now, byteOrderMark: bom)
+      try LeadCSV.write(leads, in: pipeline, now: now, byteOrderMark: bom, to: output)
     case .ics:
-      return FollowUpCalendar.encode(leads, in: pipeline, now: now)
-    case .json:
-      // An array with one lead per line: valid JSON that still reads well line by line.
-      var json = JSONBytes()
-      json.raw("[\n")
+      try FollowUpCalendar.write(leads, in: pipeline, now: now, to: output)
+    case .json, .jsonl:
+      // JSON: an array with one lead per line, valid JSON that still reads well line by line.
+      var json = JSONBytes(capacity: LeadCSV.flushSize + 65_536)
+      if format == .json { json.raw("[\n") }
       for (index, lead) in leads.enumerated() {
-        if index > 0 { json.raw(",\n") }
+        if format == .json && index > 0 { json.raw(",\n") }
         LeadJSON(lead, in: pipeline, now: now, detailed: true).write(to: &json)
+        if format == .jsonl { json.raw("\n") }
+        if json.bytes.count >= LeadCSV.flushSize {
+          try output(json.bytes)
+          json.bytes.removeAll(keepingCapacity: true)
+        }
       }
-      json.raw("\n]\n")
-      return json.bytes
-    case .jsonl:
-      var json = JSONBytes()
-      for lead in leads {
-        LeadJSON(lead, in: pipeline, now: now, detailed: true).write(to: &json)
-        json.raw("\n")
-      }
-      return json.bytes
-    }
-  }
-
-  /// Writes `bytes` to a temporary file beside `path`, flushes it, and renames it over
-  /// `path`, so a reader never sees half a file.
-  static func writeReplacing(_ path: String, _ bytes: [UInt8]) throws {
-    let temporary = "\(path).tmp-\(getpid())"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))") }
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-      if written < 0 && errno == EINTR { continue }
-      guard written > 0 else {
-        let reason = String(cString: strerror(errno))
-        close(descriptor)
-        unlink(temporary)
-        throw CommandError("cannot write \(path): \(reason)")
-      }
-      offset += written
-    }
-    let synced = fsync(descriptor) == 0
-    let reason = String(cString: strerror(errno))
-    close(descriptor)
-    guard synced, rename(temporary, path) == 0 else {
-      unlink(temporary)
-      throw CommandError("cannot write \(path): \(synced ? String(cString: strerror(errno)) : reason)")
+      if format == .json { json.raw(leads.isEmpty ? "]\n" : "\n]\n") }
+      try output(json.bytes)
     }
   }
 
@@ -124,5 +102,60 @@ struct ExportCommand: ParsableCommand {
     var second = stat()
     guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
     return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+  }
+}
+
+/// Where an export goes: standard output, or a temporary file beside the target that is
+/// flushed and renamed over it at the end, so nobody ever sees half an export.
+final class ExportSink {
+  private let descriptor: Int32
+  private let path: String?
+  private let temporary: String?
+  private var isOpen = true
+
+  init(path: String?) throws {
+    self.path = path
+    guard let path else {
+      descriptor = 1
+      temporary = nil
+      return
+    }
+    let temporary = "\(path).tmp-\(getpid())"
+    descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    self.temporary = temporary
+  }
+
+  func write(_ bytes: [UInt8]) throws {
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+      if written < 0 && errno == EINTR { continue }
+      guard written > 0 else {
+        throw CommandError("cannot write \(path ?? "the export"): \(String(cString: strerror(errno)))")
+      }
+      offset += written
+    }
+  }
+
+  func finish() throws {
+    guard let path, let temporary else { return }
+    let synced = fsync(descriptor) == 0
+    let reason = String(cString: strerror(errno))
+    close(descriptor)
+    isOpen = false
+    guard synced, rename(temporary, path) == 0 else {
+      let detail = synced ? String(cString: strerror(errno)) : reason
+      unlink(temporary)
+      throw CommandError("cannot write \(path): \(detail)")
+    }
+  }
+
+  /// Leaves the target as it was.
+  func abandon() {
+    guard let temporary, isOpen else { return }
+    close(descriptor)
+    isOpen = false
+    unlink(temporary)
   }
 }

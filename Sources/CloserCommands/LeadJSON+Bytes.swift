@@ -8,6 +8,8 @@ struct JSONBytes {
   var bytes: [UInt8] = []
   private var needsComma = false
 
+  init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
   mutating func beginObject() {
     comma()
     bytes.append(UInt8(ascii: "{"))

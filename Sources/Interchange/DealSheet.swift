@@ -106,34 +106,8 @@ public struct DealSheet: Sendable {
 extension DealSheet {
   /// Every row read, in order; a large file is read on all cores, in as many parts.
   fileprivate static func read(_ rows: [CSVTable.Row], with reader: RowReader) -> [RowReader.Outcome] {
-    let parts = rows.count < 4_000 ? 1 : min(8, ProcessInfo.processInfo.activeProcessorCount)
-    guard parts > 1 else { return rows.map(reader.read) }
-    let results = PartResults(count: parts)
-    DispatchQueue.concurrentPerform(iterations: parts) { part in
-      let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
-      results.store(rows[range].map(reader.read), at: part)
-    }
-    return results.joined()
+    Array(inParts(rows.count, minimumPerPart: 2_000) { range in rows[range].map(reader.read) }.joined())
   }
-}
-
-/// One slot per part, each written by exactly one thread before any is read.
-private final class PartResults: @unchecked Sendable {
-  private let slots: UnsafeMutableBufferPointer<[RowReader.Outcome]>
-
-  init(count: Int) {
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: [])
-  }
-
-  deinit {
-    slots.deinitialize()
-    slots.deallocate()
-  }
-
-  func store(_ outcomes: [RowReader.Outcome], at index: Int) { slots[index] = outcomes }
-
-  func joined() -> [RowReader.Outcome] { Array(slots.joined()) }
 }
 
 /// Reads rows of one file, with what the whole file decided: its columns, decimal mark,

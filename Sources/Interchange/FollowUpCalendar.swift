@@ -8,7 +8,17 @@ import PipelineCore
 /// the calendar instead of adding a second one.
 public enum FollowUpCalendar {
   public static func encode(_ leads: some Sequence<Lead>, in pipeline: Pipeline, now: Timestamp) -> [UInt8] {
+    var all: [UInt8] = []
+    write(leads, in: pipeline, now: now) { all += $0 }
+    return all
+  }
+
+  /// The same file, handed to `output` about a megabyte at a time.
+  public static func write(
+    _ leads: some Sequence<Lead>, in pipeline: Pipeline, now: Timestamp, to output: ([UInt8]) throws -> Void
+  ) rethrows {
     var out: [UInt8] = []
+    out.reserveCapacity(LeadCSV.flushSize + 4_096)
     func line(_ text: String) { appendFolded(text, to: &out) }
     line("BEGIN:VCALENDAR")
     line("VERSION:2.0")
@@ -18,6 +28,10 @@ public enum FollowUpCalendar {
     let stamp = utcStamp(now)
     for lead in leads where lead.status == .open {
       guard let followUp = lead.followUp else { continue }
+      if out.count >= LeadCSV.flushSize {
+        try output(out)
+        out.removeAll(keepingCapacity: true)
+      }
       let company = lead.company.isEmpty ? "" : " (\(lead.company))"
       var details = ["Stage: \(pipeline.stage(forKey: lead.stage)?.title ?? lead.stage)"]
       if let value = lead.value { details.append("Value: \(value.description)") }
@@ -37,7 +51,7 @@ public enum FollowUpCalendar {
       line("END:VEVENT")
     }
     line("END:VCALENDAR")
-    return out
+    try output(out)
   }
 
   /// TEXT escaping: backslash, semicolon and comma get a backslash, a line break becomes

@@ -21,11 +21,25 @@ public enum LeadCSV {
   public static func encode(
     _ leads: some Sequence<Lead>, in pipeline: Pipeline, now: Timestamp, byteOrderMark: Bool = false
   ) -> [UInt8] {
+    var all: [UInt8] = []
+    write(leads, in: pipeline, now: now, byteOrderMark: byteOrderMark) { all += $0 }
+    return all
+  }
+
+  /// The same file, handed to `output` about a megabyte at a time.
+  public static func write(
+    _ leads: some Sequence<Lead>, in pipeline: Pipeline, now: Timestamp, byteOrderMark: Bool = false,
+    to output: ([UInt8]) throws -> Void
+  ) rethrows {
     var out: [UInt8] = byteOrderMark ? [0xEF, 0xBB, 0xBF] : []
-    out.reserveCapacity(1 << 20)
+    out.reserveCapacity(flushSize + 4_096)
     appendRow(header, to: &out, guardFormulas: false)
-    let criteria = pipeline.config.criteria
+    let criteria = pipeline.criteria
     for lead in leads {
+      if out.count >= flushSize {
+        try output(out)
+        out.removeAll(keepingCapacity: true)
+      }
       let ticked = criteria.filter { lead.isChecked($0.key) }.map(\.key).joined(separator: ", ")
       appendRow(
         [
@@ -37,8 +51,11 @@ public enum LeadCSV {
           lead.created.iso8601, lead.closed?.iso8601 ?? "",
         ], to: &out, guardFormulas: true)
     }
-    return out
+    try output(out)
   }
+
+  /// How much a streamed export collects before handing it on.
+  public static let flushSize = 1 << 20
 
   /// `12500`, `12500.5` is written `12500.50`: no grouping, a decimal point.
   static func plainAmount(_ minorUnits: Int64) -> String {
