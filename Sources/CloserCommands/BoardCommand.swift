@@ -62,6 +62,8 @@ public enum BoardSession {
     // Set while a large batch (an import) is being read in slices: keys are then polled
     // between slices instead of waited for.
     var catchingUp = false
+    // Events read so far in the current batch, so the status line counts the whole batch.
+    var batchEvents = 0
     while !state.wantsToQuit && pendingSignal == 0 && !screen.isGone {
       var messages: [Message] = []
       if let input = screen.readInput(wait: !catchingUp) {
@@ -81,8 +83,9 @@ public enum BoardSession {
         // at a time so that keys are still answered while a big import arrives.
         do {
           let (count, more) = try store.refresh(limit: Self.refreshSlice)
+          batchEvents = (catchingUp ? batchEvents : 0) + count
           catchingUp = more
-          if count > 0 { messages.append(.externalChanges(count: count)) }
+          if count > 0 { messages.append(.externalChanges(count: batchEvents)) }
         } catch {
           catchingUp = false
           // The file shrank or vanished under the board: say so, and stop writing to it.

@@ -141,6 +141,7 @@ struct ImportCommand: ParsableCommand {
     if !sheet.ignoredColumns.isEmpty {
       lines.append("Columns not imported: \(sheet.ignoredColumns.map { printable($0) }.joined(separator: ", "))")
     }
+    if sheet.rowCount == 0 { lines.append("The file has a header but no rows: nothing to import.") }
     if dryRun { lines.append("Nothing was written.") }
     return lines.joined(separator: "\n")
   }

@@ -29,6 +29,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
       return
         "a \(source.title) file needs a \(needed.map { "\"\($0)\"" }.joined(separator: " or ")) column; "
         + "its header has \(found)"
+        + (source == .generic
+          ? ". If this is a CRM's export, name it with --from pipedrive, hubspot or salesforce" : "")
     case .unmappedStages(let source, let stages, let known):
       let list = stages.map { "  \"\($0.name)\" (\($0.rows) row\($0.rows == 1 ? "" : "s"))" }.joined(separator: "\n")
       let example = stages.first.map { $0.name } ?? "Stage"

@@ -225,16 +225,14 @@ private struct Reader {
     let pipeline = Pipeline(config: config)
     var result: [String: String] = [:]
     for name in map.keys.sorted() {
-      let bare = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-      let key = bare ? name : "\"\(name)\""
       guard let target = map[name]?.string else {
-        throw fail("\"\(name)\" must map to a stage key, won or lost", key: key, table: "import.stage-map")
+        throw fail("\"\(name)\" must map to a stage key, won or lost", key: name, table: "import.stage-map")
       }
       let folded = target.lowercased()
       guard folded == "won" || folded == "lost" || (try? pipeline.resolveStage(target).get()) != nil else {
         throw fail(
           "\"\(name)\" maps to '\(target)', which is no stage; use one of \(config.stages.map(\.key).joined(separator: ", ")), won or lost",
-          key: key, table: "import.stage-map")
+          key: name, table: "import.stage-map")
       }
       result[name] = target
     }

@@ -26,11 +26,14 @@ struct SourceLines {
       end = lines.firstIndex(where: { header($0) != nil }) ?? lines.count
     }
     guard let key else { return start + 1 }
-    for index in start..<end {
-      let trimmed = lines[index].drop(while: { $0 == " " || $0 == "\t" })
-      guard trimmed.hasPrefix(key) else { continue }
-      let rest = trimmed.dropFirst(key.count).drop(while: { $0 == " " || $0 == "\t" })
-      if rest.hasPrefix("=") { return index + 1 }
+    // A key may be written bare or quoted (`"Contract sent" = ...`).
+    for form in [key, "\"\(key)\""] {
+      for index in start..<end {
+        let trimmed = lines[index].drop(while: { $0 == " " || $0 == "\t" })
+        guard trimmed.hasPrefix(form) else { continue }
+        let rest = trimmed.dropFirst(form.count).drop(while: { $0 == " " || $0 == "\t" })
+        if rest.hasPrefix("=") { return index + 1 }
+      }
     }
     return array != nil || table != nil ? start + 1 : nil
   }

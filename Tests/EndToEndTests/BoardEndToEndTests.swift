@@ -186,6 +186,28 @@ struct BoardEndToEndTests {
     #expect(ana.contains(#""status" : "lost""#) && ana.contains(#""lostReason" : "Timing""#))
   }
 
+  @Test func aBigImportArrivesOnAnOpenBoardWhichKeepsAnswering() throws {
+    let session = try TmuxSession { try addLeads($0, Self.leads) }
+    try session.waitFor("Ana Lima")
+    let rows = 20_000
+    var csv = "Name,Company,Stage,Value\n"
+    for i in 1...rows { csv += "Imported \(i),Import Co \(i % 97),Proposal,\(i * 10)\n" }
+    let file = "\(session.directory)/deals.csv"
+    try csv.write(toFile: file, atomically: true, encoding: .utf8)
+    let output = try session.closer(["import", file])
+    #expect(output.contains("\(rows) created"))
+    // The board is reading the batch in slices; a key pressed now is still answered.
+    try session.keys("?")
+    try session.waitFor("Keys")
+    try session.keys("Escape")
+    try session.waitFor(20, "the whole batch counted") { $0.contains("\(rows) changes from elsewhere") }
+    try session.keys("/")
+    try session.type("imported 19999")
+    try session.waitFor("1 match")
+    try session.keys("Escape", "q")
+    try session.waitFor("EXIT=0")
+  }
+
   @Test func aLeadAddedElsewhereAppearsWithinASecond() throws {
     let session = try TmuxSession { try addLeads($0, Self.leads) }
     try session.waitFor("Ana Lima")

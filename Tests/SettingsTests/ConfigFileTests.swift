@@ -8,6 +8,18 @@ import Testing
     #expect(try ConfigFile.parse("", path: "c.toml") == .standard)
   }
 
+  @Test func importStageMapsNameStagesWonOrLost() throws {
+    let text = """
+      [import.stage-map]
+      "Verbal yes" = "closing"
+      "Contract Sent" = "Negotiation"
+      12345678 = "won"
+      """
+    let contents = try ConfigFile.parseContents(text, path: "c.toml")
+    #expect(contents.importStageMap == ["Verbal yes": "closing", "Contract Sent": "Negotiation", "12345678": "won"])
+    #expect(contents.pipeline == .standard)
+  }
+
   @Test func theShippedExampleIsTheStandardPipeline() throws {
     #expect(try ConfigFile.parse(ConfigFile.example, path: "example.toml") == .standard)
   }
@@ -74,6 +86,9 @@ import Testing
     ("[checklists.x]\ncriteria = []\n", 2, "needs criteria"),
     ("[[stages]]\nkey = \"a\"\nprobability = = 5\n", 3, "parsing value"),
     ("currency = \"EURO\"\n", 1, "three-letter code"),
+    ("[import.stage-map]\n\"Verbal yes\" = \"closing\"\n\"Signed\" = \"nowhere\"\n", 3, "which is no stage"),
+    ("[import.stage-map]\nsigned = 5\n", 2, "must map to a stage key, won or lost"),
+    ("[import]\nstage-mapping = 1\n", 2, "unknown key 'stage-mapping'"),
   ])
   func badFilesNameTheLineAndTheProblem(text: String, line: Int, message: String) {
     do {
