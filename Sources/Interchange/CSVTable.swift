@@ -59,6 +59,11 @@ public struct CSVTable: Sendable {
     } else {
       delimiter = sniffDelimiter(text)
     }
+    if let line = unterminatedQuote(text, delimiter: delimiter) {
+      throw .unreadable(
+        "the quoted field that starts on line \(line) never ends: is its closing quote missing? "
+          + "(a quote inside a quoted field is written twice: \"\")")
+    }
     let reader: CSVReader
     do {
       reader = try CSVReader(string: text, hasHeaderRow: false, delimiter: delimiter)
@@ -114,6 +119,43 @@ public struct CSVTable: Sendable {
     if rest < scalars.endIndex, scalars[rest] == "\r" { rest = scalars.index(after: rest) }
     if rest < scalars.endIndex, scalars[rest] == "\n" { rest = scalars.index(after: rest) }
     return (line[4], rest)
+  }
+
+  /// The line on which a quoted field starts that runs to the end of the file, if one does.
+  /// Follows the reader's rules: a quote opens a field only at its start; inside, `""` is a
+  /// quote and a lone `"` ends the field.
+  static func unterminatedQuote(_ text: String, delimiter: Unicode.Scalar) -> Int? {
+    guard text.utf8.contains(0x22) else { return nil }
+    let separator = UInt8(delimiter.value)
+    var line = 1
+    var openedOn = 0
+    var atFieldStart = true
+    var quoted = false
+    var afterQuote = false
+    for byte in text.utf8 {
+      if quoted {
+        if afterQuote {
+          afterQuote = false
+          if byte == 0x22 { continue }  // "" inside a quoted field
+          if byte == separator || byte == 0x0A || byte == 0x0D {
+            quoted = false
+            atFieldStart = true
+          }
+        } else if byte == 0x22 {
+          afterQuote = true
+        }
+      } else if byte == separator || byte == 0x0A || byte == 0x0D {
+        atFieldStart = true
+      } else {
+        if atFieldStart && byte == 0x22 {
+          quoted = true
+          openedOn = line
+        }
+        atFieldStart = false
+      }
+      if byte == 0x0A { line += 1 }
+    }
+    return quoted && !afterQuote ? openedOn : nil
   }
 
   /// The 1-based line and the value of the first byte that is not part of valid UTF-8.

@@ -67,6 +67,19 @@ import Testing
     #expect(throws: ImportError.empty) { try CSVTable.read([0xEF, 0xBB, 0xBF]) }
   }
 
+  @Test func aQuoteThatNeverClosesIsFoundInsteadOfSwallowingTheRest() throws {
+    let text = "name,company\nAna,Acme\n\"Ben,Globex\nCleo,Initech\nDan,Hooli\n"
+    let error = try #require(throws: ImportError.self) { try CSVTable.read(Array(text.utf8)) }
+    #expect(error.description.contains("starts on line 3 never ends"))
+    // Closed ones, doubled quotes and a quote inside an unquoted field are all fine.
+    for fine in [
+      "name\n\"Ana\"\n", "name\n\"Ana \"\"A\"\" Lima\"\n", "name,size\nTV,55\" screen\n", "name\n\"a\nb\"",
+      "name;x\n\"Ana\";\"\"\n",
+    ] {
+      #expect(throws: Never.self) { try CSVTable.read(Array(fine.utf8)) }
+    }
+  }
+
   @Test func latin1IsRefusedWithTheLineAndHowToConvert() throws {
     var bytes = Array("name,company\nAna,Acme\nJos".utf8)
     bytes.append(0xE9)  // é in Latin-1

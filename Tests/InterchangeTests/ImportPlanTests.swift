@@ -95,6 +95,24 @@ func importing(_ text: String, into pipeline: inout Pipeline, stageMap: [String:
       ])
   }
 
+  @Test(arguments: [
+    ("open", "won", ["status open → won"]), ("open", "lost", ["status open → lost"]),
+    ("won", "lost", ["status won → lost"]), ("lost", "won", ["status lost → won"]),
+    ("won", "open", ["status won → open"]), ("lost", "open", ["status lost → open"]),
+    ("lost", "lost", [String]()), ("won", "won", []),
+  ])
+  func everyChangeOfStatusIsRecordedAsTheBoardWouldRecordIt(from: String, to: String, what: [String]) throws {
+    var pipeline = Pipeline()
+    try importing("name,stage,status\nAna,Proposal,\(from)\nBen,Proposal,open\n", into: &pipeline)
+    let plan = try importing("name,stage,status\nAna,Proposal,\(to)\nBen,Proposal,open\n", into: &pipeline)
+    let ana = try #require(pipeline.leads.first { $0.name == "Ana" })
+    #expect(ana.status.rawValue == to)
+    #expect(ana.stage == (to == "won" ? "post-sale" : "proposal"))
+    #expect(plan.entries.first?.action == (what.isEmpty ? .unchanged : .update(what)))
+    // A reopened deal comes back at the top of its column, as on the board.
+    #expect(pipeline.leads(inStage: "proposal").map(\.name) == (to == "open" ? ["Ana", "Ben"] : ["Ben"]))
+  }
+
   @Test func newCardsGoToTheBottomInFileOrder() throws {
     var pipeline = Pipeline()
     try importing("name,stage\nFirst,proposal\nSecond,proposal\nThird,Proposal\n", into: &pipeline)
