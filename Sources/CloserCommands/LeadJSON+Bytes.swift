@@ -1,3 +1,4 @@
+import Journal
 import PipelineCore
 
 /// JSON written straight into bytes: exports of a whole pipeline are too large for
@@ -92,31 +93,7 @@ struct JSONBytes {
     if needsComma { bytes.append(UInt8(ascii: ",")) }
   }
 
-  private mutating func quoted(_ text: String) {
-    bytes.append(0x22)
-    let plain =
-      text.utf8.withContiguousStorageIfAvailable { utf8 in
-        !utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
-      } ?? false
-    if plain {
-      bytes.append(contentsOf: text.utf8)
-    } else {
-      for byte in text.utf8 {
-        switch byte {
-        case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-        case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
-        case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
-        case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
-        case 0x00..<0x20:
-          let hex = Array("0123456789abcdef".utf8)
-          bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-        default: bytes.append(byte)
-        }
-      }
-    }
-    bytes.append(0x22)
-  }
+  private mutating func quoted(_ text: String) { appendJSONString(text, to: &bytes) }
 }
 
 extension LeadJSON {

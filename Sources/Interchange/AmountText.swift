@@ -142,17 +142,22 @@ extension DecimalMark {
   /// The mark most of `amounts` show; `fallback` when none shows one (all whole numbers, or
   /// only `1,234`-like values).
   static func infer(from amounts: some Sequence<String>, fallback: DecimalMark) -> DecimalMark {
-    var point = 0
-    var comma = 0
-    for amount in amounts {
-      switch AmountText.evidence(amount) {
-      case .point: point += 1
-      case .comma: comma += 1
-      case nil: break
-      }
-    }
-    return point == comma ? fallback : (point > comma ? .point : .comma)
+    majority(of: amounts, evidence: AmountText.evidence, fallback: fallback)
   }
+}
+
+/// The answer most `values` give evidence for, or `fallback` when none gives any or two
+/// answers tie: how a file's habits (decimal mark, day order) are told from its fields.
+func majority<Answer: Hashable>(
+  of values: some Sequence<String>, evidence: (String) -> Answer?, fallback: Answer
+) -> Answer {
+  var votes: [Answer: Int] = [:]
+  for value in values {
+    if let answer = evidence(value) { votes[answer, default: 0] += 1 }
+  }
+  let ranked = votes.sorted { $0.value > $1.value }
+  guard let best = ranked.first, ranked.count == 1 || ranked[1].value < best.value else { return fallback }
+  return best.key
 }
 
 /// Why a field is not an amount.

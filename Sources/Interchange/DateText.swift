@@ -44,15 +44,6 @@ enum DateText {
 extension DayOrder {
   /// The order most of `dates` show; `fallback` when none shows one.
   static func infer(from dates: some Sequence<String>, fallback: DayOrder) -> DayOrder {
-    var monthFirst = 0
-    var dayFirst = 0
-    for date in dates {
-      switch DateText.evidence(date) {
-      case .monthFirst: monthFirst += 1
-      case .dayFirst: dayFirst += 1
-      case nil: break
-      }
-    }
-    return monthFirst == dayFirst ? fallback : (monthFirst > dayFirst ? .monthFirst : .dayFirst)
+    majority(of: dates, evidence: DateText.evidence, fallback: fallback)
   }
 }

@@ -78,30 +78,8 @@ struct LineWriter {
     bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
   }
 
-  /// A JSON string. Control characters and DEL are escaped, so a line never holds a raw
-  /// newline or terminal control byte; everything else (U+2028 included) stays as UTF-8.
-  mutating func string(_ text: String) {
-    bytes.append(0x22)
-    // Most text needs no escaping: copy it whole.
-    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F }) {
-      bytes.append(contentsOf: text.utf8)
-      bytes.append(0x22)
-      return
-    }
-    for byte in text.utf8 {
-      switch byte {
-      case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-      case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-      case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
-      case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
-      case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
-      case 0x00..<0x20, 0x7F:
-        bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0xF)])
-      default: bytes.append(byte)
-      }
-    }
-    bytes.append(0x22)
-  }
+  /// A JSON string (see `appendJSONString`).
+  mutating func string(_ text: String) { appendJSONString(text, to: &bytes) }
 
   /// Appends `,"crc":"xxxxxxxx"}` and the newline, sealing the line.
   mutating func seal() -> [UInt8] {
@@ -118,3 +96,33 @@ struct LineWriter {
 
 /// The lowercase hex digit for a value 0...15.
 func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
+
+/// Appends `text` as a JSON string. Quotes, backslashes, control characters and DEL are
+/// escaped, so the result never holds a raw newline or terminal control byte; everything
+/// else (U+2028 included) stays as UTF-8. Journal lines and exports both write strings so.
+public func appendJSONString(_ text: String, to bytes: inout [UInt8]) {
+  bytes.append(0x22)
+  // Most text needs no escaping: copy it whole.
+  let plain =
+    text.utf8.withContiguousStorageIfAvailable { utf8 in
+      !utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }
+    } ?? false
+  if plain {
+    bytes.append(contentsOf: text.utf8)
+    bytes.append(0x22)
+    return
+  }
+  for byte in text.utf8 {
+    switch byte {
+    case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+    case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+    case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+    case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+    case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+    case 0x00..<0x20, 0x7F:
+      bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0xF)])
+    default: bytes.append(byte)
+    }
+  }
+  bytes.append(0x22)
+}

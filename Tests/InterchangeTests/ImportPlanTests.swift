@@ -13,13 +13,18 @@ func importing(_ text: String, into pipeline: inout Pipeline, stageMap: [String:
     counter += 1
     return LeadID("new\(counter)")
   }
-  for (number, (lead, change)) in plan.changes.enumerated() {
-    try pipeline.apply(
-      Event(
-        id: "e\(pipeline.revision)-\(number)", time: Timestamp(millisecondsSinceEpoch: 1_790_000_000_000),
-        replica: "test", lead: lead, change: change))
-  }
+  try apply(plan.changes, to: &pipeline, at: Timestamp(millisecondsSinceEpoch: 1_790_000_000_000))
   return plan
+}
+
+/// Applies changes in order, as events of one moment.
+func apply(
+  _ changes: [(LeadID, Change)], to pipeline: inout Pipeline, at time: Timestamp = Timestamp(millisecondsSinceEpoch: 0)
+) throws {
+  for (number, (lead, change)) in changes.enumerated() {
+    try pipeline.apply(
+      Event(id: "e\(pipeline.revision)-\(number)", time: time, replica: "t", lead: lead, change: change))
+  }
 }
 
 @Suite struct ImportPlanTests {
@@ -67,10 +72,7 @@ func importing(_ text: String, into pipeline: inout Pipeline, stageMap: [String:
 
   @Test func aLeadTypedInBeforeIsMatchedByNameAndCompany() throws {
     var pipeline = Pipeline()
-    try pipeline.apply(
-      Event(
-        id: "e1", time: Timestamp(millisecondsSinceEpoch: 0), replica: "t", lead: "ana00001",
-        change: .created(NewLead(name: "Ana Lima", company: "Acme", stage: "qualifying"))))
+    try apply([("ana00001", .created(NewLead(name: "Ana Lima", company: "Acme", stage: "qualifying")))], to: &pipeline)
     let plan = try importing("name,company,value\nana lima,ACME,100\nBen,Acme,5\n", into: &pipeline)
     #expect((plan.created, plan.updated) == (1, 1))
     #expect(pipeline.count == 2)
@@ -80,12 +82,8 @@ func importing(_ text: String, into pipeline: inout Pipeline, stageMap: [String:
 
   @Test func aRowMatchingTwoLeadsIsAProblemNotAGuess() throws {
     var pipeline = Pipeline()
-    for id in ["twin0001", "twin0002"] as [LeadID] {
-      try pipeline.apply(
-        Event(
-          id: "e\(id)", time: Timestamp(millisecondsSinceEpoch: 0), replica: "t", lead: id,
-          change: .created(NewLead(name: "Ana Lima", company: "Acme", stage: "qualifying"))))
-    }
+    let twin = Change.created(NewLead(name: "Ana Lima", company: "Acme", stage: "qualifying"))
+    try apply([("twin0001", twin), ("twin0002", twin)], to: &pipeline)
     let sheet = try sheet("name,company\nAna Lima,Acme\n", pipeline: pipeline)
     let plan = ImportPlan(deals: sheet.deals, source: sheet.source, pipeline: pipeline) { "new00001" }
     #expect(plan.changes.isEmpty)
@@ -146,10 +144,7 @@ func importing(_ text: String, into pipeline: inout Pipeline, stageMap: [String:
       ("chloe003", .lost(reason: "Chose competitor")),
       ("dan00004", .created(NewLead(name: "@Dan", value: Money(minorUnits: 5, currency: "USD"), stage: "closing"))),
     ]
-    for (number, (lead, change)) in changes.enumerated() {
-      try pipeline.apply(
-        Event(id: "e\(number)", time: Timestamp(millisecondsSinceEpoch: 0), replica: "t", lead: lead, change: change))
-    }
+    try apply(changes, to: &pipeline)
     let now = Timestamp(millisecondsSinceEpoch: 1_790_000_000_000)
     let leads =
       pipeline.stages.flatMap { pipeline.leads(inStage: $0.key) } + pipeline.leads.filter { $0.status == .lost }
