@@ -3,9 +3,8 @@ import PipelineCore
 /// Leads as CSV that spreadsheets open and `closer import` reads back to the same leads.
 ///
 /// One row per lead, RFC 4180 quoting, CRLF line ends. Values are plain numbers with a
-/// decimal point (`12500.50`) next to their currency. Text that a spreadsheet would take
-/// for a formula (starting with `=`, `+`, `-`, `@`) gets a leading `'`, which the import
-/// takes off again.
+/// decimal point (`12500.50`) next to their currency. Text that a spreadsheet would run as
+/// a formula (see `needsGuard`) gets a leading `'`, which the import takes off again.
 public enum LeadCSV {
   public static let header = [
     "Closer ID", "Name", "Company", "Email", "Phone", "Owner", "Source", "Ref", "Value", "Currency", "Stage",
@@ -72,7 +71,7 @@ public enum LeadCSV {
   }
 
   static func appendField(_ field: String, to out: inout [UInt8], guardFormula: Bool) {
-    let formula = guardFormula && field.utf8.first.map { formulaStarts.contains($0) } == true
+    let formula = guardFormula && needsGuard(field[...])
     let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }
     if needsQuotes { out.append(0x22) }
     if formula { out.append(UInt8(ascii: "'")) }
@@ -86,11 +85,21 @@ public enum LeadCSV {
   /// `=`, `+`, `-`, `@`: what starts a formula in a spreadsheet cell.
   static let formulaStarts: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40]
 
+  /// Text a spreadsheet would run: starting with `=` or `@`, or with `+` or `-` followed by
+  /// more than a phone number's digits, spaces and `()./-` (so `+49 30 1234` stays as it
+  /// is). Text that is such a formula behind `'`s is guarded too, so that it keeps its own
+  /// `'`s through a round trip.
+  static func needsGuard(_ field: Substring) -> Bool {
+    if field.hasPrefix("'") { return needsGuard(field.dropFirst()) }
+    guard let first = field.utf8.first, formulaStarts.contains(first) else { return false }
+    if first == 0x3D || first == 0x40 { return true }
+    return !field.utf8.dropFirst().allSatisfy {
+      ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x20 || $0 == 0x28 || $0 == 0x29 || $0 == 0x2E || $0 == 0x2F || $0 == 0x2D
+    }
+  }
+
   /// A field as `encode` wrote it, without the `'` that kept a formula from running.
   static func unguarded(_ field: String) -> String {
-    guard field.hasPrefix("'"), let second = field.utf8.dropFirst().first, formulaStarts.contains(second) else {
-      return field
-    }
-    return String(field.dropFirst())
+    field.hasPrefix("'") && needsGuard(field.dropFirst()) ? String(field.dropFirst()) : field
   }
 }

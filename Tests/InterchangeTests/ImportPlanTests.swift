@@ -143,6 +143,7 @@ func apply(
       ("chloe003", .created(NewLead(name: "-Chloé Martin", stage: "negotiation"))),
       ("chloe003", .lost(reason: "Chose competitor")),
       ("dan00004", .created(NewLead(name: "@Dan", value: Money(minorUnits: 5, currency: "USD"), stage: "closing"))),
+      ("eve00005", .created(NewLead(name: "'=Eve", phone: "'+1 555", stage: "closing"))),
     ]
     try apply(changes, to: &pipeline)
     let now = Timestamp(millisecondsSinceEpoch: 1_790_000_000_000)
@@ -152,10 +153,11 @@ func apply(
     let text = String(decoding: csv, as: UTF8.self)
     // Formula-looking text is kept from running in a spreadsheet.
     #expect(text.contains(",'=cmd|' /C calc'!A0,") && text.contains("'-Chloé Martin") && text.contains("'@Dan"))
+    #expect(text.contains(",+34 600 000,"))  // a phone number is not a formula
 
     var copy = Pipeline()
     let plan = try importing(text, into: &copy)
-    #expect(plan.created == 4)
+    #expect(plan.created == 5)
     for original in pipeline.leads {
       let read = try #require(copy[original.id])
       #expect(read.name == original.name)
@@ -169,7 +171,7 @@ func apply(
     }
     // And importing it into the pipeline it came from changes nothing.
     let again = try importing(text, into: &pipeline)
-    #expect(again.changes.isEmpty && again.unchanged == 4)
+    #expect(again.changes.isEmpty && again.unchanged == 5)
   }
 }
 
