@@ -72,7 +72,11 @@ public enum LeadCSV {
 
   static func appendField(_ field: String, to out: inout [UInt8], guardFormula: Bool) {
     let formula = guardFormula && needsGuard(field[...])
-    let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }
+    // Quoted when it holds a delimiter a reader might pick (comma, semicolon, tab), a quote
+    // or a line break.
+    let needsQuotes = field.utf8.contains {
+      $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B || $0 == 0x09
+    }
     if needsQuotes { out.append(0x22) }
     if formula { out.append(UInt8(ascii: "'")) }
     for byte in field.utf8 {
