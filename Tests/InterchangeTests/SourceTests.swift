@@ -1,3 +1,4 @@
+import Journal
 import PipelineCore
 import Testing
 
@@ -199,6 +200,36 @@ func deal(_ sheet: DealSheet, _ name: String) throws -> ImportedDeal {
     #expect(evil.name == "Evil ]2;pwned [2J Co")
     #expect(evil.text[.company] == "Acme gnp.exe Ltd")
     #expect(evil.notes == ["line 1\n [31mline 2"])
+  }
+
+  /// Garbage in gives an error or checked rows, never a crash: random bytes after each
+  /// source's header, from an alphabet of delimiters, quotes, digits, separators, currency
+  /// signs, line breaks, bytes that are not UTF-8 and control codes.
+  @Test(arguments: 0..<200)
+  func garbageNeverCrashesTheReader(seed: UInt64) {
+    var random = SplitMix64(seed: seed)
+    let headers = [
+      "name,value,stage,status,close date,checklist,follow-up,follow-up due,closer id,ref,currency,notes\n",
+      "Deal - Title,Deal - Value,Deal - Currency,Deal - Stage,Deal - Status,Deal - Expected close date\n",
+      "Deal Name,Deal Stage,Amount,Close Date,Record ID\n", "Opportunity Name;Stage;Amount;Close Date\n", "",
+    ]
+    let pieces: [[UInt8]] = [
+      [0x2C], [0x3B], [0x09], [0x22], [0x0A], [0x0D, 0x0A], [0x2E], [0x27], [0x2D], [0x2F], Array("12".utf8),
+      Array("1.234,5".utf8), Array("€".utf8), Array("$".utf8), Array("won".utf8), Array("Proposal".utf8),
+      Array("2026-13-45".utf8), Array("31/12/2026".utf8), [0xE9], [0xC3], [0x1B], [0x00], Array("budget".utf8),
+      Array("Zoë".utf8), [0x20],
+    ]
+    var bytes = Array(headers[Int(random.next() % UInt64(headers.count))].utf8)
+    for _ in 0..<Int(random.next() % 400) { bytes += pieces[Int(random.next() % UInt64(pieces.count))] }
+    do {
+      let sheet = try DealSheet(CSVTable.read(bytes), source: nil, stageMap: ["proposal": "won"], pipeline: Pipeline())
+      _ = ImportPlan(deals: sheet.deals, source: sheet.source, pipeline: Pipeline()) {
+        LeadID("new\(random.next() % 100_000)")
+      }
+      for deal in sheet.deals { #expect(!deal.name.isEmpty && !deal.name.unicodeScalars.contains { $0.value < 0x20 }) }
+    } catch {
+      #expect(!error.description.isEmpty)
+    }
   }
 
   @Test func aFileWithoutANameColumnSaysWhichColumnsItNeeds() throws {
