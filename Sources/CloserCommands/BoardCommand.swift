@@ -60,13 +60,15 @@ public enum BoardSession {
     var lastRefresh = Environment.now()
     var lastInput = Environment.now()
     // Set while a large batch (an import) is being read in slices: keys are then polled
-    // between slices instead of waited for.
+    // between slices instead of waited for. While another process is still writing the
+    // batch, the board goes on answering keys and looks again shortly.
     var catchingUp = false
+    var lastSliceRead = 0
     // Events read so far in the current batch, so the status line counts the whole batch.
     var batchEvents = 0
     while !state.wantsToQuit && pendingSignal == 0 && !screen.isGone {
       var messages: [Message] = []
-      if let input = screen.readInput(wait: !catchingUp) {
+      if let input = screen.readInput(wait: !(catchingUp && lastSliceRead > 0)) {
         // Keep the board's clock current before acting on a key (days in stage, insights).
         if Environment.now().millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 1000 {
           messages.append(.tick(Environment.now()))
@@ -82,9 +84,10 @@ public enum BoardSession {
         // Lines that other processes (say `closer add` in another pane) appended, a slice
         // at a time so that keys are still answered while a big import arrives.
         do {
-          let (count, more) = try store.refresh(limit: Self.refreshSlice)
+          let (count, more) = try store.refresh(limit: Self.refreshSlice, waitForWriters: false)
           batchEvents = (catchingUp ? batchEvents : 0) + count
           catchingUp = more
+          lastSliceRead = count
           if count > 0 { messages.append(.externalChanges(count: batchEvents)) }
         } catch {
           catchingUp = false

@@ -35,6 +35,8 @@ public protocol FileSystem: Sendable {
   func truncate(_ descriptor: Int32, to size: Int64) throws(SystemError)
   /// Blocks until the advisory lock (flock) is held.
   func lock(_ descriptor: Int32, exclusive: Bool) throws(SystemError)
+  /// Takes the lock if nobody holds it in a conflicting way; false, at once, if someone does.
+  func tryLock(_ descriptor: Int32, exclusive: Bool) throws(SystemError) -> Bool
   func unlock(_ descriptor: Int32)
   /// Flushes a directory, so that a file just created in it survives a crash.
   func syncDirectory(_ path: String) throws(SystemError)
@@ -43,6 +45,14 @@ public protocol FileSystem: Sendable {
   /// Replaces `destination` with `source` in one step (rename).
   func rename(_ source: String, to destination: String) throws(SystemError)
   func remove(_ path: String)
+}
+
+extension FileSystem {
+  /// Without a way to ask, wait for the lock.
+  public func tryLock(_ descriptor: Int32, exclusive: Bool) throws(SystemError) -> Bool {
+    try lock(descriptor, exclusive: exclusive)
+    return true
+  }
 }
 
 /// The real file system.
@@ -96,6 +106,12 @@ public struct PosixFileSystem: FileSystem {
     guard retryingInterrupts({ flock(descriptor, exclusive ? LOCK_EX : LOCK_SH) }) == 0 else {
       throw SystemError("cannot lock", path: "the journal", code: errno)
     }
+  }
+
+  public func tryLock(_ descriptor: Int32, exclusive: Bool) throws(SystemError) -> Bool {
+    if retryingInterrupts({ flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) }) == 0 { return true }
+    if errno == EWOULDBLOCK { return false }
+    throw SystemError("cannot lock", path: "the journal", code: errno)
   }
 
   public func unlock(_ descriptor: Int32) { _ = flock(descriptor, LOCK_UN) }

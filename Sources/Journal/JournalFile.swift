@@ -168,10 +168,19 @@ public final class JournalFile {
   ///
   /// With `limit`, reads about that many bytes (at least one whole line) and leaves the rest
   /// for the next call; returns whether more is waiting, so a reader that must stay
-  /// responsive (the board) can take a large batch in slices.
+  /// responsive (the board) can take a large batch in slices. Without `waitForWriters`, a
+  /// writer in the middle of an append (a big import flushing to disk) is not waited for:
+  /// nothing is read, and the answer is that more is waiting.
   @discardableResult
-  public func refresh(limit: Int64 = .max, apply: (Event, Int) -> Void) throws(JournalError) -> Bool {
-    try Self.wrap { () throws(SystemError) in try fileSystem.lock(descriptor, exclusive: false) }
+  public func refresh(
+    limit: Int64 = .max, waitForWriters: Bool = true, apply: (Event, Int) -> Void
+  ) throws(JournalError) -> Bool {
+    if waitForWriters {
+      try Self.wrap { () throws(SystemError) in try fileSystem.lock(descriptor, exclusive: false) }
+    } else {
+      let locked = try Self.wrap { () throws(SystemError) in try fileSystem.tryLock(descriptor, exclusive: false) }
+      guard locked else { return true }
+    }
     defer { fileSystem.unlock(descriptor) }
     let size = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
     let start = offset

@@ -61,10 +61,11 @@ public final class PipelineStore {
   }
 
   /// Applies about `limit` bytes of lines that other processes appended: how many events
-  /// that was, and whether more are waiting.
-  public func refresh(limit: Int64) throws(JournalError) -> (events: Int, more: Bool) {
+  /// that was, and whether more are waiting. Without `waitForWriters`, returns at once
+  /// (no events, more waiting) while another process is in the middle of an append.
+  public func refresh(limit: Int64, waitForWriters: Bool = true) throws(JournalError) -> (events: Int, more: Bool) {
     var count = 0
-    let more = try journal.refresh(limit: limit) { event, line in
+    let more = try journal.refresh(limit: limit, waitForWriters: waitForWriters) { event, line in
       Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings)
       count += 1
     }

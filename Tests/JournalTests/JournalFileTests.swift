@@ -194,6 +194,23 @@ import Testing
     #expect(try board.refresh(limit: 4_096) == (0, false))
   }
 
+  @Test func aReaderThatMustNotWaitSkipsAWriterMidAppend() throws {
+    let dir = TemporaryDirectory()
+    let path = dir.file("journal.jsonl")
+    let board = try openStore(path)
+    let other = try openStore(path)
+    try addLead(other, "Ana")
+    // Another process in the middle of an append holds the lock exclusively.
+    let writer = open(path, O_RDONLY)
+    defer { close(writer) }
+    #expect(flock(writer, LOCK_EX) == 0)
+    // (Were it to wait, this test would never end: the lock is held right here.)
+    #expect(try board.refresh(limit: 1 << 20, waitForWriters: false) == (0, true))
+    #expect(flock(writer, LOCK_UN) == 0)
+    #expect(try board.refresh(limit: 1 << 20, waitForWriters: false) == (1, false))
+    #expect(board.pipeline.count == 1)
+  }
+
   @Test func aTornTailLeftByAnotherProcessIsSetAsideBeforeAppending() throws {
     let dir = TemporaryDirectory()
     let path = dir.file("journal.jsonl")
