@@ -36,7 +36,10 @@ public struct CSVTable: Sendable {
   }
 
   /// Reads a whole file's bytes. Throws when they are not UTF-8 text or there is no header.
-  public static func read(_ bytes: [UInt8]) throws(ImportError) -> CSVTable {
+  ///
+  /// A large file is cut at record boundaries into parts of about `partSize` bytes (at
+  /// most eight), which are split into fields on all cores.
+  public static func read(_ bytes: [UInt8], partSize: Int = 1 << 20) throws(ImportError) -> CSVTable {
     if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
       throw .notUTF8(
         "it is UTF-16 text (what Excel's \"Unicode Text\" writes). Save it as \"CSV UTF-8\", or convert it: "
@@ -51,29 +54,40 @@ public struct CSVTable: Sendable {
           + "probably saved as Windows-1252 or Latin-1. Save it as \"CSV UTF-8\", or convert it: "
           + "iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE-utf8.csv")
     }
-    var delimiter: Unicode.Scalar
     // Excel understands a first line `sep=;` naming the delimiter; honour it too.
-    if let declared = declaredDelimiter(text) {
-      delimiter = declared.delimiter
-      text = String(text[declared.rest...])
-    } else {
-      delimiter = sniffDelimiter(text)
-    }
-    if let line = unterminatedQuote(text, delimiter: delimiter) {
+    let declared = declaredDelimiter(text)
+    if let declared { text = String(text[declared.rest...]) }
+    let delimiter = declared?.delimiter ?? sniffDelimiter(text)
+    let parts = min(8, max(1, text.utf8.count / max(1, partSize)))
+    let scan = scanQuotes(text, delimiter: delimiter, parts: parts)
+    if let line = scan.unterminatedOn {
       throw .unreadable(
         "the quoted field that starts on line \(line) never ends: is its closing quote missing? "
           + "(a quote inside a quoted field is written twice: \"\")")
     }
-    let reader: CSVReader
-    do {
-      reader = try CSVReader(string: text, hasHeaderRow: false, delimiter: delimiter)
-    } catch {
-      throw .unreadable("\(error)")
+    // Each part ends with a line break outside quotes, so its records are exactly the
+    // whole file's records, in order.
+    let utf8 = text.utf8
+    let cuts = [0] + scan.recordStarts + [utf8.count]
+    let texts = (0..<(cuts.count - 1)).map { part in
+      let start = utf8.index(utf8.startIndex, offsetBy: cuts[part])
+      return String(Substring(utf8[start..<utf8.index(start, offsetBy: cuts[part + 1] - cuts[part])]))
     }
+    let records = inParts(texts.count, minimumPerPart: 1) { range in
+      range.map { part -> [[String]] in
+        guard let reader = try? CSVReader(string: texts[part], hasHeaderRow: false, delimiter: delimiter) else {
+          return []
+        }
+        var records: [[String]] = []
+        while let fields = reader.next() { records.append(fields) }
+        return records
+      }
+    }.joined().joined()
     var number = 0
     var header: [String]?
     var rows: [Row] = []
-    while let fields = reader.next() {
+    rows.reserveCapacity(records.underestimatedCount)
+    for fields in records {
       number += 1
       if fields.allSatisfy({ $0.allSatisfy(\.isWhitespace) }) {
         if header == nil { number -= 1 }
@@ -121,18 +135,24 @@ public struct CSVTable: Sendable {
     return (line[4], rest)
   }
 
-  /// The line on which a quoted field starts that runs to the end of the file, if one does.
-  /// Follows the reader's rules: a quote opens a field only at its start; inside, `""` is a
-  /// quote and a lone `"` ends the field.
-  static func unterminatedQuote(_ text: String, delimiter: Unicode.Scalar) -> Int? {
-    guard text.utf8.contains(0x22) else { return nil }
-    let separator = UInt8(delimiter.value)
+  /// Where `text` can be cut into about `parts` parts at record boundaries (offsets in
+  /// UTF-8 just after a line break outside quotes), and the line on which a quoted field
+  /// starts that runs to the end of the file, if one does. Follows the reader's rules: a
+  /// quote opens a field only at its start; inside, `""` is a quote and a lone `"` ends it.
+  static func scanQuotes(_ text: String, delimiter: Unicode.Scalar, parts: Int = 1)
+    -> (unterminatedOn: Int?, recordStarts: [Int])
+  {
+    let size = text.utf8.count
+    guard parts > 1 || text.utf8.contains(0x22) else { return (nil, []) }
+    let separator = UInt8(truncatingIfNeeded: delimiter.value)
+    var recordStarts: [Int] = []
+    var nextCut = parts > 1 ? size / parts : Int.max
     var line = 1
     var openedOn = 0
     var atFieldStart = true
     var quoted = false
     var afterQuote = false
-    for byte in text.utf8 {
+    for (offset, byte) in text.utf8.enumerated() {
       if quoted {
         if afterQuote {
           afterQuote = false
@@ -153,9 +173,15 @@ public struct CSVTable: Sendable {
         }
         atFieldStart = false
       }
-      if byte == 0x0A { line += 1 }
+      if byte == 0x0A {
+        line += 1
+        if !quoted && offset + 1 >= nextCut && offset + 1 < size {
+          recordStarts.append(offset + 1)
+          nextCut = recordStarts.count < parts - 1 ? size * (recordStarts.count + 1) / parts : Int.max
+        }
+      }
     }
-    return quoted && !afterQuote ? openedOn : nil
+    return (quoted && !afterQuote ? openedOn : nil, recordStarts)
   }
 
   /// The 1-based line and the value of the first byte that is not part of valid UTF-8.

@@ -54,8 +54,10 @@ import Testing
     Case(label: "wide text", text: "name\n北京 Zoë 👨‍👩‍👧\n", header: ["name"], rows: [["北京 Zoë 👨‍👩‍👧"]]),
   ]
 
-  @Test(arguments: cases) func reads(_ c: Case) throws {
-    let table = try CSVTable.read(Array(c.text.utf8))
+  /// Each case read whole, and cut into parts of a few bytes as a large file is.
+  @Test(arguments: cases, [1 << 20, 4])
+  func reads(_ c: Case, partSize: Int) throws {
+    let table = try CSVTable.read(Array(c.text.utf8), partSize: partSize)
     #expect(table.header == c.header)
     #expect(table.rows.map(\.fields) == c.rows)
     #expect(table.delimiter == c.delimiter)
@@ -76,9 +78,13 @@ import Testing
     let rows = (0..<(1 + Int(random.next() % 30))).map { _ in ["h" + field()] + (1..<columns).map { _ in field() } }
     var bytes: [UInt8] = []
     for row in rows { LeadCSV.appendRow(row, to: &bytes, guardFormulas: false) }
-    let table = try CSVTable.read(bytes)
-    #expect(table.delimiter == ",")
-    #expect([table.header] + table.rows.map(\.fields) == rows)
+    // Whole, and cut into parts as a large file is.
+    for partSize in [1 << 20, 1 + Int(random.next() % 64)] {
+      let table = try CSVTable.read(bytes, partSize: partSize)
+      #expect(table.delimiter == ",")
+      #expect([table.header] + table.rows.map(\.fields) == rows)
+      #expect(table.rows.map(\.number) == Array(2..<(rows.count + 1)))
+    }
   }
 
   @Test func anEmptyOrBlankFileHasNoHeader() {
@@ -89,8 +95,10 @@ import Testing
 
   @Test func aQuoteThatNeverClosesIsFoundInsteadOfSwallowingTheRest() throws {
     let text = "name,company\nAna,Acme\n\"Ben,Globex\nCleo,Initech\nDan,Hooli\n"
-    let error = try #require(throws: ImportError.self) { try CSVTable.read(Array(text.utf8)) }
-    #expect(error.description.contains("starts on line 3 never ends"))
+    for partSize in [1 << 20, 3] {
+      let error = try #require(throws: ImportError.self) { try CSVTable.read(Array(text.utf8), partSize: partSize) }
+      #expect(error.description.contains("starts on line 3 never ends"))
+    }
     // Closed ones, doubled quotes and a quote inside an unquoted field are all fine.
     for fine in [
       "name\n\"Ana\"\n", "name\n\"Ana \"\"A\"\" Lima\"\n", "name,size\nTV,55\" screen\n", "name\n\"a\nb\"",
