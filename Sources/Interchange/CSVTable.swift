@@ -40,6 +40,11 @@ public struct CSVTable: Sendable {
   /// A large file is cut at record boundaries into parts of about `partSize` bytes (at
   /// most eight), which are split into fields on all cores.
   public static func read(_ bytes: [UInt8], partSize: Int = 1 << 20) throws(ImportError) -> CSVTable {
+    if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+      throw .notUTF8(
+        "it is an Excel workbook (.xlsx or .xls), not CSV. Open it and save it as \"CSV UTF-8\", "
+          + "or export CSV from the CRM")
+    }
     if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
       throw .notUTF8(
         "it is UTF-16 text (what Excel's \"Unicode Text\" writes). Save it as \"CSV UTF-8\", or convert it: "

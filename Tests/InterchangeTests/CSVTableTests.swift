@@ -118,6 +118,13 @@ import Testing
     #expect(error.description.contains("iconv -f WINDOWS-1252 -t UTF-8"))
   }
 
+  @Test func aWorkbookIsRefusedAsAWorkbook() throws {
+    for magic: [UInt8] in [[0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1]] {
+      let error = try #require(throws: ImportError.self) { try CSVTable.read(magic) }
+      #expect(error.description.contains("Excel workbook") && error.description.contains("CSV UTF-8"))
+    }
+  }
+
   @Test func utf16IsRefusedWithHowToConvert() throws {
     let error = try #require(throws: ImportError.self) { try CSVTable.read([0xFF, 0xFE, 0x6E, 0x00]) }
     #expect(error.description.contains("UTF-16"))
