@@ -54,7 +54,8 @@ let package = Package(
     .testTarget(
       name: "BoardTests", dependencies: ["Board", "PipelineCore"], exclude: ["Snapshots"], swiftSettings: strict),
     .testTarget(name: "EndToEndTests", dependencies: ["closer"], swiftSettings: strict),
-    .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "PipelineCore", "Journal"], swiftSettings: strict),
+    .testTarget(
+      name: "InterchangeTests", dependencies: ["Interchange", "PipelineCore", "Journal"], swiftSettings: strict),
     .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"], swiftSettings: strict),
     .testTarget(
       name: "CommandLineTests", dependencies: ["closer", "CloserCommands", "Journal", "PipelineCore"],

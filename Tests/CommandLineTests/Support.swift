@@ -64,6 +64,17 @@ final class Sandbox {
 
   func journalBytes() -> Data { FileManager.default.contents(atPath: journal) ?? Data() }
 
+  /// Runs a command that must be refused: a non-zero exit, `message` on stderr, nothing on
+  /// stdout, and the journal byte for byte as it was.
+  func expectRefused(_ arguments: [String], saying message: String) throws {
+    let before = journalBytes()
+    let run = try self.run(arguments)
+    #expect(run.status != 0, "\(arguments)")
+    #expect(run.stderr.contains(message), "\(run.stderr)")
+    #expect(run.stdout.isEmpty, "\(run.stdout)")
+    #expect(journalBytes() == before)
+  }
+
   func journalLines() -> [String] {
     String(decoding: journalBytes(), as: UTF8.self).split(separator: "\n").map(String.init)
   }
