@@ -17,8 +17,10 @@ let package = Package(
   targets: [
     // Domain: pure values and rules, depends on the standard library only.
     .target(name: "PipelineCore", swiftSettings: strict),
+    // The processor's CRC-32C instruction, for checksums over whole journals.
+    .target(name: "CChecksum"),
     // Storage: the journal file, its line codec, locking and recovery.
-    .target(name: "Journal", dependencies: ["PipelineCore"], swiftSettings: strict),
+    .target(name: "Journal", dependencies: ["PipelineCore", "CChecksum"], swiftSettings: strict),
     // Text measured and made safe for a terminal: display width, truncation, sanitizing.
     .target(name: "TerminalText", swiftSettings: strict),
     // The board's view-model: state, messages, update and render into a frame of cells.

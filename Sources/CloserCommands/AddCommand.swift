@@ -55,10 +55,12 @@ struct AddCommand: ParsableCommand {
     let configured = Pipeline(config: config)
     if let key = try? (stage.map { try configured.resolveStage($0).get().key } ?? configured.stages[0].key) {
       new.stage = key
-      if let event = try PipelineStore.quickCreate(
+      var warnings: [JournalWarning] = []
+      let quick = try PipelineStore.quickCreate(
         journal: options.journalPath, config: config, replica: environment.replica, clock: Environment.now,
-        lead: new, then: more)
-      {
+        lead: new, then: more, warnings: &warnings)
+      for warning in warnings { printError("warning: \(options.journalPath): \(warning)") }
+      if let event = quick {
         print(event.lead)
         return
       }

@@ -1,10 +1,54 @@
-/// CRC-32C (Castagnoli), the checksum at the end of every journal line.
+import CChecksum
+
+/// CRC-32C (Castagnoli), the checksum at the end of every journal line and over the
+/// journal's bytes that a snapshot covers.
 ///
-/// Slicing-by-8: eight table lookups per eight bytes, fast enough that verifying every line
-/// of a large journal costs little next to parsing it.
+/// The processor's CRC-32C instruction does the work where there is one (about ten times
+/// a table's speed, so checking every byte of a 200 MB journal costs some 20 ms); otherwise
+/// slicing-by-8, eight table lookups per eight bytes. Both give the same answers
+/// (`CRC32CTests`).
 public enum CRC32C {
+  /// A checksum computed piece by piece: `update` with each piece in order, then `value`.
+  public struct Running: Equatable, Sendable {
+    /// The register before the final inversion.
+    var register: UInt32 = 0xFFFF_FFFF
+
+    public init() {}
+
+    init(register: UInt32) { self.register = register }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+      register = CRC32C.continue(register, bytes)
+    }
+
+    public mutating func update(_ bytes: [UInt8]) {
+      bytes.withUnsafeBytes { update($0) }
+    }
+
+    public var value: UInt32 { register ^ 0xFFFF_FFFF }
+  }
+
   public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-    var crc: UInt32 = 0xFFFF_FFFF
+    self.continue(0xFFFF_FFFF, bytes) ^ 0xFFFF_FFFF
+  }
+
+  public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    bytes.withUnsafeBytes { checksum($0) }
+  }
+
+  static let hasHardware = closer_crc32c_hardware_available() != 0
+
+  private static func `continue`(_ register: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return register }
+    if hasHardware {
+      return closer_crc32c_hardware(register, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+    }
+    return portable(register, bytes)
+  }
+
+  /// The table version: the fallback, and the reference the hardware path is tested against.
+  static func portable(_ register: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    var crc = register
     let count = bytes.count
     var i = 0
     tables.withUnsafeBufferPointer { t in
@@ -23,11 +67,7 @@ public enum CRC32C {
         i += 1
       }
     }
-    return crc ^ 0xFFFF_FFFF
-  }
-
-  public static func checksum(_ bytes: [UInt8]) -> UInt32 {
-    bytes.withUnsafeBytes { checksum($0) }
+    return crc
   }
 
   private static let tables: [UInt32] = {

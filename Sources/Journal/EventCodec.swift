@@ -21,10 +21,32 @@ public enum EventCodec {
   }
 
   /// The full line for `event`, newline included.
-  public static func encode(_ event: Event) -> [UInt8] {
+  public static func encode(_ event: Event, links: LineLinks = LineLinks()) -> [UInt8] {
     var bytes: [UInt8] = []
     var time = FormattedTime()
-    encode(event, appendingTo: &bytes, time: &time)
+    encode(event, links: links, appendingTo: &bytes, time: &time)
+    return bytes
+  }
+
+  /// The lines for `events`, to be appended as one batch after the event `after`: each line
+  /// names the event before it, and the first carries the batch's size when there are two
+  /// or more, so that readers take all of them or none (docs/journal-format.md).
+  public static func encodeBatch(_ events: some Collection<Event>, after: String?) -> [UInt8] {
+    encodeBatch(events, after: after, batchSize: events.count)
+  }
+
+  /// Part of a batch: `batchSize` goes on its first line (0 for a part that does not begin
+  /// the batch).
+  static func encodeBatch(_ events: some Collection<Event>, after: String?, batchSize: Int) -> [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(events.count * 256)
+    var time = FormattedTime()
+    var previous = after
+    for (index, event) in events.enumerated() {
+      let batch = index == 0 && batchSize > 1 ? batchSize : 0
+      encode(event, links: LineLinks(after: previous, batch: batch), appendingTo: &bytes, time: &time)
+      previous = event.id
+    }
     return bytes
   }
 
@@ -32,7 +54,9 @@ public enum EventCodec {
   ///
   /// `time` remembers the last time formatted: the events of a batch share theirs, and
   /// formatting it once per line would be a fifth of the work.
-  static func encode(_ event: Event, appendingTo buffer: inout [UInt8], time: inout FormattedTime) {
+  static func encode(
+    _ event: Event, links: LineLinks = LineLinks(), appendingTo buffer: inout [UInt8], time: inout FormattedTime
+  ) {
     var w = LineWriter(appendingTo: &buffer)
     w.open()
     w.field("id", event.id)
@@ -40,6 +64,8 @@ public enum EventCodec {
     w.field("replica", event.replica)
     w.field("type", typeName(event.change))
     w.field("lead", event.lead.rawValue)
+    if let after = links.after { w.field("after", after) }
+    if links.batch > 1 { w.field("batch", Int64(links.batch)) }
     w.key("payload")
     w.open()
     switch event.change {
@@ -185,8 +211,8 @@ public enum EventCodec {
     guard format == JournalHeader.formatName else {
       throw LineError("not a Closer journal (the first line has no \"format\":\"closer-journal\")")
     }
-    let parts = (version ?? "").split(separator: ".")
-    guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]) else {
+    let parts = (version ?? "").split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 2, let major = plainNumber(parts[0]), let minor = plainNumber(parts[1]) else {
       throw LineError("the header's version '\(version ?? "")' is not MAJOR.MINOR")
     }
     return JournalHeader(
@@ -368,10 +394,18 @@ public enum EventCodec {
     return value
   }
 
+  /// A position: 1 or more. Past the end of a column means its bottom, so anything the
+  /// writer can write is read (held to `Int32.max`, far below any column's length).
   private static func position(_ s: inout LineScanner) throws(LineError) -> Int {
     let value = try s.int()
-    guard value >= 1 && value <= Int64(Int32.max) else { throw s.error("position must be 1 or more") }
-    return Int(value)
+    guard value >= 1 else { throw s.error("position must be 1 or more") }
+    return Int(min(value, Int64(Int32.max)))
+  }
+
+  /// Digits only: a version is never "+1" or "-1".
+  private static func plainNumber(_ text: Substring) -> Int? {
+    guard !text.isEmpty, text.count <= 9, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+    return Int(text)
   }
 
   private static func money(_ minor: Int64?, _ currency: String?) throws(LineError) -> Money? {

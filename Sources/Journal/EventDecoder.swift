@@ -11,6 +11,15 @@ public struct EventDecoder {
 
   /// Decodes one event line (without its newline).
   public mutating func decode(_ line: UnsafeBufferPointer<UInt8>) throws(LineError) -> Event {
+    var links = LineLinks()
+    return try decode(line, links: &links)
+  }
+
+  /// Decodes one event line (without its newline), and how it links to the lines around it.
+  public mutating func decode(_ line: UnsafeBufferPointer<UInt8>, links: inout LineLinks) throws(LineError)
+    -> Event
+  {
+    links = LineLinks()
     try EventCodec.verifySeal(line)
     let body = UnsafeBufferPointer(rebasing: line[..<(line.count - EventCodec.sealLength)])
     guard UTF8Check.isValid(body) else { throw LineError("the line is not valid UTF-8") }
@@ -44,6 +53,12 @@ public struct EventDecoder {
         type = UnsafeBufferPointer(rebasing: scanner.bytes[range])
       } else if key.matches("lead") {
         lead = try scanner.string()
+      } else if key.matches("after") {
+        links.after = try scanner.string()
+      } else if key.matches("batch") {
+        let size = try scanner.int()
+        guard size >= 1 && size <= Int64(Int32.max) else { throw scanner.error("a batch has 1 or more lines") }
+        links.batch = Int(size)
       } else if key.matches("payload") {
         if let type {
           // The usual order (type before payload): decode it in place.

@@ -14,6 +14,14 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
   case missing(path: String)
   /// A snapshot no longer matches its journal; the caller replays the journal instead.
   case snapshotOutOfDate(path: String)
+  /// The path names something that is not a journal: a directory, a device, a named pipe,
+  /// or a file whose first line is not a journal header. Closer never turns it into one.
+  case notAJournal(path: String, reason: String)
+  /// The file at the path is no longer the one Closer was reading (deleted, replaced by an
+  /// editor or `git checkout`), and the new one does not begin with what Closer had read.
+  case replaced(path: String, detail: String)
+  /// An append failed and could not be undone: the change may or may not be in the file.
+  case appendUncertain(path: String, SystemError, detail: String)
 
   public var description: String {
     switch self {
@@ -29,6 +37,13 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
       return "\(path) changed underneath Closer: \(detail). Reopen it."
     case .snapshotOutOfDate(let path):
       return "the snapshot of \(path) no longer matches it; it will be rebuilt"
+    case .notAJournal(let path, let reason):
+      return "\(path) is not a Closer journal: \(reason). Closer leaves it alone; pass another --journal PATH"
+    case .replaced(let path, let detail):
+      return "\(path) \(detail)"
+    case .appendUncertain(let path, let error, let detail):
+      return
+        "could not save to \(path): \(error) (\(detail)), and the line could not be taken out again: the change may or may not be in the journal. Nothing more is written; check the disk, then run `closer check`"
     case .missing(let path):
       return "there is no journal at \(path); `closer add NAME` starts one, or pass --journal PATH"
     }
@@ -38,8 +53,22 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
 /// A problem found while reading a journal that did not stop it from opening.
 public struct JournalWarning: Hashable, Sendable, CustomStringConvertible {
   public enum Kind: Hashable, Sendable {
-    /// An incomplete last line, written by a crash, was moved aside (or, read-only, left).
-    case tornTail(bytes: Int, sideFile: String?)
+    /// The end of the journal was never completely written (a crash in the middle of an
+    /// append): a partial line, a batch cut short, damaged last lines. Moved to a side file
+    /// (or, read-only, left where it is and not applied).
+    case tornTail(bytes: Int64, lines: Int, sideFile: String?)
+    /// The line repeats an event read before (same id); it was not applied again.
+    case duplicateEvent(id: String)
+    /// The line was written after event `writtenAfter`, but follows `follows` (nil: the
+    /// header): a line was deleted, moved or copied here.
+    case outOfOrder(writtenAfter: String, follows: String?)
+    /// A batch of `of` lines ended after `lines` of them (another batch began): none of its
+    /// events were applied.
+    case incompleteBatch(lines: Int, of: Int)
+    /// A batch with damaged lines: none of its events were applied.
+    case batchNotApplied(lines: Int, damaged: [Int])
+    /// A write to the journal failed and could not be undone (see the fault record).
+    case uncertainAppend(String)
     /// A line before the end is damaged; the journal is read-only.
     case damagedLine(LineError)
     /// A valid line whose event does not fit the state (a lead created twice, say).
@@ -61,7 +90,7 @@ public struct JournalWarning: Hashable, Sendable, CustomStringConvertible {
   /// Whether this warning means the journal cannot be trusted for writing.
   public var isDamage: Bool {
     switch kind {
-    case .damagedLine, .newerVersion: true
+    case .damagedLine, .newerVersion, .incompleteBatch, .batchNotApplied, .uncertainAppend: true
     default: false
     }
   }
@@ -69,11 +98,28 @@ public struct JournalWarning: Hashable, Sendable, CustomStringConvertible {
   public var description: String {
     let at = line.map { "line \($0): " } ?? ""
     switch kind {
-    case .tornTail(let bytes, let sideFile?):
-      return "\(at)an incomplete last line (\(bytes) bytes, left by a crash) was moved to \(sideFile)"
-    case .tornTail(let bytes, nil):
+    case .tornTail(let bytes, let lines, let sideFile):
+      let what =
+        lines == 0
+        ? "an incomplete last line (\(bytes) bytes)"
+        : "the last \(lines) line(s) (\(bytes) bytes: a batch cut short, or lines damaged)"
+      let done =
+        sideFile.map { "; it was moved to \($0)" }
+        ?? ", not applied; opening the journal for writing moves it to a side file"
+      return "\(at)\(what) never finished being written (a crash in the middle of an append)\(done)"
+    case .duplicateEvent(let id):
+      return "\(at)repeats event \(id), read before; it was applied once"
+    case .outOfOrder(let after, let follows):
+      let previous = follows.map { "event \($0)" } ?? "the header"
       return
-        "\(at)the last line is incomplete (\(bytes) bytes, left by a crash); opening the journal for writing moves it aside"
+        "\(at)was written after event \(after) but follows \(previous): a line was deleted, moved or copied here"
+    case .incompleteBatch(let lines, let size):
+      return "\(at)a batch of \(size) lines ends after \(lines); none of its events were applied"
+    case .batchNotApplied(let lines, let damaged):
+      let numbers = damaged.map(String.init).joined(separator: ", ")
+      return "\(at)a batch of \(lines) lines has damaged line(s) \(numbers); none of its events were applied"
+    case .uncertainAppend(let detail):
+      return "\(at)\(detail)"
     case .damagedLine(let error):
       return "\(at)damaged: \(error)"
     case .inconsistentEvent(let message):

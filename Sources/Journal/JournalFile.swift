@@ -16,12 +16,15 @@ public struct JournalPosition: Equatable, Sendable {
 
 /// One journal file: its lines read in order, and new lines appended durably.
 ///
-/// Rules (docs/journal-format.md): a line is appended with one `write` on an `O_APPEND`
-/// descriptor while holding an exclusive `flock`, then flushed with `fdatasync`; only then
-/// is the append reported as done. A failed or short write or a failed flush is rolled back
-/// by truncating to the size before the append, so no partial line is ever left behind.
-/// The file is never rewritten: the only other change is moving a torn last line (left
-/// by a crash) to a side file.
+/// Rules (docs/journal-format.md): lines are appended while holding an exclusive `flock`,
+/// then flushed with `fdatasync`; only then is the append reported as done. A failed write
+/// or flush is rolled back by truncating to the size before the append. Readers read under
+/// a shared lock, so they never take a line being written for a crash. The file is never
+/// rewritten: the only other change is moving a torn tail (left by a crash) to a side file.
+///
+/// The journal is the file at the path: before every read and append, Closer checks that
+/// the file it holds is still the one there, unchanged in the part already read
+/// (`JournalFile+Identity.swift`).
 public final class JournalFile {
   public enum Access: Sendable {
     /// Create the journal when missing, repair a torn tail, allow appends.
@@ -31,135 +34,116 @@ public final class JournalFile {
   }
 
   public let path: String
-  public private(set) var header: JournalHeader
+  public let access: Access
   /// Why appends are refused, or nil when they are allowed.
-  public private(set) var readOnlyReason: String?
-  /// Problems found so far, in the order they were found.
-  public private(set) var warnings: [JournalWarning] = []
-  /// Bytes consumed so far; always the end of a complete line.
-  public private(set) var offset: Int64 = 0
-  /// Complete lines consumed so far, the header included.
-  public private(set) var lineCount = 0
-  /// Where the last consumed line starts; with `offset`, it identifies the journal's
-  /// content so far for a snapshot.
-  public private(set) var lastLineStart: Int64 = 0
-  /// CRC-32C of the header line, newline included: the journal's identity.
-  public private(set) var headerChecksum: UInt32 = 0
+  public var readOnlyReason: String? { refusal ?? cursor.damage }
+  /// Why appends are refused, apart from damage in the lines read.
+  var refusal: String?
   /// Whether reading started from a snapshot's position instead of the first line.
   public private(set) var resumed = false
 
+  let fileSystem: FileSystem
+  let now: () -> Timestamp
+  var descriptor: Int32
+  /// The file `descriptor` is: compared with what the path names before every read and append.
+  var identity: FileStatus
+  var cursor = JournalCursor()
+  /// Checksums of the header line and of the last settled bytes, to notice a change in the
+  /// part already read without reading all of it again.
+  var fingerprints = Fingerprints()
+  /// A torn tail seen under the shared lock, and the file's size and time then: while they
+  /// stay the same, there is nothing new to read.
+  var knownTail: (size: Int64, modified: Int64)?
+  /// The last line read past the settled ones, and its checksum.
+  var scannedLine: (start: Int64, end: Int64, checksum: UInt32)?
+  /// Set once the file at the path is no longer the one read: nothing more is read or written.
+  var lost = false
+
+  public var header: JournalHeader {
+    cursor.header ?? JournalHeader(created: .init(millisecondsSinceEpoch: 0), replica: "")
+  }
+  /// Problems found so far, in the order they were found.
+  public var warnings: [JournalWarning] { cursor.warnings }
+  /// Bytes settled so far; always the end of a complete line.
+  public var offset: Int64 { cursor.offset }
+  /// Complete lines settled so far, the header included.
+  public var lineCount: Int { cursor.lineCount }
   public var position: JournalPosition { JournalPosition(offset: offset, lineCount: lineCount) }
-
-  private let fileSystem: FileSystem
-  private let descriptor: Int32
-  private let now: () -> Timestamp
-
   public var isReadOnly: Bool { readOnlyReason != nil }
+  /// The number of events of unknown types read so far.
+  public var unknownEventCount: Int { cursor.unknownEvents }
 
   /// Opens the journal at `path` and reads every line, handing each event to `apply` with
   /// its line number.
   ///
   /// With `resume`, reading starts after the lines a snapshot covers, provided the journal
-  /// still holds them unchanged; `start` is told, before any event, whether it does.
+  /// still begins with exactly the bytes it covers; `start` is told, before any event,
+  /// whether it does.
   public init(
     path: String, access: Access, replica: String, fileSystem: FileSystem = PosixFileSystem(),
-    now: @escaping () -> Timestamp, resume: SnapshotSeal? = nil, resumeOnly: Bool = false,
+    now: @escaping () -> Timestamp, resume: JournalResume? = nil, resumeOnly: Bool = false,
     start: (Bool) -> Void = { _ in }, apply: (Event, Int) -> Void
   ) throws(JournalError) {
     self.path = path
+    self.access = access
     self.fileSystem = fileSystem
     self.now = now
-    var created = false
-    if !fileSystem.exists(path) {
-      guard access == .readWrite else { throw .missing(path: path) }
-      do {
-        try fileSystem.createDirectories(directory(of: path))
-        let descriptor = try fileSystem.open(path, writable: true, create: true)
-        fileSystem.close(descriptor)
-        created = true
-      } catch let error where error.code == EEXIST {
-        // Another process created it first; open theirs.
-      } catch {
-        throw .system(error)
-      }
+    let found = try Self.wrap { () throws(SystemError) in try fileSystem.status(atPath: path) }
+    if let found, found.kind != .regular {
+      throw .notAJournal(path: path, reason: "it is \(found.kind)")
     }
-    var opened: Int32
+    if found == nil {
+      guard access == .readWrite else { throw .missing(path: path) }
+      try Self.create(path, fileSystem: fileSystem)
+    }
     var reason: String?
     do {
-      opened = try fileSystem.open(path, writable: access == .readWrite, create: false)
+      descriptor = try fileSystem.open(path, writable: access == .readWrite, create: false)
     } catch let error where access == .readWrite && (error.code == EACCES || error.code == EROFS) {
-      opened = try Self.wrap { () throws(SystemError) in try fileSystem.open(path, writable: false, create: false) }
+      descriptor = try Self.wrap { () throws(SystemError) in try fileSystem.open(path, writable: false, create: false) }
       reason = "the file is not writable (\(error))"
     } catch {
       throw .system(error)
     }
-    descriptor = opened
-    header = JournalHeader(created: now(), replica: replica)
-    readOnlyReason = access == .readOnly ? "opened for reading only" : reason
-    do throws(JournalError) {
-      if created { try Self.wrap { () throws(SystemError) in try fileSystem.syncDirectory(directory(of: path)) } }
-      if let resume, try self.resume(from: resume) {
-        resumed = true
-      }
-      if resumeOnly && !resumed { throw .snapshotOutOfDate(path: path) as JournalError }
-      start(resumed)
-      try readAll(replica: replica, apply: apply)
-    } catch {
-      fileSystem.close(descriptor)
-      throw error
+    identity = FileStatus(kind: .other, device: 0, inode: 0, size: 0)
+    // Every stored property is set: from here on, `deinit` closes the descriptor.
+    identity = try Self.wrap { () throws(SystemError) in try fileSystem.status(descriptor) }
+    guard identity.kind == .regular else { throw .notAJournal(path: path, reason: "it is \(identity.kind)") }
+    refusal = access == .readOnly ? "opened for reading only" : reason
+    if let fault = faultRecord() {
+      cursor.note(JournalWarning(line: nil, .uncertainAppend(fault)))
+      if access == .readWrite { refusal = fault }
     }
+    if let resume, try self.resume(from: resume) {
+      resumed = true
+    }
+    if resumeOnly && !resumed { throw .snapshotOutOfDate(path: path) }
+    start(resumed)
+    try readAll(replica: replica, apply: apply)
   }
 
   deinit { fileSystem.close(descriptor) }
 
-  /// Checks that the journal still starts with the header and holds the line a snapshot
-  /// ended on; if so, positions reading after it.
-  private func resume(from seal: SnapshotSeal) throws(JournalError) -> Bool {
-    let size = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
-    let end = seal.position.offset
-    guard seal.position.lineCount >= 1, end <= size, seal.lastLineStart < end, end - seal.lastLineStart <= 1 << 24
-    else { return false }
-    let head = try readBytes(at: 0, count: Int(min(size, 1 << 16)))
-    guard let newline = head.firstIndex(of: 0x0A), CRC32C.checksum(Array(head[...newline])) == seal.headerChecksum
-    else { return false }
-    let last = try readBytes(at: seal.lastLineStart, count: Int(end - seal.lastLineStart))
-    guard last.last == 0x0A, CRC32C.checksum(last) == seal.lastLineChecksum else { return false }
-    let headerLine = Array(head[..<newline])
+  /// Creates a new, empty journal and flushes every directory on its path, so that neither
+  /// the file nor a directory made for it is lost in a crash; also when another process
+  /// created it a moment earlier and may not have flushed them yet.
+  private static func create(_ path: String, fileSystem: FileSystem) throws(JournalError) {
     do {
-      header = try headerLine.withUnsafeBufferPointer { buffer throws(LineError) in
-        try EventCodec.decodeHeader(buffer)
-      }
+      try fileSystem.createDirectories(directory(of: path))
+      let descriptor = try fileSystem.open(path, writable: true, create: true)
+      fileSystem.close(descriptor)
+    } catch let error where error.code == EEXIST {
+      // Another process created it first; open theirs.
     } catch {
-      return false
+      throw .system(error)
     }
-    guard header.major <= JournalHeader.currentMajor else { return false }
-    headerChecksum = seal.headerChecksum
-    offset = end
-    lineCount = seal.position.lineCount
-    lastLineStart = seal.lastLineStart
-    return true
-  }
-
-  private func readBytes(at start: Int64, count: Int) throws(JournalError) -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: count)
-    var filled = 0
-    while filled < count {
-      let chunk = bytes.withUnsafeMutableBytes { [filled] raw in
-        let target = UnsafeMutableRawBufferPointer(rebasing: raw[filled...])
-        return Result { () throws(SystemError) in
-          try fileSystem.read(descriptor, into: target, at: start + Int64(filled))
-        }
-      }
-      let got = try Self.wrap { () throws(SystemError) in try chunk.get() }
-      guard got > 0 else { break }
-      filled += got
+    var directory = directory(of: path)
+    while true {
+      try wrap { () throws(SystemError) in try fileSystem.syncDirectory(directory) }
+      let parent = Journal.directory(of: directory)
+      if parent == directory || directory == "." { break }
+      directory = parent
     }
-    return Array(bytes[..<filled])
-  }
-
-  /// CRC-32C of the last consumed line, newline included (for a snapshot's seal).
-  public func lastLineChecksum() throws(JournalError) -> UInt32 {
-    CRC32C.checksum(try readBytes(at: lastLineStart, count: Int(offset - lastLineStart)))
   }
 
   // MARK: Reading
@@ -175,58 +159,136 @@ public final class JournalFile {
   public func refresh(
     limit: Int64 = .max, waitForWriters: Bool = true, apply: (Event, Int) -> Void
   ) throws(JournalError) -> Bool {
-    if waitForWriters {
-      try Self.wrap { () throws(SystemError) in try fileSystem.lock(descriptor, exclusive: false) }
-    } else {
-      let locked = try Self.wrap { () throws(SystemError) in try fileSystem.tryLock(descriptor, exclusive: false) }
-      guard locked else { return true }
+    guard !lost else { return false }
+    guard try lock(exclusive: false, wait: waitForWriters) else { return true }
+    defer { fileSystem.unlock(descriptor) }
+    guard try confirmFile(exclusive: false, wait: waitForWriters) else { return true }
+    let status = try Self.wrap { () throws(SystemError) in try fileSystem.status(descriptor) }
+    if let knownTail, knownTail == (status.size, status.modified) { return false }
+    try recheckUnsettledLines(size: status.size)
+    let start = cursor.scanOffset
+    let (end, overflow) = start.addingReportingOverflow(limit)
+    try scan(to: overflow ? status.size : min(status.size, end), fileSize: status.size, apply: apply)
+    // A line longer than the limit: read on to its end.
+    if cursor.scanOffset == start && status.size > start {
+      try scan(to: status.size, fileSize: status.size, apply: apply)
     }
+    if cursor.scanOffset >= status.size, let tail = cursor.tail(fileSize: status.size) {
+      // Under the shared lock no append is under way: a crash left this. The next append
+      // (from here or anywhere) moves it aside; until the file changes, it is not read again.
+      knownTail = (status.size, status.modified)
+      cursor.note(
+        JournalWarning(line: cursor.lineCount + 1, .tornTail(bytes: tail.bytes, lines: tail.lines, sideFile: nil)))
+    }
+    try fingerprints.update(self)
+    try fingerprintUnsettledLines()
+    return cursor.offset < status.size && knownTail == nil
+  }
+
+  /// Lines read after the settled ones (a batch read in part, a torn tail) are read again
+  /// when the file may have changed under them since: a tail that was seen changed, or the
+  /// last line read is no longer the same (another process set the tail aside and wrote
+  /// new lines in its place).
+  func recheckUnsettledLines(size: Int64) throws(JournalError) {
+    guard cursor.scanOffset > cursor.offset else { return }
+    var same = knownTail == nil && size >= cursor.scanOffset
+    if same, let scanned = scannedLine {
+      let bytes = try readBytes(at: scanned.start, count: Int(cursor.scanOffset - scanned.start))
+      same = scanned.end == cursor.scanOffset && CRC32C.checksum(bytes) == scanned.checksum
+    }
+    if !same {
+      knownTail = nil
+      scannedLine = nil
+      cursor.rewindToSettled()
+    }
+  }
+
+  /// Remembers the last line read past the settled ones (see `recheckUnsettledLines`).
+  func fingerprintUnsettledLines() throws(JournalError) {
+    guard cursor.scanOffset > cursor.offset else {
+      scannedLine = nil
+      return
+    }
+    let start = cursor.lastScanStart
+    let bytes = try readBytes(at: start, count: Int(cursor.scanOffset - start))
+    scannedLine = (start, cursor.scanOffset, CRC32C.checksum(bytes))
+  }
+
+  /// Reads the whole journal on opening: most of it without holding the lock, so that a long
+  /// replay does not keep writers waiting, then the end under the lock, where no append can
+  /// be under way, so a line still being written is never taken for a crash's leftovers.
+  private func readAll(replica: String, apply: (Event, Int) -> Void) throws(JournalError) {
+    // How far the journal is complete: measured where no writer is in the middle of an
+    // append that it could still roll back.
+    _ = try lock(exclusive: false, wait: true)
+    let settledSize = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
+    let start = try startOfFile()
+    fileSystem.unlock(descriptor)
+    if case .notAJournal(let reason) = start { throw .notAJournal(path: path, reason: reason) }
+    if case .journal = start, settledSize > cursor.scanOffset {
+      try scan(to: settledSize, fileSize: .max, apply: apply)
+    }
+
+    let writable = !isReadOnly
+    _ = try lock(exclusive: writable, wait: true)
     defer { fileSystem.unlock(descriptor) }
     let size = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
-    let start = offset
-    let (end, overflow) = offset.addingReportingOverflow(limit)
-    try catchUp(to: overflow ? size : min(size, end), apply: apply)
-    // A line longer than the limit: read on to its end.
-    if offset == start && size > start { try catchUp(to: size, apply: apply) }
-    return offset < size
-  }
-
-  private func readAll(replica: String, apply: (Event, Int) -> Void) throws(JournalError) {
-    let size = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
-    let tail = try scan(to: size, apply: apply)
-    if tail > 0 || lineCount == 0 {
-      // A partial last line, or no header yet: maybe a writer is mid-append. Look again
-      // under the lock, where no append can be in progress.
-      if isReadOnly {
-        if tail > 0 { warnings.append(JournalWarning(line: lineCount + 1, .tornTail(bytes: tail, sideFile: nil))) }
+    var tail: Tail?
+    switch try startOfFile() {
+    case .notAJournal(let reason): throw .notAJournal(path: path, reason: reason)
+    case .tornHeader: tail = Tail(start: 0, bytes: size, lines: 0)
+    case .empty, .journal:
+      try scan(to: size, fileSize: size, apply: apply)
+      tail = cursor.tail(fileSize: size)
+    }
+    if let tail {
+      if writable {
+        try setAside(tail)
       } else {
-        try lockExclusively()
-        defer { fileSystem.unlock(descriptor) }
-        let size = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
-        let tail = try scan(to: size, apply: apply)
-        if tail > 0 { try setAsideTail(size: size) }
-        if lineCount == 0 { try writeHeader(replica: replica) }
+        cursor.note(
+          JournalWarning(line: cursor.lineCount + 1, .tornTail(bytes: tail.bytes, lines: tail.lines, sideFile: nil)))
       }
     }
+    if cursor.lineCount == 0 && writable { try writeHeader(replica: replica) }
+    try fingerprints.update(self)
   }
 
-  /// Reads new complete lines up to `size`, or notes that the file shrank.
-  private func catchUp(to size: Int64, apply: (Event, Int) -> Void) throws(JournalError) {
-    guard size >= offset else {
-      let detail = "it is now \(size) bytes, shorter than the \(offset) already read"
-      readOnlyReason = "the file changed underneath Closer (\(detail))"
-      throw .changedUnderneath(path: path, detail: detail)
+  enum FileStart: Equatable {
+    case empty, journal, tornHeader
+    case notAJournal(String)
+  }
+
+  /// What the first line says the file is. Anything but a journal, an empty file or the
+  /// beginning of a header (a crash while creating the journal) is left alone.
+  private func startOfFile() throws(JournalError) -> FileStart {
+    guard cursor.lineCount == 0 else { return .journal }
+    let head = try readBytes(at: 0, count: 1 << 16)
+    guard !head.isEmpty else { return .empty }
+    let marker = Array(#"{"format":"closer-journal""#.utf8)
+    guard let newline = head.firstIndex(of: 0x0A) else {
+      let whole = head.withUnsafeBufferPointer { line in (try? EventCodec.decodeHeader(line)) != nil }
+      if whole { return .journal }  // a sound header that only lacks its newline
+      if head.starts(with: marker) || marker.starts(with: head) { return .tornHeader }
+      return .notAJournal(
+        head.count == 1 << 16
+          ? "its first 64 KiB hold no line break" : "it does not begin with a journal header")
     }
-    if size > offset { _ = try scan(to: size, apply: apply) }
+    let first = head[..<newline]
+    guard first.firstRange(of: Array(#""format":"closer-journal""#.utf8)) != nil else {
+      return .notAJournal("its first line is not a journal header")
+    }
+    return .journal
   }
 
-  /// Reads complete lines from `offset` up to `end`; returns the length of the partial
-  /// line left after the last newline.
-  private func scan(to end: Int64, apply: (Event, Int) -> Void) throws(JournalError) -> Int {
+  /// Reads complete lines from where reading stopped up to `end`; at the end of the file
+  /// (`end == fileSize`), also the bytes after the last newline, which settle if they are a
+  /// complete line that only lacks its newline.
+  func scan(to end: Int64, fileSize: Int64, apply: (Event, Int) -> Void) throws(JournalError) {
+    guard end > cursor.scanOffset else { return }
     let chunkSize = 4 << 20
-    var buffer = [UInt8](repeating: 0, count: Int(min(Int64(chunkSize), max(end - offset, 1))))
+    var buffer = [UInt8](repeating: 0, count: Int(min(Int64(chunkSize), max(end - cursor.scanOffset, 1))))
     var carried = 0  // bytes of a partial line kept at the start of the buffer
-    var position = offset
+    var position = cursor.scanOffset
     while position < end {
       if carried == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
       let want = Int(min(Int64(buffer.count - carried), end - position))
@@ -239,7 +301,7 @@ public final class JournalFile {
       position += Int64(got)
       let filled = carried + got
       let consumed = buffer.withUnsafeBufferPointer { bytes in
-        consumeLines(UnsafeBufferPointer(rebasing: bytes[..<filled]), apply: apply)
+        takeLines(UnsafeBufferPointer(rebasing: bytes[..<filled]), apply: apply)
       }
       carried = filled - consumed
       if consumed > 0 && carried > 0 {
@@ -248,172 +310,83 @@ public final class JournalFile {
         }
       }
     }
-    return carried
+    if carried > 0 && position == fileSize {
+      buffer.withUnsafeBufferPointer { bytes in
+        cursor.take(UnsafeBufferPointer(rebasing: bytes[..<carried]), hasNewline: false, deliver: apply)
+      }
+    }
   }
 
-  /// Handles every complete line in `bytes`; returns how many bytes that was.
-  private func consumeLines(_ bytes: UnsafeBufferPointer<UInt8>, apply: (Event, Int) -> Void) -> Int {
+  /// Hands every complete line in `bytes` to the cursor; returns how many bytes that was.
+  private func takeLines(_ bytes: UnsafeBufferPointer<UInt8>, apply: (Event, Int) -> Void) -> Int {
     var start = 0
     let base = UnsafeRawPointer(bytes.baseAddress!)
     while start < bytes.count {
       guard let found = memchr(base + start, 0x0A, bytes.count - start) else { break }
       let end = base.distance(to: UnsafeRawPointer(found))
-      let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-      lineCount += 1
-      lastLineStart = offset
-      offset += Int64(end - start + 1)
-      if lineCount == 1 {
-        headerChecksum = CRC32C.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...end])))
+      if start == end && cursor.endsWithoutNewline && cursor.scanOffset == cursor.offset {
+        // The newline the last line lacked, written by the next append.
+        cursor.skipMissingNewline()
+      } else {
+        cursor.take(UnsafeBufferPointer(rebasing: bytes[start..<end]), hasNewline: true, deliver: apply)
       }
-      handle(line, apply: apply)
       start = end + 1
     }
     return start
   }
 
-  private var unknownEvents = 0
-  private var decoder = EventDecoder()
+  /// Reads up to `count` bytes at `start`, fewer only at the end of the file.
+  func readBytes(at start: Int64, count: Int) throws(JournalError) -> [UInt8] {
+    try readBytes(descriptor, at: start, count: count)
+  }
 
-  private func handle(_ line: UnsafeBufferPointer<UInt8>, apply: (Event, Int) -> Void) {
-    if lineCount == 1 {
-      do {
-        header = try EventCodec.decodeHeader(line)
-        if header.major > JournalHeader.currentMajor {
-          warnings.append(JournalWarning(line: 1, .newerVersion(header.version)))
-          readOnlyReason = "it was written by a newer Closer (format \(header.version))"
+  func readBytes(_ file: Int32, at start: Int64, count: Int) throws(JournalError) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
+    var filled = 0
+    while filled < count {
+      let chunk = bytes.withUnsafeMutableBytes { [filled] raw in
+        let target = UnsafeMutableRawBufferPointer(rebasing: raw[filled...])
+        return Result { () throws(SystemError) in try fileSystem.read(file, into: target, at: start + Int64(filled)) }
+      }
+      let got = try Self.wrap { () throws(SystemError) in try chunk.get() }
+      guard got > 0 else { break }
+      filled += got
+    }
+    bytes.removeSubrange(filled...)
+    return bytes
+  }
+
+  /// CRC-32C of the first `count` bytes of `file`, read a few megabytes at a time; nil when
+  /// the file is shorter.
+  func checksum(of file: Int32, count: Int64) throws(JournalError) -> UInt32? {
+    var running = CRC32C.Running()
+    var buffer = [UInt8](repeating: 0, count: Int(min(count, 4 << 20)))
+    var done: Int64 = 0
+    while done < count {
+      let want = Int(min(Int64(buffer.count), count - done))
+      let read = buffer.withUnsafeMutableBytes { raw in
+        Result { () throws(SystemError) in
+          try fileSystem.read(file, into: UnsafeMutableRawBufferPointer(rebasing: raw[..<want]), at: done)
         }
-      } catch {
-        warnings.append(JournalWarning(line: 1, .damagedLine(error)))
-        readOnlyReason = "line 1 is not a valid journal header"
       }
-      return
+      let got = try Self.wrap { () throws(SystemError) in try read.get() }
+      guard got > 0 else { return nil }
+      buffer.withUnsafeBytes { running.update(UnsafeRawBufferPointer(rebasing: $0[..<got])) }
+      done += Int64(got)
     }
-    do {
-      let event = try decoder.decode(line)
-      if case .unknown = event.change { unknownEvents += 1 }
-      apply(event, lineCount)
-    } catch {
-      warnings.append(JournalWarning(line: lineCount, .damagedLine(error)))
-      if readOnlyReason == nil {
-        readOnlyReason = "line \(lineCount) is damaged; `closer check` lists every damaged line"
-      }
-    }
+    return running.value
   }
 
-  /// The number of events of unknown types read so far.
-  public var unknownEventCount: Int { unknownEvents }
-
-  // MARK: Writing
-
-  /// Appends one or more complete lines as one write, under the exclusive lock.
-  ///
-  /// Lines that other processes appended since the last read are read first and handed to
-  /// `apply`; `build` then makes the bytes to append from the now current state. When
-  /// anything fails, the file is truncated back and the error is thrown; `build`'s errors
-  /// are thrown unchanged and nothing is written.
-  public func append(apply: (Event, Int) -> Void, build: () throws -> [UInt8]) throws {
-    if let readOnlyReason { throw JournalError.readOnly(path: path, reason: readOnlyReason) }
-    try lockExclusively()
-    defer { fileSystem.unlock(descriptor) }
-    let size = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
-    try catchUp(to: size, apply: apply)
-    if offset < size {
-      // A partial line nobody is writing (we hold the lock): a crash left it.
-      try setAsideTail(size: size)
+  /// Takes the lock on the journal; false when `wait` is off and another process holds it.
+  func lock(exclusive: Bool, wait: Bool) throws(JournalError) -> Bool {
+    if wait {
+      try Self.wrap { () throws(SystemError) in try fileSystem.lock(descriptor, exclusive: exclusive) }
+      return true
     }
-    if let readOnlyReason { throw JournalError.readOnly(path: path, reason: readOnlyReason) }
-    let bytes = try build()
-    guard !bytes.isEmpty else { return }
-    try write(bytes, expectedStart: offset)
-    let lastStart = bytes.dropLast().lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-    lastLineStart = offset + Int64(lastStart)
-    lineCount += bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-    offset += Int64(bytes.count)
+    return try Self.wrap { () throws(SystemError) in try fileSystem.tryLock(descriptor, exclusive: exclusive) }
   }
 
-  /// One write, then a flush; on any failure the file goes back to `expectedStart` bytes.
-  private func write(_ bytes: [UInt8], expectedStart: Int64) throws(JournalError) {
-    let written: Int
-    do {
-      written = try appendOnce(descriptor, bytes)
-    } catch {
-      try rollBack(to: expectedStart, after: error, detail: "the write failed")
-    }
-    guard written == bytes.count else {
-      let error = SystemError("short write to", path: path, code: ENOSPC)
-      try rollBack(
-        to: expectedStart, after: error, detail: "only \(written) of \(bytes.count) bytes were written")
-    }
-    do {
-      try fileSystem.sync(descriptor)
-    } catch {
-      try rollBack(to: expectedStart, after: error, detail: "the flush to disk failed")
-    }
-  }
-
-  private func rollBack(to size: Int64, after error: SystemError, detail: String) throws(JournalError) -> Never {
-    do {
-      try fileSystem.truncate(descriptor, to: size)
-      try fileSystem.sync(descriptor)
-    } catch {
-      readOnlyReason =
-        "an append failed and could not be undone (\(error)); run `closer check` and reopen"
-    }
-    throw .appendFailed(path: path, error, detail: detail)
-  }
-
-  private func writeHeader(replica: String) throws(JournalError) {
-    header = JournalHeader(created: now(), replica: replica)
-    let bytes = EventCodec.encode(header)
-    try write(bytes, expectedStart: 0)
-    lineCount = 1
-    lastLineStart = 0
-    offset = Int64(bytes.count)
-    headerChecksum = CRC32C.checksum(bytes)
-  }
-
-  /// Moves the bytes after the last complete line to a side file, then cuts them off.
-  private func setAsideTail(size: Int64) throws(JournalError) {
-    let count = Int(size - offset)
-    var tail = [UInt8](repeating: 0, count: count)
-    let start = offset
-    let read = tail.withUnsafeMutableBytes { raw in
-      Result { () throws(SystemError) in try fileSystem.read(descriptor, into: raw, at: start) }
-    }
-    _ = try Self.wrap { () throws(SystemError) in try read.get() }
-    let stamp = now().iso8601.filter { $0 != "-" && $0 != ":" && $0 != "." }
-    var sidePath = "\(path).torn-\(stamp)"
-    var attempt = 1
-    while fileSystem.exists(sidePath) {
-      attempt += 1
-      sidePath = "\(path).torn-\(stamp)-\(attempt)"
-    }
-    try Self.wrap { () throws(SystemError) in
-      let side = try fileSystem.open(sidePath, writable: true, create: true)
-      defer { fileSystem.close(side) }
-      let written = try appendOnce(side, tail)
-      guard written == tail.count else { throw SystemError("short write to", path: sidePath, code: ENOSPC) }
-      try fileSystem.sync(side)
-      try fileSystem.syncDirectory(directory(of: sidePath))
-      try fileSystem.truncate(descriptor, to: offset)
-      try fileSystem.sync(descriptor)
-    }
-    warnings.append(JournalWarning(line: lineCount + 1, .tornTail(bytes: count, sideFile: sidePath)))
-  }
-
-  private func lockExclusively() throws(JournalError) {
-    try Self.wrap { () throws(SystemError) in try fileSystem.lock(descriptor, exclusive: true) }
-  }
-
-  /// One `write` of all of `bytes` (or fewer, on a short write).
-  private func appendOnce(_ target: Int32, _ bytes: [UInt8]) throws(SystemError) -> Int {
-    let result = bytes.withUnsafeBytes { raw in
-      Result { () throws(SystemError) in try fileSystem.append(target, raw) }
-    }
-    return try result.get()
-  }
-
-  private static func wrap<T>(_ body: () throws(SystemError) -> T) throws(JournalError) -> T {
+  static func wrap<T>(_ body: () throws(SystemError) -> T) throws(JournalError) -> T {
     do { return try body() } catch { throw .system(error) }
   }
 }

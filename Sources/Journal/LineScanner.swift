@@ -182,12 +182,13 @@ struct LineScanner {
       index += 1
     }
     let start = index
+    // Counted downwards, so that Int64.min, which the writer can write, is read too.
     var value: Int64 = 0
     while index < bytes.count {
       let digit = bytes[index] &- 0x30
       guard digit < 10 else { break }
       let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
-      let (sum, overflow2) = times10.addingReportingOverflow(Int64(digit))
+      let (sum, overflow2) = times10.subtractingReportingOverflow(Int64(digit))
       guard !overflow1 && !overflow2 else { throw error("number too large") }
       value = sum
       index += 1
@@ -196,7 +197,9 @@ struct LineScanner {
     if index < bytes.count, bytes[index] == 0x2E || bytes[index] == 0x65 || bytes[index] == 0x45 {
       throw error("expected a whole number")
     }
-    return negative ? -value : value
+    if negative { return value }
+    guard value != .min else { throw error("number too large") }
+    return -value
   }
 
   /// Skips any JSON value, so fields added by a newer version are tolerated.

@@ -1,3 +1,4 @@
+import Glibc
 import PipelineCore
 
 extension PipelineStore {
@@ -6,26 +7,31 @@ extension PipelineStore {
   /// A snapshot is rewritten once this many events have been replayed after it.
   static let snapshotRefreshEvents = 2_000
 
-  /// The snapshot's sections, its seal, and the state it holds, when it is usable with
-  /// this configuration.
+  /// The snapshot's seal, the state it holds, and the ids of the events it covers, when it
+  /// is usable with this configuration.
   static func loadSnapshot(journal path: String, config: PipelineConfig, fileSystem: FileSystem)
-    -> (seal: SnapshotSeal, pipeline: Pipeline)?
+    -> (resume: JournalResume, pipeline: Pipeline)?
   {
     guard let sections = readSnapshot(journal: path, fileSystem: fileSystem),
       let seal = try? sections.seal(), seal.configFingerprint == Snapshot.fingerprint(config),
-      let image = try? sections.image(), let pipeline = try? Pipeline(config: config, image: image)
+      let image = try? sections.image(), let pipeline = try? Pipeline(config: config, image: image),
+      let eventIDs = try? sections.eventIDs()
     else { return nil }
-    return (seal, pipeline)
+    return (JournalResume(seal: seal, eventIDs: eventIDs), pipeline)
   }
 
+  /// The snapshot file's sections; nil when there is none, or something other than a
+  /// regular file is at its path (a named pipe is never waited on).
   static func readSnapshot(journal path: String, fileSystem: FileSystem) -> Snapshot.Sections? {
     let snapshotPath = Snapshot.path(forJournal: path)
-    guard fileSystem.exists(snapshotPath),
+    guard (try? fileSystem.status(atPath: snapshotPath))??.kind == .regular,
       let descriptor = try? fileSystem.open(snapshotPath, writable: false, create: false)
     else { return nil }
     defer { fileSystem.close(descriptor) }
-    guard let size = try? fileSystem.size(descriptor), size > 0, size < 1 << 32 else { return nil }
-    var bytes = [UInt8](repeating: 0, count: Int(size))
+    guard let status = try? fileSystem.status(descriptor), status.kind == .regular, status.size > 0,
+      status.size < 1 << 32
+    else { return nil }
+    var bytes = [UInt8](repeating: 0, count: Int(status.size))
     var filled = 0
     while filled < bytes.count {
       let got = bytes.withUnsafeMutableBytes { [filled] raw in
@@ -50,18 +56,24 @@ extension PipelineStore {
   }
 
   /// Writes a snapshot of the current state next to the journal, replacing the old one.
+  ///
+  /// It is written to a temporary file of its own (locked while being written, so that
+  /// another process can tell it from one a killed process left behind, which it removes)
+  /// and renamed into place.
   public func saveSnapshot() throws {
-    let seal = SnapshotSeal(
-      headerChecksum: journal.headerChecksum, position: journal.position, lastLineStart: journal.lastLineStart,
-      lastLineChecksum: try journal.lastLineChecksum(), configFingerprint: Snapshot.fingerprint(pipeline.config),
-      unknownEvents: unknownEventCount)
-    let bytes = Snapshot.encode(seal: seal, pipeline: pipeline)
+    guard
+      let seal = journal.seal(
+        configFingerprint: Snapshot.fingerprint(pipeline.config), unknownEvents: unknownEventCount)
+    else { return }
+    let bytes = Snapshot.encode(seal: seal, pipeline: pipeline, eventIDs: journal.eventIDs)
     let path = Snapshot.path(forJournal: journal.path)
-    let temporary = path + ".tmp-\(journal.lineCount)"
-    fileSystem.remove(temporary)
+    removeAbandonedSnapshots(of: path)
+    var random = SystemRandomNumberGenerator()
+    let temporary = path + ".tmp-\(getpid())-\(String(random.next() & 0xFFFF_FFFF, radix: 16))"
     do {
       let descriptor = try fileSystem.open(temporary, writable: true, create: true)
       defer { fileSystem.close(descriptor) }
+      _ = try fileSystem.tryLock(descriptor, exclusive: true)
       let written = bytes.withUnsafeBytes { raw in
         Result { () throws(SystemError) in try fileSystem.append(descriptor, raw) }
       }
@@ -75,6 +87,19 @@ extension PipelineStore {
     }
   }
 
+  /// Removes temporary snapshots that processes killed while writing them left behind
+  /// (nobody holds their lock).
+  private func removeAbandonedSnapshots(of path: String) {
+    let folder = directory(of: path)
+    let prefix = String(path.split(separator: "/").last ?? "") + ".tmp-"
+    for name in fileSystem.contents(ofDirectory: folder) where name.hasPrefix(prefix) {
+      let leftover = folder + "/" + name
+      guard let descriptor = try? fileSystem.open(leftover, writable: false, create: false) else { continue }
+      if (try? fileSystem.tryLock(descriptor, exclusive: true)) == true { fileSystem.remove(leftover) }
+      fileSystem.close(descriptor)
+    }
+  }
+
   /// Appends a new lead (and `more` changes to it) without replaying the journal, when a
   /// snapshot makes that safe:
   /// the snapshot vouches for the lines it covers, the lines after it are read and checked,
@@ -82,11 +107,12 @@ extension PipelineStore {
   /// snapshot; the caller then opens the store normally.
   public static func quickCreate(
     journal path: String, config: PipelineConfig, replica: String, fileSystem: FileSystem = PosixFileSystem(),
-    clock: @escaping () -> Timestamp, lead new: NewLead, then more: [Change] = []
+    clock: @escaping () -> Timestamp, lead new: NewLead, then more: [Change] = [],
+    warnings: inout [JournalWarning]
   ) throws -> Event? {
     guard let sections = readSnapshot(journal: path, fileSystem: fileSystem),
       let seal = try? sections.seal(), seal.configFingerprint == Snapshot.fingerprint(config),
-      let known = try? sections.leadIDs()
+      let known = try? sections.leadIDs(), let eventIDs = try? sections.eventIDs()
     else { return nil }
     var created = Set<LeadID>()
     let collect: (Event, Int) -> Void = { event, _ in
@@ -95,8 +121,8 @@ extension PipelineStore {
     let journal: JournalFile
     do {
       journal = try JournalFile(
-        path: path, access: .readWrite, replica: replica, fileSystem: fileSystem, now: clock, resume: seal,
-        resumeOnly: true, apply: collect)
+        path: path, access: .readWrite, replica: replica, fileSystem: fileSystem, now: clock,
+        resume: JournalResume(seal: seal, eventIDs: eventIDs), resumeOnly: true, apply: collect)
     } catch JournalError.snapshotOutOfDate {
       return nil
     }
@@ -112,23 +138,24 @@ extension PipelineStore {
       return low < known.count && known[low] == id.rawValue
     }
     var identifiers = Identifiers()
-    var event: Event?
-    try journal.append(apply: collect) {
+    var events: [Event] = []
+    try journal.append(apply: collect) { after in
       var id = identifiers.leadID()
       while isTaken(id) { id = identifiers.leadID() }
       // The creation and any changes that come with it (a follow-up), checked in order on
       // a pipeline of their own and written in one append.
       var scratch = Pipeline(config: config)
-      var bytes: [UInt8] = []
+      let time = clock()
+      events = []
       for change in [Change.created(new)] + more {
-        let built = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: id, change: change)
+        let built = Event(id: identifiers.eventID(), time: time, replica: replica, lead: id, change: change)
         try scratch.check(built)
         try scratch.apply(built)
-        if event == nil { event = built }
-        bytes += EventCodec.encode(built)
+        events.append(built)
       }
-      return bytes
+      return PreparedLines(bytes: EventCodec.encodeBatch(events, after: after), eventIDs: events.map(\.id))
     }
-    return event
+    warnings = journal.warnings
+    return events.first
   }
 }

@@ -11,8 +11,8 @@ public final class PipelineStore {
   let fileSystem: FileSystem
   private var identifiers = Identifiers()
   private var replayWarnings: [JournalWarning] = []
-  /// Events of unknown types in the part of the journal a loaded snapshot covered.
-  private var snapshotUnknownEvents = 0
+  /// How many of `warnings` the board has been told about.
+  private var warningsTaken = 0
 
   /// Opens (or, read-write, creates) the journal at `path` and replays it.
   ///
@@ -28,7 +28,7 @@ public final class PipelineStore {
     var pipeline = Pipeline(config: config)
     var problems: [JournalWarning] = []
     journal = try JournalFile(
-      path: path, access: access, replica: replica, fileSystem: fileSystem, now: clock, resume: snapshot?.seal,
+      path: path, access: access, replica: replica, fileSystem: fileSystem, now: clock, resume: snapshot?.resume,
       start: { resumed in if resumed, let snapshot { pipeline = snapshot.pipeline } },
       apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &problems) })
     self.pipeline = pipeline
@@ -36,9 +36,8 @@ public final class PipelineStore {
     self.replica = replica
     self.clock = clock
     self.fileSystem = fileSystem
-    if journal.resumed, let snapshot { snapshotUnknownEvents = snapshot.seal.unknownEvents }
     if snapshots {
-      saveSnapshotIfWorthwhile(replayedSince: journal.resumed ? snapshot?.seal : nil)
+      saveSnapshotIfWorthwhile(replayedSince: journal.resumed ? snapshot?.resume.seal : nil)
     }
   }
 
@@ -52,7 +51,15 @@ public final class PipelineStore {
   }
 
   /// Events of types this version does not know, in the whole journal.
-  public var unknownEventCount: Int { snapshotUnknownEvents + journal.unknownEventCount }
+  public var unknownEventCount: Int { journal.unknownEventCount }
+
+  /// Warnings that arose since the last call (the first call: all of them), for a board
+  /// that shows what happens to its journal while it is open.
+  public func takeNewWarnings() -> [JournalWarning] {
+    let all = journal.warnings + replayWarnings
+    defer { warningsTaken = all.count }
+    return warningsTaken < all.count ? Array(all[warningsTaken...]) : []
+  }
 
   /// Applies lines that other processes appended; returns how many events that was.
   @discardableResult
@@ -90,12 +97,12 @@ public final class PipelineStore {
     var recorded: Event?
     try journal.append(
       apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings) },
-      build: {
+      build: { after in
         let (lead, change) = try make(pipeline)
         let event = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: lead, change: change)
         try pipeline.check(event)
         recorded = event
-        return EventCodec.encode(event)
+        return PreparedLines(bytes: EventCodec.encode(event, links: LineLinks(after: after)), eventIDs: [event.id])
       })
     guard let event = recorded else { preconditionFailure("append returned without building") }
     apply(event)
@@ -120,35 +127,38 @@ public final class PipelineStore {
     try appendAll { _ in events }
   }
 
-  /// Checks the events in order on a copy of the state, appends them in one write, and
-  /// only then makes the copy the state.
+  /// Checks the events in order on a copy of the state, appends them as one batch (seen
+  /// whole or not at all, even if this process dies while writing it), and only then makes
+  /// the copy the state.
   @discardableResult
   private func appendAll(_ make: (Pipeline) throws -> [Event]) throws -> [Event] {
     var events: [Event] = []
     var scratch: Pipeline?
     try journal.append(
       apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings) },
-      build: {
+      build: { after in
         var next = pipeline
         events = try make(pipeline)
+        let ids = events.map(\.id)
         guard events.count >= 2_000 else {
-          var bytes: [UInt8] = []
           for event in events {
             try next.check(event)
             try next.apply(event)
-            bytes += EventCodec.encode(event)
           }
           scratch = next
-          return bytes
+          return PreparedLines(bytes: EventCodec.encodeBatch(events, after: after), eventIDs: ids)
         }
         // A large batch (an import): the lines do not depend on the state, so two other
         // threads encode its halves while this one checks and applies the events.
         let halves = [EncodedLines(), EncodedLines()]
         let batch = events
         let group = DispatchGroup()
-        for (index, half) in halves.enumerated() {
-          let range = (batch.count * index / 2)..<(batch.count * (index + 1) / 2)
-          DispatchQueue.global().async(group: group) { half.bytes = Self.encode(batch[range]) }
+        let middle = batch.count / 2
+        DispatchQueue.global().async(group: group) {
+          halves[0].bytes = EventCodec.encodeBatch(batch[..<middle], after: after, batchSize: batch.count)
+        }
+        DispatchQueue.global().async(group: group) {
+          halves[1].bytes = EventCodec.encodeBatch(batch[middle...], after: batch[middle - 1].id, batchSize: 0)
         }
         defer { group.wait() }
         for event in events {
@@ -158,18 +168,10 @@ public final class PipelineStore {
         group.wait()
         scratch = next
         halves[0].bytes += halves[1].bytes
-        return halves[0].bytes
+        return PreparedLines(bytes: halves[0].bytes, eventIDs: ids)
       })
     if let scratch { pipeline = scratch }
     return events
-  }
-
-  private static func encode(_ events: ArraySlice<Event>) -> [UInt8] {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(events.count * 256)
-    var time = FormattedTime()
-    for event in events { EventCodec.encode(event, appendingTo: &bytes, time: &time) }
-    return bytes
   }
 
   /// An event built here with the store's clock, replica and a fresh id.

@@ -1,16 +1,17 @@
 import PipelineCore
 
-/// Where a snapshot stops in its journal, and how to tell that the journal is still the
-/// one it was taken from: the checksums of the journal's first line and of the last line
-/// the snapshot covers.
+/// Where a snapshot stops in its journal, and how to tell that the journal still holds
+/// exactly the bytes it was taken from: their CRC-32C, all of them.
 public struct SnapshotSeal: Equatable, Sendable {
-  /// CRC-32C of the journal's header line (with its newline).
-  var headerChecksum: UInt32
   /// Bytes and complete lines of the journal the snapshot covers.
   var position: JournalPosition
-  /// Offset and CRC-32C of the last covered line (with its newline).
+  /// CRC-32C of those bytes.
+  var prefixChecksum: UInt32
+  /// Where the last covered line starts, and whether it lacks its newline.
   var lastLineStart: Int64
-  var lastLineChecksum: UInt32
+  var endsWithoutNewline: Bool
+  /// The id of the last covered event, which the next line names as the one it follows.
+  var lastEventID: String?
   /// Fingerprint of the configuration the state was built with.
   var configFingerprint: UInt32
   var unknownEvents: Int
@@ -23,25 +24,28 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// checksum), taken with another configuration, or does not match the journal, it is
 /// ignored and rebuilt from a full replay. Deleting it is always safe.
 ///
-/// Layout: magic, then three sections (seal, sorted lead ids, state), each as
-/// length (u64) + bytes + CRC-32C (u32). The ids section lets `closer add` check that a new
-/// id is unused without loading the state.
+/// Layout: magic, then four sections (seal, sorted lead ids, state, event ids), each as
+/// length (u64) + bytes + CRC-32C (u32). The lead ids let `closer add` check that a new id
+/// is unused without loading the state; the event ids let an event whose line appears
+/// twice be applied once, also when the first copy is in the part the snapshot covers.
 enum Snapshot {
-  static let magic = Array("CLOSNAP2".utf8)
+  static let magic = Array("CLOSNAP3".utf8)
+  static let sectionCount = 4
 
   static func path(forJournal journal: String) -> String { journal + ".snapshot" }
 
   // MARK: Writing
 
-  static func encode(seal: SnapshotSeal, pipeline: Pipeline) -> [UInt8] {
+  static func encode(seal: SnapshotSeal, pipeline: Pipeline, eventIDs: EventIDSet) -> [UInt8] {
     var out = BinaryWriter()
     out.append(magic)
     var sealBytes = BinaryWriter()
-    sealBytes.u32(seal.headerChecksum)
     sealBytes.i64(seal.position.offset)
     sealBytes.i64(Int64(seal.position.lineCount))
+    sealBytes.u32(seal.prefixChecksum)
     sealBytes.i64(seal.lastLineStart)
-    sealBytes.u32(seal.lastLineChecksum)
+    sealBytes.u8(seal.endsWithoutNewline ? 1 : 0)
+    sealBytes.optional(seal.lastEventID) { $0.string($1) }
     sealBytes.u32(seal.configFingerprint)
     sealBytes.i64(Int64(seal.unknownEvents))
     section(sealBytes.bytes, into: &out)
@@ -69,6 +73,17 @@ enum Snapshot {
       for slot in column { state.count(Int(slot)) }
     }
     section(state.bytes, into: &out)
+
+    let (packed, others) = eventIDs.all()
+    var events = BinaryWriter()
+    events.count(packed.count)
+    for id in packed {
+      events.i64(Int64(bitPattern: id.high))
+      events.i64(Int64(bitPattern: id.low))
+    }
+    events.count(others.count)
+    for id in others { events.string(id) }
+    section(events.bytes, into: &out)
     return out.bytes
   }
 
@@ -139,7 +154,7 @@ enum Snapshot {
         ranges.append(range)
         offset = range.upperBound + 4
       }
-      guard ranges.count == 3 else { throw SnapshotError("wrong number of sections") }
+      guard ranges.count == Snapshot.sectionCount else { throw SnapshotError("wrong number of sections") }
     }
 
     /// Section `index`'s bytes, after checking its checksum.
@@ -162,10 +177,10 @@ enum Snapshot {
     func seal() throws(SnapshotError) -> SnapshotSeal {
       try section(0) { (r: inout BinaryReader) throws(SnapshotError) in
         SnapshotSeal(
-          headerChecksum: try r.u32(),
           position: JournalPosition(offset: try r.i64(), lineCount: Int(try r.i64())),
-          lastLineStart: try r.i64(), lastLineChecksum: try r.u32(), configFingerprint: try r.u32(),
-          unknownEvents: Int(try r.i64()))
+          prefixChecksum: try r.u32(), lastLineStart: try r.i64(), endsWithoutNewline: try r.bool(),
+          lastEventID: try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() },
+          configFingerprint: try r.u32(), unknownEvents: Int(try r.i64()))
       }
     }
 
@@ -177,6 +192,21 @@ enum Snapshot {
         ids.reserveCapacity(count)
         for _ in 0..<count { ids.append(try r.string()) }
         return ids
+      }
+    }
+
+    /// The ids of the events the snapshot covers.
+    func eventIDs() throws(SnapshotError) -> EventIDSet {
+      try section(3) { (r: inout BinaryReader) throws(SnapshotError) in
+        let count = try r.count()
+        var packed: [PackedEventID] = []
+        packed.reserveCapacity(count)
+        for _ in 0..<count {
+          packed.append(PackedEventID(high: UInt64(bitPattern: try r.i64()), low: UInt64(bitPattern: try r.i64())))
+        }
+        var others = Set<String>()
+        for _ in 0..<(try r.count()) { others.insert(try r.string()) }
+        return EventIDSet(covered: packed, others: others)
       }
     }
 

@@ -144,7 +144,7 @@ import Testing
     let check = try box.run(["check"])
     #expect(check.status == 1)
     #expect(check.stdout.contains("line 6: damaged: checksum mismatch"))
-    #expect(check.stdout.contains("line \(lines.count + 1): the last line is incomplete"))
+    #expect(check.stdout.contains("line \(lines.count + 1): an incomplete last line"))
     #expect(box.journalBytes() == before)  // check never changes the file
 
     // Other commands read it too, say why it is read-only, and refuse to write.

@@ -24,3 +24,25 @@ import Testing
     }
   }
 }
+
+@Suite struct CRC32CHardwareTests {
+  /// The processor's instruction and the table agree on every length and alignment, and a
+  /// checksum taken piece by piece equals the one taken at once.
+  @Test func hardwareTableAndPiecewiseAgree() {
+    let bytes = (0..<4099).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 17) }
+    bytes.withUnsafeBytes { raw in
+      for start in [0, 1, 3, 7] {
+        for length in [0, 1, 7, 8, 9, 63, 64, 65, 1000, 4092] {
+          let piece = UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])
+          let table = CRC32C.portable(0xFFFF_FFFF, piece) ^ 0xFFFF_FFFF
+          #expect(CRC32C.checksum(piece) == table, "start \(start), length \(length)")
+          var running = CRC32C.Running()
+          let cut = length / 3
+          running.update(UnsafeRawBufferPointer(rebasing: piece[..<cut]))
+          running.update(UnsafeRawBufferPointer(rebasing: piece[cut...]))
+          #expect(running.value == table)
+        }
+      }
+    }
+  }
+}

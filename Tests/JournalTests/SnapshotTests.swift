@@ -85,7 +85,8 @@ import Testing
 
   @Test func aJournalThatChangedUnderTheSnapshotIsReplayedInFull() throws {
     let dir = TemporaryDirectory()
-    let (path, _) = try makeJournal(dir)
+    let (path, writer) = try makeJournal(dir)
+    for i in 0..<3 { try addLead(writer, "Single \(i)") }
     _ = try openStore(path)
     var bytes = readBytes(path)
     // Change the last line the snapshot covers (keeping its checksum valid is not enough).
@@ -113,13 +114,13 @@ import Testing
     let dir = TemporaryDirectory()
     let (path, _) = try makeJournal(dir)
     #expect(
-      try PipelineStore.quickCreate(
+      try quickCreate(
         journal: path, config: .standard, replica: "t", clock: TestClock().now,
         lead: NewLead(name: "x", stage: "proposal")) == nil)  // no snapshot yet
     let board = try openStore(path)
     let other = try addLead(board, "Added after the snapshot")
     let event = try #require(
-      try PipelineStore.quickCreate(
+      try quickCreate(
         journal: path, config: .standard, replica: "t", clock: TestClock().now,
         lead: NewLead(name: "Quick", company: "Fast", stage: "proposal")))
     #expect(event.lead != other)
@@ -129,7 +130,7 @@ import Testing
     // A follow-up given with the new lead goes in the same append.
     let followUp = FollowUp(action: "Call", due: CalendarDay(daysSinceEpoch: 20_500))
     let second = try #require(
-      try PipelineStore.quickCreate(
+      try quickCreate(
         journal: path, config: .standard, replica: "t", clock: TestClock().now,
         lead: NewLead(name: "Quick Two", stage: "proposal"), then: [.followUpSet(followUp)]))
     try board.refresh()
@@ -140,7 +141,7 @@ import Testing
     // Invalid leads are refused before anything is written.
     let before = readBytes(path)
     #expect(throws: PipelineError.self) {
-      try PipelineStore.quickCreate(
+      try quickCreate(
         journal: path, config: .standard, replica: "t", clock: TestClock().now,
         lead: NewLead(name: " ", stage: "proposal"))
     }
@@ -159,7 +160,7 @@ import Testing
     bytes[previousStart + 30] ^= 0x01
     writeBytes(bytes, to: path)
     #expect(throws: JournalError.self) {
-      try PipelineStore.quickCreate(
+      try quickCreate(
         journal: path, config: .standard, replica: "t", clock: TestClock().now,
         lead: NewLead(name: "Three", stage: "proposal"))
     }

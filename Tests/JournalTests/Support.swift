@@ -3,7 +3,7 @@ import Journal
 import PipelineCore
 
 /// A fresh directory under /tmp, removed when the test's value goes away.
-final class TemporaryDirectory {
+final class TemporaryDirectory: Sendable {
   let path: String
 
   /// `inMemory` puts it on tmpfs when the machine has one: same code paths, no disk waits.
@@ -82,3 +82,13 @@ let trickyChanges: [Change] = [
   .reopened(stage: "qualifying"),
   .unknown(type: "lead.teleported"),
 ]
+
+/// `PipelineStore.quickCreate`, as `closer add` calls it.
+func quickCreate(
+  journal: String, config: PipelineConfig, replica: String, clock: @escaping () -> Timestamp, lead: NewLead,
+  then more: [Change] = []
+) throws -> Event? {
+  var warnings: [JournalWarning] = []
+  return try PipelineStore.quickCreate(
+    journal: journal, config: config, replica: replica, clock: clock, lead: lead, then: more, warnings: &warnings)
+}

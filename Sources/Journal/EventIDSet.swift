@@ -1,0 +1,87 @@
+/// The ids of the events read so far, so that an event whose line appears twice (a bad
+/// merge, a copied line) is applied once.
+///
+/// Closer's own ids, 15 characters of Crockford base32, are kept as two integers (16 bytes,
+/// no allocation); any other id as a string. A snapshot stores the ids it covers sorted, and
+/// they are searched there instead of being hashed again on every opening.
+struct EventIDSet {
+  /// From a snapshot: sorted.
+  private(set) var covered: [PackedEventID] = []
+  private(set) var coveredOthers: Set<String> = []
+  private var recent: Set<PackedEventID> = []
+  private var recentOthers: Set<String> = []
+
+  init() {}
+
+  init(covered: [PackedEventID], others: Set<String>) {
+    self.covered = covered
+    self.coveredOthers = others
+  }
+
+  /// Adds `id`; false when it was there already.
+  mutating func insert(_ id: String) -> Bool {
+    guard let packed = PackedEventID(id) else {
+      if coveredOthers.contains(id) { return false }
+      return recentOthers.insert(id).inserted
+    }
+    if covered.binarySearch(packed) { return false }
+    return recent.insert(packed).inserted
+  }
+
+  /// Every id, the packed ones sorted, for a snapshot.
+  func all() -> (packed: [PackedEventID], others: [String]) {
+    let packed = recent.isEmpty ? covered : (covered + recent).sorted()
+    return (packed, (coveredOthers.union(recentOthers)).sorted())
+  }
+}
+
+/// A 15-character Crockford base32 event id as two integers: 15 bits and 60 bits.
+struct PackedEventID: Hashable, Comparable, Sendable {
+  var high: UInt64
+  var low: UInt64
+
+  init(high: UInt64, low: UInt64) {
+    self.high = high
+    self.low = low
+  }
+
+  init?(_ id: String) {
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+    var count = 0
+    for byte in id.utf8 {
+      let digit = Self.values[Int(byte)]
+      guard digit != 0xFF, count < 15 else { return nil }
+      if count < 3 { high = high << 5 | UInt64(digit) } else { low = low << 5 | UInt64(digit) }
+      count += 1
+    }
+    guard count == 15 else { return nil }
+    self.init(high: high, low: low)
+  }
+
+  static func < (a: PackedEventID, b: PackedEventID) -> Bool {
+    a.high != b.high ? a.high < b.high : a.low < b.low
+  }
+
+  /// Each byte's value in the alphabet, or 0xFF.
+  private static let values: [UInt8] = {
+    var table = [UInt8](repeating: 0xFF, count: 256)
+    for (value, byte) in Array("0123456789abcdefghjkmnpqrstvwxyz".utf8).enumerated() {
+      table[Int(byte)] = UInt8(value)
+    }
+    return table
+  }()
+}
+
+extension Array where Element == PackedEventID {
+  /// Whether a sorted array holds `value`.
+  func binarySearch(_ value: PackedEventID) -> Bool {
+    var low = 0
+    var high = count
+    while low < high {
+      let middle = (low + high) / 2
+      if self[middle] < value { low = middle + 1 } else { high = middle }
+    }
+    return low < count && self[low] == value
+  }
+}
