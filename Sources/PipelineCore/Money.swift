@@ -54,29 +54,42 @@ public struct Money: Hashable, Sendable {
     return .success(Money(minorUnits: minor, currency: currency))
   }
 
-  /// `12,500` or `12,500.50`, grouped by thousands, without the currency.
+  /// `12,500` or `12,500.50`, grouped by thousands, without the currency; `-0.01` below zero.
   public var formattedAmount: String {
-    let whole = minorUnits / 100
-    let cents = minorUnits % 100
-    let grouped = Money.group(whole)
-    return cents == 0 ? grouped : "\(grouped).\(cents < 10 ? "0" : "")\(cents)"
+    sign + Money.group(minorUnits.magnitude / 100) + Money.cents(minorUnits.magnitude)
   }
 
-  /// `12.5k`, `1.2M`: short enough for a card.
+  /// `12500` or `12500.50`: no grouping, a decimal point, for files that other programs read.
+  public var plainAmount: String {
+    sign + String(minorUnits.magnitude / 100) + Money.cents(minorUnits.magnitude)
+  }
+
+  /// `12.5k`, `1.2M`, `-900`: short enough for a card.
   public var compactAmount: String {
-    let whole = Double(minorUnits) / 100
+    let whole = Double(minorUnits.magnitude) / 100
     func short(_ value: Double, _ suffix: String) -> String {
-      let tenths = Int64((value * 10).rounded())
+      let tenths = UInt64((value * 10).rounded())
       return tenths % 10 == 0 || tenths >= 1000 ? "\(tenths / 10)\(suffix)" : "\(tenths / 10).\(tenths % 10)\(suffix)"
     }
-    if whole >= 1_000_000 { return short(whole / 1_000_000, "M") }
-    if whole >= 1_000 { return short(whole / 1_000, "k") }
-    return "\(minorUnits / 100)"
+    if whole >= 1_000_000 { return sign + short(whole / 1_000_000, "M") }
+    if whole >= 1_000 { return sign + short(whole / 1_000, "k") }
+    return sign + String(minorUnits.magnitude / 100)
   }
 
+  /// `USD 12,500.50`, `USD -0.01`.
   public var description: String { "\(currency) \(formattedAmount)" }
 
-  static func group(_ value: Int64) -> String {
+  /// The amount's sign, worked out apart from its digits: negating `Int64.min` would trap,
+  /// so the digits come from the magnitude.
+  private var sign: String { minorUnits < 0 ? "-" : "" }
+
+  /// `.50` or nothing for whole amounts.
+  private static func cents(_ magnitude: UInt64) -> String {
+    let cents = magnitude % 100
+    return cents == 0 ? "" : ".\(cents < 10 ? "0" : "")\(cents)"
+  }
+
+  static func group(_ value: UInt64) -> String {
     let digits = Array(String(value))
     var out = ""
     for (i, digit) in digits.enumerated() {

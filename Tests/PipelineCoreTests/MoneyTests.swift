@@ -35,4 +35,24 @@ import Testing
     #expect(Money(minorUnits: 250_000_000, currency: "USD").compactAmount == "2.5M")
     #expect(Money(minorUnits: 90_000, currency: "USD").compactAmount == "900")
   }
+
+  /// Amounts below zero keep their sign in front of the digits (never `0.0-1`), and the ends
+  /// of `Int64` format without trapping (`Int64.min` has no positive counterpart).
+  @Test(arguments: [
+    (Int64(0), "0", "0", "0"),
+    (-1, "-0.01", "-0.01", "-0"),
+    (-100, "-1", "-1", "-1"),
+    (-105, "-1.05", "-1.05", "-1"),
+    (-12_345_678, "-123,456.78", "-123456.78", "-123k"),
+    (-250_000_000, "-2,500,000", "-2500000", "-2.5M"),
+    (Int64.max, "92,233,720,368,547,758.07", "92233720368547758.07", "92233720368M"),
+    (Int64.min, "-92,233,720,368,547,758.08", "-92233720368547758.08", "-92233720368M"),
+  ])
+  func formatsNegativeAndExtremeAmounts(minorUnits: Int64, formatted: String, plain: String, compact: String) {
+    let money = Money(minorUnits: minorUnits, currency: "USD")
+    #expect(money.formattedAmount == formatted)
+    #expect(money.plainAmount == plain)
+    #expect(money.compactAmount == compact)
+    #expect(money.description == "USD \(formatted)")
+  }
 }
