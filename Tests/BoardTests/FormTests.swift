@@ -68,6 +68,20 @@ import Testing
     #expect(h.pipeline[h.written[0].lead]?.status == .lost)
   }
 
+  /// The form reads amounts as `closer add --value` does: nothing finer than a cent, no
+  /// commas that do not group thousands.
+  @Test(arguments: [("12.345", "finer than a cent"), ("1,2,3", "does not group thousands")])
+  func aValueThatWouldBeChangedIsRefused(value: String, message: String) {
+    var h = Harness()
+    h.send(.character("a"))
+    h.type("Dana White")
+    h.send(.tab, .tab)
+    h.type(value)
+    h.send(.enter)
+    #expect(h.written.isEmpty)
+    #expect(h.frame.text.contains(message))
+  }
+
   @Test func anEmptyNameIsRefusedAndEscapeWritesNothing() {
     var h = Harness()
     h.send(.character("a"), .enter)

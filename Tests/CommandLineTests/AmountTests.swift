@@ -31,3 +31,30 @@ import Testing
     #expect(leads.first { $0["name"] as? String == "Nega" }?["value"] as? Double == -0.01)
   }
 }
+
+@Suite struct ValueTypingTests {
+  /// `--value` refuses what it would otherwise have to change, says how to write it, and
+  /// writes nothing; the usual ways of writing an amount still work.
+  @Test(arguments: [
+    ("0.001", "'0.001' is finer than a cent; write 0 or 0.01"),
+    ("12.345", "'12.345' is finer than a cent; write 12.34 or 12.35"),
+    ("1,2,3", "'1,2,3' has a comma that does not group thousands"),
+  ])
+  func valuesThatWouldBeChangedAreRefused(value: String, message: String) throws {
+    let box = Sandbox()
+    _ = try box.run(["add", "Ana Lima"])
+    try box.expectRefused(["add", "Cleo", "--value", value], saying: message)
+  }
+
+  @Test(arguments: [
+    ("12,500.50", 12500.5, "USD"), ("12.5k", 12500, "USD"), ("EUR 9000", 9000, "EUR"), ("0.01", 0.01, "USD"),
+  ])
+  func theUsualWaysOfWritingAnAmountWork(value: String, major: Double, currency: String) throws {
+    let box = Sandbox()
+    let add = try box.run(["add", "Cleo", "--value", value])
+    #expect(add.status == 0, "\(add.stderr)")
+    let lead = try #require(try json(box.run(["show", "cleo", "--json"]).stdout) as? [String: Any])
+    #expect(lead["value"] as? Double == major)
+    #expect(lead["currency"] as? String == currency)
+  }
+}
