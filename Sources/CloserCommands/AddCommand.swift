@@ -1,6 +1,7 @@
 import ArgumentParser
 import Journal
 import PipelineCore
+import TerminalText
 
 /// `closer add NAME ...`: a new lead at the top of its stage; prints its id.
 struct AddCommand: ParsableCommand {
@@ -22,16 +23,17 @@ struct AddCommand: ParsableCommand {
   @Option(help: "When the next action is due: today, tomorrow, fri, +3d, +2w, YYYY-MM-DD.") var due: String?
 
   func run() throws {
-    let trimmedName = name.trimmingWhitespace
-    guard !trimmedName.isEmpty else { throw CommandError("a lead needs a name: closer add \"Ana Lima\"") }
+    // Stored cleaned as an import stores it: no control characters, single spaces.
+    let cleanName = cleanLine(name)
+    guard !cleanName.isEmpty else { throw CommandError("a lead needs a name: closer add \"Ana Lima\"") }
     let environment = options.environment
     let config = try environment.loadConfig(flag: options.config)
-    var new = NewLead(name: trimmedName, stage: "")
-    new.company = company?.trimmingWhitespace ?? ""
-    new.email = email?.trimmingWhitespace ?? ""
-    new.phone = phone?.trimmingWhitespace ?? ""
-    new.source = source?.trimmingWhitespace ?? ""
-    new.owner = owner?.trimmingWhitespace ?? ""
+    var new = NewLead(name: cleanName, stage: "")
+    new.company = company.map(cleanLine) ?? ""
+    new.email = email.map(cleanLine) ?? ""
+    new.phone = phone.map(cleanLine) ?? ""
+    new.source = source.map(cleanLine) ?? ""
+    new.owner = owner.map(cleanLine) ?? ""
     if let value {
       new.value = try Money.parse(value, defaultCurrency: config.defaultCurrency).get()
     }
@@ -42,7 +44,7 @@ struct AddCommand: ParsableCommand {
       new.expectedClose = day
     }
     var more: [Change] = []
-    switch (followUp?.trimmingWhitespace, due) {
+    switch (followUp.map(cleanLine), due) {
     case (nil, nil): break
     case (let action?, let due?) where !action.isEmpty:
       let day = try DueDate.parse(due, today: Environment.now().day).get()

@@ -48,9 +48,10 @@ struct LostCommand: ParsableCommand {
     print(summary)
   }
 
-  /// A configured reason by its number (1 = first) or name, case-insensitively; else the text.
+  /// A configured reason by its number (1 = first) or name, case-insensitively; else the
+  /// text, cleaned as an import cleans it.
   static func resolve(_ text: String, among reasons: [String]) -> String {
-    let trimmed = text.trimmingWhitespace
+    let trimmed = cleanLine(text)
     if let number = Int(trimmed), reasons.indices.contains(number - 1) { return reasons[number - 1] }
     return reasons.first { SearchKey.fold($0) == SearchKey.fold(trimmed) } ?? trimmed
   }

@@ -82,6 +82,23 @@ import Testing
     #expect(h.frame.text.contains(message))
   }
 
+  /// What reaches a field as characters (a paste, say) is stored cleaned, as an import and
+  /// `closer add` store it: no bidirectional override, no C1 control, single spaces.
+  @Test func typedTextIsStoredCleaned() {
+    var h = Harness()
+    h.send(.character("a"))
+    h.type("  Dana\u{202E} White ")
+    h.send(.tab)
+    h.type("Um\u{9B}bra\u{2028}")
+    h.send(.enter)
+    guard case .created(let new) = h.written.first?.change else {
+      Issue.record("the form should write one created event")
+      return
+    }
+    #expect(new.name == "Dana White")
+    #expect(new.company == "Um bra")
+  }
+
   @Test func anEmptyNameIsRefusedAndEscapeWritesNothing() {
     var h = Harness()
     h.send(.character("a"), .enter)
