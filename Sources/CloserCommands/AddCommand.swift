@@ -61,7 +61,7 @@ struct AddCommand: ParsableCommand {
         journal: options.journalPath, config: config, replica: environment.replica, clock: Environment.now,
         lead: new, then: more)
       {
-        print(event.lead)
+        try Self.printID(event.lead)
         return
       }
     }
@@ -71,6 +71,15 @@ struct AddCommand: ParsableCommand {
       new.stage = try stage.map { try pipeline.resolveStage($0).get().key } ?? pipeline.stages[0].key
       return [(id, .created(new))] + more.map { (id, $0) }
     }
-    print(id)
+    try Self.printID(id)
+  }
+
+  /// Prints the new lead's id; the lead is saved by then, so a failure says so.
+  private static func printID(_ id: LeadID) throws {
+    do {
+      try Console.print(id.rawValue)
+    } catch {
+      throw CommandError("the lead was added (id \(id)) but its id could not be printed: \(error)")
+    }
   }
 }

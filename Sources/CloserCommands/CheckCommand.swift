@@ -22,14 +22,14 @@ struct CheckCommand: ParsableCommand {
       if case .unknownEvents = $0.kind { return false }
       return true
     }
-    for warning in store.warnings { print("\(path): \(warning)") }
+    for warning in store.warnings { try Console.print("\(path): \(warning)") }
     let journal = store.journal
     let summary =
       "\(path): \(journal.lineCount) lines, \(journal.lineCount - 1) events, \(store.pipeline.count) leads, format \(journal.header.version)"
     if problems.isEmpty {
-      print("\(summary): OK")
+      try Console.print("\(summary): OK")
     } else {
-      print("\(summary): \(problems.count) problem(s)")
+      try Console.print("\(summary): \(problems.count) problem(s)")
       throw ExitCode(1)
     }
   }

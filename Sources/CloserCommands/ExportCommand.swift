@@ -63,9 +63,9 @@ struct ExportCommand: ParsableCommand {
     guard let output else { return }
     if resolvedFormat == .ics {
       let count = leads.count { $0.status == .open && $0.followUp != nil }
-      printError("wrote \(count) follow-up\(count == 1 ? "" : "s") to \(output)")
+      Console.printError("wrote \(count) follow-up\(count == 1 ? "" : "s") to \(output)")
     } else {
-      printError("wrote \(leads.count) lead\(leads.count == 1 ? "" : "s") to \(output)")
+      Console.printError("wrote \(leads.count) lead\(leads.count == 1 ? "" : "s") to \(output)")
     }
   }
 
@@ -127,12 +127,13 @@ final class ExportSink {
   }
 
   func write(_ bytes: [UInt8]) throws {
+    guard let path else { return try Console.printData(bytes) }
     var offset = 0
     while offset < bytes.count {
       let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
       if written < 0 && errno == EINTR { continue }
       guard written > 0 else {
-        throw CommandError("cannot write \(path ?? "the export"): \(String(cString: strerror(errno)))")
+        throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
       }
       offset += written
     }

@@ -42,6 +42,6 @@ struct FollowUpCommand: ParsableCommand {
       summary = "Next for \(printable(found.name)): \(printable(next.action)), due \(next.due)"
       return (found.id, .followUpSet(next))
     }
-    print(summary)
+    try Console.printOutcome(summary)
   }
 }

@@ -22,7 +22,7 @@ struct GenerateCommand: ParsableCommand {
   func run() throws {
     let store = try options.openStore()
     let written = try Self.generate(into: store, leads: leads, seed: seed, days: days)
-    print("wrote \(leads) leads (\(written) events) to \(store.journal.path)")
+    try Console.printOutcome("wrote \(leads) leads (\(written) events) to \(store.journal.path)")
   }
 
   /// Appends a sample pipeline to an empty journal; returns the number of events.

@@ -77,7 +77,7 @@ struct ImportCommand: ParsableCommand {
         counter += 1
         return LeadID("new-\(counter)")
       }
-      print(report(sheet, plan, dryRun: true))
+      try Console.print(report(sheet, plan, dryRun: true))
       let problems = sheet.problems + plan.problems
       if !problems.isEmpty && !skipBad {
         throw CommandError(
@@ -99,7 +99,7 @@ struct ImportCommand: ParsableCommand {
     }
     guard let plan else { return }
     if plan.changes.count >= PipelineStore.snapshotMinimumEvents { try? store.saveSnapshot() }
-    print(report(sheet, plan, dryRun: false))
+    try Console.printOutcome(report(sheet, plan, dryRun: false))
   }
 
   /// What was (or would be) done, row by row for the first few of each kind.

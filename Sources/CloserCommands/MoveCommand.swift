@@ -41,6 +41,6 @@ struct MoveCommand: ParsableCommand {
       summary = "Moved \(printable(found.name)) to \(target.title), \(at) of \(count)"
       return (found.id, .moved(stage: target.key, position: at, gateOverridden: !gates.isEmpty))
     }
-    print(summary)
+    try Console.printOutcome(summary)
   }
 }

@@ -20,7 +20,7 @@ struct WonCommand: ParsableCommand {
       summary = "Won: \(printable(found.name)) (\(found.value?.description ?? "no value")), now in \(stage)"
       return (found.id, .won)
     }
-    print(summary)
+    try Console.printOutcome(summary)
   }
 }
 
@@ -45,7 +45,7 @@ struct LostCommand: ParsableCommand {
       summary = "Lost: \(printable(found.name)) (\(why))"
       return (found.id, .lost(reason: why))
     }
-    print(summary)
+    try Console.printOutcome(summary)
   }
 
   /// A configured reason by its number (1 = first) or name, case-insensitively; else the
@@ -76,6 +76,6 @@ struct ReopenCommand: ParsableCommand {
       summary = "Reopened: \(printable(found.name)) in \(target.title)"
       return (found.id, .reopened(stage: target.key))
     }
-    print(summary)
+    try Console.printOutcome(summary)
   }
 }

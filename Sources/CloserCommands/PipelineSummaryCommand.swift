@@ -11,9 +11,9 @@ struct PipelineSummaryCommand: ParsableCommand {
 
   func run() throws {
     let pipeline = try options.readPipeline()
-    print(Self.summary(pipeline, now: Environment.now()))
+    try Console.print(Self.summary(pipeline, now: Environment.now()))
     if pipeline.count == 0 {
-      print("\nNo leads yet. Add one with: closer add \"Ana Lima\" --company Acme --value 12k")
+      try Console.print("\nNo leads yet. Add one with: closer add \"Ana Lima\" --company Acme --value 12k")
     }
   }
 

@@ -15,7 +15,7 @@ struct ShowCommand: ParsableCommand {
     let found = try pipeline.lookup(lead).get()
     let now = Environment.now()
     if json {
-      print(try jsonText(LeadJSON(found, in: pipeline, now: now, detailed: true)))
+      try Console.print(try jsonText(LeadJSON(found, in: pipeline, now: now, detailed: true)))
       return
     }
     let stage = pipeline.stage(forKey: found.stage)
@@ -68,6 +68,6 @@ struct ShowCommand: ParsableCommand {
         }
       }
     }
-    print(lines.joined(separator: "\n"))
+    try Console.print(lines.joined(separator: "\n"))
   }
 }

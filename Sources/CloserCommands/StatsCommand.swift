@@ -23,9 +23,9 @@ struct StatsCommand: ParsableCommand {
     let pipeline = try options.readPipeline()
     let insights = pipeline.insights(since: start, until: end)
     if json {
-      print(try jsonText(StatsJSON(insights, pipeline)))
+      try Console.print(try jsonText(StatsJSON(insights, pipeline)))
     } else {
-      print(StatsReport.text(insights, pipeline))
+      try Console.print(StatsReport.text(insights, pipeline))
     }
   }
 

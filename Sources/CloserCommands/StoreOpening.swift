@@ -32,17 +32,6 @@ extension JournalOptions {
   }
 
   private func report(_ store: PipelineStore) {
-    for warning in store.warnings { printError("warning: \(store.journal.path): \(warning)") }
-  }
-}
-
-/// Writes one line to standard error.
-func printError(_ message: String) {
-  let bytes = Array("closer: \(message)\n".utf8)
-  var offset = 0
-  while offset < bytes.count {
-    let written = bytes[offset...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-    guard written > 0 else { return }
-    offset += written
+    for warning in store.warnings { Console.printError("warning: \(store.journal.path): \(warning)") }
   }
 }
