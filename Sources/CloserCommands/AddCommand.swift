@@ -39,7 +39,7 @@ struct AddCommand: ParsableCommand {
     }
     if let expectedClose {
       guard let day = CalendarDay(iso8601: expectedClose) else {
-        throw CommandError("'\(expectedClose)' is not a date; write it as YYYY-MM-DD")
+        throw CommandError("'\(printable(expectedClose))' is not a date; write it as YYYY-MM-DD")
       }
       new.expectedClose = day
     }

@@ -1,13 +1,18 @@
 import Glibc
+import TerminalText
 
 /// The one way the command line writes to standard output and standard error.
 ///
-/// Writes go straight to the descriptors, unbuffered, so that a write that fails (a full
-/// disk, a closed pipe) is an error the command reports, not output lost at exit.
+/// Human-readable text (tables, messages, errors, help) is made visible on the way out:
+/// any control character in it, from data or from an argument, is shown as a symbol
+/// (`printableLines`: ESC as ␛, BEL as ␇, C1 controls and bidirectional overrides as
+/// U+FFFD), so nothing a journal or a command line holds can drive the terminal. Writes
+/// go straight to the descriptors, unbuffered, so that a write that fails (a full disk, a
+/// closed pipe) is an error the command reports, not output lost at exit.
 enum Console {
-  /// Writes text and a line break to standard output.
+  /// Writes human-readable text and a line break to standard output.
   static func print(_ text: String) throws(ConsoleError) {
-    try printData(Array((text + "\n").utf8))
+    try printData(Array((printableLines(text) + "\n").utf8))
   }
 
   /// Writes bytes as they are to standard output: an export or JSON, data for programs.
@@ -25,10 +30,15 @@ enum Console {
     }
   }
 
-  /// Writes a line to standard error, after `closer: `. Best effort: with standard error
-  /// gone there is nowhere left to say so.
+  /// Writes a message to standard error, after `closer: `. Best effort: with standard
+  /// error gone there is nowhere left to say so.
   static func printError(_ message: String) {
-    _ = writeAll(Array("closer: \(message)\n".utf8), to: 2)
+    printFailure("closer: \(message)")
+  }
+
+  /// Writes a report of why a command failed (`Error: ...`, its usage) to standard error.
+  static func printFailure(_ text: String) {
+    _ = writeAll(Array((printableLines(text) + "\n").utf8), to: 2)
   }
 
   /// Writes every byte, retrying short and interrupted writes; the `errno` of a failure.
@@ -52,6 +62,7 @@ struct ConsoleError: Error, CustomStringConvertible {
   var description: String { "cannot write to standard output: \(String(cString: strerror(code)))" }
 }
 
-/// Commands write through `Console`: `print` would lose a failed write at exit.
-@available(*, unavailable, message: "write through Console, which reports a failed write")
+/// Commands write through `Console`: `print` would pass control characters from data to
+/// the terminal, and lose a failed write at exit.
+@available(*, unavailable, message: "write through Console, which keeps control characters off the terminal")
 func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {}

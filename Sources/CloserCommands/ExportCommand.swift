@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Interchange
 import PipelineCore
+import TerminalText
 
 /// `closer export`: the pipeline as CSV, JSON, JSON Lines, or follow-ups as a calendar.
 struct ExportCommand: ParsableCommand {
@@ -46,7 +47,8 @@ struct ExportCommand: ParsableCommand {
     if let output {
       let journal = options.journalPath
       for protected in [journal, journal + ".snapshot"] where Self.sameFile(output, protected) {
-        throw CommandError("\(output) is the journal\(protected == journal ? "" : "'s snapshot"); export elsewhere")
+        throw CommandError(
+          "\(printable(output)) is the journal\(protected == journal ? "" : "'s snapshot"); export elsewhere")
       }
     }
     let pipeline = try options.readPipeline()
@@ -63,9 +65,9 @@ struct ExportCommand: ParsableCommand {
     guard let output else { return }
     if resolvedFormat == .ics {
       let count = leads.count { $0.status == .open && $0.followUp != nil }
-      Console.printError("wrote \(count) follow-up\(count == 1 ? "" : "s") to \(output)")
+      Console.printError("wrote \(count) follow-up\(count == 1 ? "" : "s") to \(printable(output))")
     } else {
-      Console.printError("wrote \(leads.count) lead\(leads.count == 1 ? "" : "s") to \(output)")
+      Console.printError("wrote \(leads.count) lead\(leads.count == 1 ? "" : "s") to \(printable(output))")
     }
   }
 
@@ -122,7 +124,9 @@ final class ExportSink {
     }
     let temporary = "\(path).tmp-\(getpid())"
     descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    guard descriptor >= 0 else {
+      throw CommandError("cannot write \(printable(path)): \(String(cString: strerror(errno)))")
+    }
     self.temporary = temporary
   }
 
@@ -133,7 +137,7 @@ final class ExportSink {
       let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
       if written < 0 && errno == EINTR { continue }
       guard written > 0 else {
-        throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
+        throw CommandError("cannot write \(printable(path)): \(String(cString: strerror(errno)))")
       }
       offset += written
     }
@@ -148,7 +152,7 @@ final class ExportSink {
     guard synced, rename(temporary, path) == 0 else {
       let detail = synced ? String(cString: strerror(errno)) : reason
       unlink(temporary)
-      throw CommandError("cannot write \(path): \(detail)")
+      throw CommandError("cannot write \(printable(path)): \(detail)")
     }
   }
 

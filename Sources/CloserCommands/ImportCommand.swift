@@ -134,7 +134,8 @@ struct ImportCommand: ParsableCommand {
             "row \(entry.row): \(printable(entry.name)) [\(entry.lead)]: \(printable(what.joined(separator: ", ")))"
         })
     } else if !plan.changes.isEmpty {
-      lines.append("Journal: \(options.journalPath) (\(plan.changes.count) event\(plan.changes.count == 1 ? "" : "s"))")
+      lines.append(
+        "Journal: \(printable(options.journalPath)) (\(plan.changes.count) event\(plan.changes.count == 1 ? "" : "s"))")
     }
     section("Skipped", sheet.skipped.map { printable($0.description) })
     section(skipBad ? "Bad rows, left out" : "Bad rows", bad.map { printable($0.description) })

@@ -42,7 +42,7 @@ struct ListCommand: ParsableCommand {
         .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }
     }
     if json {
-      try Console.print(try jsonText(leads.map { LeadJSON($0, in: pipeline, now: now, detailed: false) }))
+      try printJSON(leads.map { LeadJSON($0, in: pipeline, now: now, detailed: false) })
       return
     }
     guard !leads.isEmpty else {
@@ -103,8 +103,11 @@ struct ListCommand: ParsableCommand {
   }
 }
 
-/// Rows aligned in columns by display width, each cell cut to its column's maximum.
+/// Rows aligned in columns by display width, each cell cut to its column's maximum. Cells
+/// are made visible first (a stage key or a currency from the journal is shown as it is
+/// stored), so that what is measured is what is printed.
 func table(_ rows: [[String]], maxWidths: [Int]) -> String {
+  let rows = rows.map { $0.map { printable($0) } }
   let columns = rows.map(\.count).max() ?? 0
   var widths = [Int](repeating: 0, count: columns)
   for row in rows {

@@ -17,7 +17,8 @@ struct WonCommand: ParsableCommand {
     try store.record { pipeline in
       let found = try pipeline.lookup(lead).get()
       let stage = pipeline.stage(forKey: pipeline.wonStage)?.title ?? pipeline.wonStage
-      summary = "Won: \(printable(found.name)) (\(found.value?.description ?? "no value")), now in \(stage)"
+      let value = printable(found.value?.description ?? "no value")
+      summary = "Won: \(printable(found.name)) (\(value)), now in \(printable(stage))"
       return (found.id, .won)
     }
     try Console.printOutcome(summary)
@@ -42,7 +43,7 @@ struct LostCommand: ParsableCommand {
       guard !why.isEmpty else {
         throw CommandError("give a reason: \(pipeline.config.lostReasons.joined(separator: ", ")), or your own words")
       }
-      summary = "Lost: \(printable(found.name)) (\(why))"
+      summary = "Lost: \(printable(found.name)) (\(printable(why)))"
       return (found.id, .lost(reason: why))
     }
     try Console.printOutcome(summary)
@@ -73,7 +74,7 @@ struct ReopenCommand: ParsableCommand {
       let found = try pipeline.lookup(lead).get()
       let target = try stage.map { try pipeline.resolveStage($0).get() } ?? pipeline.stage(forKey: found.stage)
       guard let target else { throw CommandError("give --stage: the deal's stage no longer exists") }
-      summary = "Reopened: \(printable(found.name)) in \(target.title)"
+      summary = "Reopened: \(printable(found.name)) in \(printable(target.title))"
       return (found.id, .reopened(stage: target.key))
     }
     try Console.printOutcome(summary)

@@ -1,6 +1,7 @@
 import Glibc
 import Journal
 import PipelineCore
+import TerminalText
 
 extension JournalOptions {
   var environment: Environment { .current }
@@ -32,6 +33,8 @@ extension JournalOptions {
   }
 
   private func report(_ store: PipelineStore) {
-    for warning in store.warnings { Console.printError("warning: \(store.journal.path): \(warning)") }
+    for warning in store.warnings {
+      Console.printError("warning: \(printable(store.journal.path)): \(printable(warning.description))")
+    }
   }
 }
