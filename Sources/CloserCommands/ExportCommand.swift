@@ -89,13 +89,14 @@ struct ExportCommand: ParsableCommand {
         if format == .json && index > 0 { json.raw(",\n") }
         LeadJSON(lead, in: pipeline, now: now, detailed: true).write(to: &json)
         if format == .jsonl { json.raw("\n") }
+        // Whole leads at a time, so that no character is split between two pieces.
         if json.bytes.count >= LeadCSV.flushSize {
-          try output(json.bytes)
+          try output(escapingInvisibles(json.bytes))
           json.bytes.removeAll(keepingCapacity: true)
         }
       }
       if format == .json { json.raw(leads.isEmpty ? "]\n" : "\n]\n") }
-      try output(json.bytes)
+      try output(escapingInvisibles(json.bytes))
     }
   }
 

@@ -147,5 +147,5 @@ struct LeadJSON: Encodable {
 func printJSON<T: Encodable>(_ value: T) throws {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-  try Console.printData(Array(try encoder.encode(value)) + [0x0A])
+  try Console.printData(escapingInvisibles(Array(try encoder.encode(value))) + [0x0A])
 }

@@ -71,6 +71,22 @@ func controls(in text: String) -> [String] {
     #expect(try box.run(["show", "lead0001"]).stdout.contains("Name"))
   }
 
+  /// JSON escapes whatever a terminal could act on, not only what JSON requires (C0):
+  /// DEL, C1 controls, separators and bidirectional controls too.
+  @Test(arguments: hostileTexts)
+  func jsonEscapesEveryControlCharacter(hostile: String) throws {
+    let box = Sandbox()
+    try hostileJournal(hostile, in: box)
+    for arguments in [
+      ["list", "--json", "--status", "all"], ["show", "lead0001", "--json"], ["show", "lead0003", "--json"],
+      ["stats", "--json"], ["export", "--format", "json"], ["export", "--format", "jsonl"],
+    ] {
+      let run = try box.run(arguments)
+      #expect(run.status == 0)
+      #expect(controls(in: run.stdout).isEmpty, "\(arguments): \(run.stdout)")
+    }
+  }
+
   /// JSON is data: it holds the text exactly, in valid JSON.
   @Test(arguments: hostileTexts)
   func jsonHoldsTheTextExactly(hostile: String) throws {
