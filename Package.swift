@@ -35,7 +35,7 @@ let package = Package(
       swiftSettings: strict),
     // Import from CRM exports and spreadsheets; export to CSV, JSON and calendars.
     .target(
-      name: "Interchange", dependencies: ["PipelineCore", .product(name: "CSV", package: "CSV.swift")],
+      name: "Interchange", dependencies: ["PipelineCore", "TerminalText", .product(name: "CSV", package: "CSV.swift")],
       swiftSettings: strict),
     // Commands shared by the executable and its tests.
     .target(

@@ -1,4 +1,5 @@
 import PipelineCore
+import TerminalText
 
 extension BoardState {
   /// Handles one message and returns what the loop should do. `pipeline` is the current
@@ -265,7 +266,7 @@ extension BoardState {
     case .character(let c):
       prompt.text.append(c)
     case .enter:
-      let typed = prompt.text.trimmingWhitespace
+      let typed = cleanLine(prompt.text)
       guard !typed.isEmpty else { return [] }
       let known = prompt.options.first { SearchKey.fold($0) == SearchKey.fold(typed) }
       return markLost(prompt.lead, reason: known ?? typed, pipeline)
@@ -279,7 +280,7 @@ extension BoardState {
   /// The follow-up prompt's two steps: the action, then when it is due.
   private mutating func answerFollowUp(_ prompt: Prompt, _ pipeline: Pipeline) -> [Effect] {
     var prompt = prompt
-    let typed = prompt.text.trimmingWhitespace
+    let typed = cleanLine(prompt.text)
     switch prompt.purpose {
     case .lostReason:
       return []

@@ -1,4 +1,5 @@
 import PipelineCore
+import TerminalText
 
 /// The add and edit form: the lead's main fields as text inputs.
 public struct LeadForm: Sendable, Equatable {
@@ -42,5 +43,6 @@ public struct LeadForm: Sendable, Equatable {
     ]
   }
 
-  subscript(field: Field) -> String { inputs[field.rawValue].text.trimmingWhitespace }
+  /// A field's text as it is stored: cleaned as an import cleans it.
+  subscript(field: Field) -> String { cleanLine(inputs[field.rawValue].text) }
 }

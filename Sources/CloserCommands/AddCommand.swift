@@ -1,6 +1,7 @@
 import ArgumentParser
 import Journal
 import PipelineCore
+import TerminalText
 
 /// `closer add NAME ...`: a new lead at the top of its stage; prints its id.
 struct AddCommand: ParsableCommand {
@@ -22,27 +23,28 @@ struct AddCommand: ParsableCommand {
   @Option(help: "When the next action is due: today, tomorrow, fri, +3d, +2w, YYYY-MM-DD.") var due: String?
 
   func run() throws {
-    let trimmedName = name.trimmingWhitespace
-    guard !trimmedName.isEmpty else { throw CommandError("a lead needs a name: closer add \"Ana Lima\"") }
+    // Stored cleaned as an import stores it: no control characters, single spaces.
+    let cleanName = cleanLine(name)
+    guard !cleanName.isEmpty else { throw CommandError("a lead needs a name: closer add \"Ana Lima\"") }
     let environment = options.environment
     let config = try environment.loadConfig(flag: options.config)
-    var new = NewLead(name: trimmedName, stage: "")
-    new.company = company?.trimmingWhitespace ?? ""
-    new.email = email?.trimmingWhitespace ?? ""
-    new.phone = phone?.trimmingWhitespace ?? ""
-    new.source = source?.trimmingWhitespace ?? ""
-    new.owner = owner?.trimmingWhitespace ?? ""
+    var new = NewLead(name: cleanName, stage: "")
+    new.company = company.map(cleanLine) ?? ""
+    new.email = email.map(cleanLine) ?? ""
+    new.phone = phone.map(cleanLine) ?? ""
+    new.source = source.map(cleanLine) ?? ""
+    new.owner = owner.map(cleanLine) ?? ""
     if let value {
       new.value = try Money.parse(value, defaultCurrency: config.defaultCurrency).get()
     }
     if let expectedClose {
       guard let day = CalendarDay(iso8601: expectedClose) else {
-        throw CommandError("'\(expectedClose)' is not a date; write it as YYYY-MM-DD")
+        throw CommandError("'\(printable(expectedClose))' is not a date; write it as YYYY-MM-DD")
       }
       new.expectedClose = day
     }
     var more: [Change] = []
-    switch (followUp?.trimmingWhitespace, due) {
+    switch (followUp.map(cleanLine), due) {
     case (nil, nil): break
     case (let action?, let due?) where !action.isEmpty:
       let day = try DueDate.parse(due, today: Environment.now().day).get()
@@ -59,9 +61,9 @@ struct AddCommand: ParsableCommand {
       let quick = try PipelineStore.quickCreate(
         journal: options.journalPath, config: config, replica: environment.replica, clock: Environment.now,
         lead: new, then: more, warnings: &warnings)
-      for warning in warnings { printError("warning: \(options.journalPath): \(warning)") }
+      for warning in warnings { Console.printError("warning: \(options.journalPath): \(warning)") }
       if let event = quick {
-        print(event.lead)
+        try Self.printID(event.lead)
         return
       }
     }
@@ -71,6 +73,15 @@ struct AddCommand: ParsableCommand {
       new.stage = try stage.map { try pipeline.resolveStage($0).get().key } ?? pipeline.stages[0].key
       return [(id, .created(new))] + more.map { (id, $0) }
     }
-    print(id)
+    try Self.printID(id)
+  }
+
+  /// Prints the new lead's id; the lead is saved by then, so a failure says so.
+  private static func printID(_ id: LeadID) throws {
+    do {
+      try Console.print(id.rawValue)
+    } catch {
+      throw CommandError("the lead was added (id \(id)) but its id could not be printed: \(error)")
+    }
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Journal
 import PipelineCore
+import TerminalText
 
 /// `closer check`: verifies every line of a journal without changing it.
 struct CheckCommand: ParsableCommand {
@@ -22,14 +23,15 @@ struct CheckCommand: ParsableCommand {
       if case .unknownEvents = $0.kind { return false }
       return true
     }
-    for warning in store.warnings { print("\(path): \(warning)") }
+    // One line each, whatever a damaged line quotes.
+    for warning in store.warnings { try Console.print("\(printable(path)): \(printable(warning.description))") }
     let journal = store.journal
     let summary =
-      "\(path): \(journal.lineCount) lines, \(journal.lineCount - 1) events, \(store.pipeline.count) leads, format \(journal.header.version)"
+      "\(printable(path)): \(journal.lineCount) lines, \(journal.lineCount - 1) events, \(store.pipeline.count) leads, format \(journal.header.version)"
     if problems.isEmpty {
-      print("\(summary): OK")
+      try Console.print("\(summary): OK")
     } else {
-      print("\(summary): \(problems.count) problem(s)")
+      try Console.print("\(summary): \(problems.count) problem(s)")
       throw ExitCode(1)
     }
   }

@@ -28,20 +28,20 @@ struct DemoCommand: ParsableCommand {
     _ = try GenerateCommand.generate(into: store, leads: 40, seed: 7, days: 60)
     if isatty(0) != 0 && isatty(1) != 0 && !printOnly {
       try BoardSession.run(options: options, themeFlag: theme)
-      printError("the sample journal is kept at \(path); open it again with: closer --journal \(path)")
+      Console.printError("the sample journal is kept at \(path); open it again with: closer --journal \(path)")
       return
     }
-    print(PipelineSummaryCommand.summary(store.pipeline, now: Environment.now()))
-    print("")
+    try Console.print(PipelineSummaryCommand.summary(store.pipeline, now: Environment.now()))
+    try Console.print("")
     // Hints that work on this sample: the first word of a lead's name finds it.
     let example = store.pipeline.leads(inStage: store.pipeline.stages[0].key).first.map {
       String($0.name.split(separator: " ").first ?? "")
     }
     let word = example.map { "\"\($0)\"" } ?? "LEAD"
-    print("This sample pipeline lives in \(path). Explore it:")
-    print("  export CLOSER_JOURNAL=\(path)")
-    print("  closer list")
-    print("  closer show \(word)")
-    print("  closer move \(word) qualifying")
+    try Console.print("This sample pipeline lives in \(path). Explore it:")
+    try Console.print("  export CLOSER_JOURNAL=\(path)")
+    try Console.print("  closer list")
+    try Console.print("  closer show \(word)")
+    try Console.print("  closer move \(word) qualifying")
   }
 }

@@ -2,6 +2,7 @@ import Glibc
 import Journal
 import PipelineCore
 import Settings
+import TerminalText
 
 /// Where Closer's files live and who is writing, from flags and the environment.
 struct Environment {
@@ -65,7 +66,7 @@ struct Environment {
   func loadSettings(flag: String?) throws -> ConfigFile.Contents {
     let (path, required) = configPath(flag: flag)
     guard let text = try readTextFile(path) else {
-      if required { throw CommandError("there is no config file at \(path)") }
+      if required { throw CommandError("there is no config file at \(printable(path))") }
       return ConfigFile.Contents(pipeline: .standard, theme: nil)
     }
     do {
@@ -88,7 +89,7 @@ struct Environment {
 func readTextFile(_ path: String) throws -> String? {
   guard let bytes = try readFileIfPresent(path) else { return nil }
   guard let text = String(validating: bytes, as: UTF8.self) else {
-    throw CommandError("\(path) is not valid UTF-8 text")
+    throw CommandError("\(printable(path)) is not valid UTF-8 text")
   }
   return text
 }
@@ -96,7 +97,7 @@ func readTextFile(_ path: String) throws -> String? {
 /// Reads a whole file's bytes, with an error that names it.
 func readFile(_ path: String) throws -> [UInt8] {
   guard let bytes = try readFileIfPresent(path) else {
-    throw CommandError("cannot read \(path): \(String(cString: strerror(ENOENT)))")
+    throw CommandError("cannot read \(printable(path)): \(String(cString: strerror(ENOENT)))")
   }
   return bytes
 }
@@ -106,7 +107,7 @@ private func readFileIfPresent(_ path: String) throws -> [UInt8]? {
   let descriptor = open(path, O_RDONLY | O_CLOEXEC)
   guard descriptor >= 0 else {
     if errno == ENOENT { return nil }
-    throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))")
+    throw CommandError("cannot read \(printable(path)): \(String(cString: strerror(errno)))")
   }
   defer { close(descriptor) }
   var bytes: [UInt8] = []
@@ -114,7 +115,7 @@ private func readFileIfPresent(_ path: String) throws -> [UInt8]? {
   while true {
     let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
     if count < 0 && errno == EINTR { continue }
-    guard count >= 0 else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
+    guard count >= 0 else { throw CommandError("cannot read \(printable(path)): \(String(cString: strerror(errno)))") }
     if count == 0 { return bytes }
     bytes.append(contentsOf: chunk[..<count])
   }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Interchange
 import PipelineCore
+import TerminalText
 
 /// `closer export`: the pipeline as CSV, JSON, JSON Lines, or follow-ups as a calendar.
 struct ExportCommand: ParsableCommand {
@@ -46,7 +47,8 @@ struct ExportCommand: ParsableCommand {
     if let output {
       let journal = options.journalPath
       for protected in [journal, journal + ".snapshot"] where Self.sameFile(output, protected) {
-        throw CommandError("\(output) is the journal\(protected == journal ? "" : "'s snapshot"); export elsewhere")
+        throw CommandError(
+          "\(printable(output)) is the journal\(protected == journal ? "" : "'s snapshot"); export elsewhere")
       }
     }
     let pipeline = try options.readPipeline()
@@ -63,9 +65,9 @@ struct ExportCommand: ParsableCommand {
     guard let output else { return }
     if resolvedFormat == .ics {
       let count = leads.count { $0.status == .open && $0.followUp != nil }
-      printError("wrote \(count) follow-up\(count == 1 ? "" : "s") to \(output)")
+      Console.printError("wrote \(count) follow-up\(count == 1 ? "" : "s") to \(printable(output))")
     } else {
-      printError("wrote \(leads.count) lead\(leads.count == 1 ? "" : "s") to \(output)")
+      Console.printError("wrote \(leads.count) lead\(leads.count == 1 ? "" : "s") to \(printable(output))")
     }
   }
 
@@ -87,13 +89,14 @@ struct ExportCommand: ParsableCommand {
         if format == .json && index > 0 { json.raw(",\n") }
         LeadJSON(lead, in: pipeline, now: now, detailed: true).write(to: &json)
         if format == .jsonl { json.raw("\n") }
+        // Whole leads at a time, so that no character is split between two pieces.
         if json.bytes.count >= LeadCSV.flushSize {
-          try output(json.bytes)
+          try output(escapingInvisibles(json.bytes))
           json.bytes.removeAll(keepingCapacity: true)
         }
       }
       if format == .json { json.raw(leads.isEmpty ? "]\n" : "\n]\n") }
-      try output(json.bytes)
+      try output(escapingInvisibles(json.bytes))
     }
   }
 
@@ -122,17 +125,20 @@ final class ExportSink {
     }
     let temporary = "\(path).tmp-\(getpid())"
     descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    guard descriptor >= 0 else {
+      throw CommandError("cannot write \(printable(path)): \(String(cString: strerror(errno)))")
+    }
     self.temporary = temporary
   }
 
   func write(_ bytes: [UInt8]) throws {
+    guard let path else { return try Console.printData(bytes) }
     var offset = 0
     while offset < bytes.count {
       let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
       if written < 0 && errno == EINTR { continue }
       guard written > 0 else {
-        throw CommandError("cannot write \(path ?? "the export"): \(String(cString: strerror(errno)))")
+        throw CommandError("cannot write \(printable(path)): \(String(cString: strerror(errno)))")
       }
       offset += written
     }
@@ -147,7 +153,7 @@ final class ExportSink {
     guard synced, rename(temporary, path) == 0 else {
       let detail = synced ? String(cString: strerror(errno)) : reason
       unlink(temporary)
-      throw CommandError("cannot write \(path): \(detail)")
+      throw CommandError("cannot write \(printable(path)): \(detail)")
     }
   }
 

@@ -19,7 +19,7 @@ struct FollowUpCommand: ParsableCommand {
     if done {
       guard action == nil, due == nil else { throw ValidationError("--done takes no action or --due") }
     } else {
-      guard let action, !action.trimmingWhitespace.isEmpty, due != nil else {
+      guard let action, !cleanLine(action).isEmpty, due != nil else {
         throw ValidationError("give the next action and --due DATE, or --done")
       }
     }
@@ -38,10 +38,10 @@ struct FollowUpCommand: ParsableCommand {
         summary = "Done: \(printable(found.followUp?.action ?? "")) for \(printable(found.name))"
         return (found.id, .followUpSet(nil))
       }
-      let next = FollowUp(action: action?.trimmingWhitespace ?? "", due: day ?? Environment.now().day)
+      let next = FollowUp(action: action.map(cleanLine) ?? "", due: day ?? Environment.now().day)
       summary = "Next for \(printable(found.name)): \(printable(next.action)), due \(next.due)"
       return (found.id, .followUpSet(next))
     }
-    print(summary)
+    try Console.printOutcome(summary)
   }
 }

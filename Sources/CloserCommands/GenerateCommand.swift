@@ -1,6 +1,7 @@
 import ArgumentParser
 import Journal
 import PipelineCore
+import TerminalText
 
 /// `closer generate --leads N`: a synthetic pipeline for demos, tests and benchmarks.
 struct GenerateCommand: ParsableCommand {
@@ -22,14 +23,14 @@ struct GenerateCommand: ParsableCommand {
   func run() throws {
     let store = try options.openStore()
     let written = try Self.generate(into: store, leads: leads, seed: seed, days: days)
-    print("wrote \(leads) leads (\(written) events) to \(store.journal.path)")
+    try Console.printOutcome("wrote \(leads) leads (\(written) events) to \(printable(store.journal.path))")
   }
 
   /// Appends a sample pipeline to an empty journal; returns the number of events.
   static func generate(into store: PipelineStore, leads: Int, seed: UInt64, days: Int) throws -> Int {
     guard store.journal.lineCount <= 1 else {
       throw CommandError(
-        "\(store.journal.path) already holds \(store.journal.lineCount - 1) events; "
+        "\(printable(store.journal.path)) already holds \(store.journal.lineCount - 1) events; "
           + "generate into a new journal with --journal PATH")
     }
     let sample = SamplePipeline(leadCount: leads, seed: seed, now: Environment.now(), replica: "sample", spanDays: days)

@@ -77,7 +77,7 @@ struct ImportCommand: ParsableCommand {
         counter += 1
         return LeadID("new-\(counter)")
       }
-      print(report(sheet, plan, dryRun: true))
+      try Console.print(report(sheet, plan, dryRun: true))
       let problems = sheet.problems + plan.problems
       if !problems.isEmpty && !skipBad {
         throw CommandError(
@@ -99,7 +99,7 @@ struct ImportCommand: ParsableCommand {
     }
     guard let plan else { return }
     if plan.changes.count >= PipelineStore.snapshotMinimumEvents { try? store.saveSnapshot() }
-    print(report(sheet, plan, dryRun: false))
+    try Console.printOutcome(report(sheet, plan, dryRun: false))
   }
 
   /// What was (or would be) done, row by row for the first few of each kind.
@@ -134,7 +134,8 @@ struct ImportCommand: ParsableCommand {
             "row \(entry.row): \(printable(entry.name)) [\(entry.lead)]: \(printable(what.joined(separator: ", ")))"
         })
     } else if !plan.changes.isEmpty {
-      lines.append("Journal: \(options.journalPath) (\(plan.changes.count) event\(plan.changes.count == 1 ? "" : "s"))")
+      lines.append(
+        "Journal: \(printable(options.journalPath)) (\(plan.changes.count) event\(plan.changes.count == 1 ? "" : "s"))")
     }
     section("Skipped", sheet.skipped.map { printable($0.description) })
     section(skipBad ? "Bad rows, left out" : "Bad rows", bad.map { printable($0.description) })

@@ -142,9 +142,10 @@ struct LeadJSON: Encodable {
   }
 }
 
-/// Encodes command output as pretty, key-sorted JSON.
-func jsonText<T: Encodable>(_ value: T) throws -> String {
+/// Prints command output as pretty, key-sorted JSON. It is data for scripts, written as
+/// it is: JSON's escapes, not symbols, keep control characters out of it.
+func printJSON<T: Encodable>(_ value: T) throws {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-  return String(decoding: try encoder.encode(value), as: UTF8.self)
+  try Console.printData(escapingInvisibles(Array(try encoder.encode(value))) + [0x0A])
 }

@@ -42,16 +42,16 @@ struct ListCommand: ParsableCommand {
         .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }
     }
     if json {
-      print(try jsonText(leads.map { LeadJSON($0, in: pipeline, now: now, detailed: false) }))
+      try printJSON(leads.map { LeadJSON($0, in: pipeline, now: now, detailed: false) })
       return
     }
     guard !leads.isEmpty else {
-      printError(
+      Console.printError(
         pipeline.count == 0 ? "no leads yet; add one with: closer add \"Ana Lima\" --company Acme" : "no leads match")
       return
     }
     if due {
-      printAgenda(leads, pipeline, today: now.day)
+      try printAgenda(leads, pipeline, today: now.day)
       return
     }
     var rows = [["ID", "NAME", "COMPANY", "STAGE", "POS", "VALUE", "SCORE", "STATUS"]]
@@ -65,7 +65,7 @@ struct ListCommand: ParsableCommand {
         lead.status.rawValue + (pipeline.isStalled(lead, now: now) ? ", stalled" : ""),
       ])
     }
-    print(table(rows, maxWidths: [8, 28, 24, 20, 5, 18, 6, 13]))
+    try Console.print(table(rows, maxWidths: [8, 28, 24, 20, 5, 18, 6, 13]))
   }
 
   /// Sorted by `before`, keeping board order among equals.
@@ -76,7 +76,7 @@ struct ListCommand: ParsableCommand {
   }
 
   /// Follow-ups in due order, overdue and due-today ones marked.
-  private func printAgenda(_ leads: [Lead], _ pipeline: Pipeline, today: CalendarDay) {
+  private func printAgenda(_ leads: [Lead], _ pipeline: Pipeline, today: CalendarDay) throws {
     var rows = [["DUE", "", "ID", "NAME", "COMPANY", "NEXT ACTION", "STAGE"]]
     for lead in leads {
       guard let followUp = lead.followUp else { continue }
@@ -86,7 +86,7 @@ struct ListCommand: ParsableCommand {
         printable(followUp.action), pipeline.stage(forKey: lead.stage)?.title ?? lead.stage,
       ])
     }
-    print(table(rows, maxWidths: [10, 7, 8, 26, 22, 32, 20]))
+    try Console.print(table(rows, maxWidths: [10, 7, 8, 26, 22, 32, 20]))
   }
 
   /// Leads in board order: stage by stage, top to bottom; lost deals last, newest first.
@@ -103,8 +103,11 @@ struct ListCommand: ParsableCommand {
   }
 }
 
-/// Rows aligned in columns by display width, each cell cut to its column's maximum.
+/// Rows aligned in columns by display width, each cell cut to its column's maximum. Cells
+/// are made visible first (a stage key or a currency from the journal is shown as it is
+/// stored), so that what is measured is what is printed.
 func table(_ rows: [[String]], maxWidths: [Int]) -> String {
+  let rows = rows.map { $0.map { printable($0) } }
   let columns = rows.map(\.count).max() ?? 0
   var widths = [Int](repeating: 0, count: columns)
   for row in rows {

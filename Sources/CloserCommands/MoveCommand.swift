@@ -30,7 +30,7 @@ struct MoveCommand: ParsableCommand {
       let gates = pipeline.gates(for: found, movingTo: target.key)
       if !gates.isEmpty && !overrideGate {
         let detail = gates.map { gate in
-          "\(gate.stage.title) needs \(gate.missing.map(\.title).joined(separator: ", "))"
+          printable("\(gate.stage.title) needs \(gate.missing.map(\.title).joined(separator: ", "))")
         }.joined(separator: "; ")
         throw CommandError(
           "\(printable(found.name)) has not passed its checklist: \(detail). "
@@ -38,9 +38,9 @@ struct MoveCommand: ParsableCommand {
       }
       let count = pipeline.cardCount(inStage: target.key) + (found.stage == target.key ? 0 : 1)
       let at = min(position, count)
-      summary = "Moved \(printable(found.name)) to \(target.title), \(at) of \(count)"
+      summary = "Moved \(printable(found.name)) to \(printable(target.title)), \(at) of \(count)"
       return (found.id, .moved(stage: target.key, position: at, gateOverridden: !gates.isEmpty))
     }
-    print(summary)
+    try Console.printOutcome(summary)
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import PipelineCore
+import TerminalText
 
 /// Writes a note in the rep's editor: `$VISUAL`, then `$EDITOR`, then `vi`, on a
 /// temporary file. Returns the text, or nil when the file was left empty or unchanged.
@@ -21,8 +22,9 @@ enum NoteEditor {
     let status = try runInTerminal(["/bin/sh", "-c", "\(editor) \"$1\"", "closer-editor", path])
     guard status == 0 else { throw CommandError("the editor (\(editor)) exited with status \(status); no note added") }
     guard let written = try? String(contentsOfFile: path, encoding: .utf8), written != header else { return nil }
-    let text = written.split(separator: "\n", omittingEmptySubsequences: false)
-      .filter { !$0.hasPrefix("#") }.joined(separator: "\n").trimmingWhitespace
+    let text = cleanNote(
+      written.split(separator: "\n", omittingEmptySubsequences: false)
+        .filter { !$0.hasPrefix("#") }.joined(separator: "\n"))
     return text.isEmpty ? nil : text
   }
 

@@ -17,10 +17,11 @@ struct WonCommand: ParsableCommand {
     try store.record { pipeline in
       let found = try pipeline.lookup(lead).get()
       let stage = pipeline.stage(forKey: pipeline.wonStage)?.title ?? pipeline.wonStage
-      summary = "Won: \(printable(found.name)) (\(found.value?.description ?? "no value")), now in \(stage)"
+      let value = printable(found.value?.description ?? "no value")
+      summary = "Won: \(printable(found.name)) (\(value)), now in \(printable(stage))"
       return (found.id, .won)
     }
-    print(summary)
+    try Console.printOutcome(summary)
   }
 }
 
@@ -42,15 +43,16 @@ struct LostCommand: ParsableCommand {
       guard !why.isEmpty else {
         throw CommandError("give a reason: \(pipeline.config.lostReasons.joined(separator: ", ")), or your own words")
       }
-      summary = "Lost: \(printable(found.name)) (\(why))"
+      summary = "Lost: \(printable(found.name)) (\(printable(why)))"
       return (found.id, .lost(reason: why))
     }
-    print(summary)
+    try Console.printOutcome(summary)
   }
 
-  /// A configured reason by its number (1 = first) or name, case-insensitively; else the text.
+  /// A configured reason by its number (1 = first) or name, case-insensitively; else the
+  /// text, cleaned as an import cleans it.
   static func resolve(_ text: String, among reasons: [String]) -> String {
-    let trimmed = text.trimmingWhitespace
+    let trimmed = cleanLine(text)
     if let number = Int(trimmed), reasons.indices.contains(number - 1) { return reasons[number - 1] }
     return reasons.first { SearchKey.fold($0) == SearchKey.fold(trimmed) } ?? trimmed
   }
@@ -72,9 +74,9 @@ struct ReopenCommand: ParsableCommand {
       let found = try pipeline.lookup(lead).get()
       let target = try stage.map { try pipeline.resolveStage($0).get() } ?? pipeline.stage(forKey: found.stage)
       guard let target else { throw CommandError("give --stage: the deal's stage no longer exists") }
-      summary = "Reopened: \(printable(found.name)) in \(target.title)"
+      summary = "Reopened: \(printable(found.name)) in \(printable(target.title))"
       return (found.id, .reopened(stage: target.key))
     }
-    print(summary)
+    try Console.printOutcome(summary)
   }
 }

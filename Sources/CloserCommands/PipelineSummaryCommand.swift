@@ -11,9 +11,9 @@ struct PipelineSummaryCommand: ParsableCommand {
 
   func run() throws {
     let pipeline = try options.readPipeline()
-    print(Self.summary(pipeline, now: Environment.now()))
+    try Console.print(Self.summary(pipeline, now: Environment.now()))
     if pipeline.count == 0 {
-      print("\nNo leads yet. Add one with: closer add \"Ana Lima\" --company Acme --value 12k")
+      try Console.print("\nNo leads yet. Add one with: closer add \"Ana Lima\" --company Acme --value 12k")
     }
   }
 
@@ -23,9 +23,9 @@ struct PipelineSummaryCommand: ParsableCommand {
     for stage in pipeline.stages {
       let leads = pipeline.leads(inStage: stage.key)
       let own = leads.compactMap(\.value).filter { $0.currency == currency }
-      let total = own.reduce(0) { $0 + $1.minorUnits }
+      let total = own.reduce(0) { Self.sum($0, $1.minorUnits) }
       let others = Set(leads.compactMap(\.value).map(\.currency)).subtracting([currency]).sorted()
-      let weighted = total * Int64(stage.probability) / 100
+      let weighted = Self.share(of: total, percent: stage.probability)
       let top = leads.first.map { printable($0.name) + ($0.company.isEmpty ? "" : ", " + printable($0.company)) } ?? ""
       rows.append([
         "\(stage.title) (\(stage.probability)%)", String(leads.count),
@@ -38,5 +38,19 @@ struct PipelineSummaryCommand: ParsableCommand {
     let won = pipeline.leads.filter { $0.status == .won }.count
     return table(rows, maxWidths: [30, 6, 24, 16, 36])
       + "\n\(pipeline.count) leads: \(won) won, \(lost) lost, \(pipeline.count - won - lost) open"
+  }
+
+  /// `a + b`, held at the ends of `Int64` instead of trapping: a journal may hold any amount.
+  static func sum(_ a: Int64, _ b: Int64) -> Int64 {
+    let (result, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b < 0 ? .min : .max) : result
+  }
+
+  /// `percent` % of `minorUnits`, rounded toward zero, without overflowing on large amounts.
+  static func share(of minorUnits: Int64, percent: Int) -> Int64 {
+    let p = Int64(percent)
+    let (whole, overflow) = (minorUnits / 100).multipliedReportingOverflow(by: p)
+    guard !overflow else { return (minorUnits < 0) == (p < 0) ? .max : .min }
+    return sum(whole, minorUnits % 100 * p / 100)
   }
 }

@@ -15,7 +15,7 @@ struct ShowCommand: ParsableCommand {
     let found = try pipeline.lookup(lead).get()
     let now = Environment.now()
     if json {
-      print(try jsonText(LeadJSON(found, in: pipeline, now: now, detailed: true)))
+      try printJSON(LeadJSON(found, in: pipeline, now: now, detailed: true))
       return
     }
     let stage = pipeline.stage(forKey: found.stage)
@@ -24,7 +24,7 @@ struct ShowCommand: ParsableCommand {
     func field(_ label: String, _ value: String) {
       if !value.isEmpty { lines.append("\(label.fitted(toWidth: 15))\(printable(value))") }
     }
-    lines.append("\(printable(found.name))  [\(found.id)]")
+    lines.append("\(printable(found.name))  [\(printable(found.id.rawValue))]")
     field("Company", found.company)
     field("Email", found.email)
     field("Phone", found.phone)
@@ -49,12 +49,12 @@ struct ShowCommand: ParsableCommand {
     if !criteria.isEmpty {
       lines.append("Checklist")
       for (i, criterion) in criteria.enumerated() {
-        lines.append("  \(i + 1) [\(found.isChecked(criterion.key) ? "x" : " ")] \(criterion.title)")
+        lines.append("  \(i + 1) [\(found.isChecked(criterion.key) ? "x" : " ")] \(printable(criterion.title))")
       }
     }
     lines.append("History")
     for visit in found.stageHistory {
-      let title = pipeline.stage(forKey: visit.stage)?.title ?? visit.stage
+      let title = printable(pipeline.stage(forKey: visit.stage)?.title ?? visit.stage)
       let days = visit.entered.days(until: visit.left ?? now)
       lines.append(
         "  \(visit.entered.day)  \(title.fitted(toWidth: 22)) \(days) days\(visit.left == nil ? " (now)" : "")")
@@ -68,6 +68,6 @@ struct ShowCommand: ParsableCommand {
         }
       }
     }
-    print(lines.joined(separator: "\n"))
+    try Console.print(lines.joined(separator: "\n"))
   }
 }

@@ -23,14 +23,16 @@ struct StatsCommand: ParsableCommand {
     let pipeline = try options.readPipeline()
     let insights = pipeline.insights(since: start, until: end)
     if json {
-      print(try jsonText(StatsJSON(insights, pipeline)))
+      try printJSON(StatsJSON(insights, pipeline))
     } else {
-      print(StatsReport.text(insights, pipeline))
+      try Console.print(StatsReport.text(insights, pipeline))
     }
   }
 
   static func day(_ text: String) throws -> CalendarDay {
-    guard let day = CalendarDay(iso8601: text) else { throw CommandError("'\(text)' is not a date; write YYYY-MM-DD") }
+    guard let day = CalendarDay(iso8601: text) else {
+      throw CommandError("'\(printable(text))' is not a date; write YYYY-MM-DD")
+    }
     return day
   }
 
@@ -45,12 +47,12 @@ struct StatsCommand: ParsableCommand {
       return CalendarDay(year: Int(year), month: Int((month - 1) / 3 * 3 + 1), day: 1)!.start
     default:
       guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0, amount <= 3650 else {
-        throw CommandError("'\(period)' is not a period; use 30d, 12w, quarter or ytd, or --since")
+        throw CommandError("'\(printable(period))' is not a period; use 30d, 12w, quarter or ytd, or --since")
       }
       switch unit {
       case "d": return end.adding(days: -amount)
       case "w": return end.adding(days: -7 * amount)
-      default: throw CommandError("'\(period)' is not a period; use 30d, 12w, quarter or ytd, or --since")
+      default: throw CommandError("'\(printable(period))' is not a period; use 30d, 12w, quarter or ytd, or --since")
       }
     }
   }
@@ -113,7 +115,8 @@ enum StatsReport {
       lines.append("Slowest open deals (longer in their stage than its 90th percentile):")
       for item in insights.slowest.prefix(10) {
         let name = pipeline[item.lead].map { printable($0.name) } ?? item.lead.rawValue
-        lines.append("  \(name)  \(pipeline.stage(forKey: item.stage)?.title ?? item.stage)  \(Int(item.days)) days")
+        let stage = pipeline.stage(forKey: item.stage)?.title ?? item.stage
+        lines.append("  \(name)  \(printable(stage))  \(Int(item.days)) days")
       }
     }
     return lines.joined(separator: "\n")

@@ -1,6 +1,7 @@
 import Glibc
 import Journal
 import PipelineCore
+import TerminalText
 
 extension JournalOptions {
   var environment: Environment { .current }
@@ -32,17 +33,8 @@ extension JournalOptions {
   }
 
   private func report(_ store: PipelineStore) {
-    for warning in store.warnings { printError("warning: \(store.journal.path): \(warning)") }
-  }
-}
-
-/// Writes one line to standard error.
-func printError(_ message: String) {
-  let bytes = Array("closer: \(message)\n".utf8)
-  var offset = 0
-  while offset < bytes.count {
-    let written = bytes[offset...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-    guard written > 0 else { return }
-    offset += written
+    for warning in store.warnings {
+      Console.printError("warning: \(printable(store.journal.path)): \(printable(warning.description))")
+    }
   }
 }

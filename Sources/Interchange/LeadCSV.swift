@@ -43,7 +43,7 @@ public enum LeadCSV {
       appendRow(
         [
           lead.id.rawValue, lead.name, lead.company, lead.email, lead.phone, lead.owner, lead.source, lead.reference,
-          lead.value.map { plainAmount($0.minorUnits) } ?? "", lead.value?.currency ?? "",
+          lead.value?.plainAmount ?? "", lead.value?.currency ?? "",
           pipeline.stage(forKey: lead.stage)?.title ?? lead.stage, lead.status.rawValue, lead.lostReason ?? "",
           lead.expectedClose?.description ?? "", ticked, lead.followUp?.action ?? "",
           lead.followUp?.due.description ?? "", String(pipeline.score(of: lead, now: now).total),
@@ -55,12 +55,6 @@ public enum LeadCSV {
 
   /// How much a streamed export collects before handing it on.
   public static let flushSize = 1 << 20
-
-  /// `12500`, `12500.5` is written `12500.50`: no grouping, a decimal point.
-  static func plainAmount(_ minorUnits: Int64) -> String {
-    let cents = minorUnits % 100
-    return cents == 0 ? "\(minorUnits / 100)" : "\(minorUnits / 100).\(cents < 10 ? "0" : "")\(cents)"
-  }
 
   static func appendRow(_ fields: [String], to out: inout [UInt8], guardFormulas: Bool) {
     for (index, field) in fields.enumerated() {

@@ -1,3 +1,3 @@
 import CloserCommands
 
-CloserCommand.main()
+CloserCommand.runAndExit()

@@ -68,6 +68,37 @@ import Testing
     #expect(h.pipeline[h.written[0].lead]?.status == .lost)
   }
 
+  /// The form reads amounts as `closer add --value` does: nothing finer than a cent, no
+  /// commas that do not group thousands.
+  @Test(arguments: [("12.345", "finer than a cent"), ("1,2,3", "does not group thousands")])
+  func aValueThatWouldBeChangedIsRefused(value: String, message: String) {
+    var h = Harness()
+    h.send(.character("a"))
+    h.type("Dana White")
+    h.send(.tab, .tab)
+    h.type(value)
+    h.send(.enter)
+    #expect(h.written.isEmpty)
+    #expect(h.frame.text.contains(message))
+  }
+
+  /// What reaches a field as characters (a paste, say) is stored cleaned, as an import and
+  /// `closer add` store it: no bidirectional override, no C1 control, single spaces.
+  @Test func typedTextIsStoredCleaned() {
+    var h = Harness()
+    h.send(.character("a"))
+    h.type("  Dana\u{202E} White ")
+    h.send(.tab)
+    h.type("Um\u{9B}bra\u{2028}")
+    h.send(.enter)
+    guard case .created(let new) = h.written.first?.change else {
+      Issue.record("the form should write one created event")
+      return
+    }
+    #expect(new.name == "Dana White")
+    #expect(new.company == "Um bra")
+  }
+
   @Test func anEmptyNameIsRefusedAndEscapeWritesNothing() {
     var h = Harness()
     h.send(.character("a"), .enter)

@@ -59,4 +59,18 @@ import Testing
       }
     }
   }
+
+  /// Whatever a terminal could act on is escaped; other text, even other characters
+  /// written with the same first bytes (→, ‰, é), stays as it is.
+  @Test(arguments: [
+    ("\"a\u{7F}b\"", #""a\u007fb""#), ("\"\u{9B}31m\u{85}\"", #""\u009b31m\u0085""#),
+    ("\"\u{202E}x\u{2069}\u{2028}\"", #""\u202ex\u2069\u2028""#), ("\"é→‰ ¢\"", "\"é→‰ ¢\""),
+  ])
+  func jsonEscapesWhatATerminalWouldActOn(json: String, escaped: String) throws {
+    let result = String(decoding: escapingInvisibles(Array(json.utf8)), as: UTF8.self)
+    #expect(result == escaped)
+    #expect(
+      try JSONSerialization.jsonObject(with: Data(result.utf8), options: .fragmentsAllowed) as? String
+        == (try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed) as? String))
+  }
 }

@@ -18,8 +18,11 @@ struct Run {
   var stderr: String
 }
 
-/// Runs `closer` with a clean environment of its own.
-func closer(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+/// Runs `closer` with a clean environment of its own; its standard output is read back
+/// unless `standardOutput` says where it goes.
+func closer(_ arguments: [String], environment: [String: String] = [:], standardOutput: FileHandle? = nil) throws
+  -> Run
+{
   let process = Process()
   process.executableURL = URL(fileURLWithPath: closerExecutable)
   process.arguments = arguments
@@ -32,10 +35,10 @@ func closer(_ arguments: [String], environment: [String: String] = [:]) throws -
   _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
   defer { try? FileManager.default.removeItem(atPath: errorPath) }
   let err = try #require(FileHandle(forWritingAtPath: errorPath))
-  process.standardOutput = out
+  process.standardOutput = standardOutput ?? out
   process.standardError = err
   try process.run()
-  let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+  let stdoutData = standardOutput == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
   process.waitUntilExit()
   try err.close()
   let stderrData = FileManager.default.contents(atPath: errorPath) ?? Data()
@@ -58,8 +61,10 @@ final class Sandbox {
   var journal: String { "\(path)/journal.jsonl" }
 
   /// Runs `closer` on this sandbox's journal.
-  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-    try closer(arguments + ["--journal", journal], environment: environment)
+  func run(_ arguments: [String], environment: [String: String] = [:], standardOutput: FileHandle? = nil) throws
+    -> Run
+  {
+    try closer(arguments + ["--journal", journal], environment: environment, standardOutput: standardOutput)
   }
 
   func journalBytes() -> Data { FileManager.default.contents(atPath: journal) ?? Data() }

@@ -41,3 +41,19 @@ import Testing
     #expect(printableLines("a\nb\u{1b}") == "a\nb␛")
   }
 }
+
+/// The one cleaning that imports, `closer add` and the board's forms share.
+@Suite struct CleanTextTests {
+  @Test(arguments: [
+    ("Acme", "Acme"), ("  Acme   Logistics ", "Acme Logistics"), ("\u{1B}[31mRed\u{1B}[0m", "[31mRed [0m"),
+    ("a\u{07}\u{07}b", "a b"), ("a\u{9B}b", "a b"), ("a\u{202E}b", "a b"), ("line\r\nbreak", "line break"),
+    ("\u{7F}", ""), ("José\u{2066}García", "José García"),
+  ])
+  func aLineHoldsNoControlCharacters(text: String, clean: String) {
+    #expect(cleanLine(text) == clean)
+  }
+
+  @Test func aNoteKeepsItsLineBreaksOnly() {
+    #expect(cleanNote("  first\r\nsecond\u{1B}[2J\rthird\u{85}\n") == "first\nsecond [2J\nthird")
+  }
+}
