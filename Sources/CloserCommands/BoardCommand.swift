@@ -161,7 +161,7 @@ public enum BoardSession {
     let userPath = "\(environment.themeDirectory)/\(name).toml"
     var warning: String?
     do {
-      if let text = try readTextFile(userPath) {
+      if let text = try readTextFile(userPath, as: .theme) {
         return (try ThemeFile.parse(text, path: userPath), nil)
       }
     } catch {

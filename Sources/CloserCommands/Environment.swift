@@ -64,7 +64,7 @@ struct Environment {
   /// Loads the whole configuration file (pipeline and board settings).
   func loadSettings(flag: String?) throws -> ConfigFile.Contents {
     let (path, required) = configPath(flag: flag)
-    guard let text = try readTextFile(path) else {
+    guard let text = try readTextFile(path, as: .config) else {
       if required { throw CommandError("there is no config file at \(path)") }
       return ConfigFile.Contents(pipeline: .standard, theme: nil)
     }
@@ -82,42 +82,6 @@ struct Environment {
 
   /// Whether colour is wanted: `NO_COLOR` set to anything non-empty turns it off.
   var wantsColor: Bool { nonEmpty("NO_COLOR") == nil }
-}
-
-/// Reads a whole UTF-8 file; nil when it does not exist.
-func readTextFile(_ path: String) throws -> String? {
-  guard let bytes = try readFileIfPresent(path) else { return nil }
-  guard let text = String(validating: bytes, as: UTF8.self) else {
-    throw CommandError("\(path) is not valid UTF-8 text")
-  }
-  return text
-}
-
-/// Reads a whole file's bytes, with an error that names it.
-func readFile(_ path: String) throws -> [UInt8] {
-  guard let bytes = try readFileIfPresent(path) else {
-    throw CommandError("cannot read \(path): \(String(cString: strerror(ENOENT)))")
-  }
-  return bytes
-}
-
-/// Reads a whole file's bytes; nil when it does not exist.
-private func readFileIfPresent(_ path: String) throws -> [UInt8]? {
-  let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-  guard descriptor >= 0 else {
-    if errno == ENOENT { return nil }
-    throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))")
-  }
-  defer { close(descriptor) }
-  var bytes: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while true {
-    let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-    if count < 0 && errno == EINTR { continue }
-    guard count >= 0 else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
-    if count == 0 { return bytes }
-    bytes.append(contentsOf: chunk[..<count])
-  }
 }
 
 /// An error a command reports to the rep: printed to stderr, exit status 1.
