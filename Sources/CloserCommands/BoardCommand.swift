@@ -46,7 +46,7 @@ public enum BoardSession {
 
     let size = screen.size
     var state = BoardState(
-      width: size.width, height: size.height, now: Environment.now(),
+      width: size.width, height: size.height, now: Environment.now(), calendar: Environment.calendar,
       journalName: String(store.journal.path.split(separator: "/").last ?? ""),
       readOnlyReason: store.journal.readOnlyReason)
     _ = state.update(.tick(Environment.now()), pipeline: store.pipeline)
@@ -95,7 +95,10 @@ public enum BoardSession {
           if state.readOnlyReason == nil { messages.append(.notice("\(error)")) }
         }
         state.readOnlyReason = store.journal.readOnlyReason
-        if now.day != state.now.day || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000 {
+        // A new local day turns due dates into today's and today's into overdue at once.
+        if state.calendar.day(of: now) != state.today
+          || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000
+        {
           messages.append(.tick(now))
         }
       }

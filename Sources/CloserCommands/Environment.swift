@@ -58,6 +58,22 @@ struct Environment {
     return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
   }
 
+  /// The rep's calendar: the time zone of `TZ` (or the system's), read by the C library.
+  /// Dates a rep types or reads are local dates; timestamps stay UTC.
+  static let calendar: LocalCalendar = {
+    tzset()
+    return LocalCalendar { moment in
+      let milliseconds = moment.millisecondsSinceEpoch
+      var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
+      var local = tm()
+      guard localtime_r(&seconds, &local) != nil else { return 0 }
+      return Int(local.tm_gmtoff)
+    }
+  }()
+
+  /// The rep's local date now: what "today", "tomorrow" and "overdue" are counted from.
+  static func today() -> CalendarDay { calendar.day(of: now()) }
+
   /// Loads the configuration, or the standard one when no file is present.
   func loadConfig(flag: String?) throws -> PipelineConfig { try loadSettings(flag: flag).pipeline }
 

@@ -51,7 +51,7 @@ struct ListCommand: ParsableCommand {
       return
     }
     if due {
-      printAgenda(leads, pipeline, today: now.day)
+      printAgenda(leads, pipeline, today: Environment.calendar.day(of: now))
       return
     }
     var rows = [["ID", "NAME", "COMPANY", "STAGE", "POS", "VALUE", "SCORE", "STATUS"]]
