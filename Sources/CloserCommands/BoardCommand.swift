@@ -181,15 +181,17 @@ public enum BoardSession {
     return (fallback, warning)
   }
 
-  /// Ctrl-C arrives as a key in raw mode; SIGTERM, SIGHUP and SIGINT from elsewhere end
-  /// the loop cleanly. On a crash, the terminal is restored before the default action.
+  /// Ctrl-C arrives as a key in raw mode; SIGTERM, SIGHUP, SIGINT and SIGQUIT from
+  /// elsewhere end the loop cleanly (SIGQUIT would otherwise bring up the Swift runtime's
+  /// backtrace over the board, waiting for a key). On a crash, the terminal is restored
+  /// before the default action.
   private static func installSignalHandlers() {
     var wanted = sigset_t()
     sigemptyset(&wanted)
-    for signal in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] { sigaddset(&wanted, signal) }
+    for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGWINCH] { sigaddset(&wanted, signal) }
     // A parent may have started Closer with these blocked; the board needs them.
     sigprocmask(SIG_UNBLOCK, &wanted, nil)
-    for signal in [SIGTERM, SIGHUP, SIGINT] {
+    for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
       Glibc.signal(signal) { number in pendingSignal = number }
     }
     Screen.restoreTerminalOnCrash()
