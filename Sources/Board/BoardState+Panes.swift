@@ -44,7 +44,7 @@ extension BoardState {
     field("Source", lead.source)
     field("Close by", lead.expectedClose?.description ?? "")
     if let followUp = lead.followUp {
-      let when = followUp.due < now.day ? " (overdue)" : followUp.due == now.day ? " (today)" : ""
+      let when = followUp.due < today ? " (overdue)" : followUp.due == today ? " (today)" : ""
       field("Next", "\(followUp.action), \(followUp.due)\(when)")
     }
     field(
@@ -68,13 +68,14 @@ extension BoardState {
     for visit in lead.stageHistory.suffix(6) {
       let title = pipeline.stage(forKey: visit.stage)?.title ?? visit.stage
       let days = visit.entered.days(until: visit.left ?? now)
-      line("\(visit.entered.day)  \(title.fitted(toWidth: 20)) \(days)d\(visit.left == nil ? " now" : "")")
+      line(
+        "\(calendar.day(of: visit.entered))  \(title.fitted(toWidth: 20)) \(days)d\(visit.left == nil ? " now" : "")")
     }
     if !lead.notes.isEmpty {
       row += 1
       line("Notes", Style(.detailLabel, bold: true))
       for note in lead.notes.reversed().prefix(3) {
-        line("\(note.time.day)", Style(.detail, dim: true))
+        line("\(calendar.day(of: note.time))", Style(.detail, dim: true))
         for part in note.text.split(separator: "\n", omittingEmptySubsequences: false).prefix(3) {
           line("  " + part)
         }
@@ -243,7 +244,7 @@ extension BoardState {
     }
     let rows = h - 2
     let first = max(0, min(selected - rows + 1, items.count - rows))
-    let today = now.day
+    let today = self.today
     for (offset, lead) in items.dropFirst(first).prefix(rows).enumerated() {
       guard let followUp = lead.followUp else { continue }
       let index = first + offset
@@ -305,7 +306,7 @@ extension BoardState {
     let barWidth = max(10, min(40, width - 50))
     lines.append(
       (
-        "Insights · last \(InsightsView.periods[view.period]) days (\(figures.since.day) to \(figures.until.day))",
+        "Insights · last \(InsightsView.periods[view.period]) days (\(calendar.day(of: figures.since)) to \(calendar.day(of: figures.until)))",
         heading
       ))
     lines.append(("", plain))

@@ -200,7 +200,7 @@ extension BoardState {
     let line = facts.joined(separator: " · ")
     let used = frame.text(line, x: x, y: y + 2, style: base, limit: width)
     var flags = ""
-    let today = now.day
+    let today = self.today
     if let followUp = lead.followUp, lead.status == .open {
       if followUp.due < today { flags += " !due" } else if followUp.due == today { flags += " today" }
     }

@@ -296,7 +296,7 @@ extension BoardState {
           lead: prompt.lead, purpose: .followUpDue(action: typed), question: "Due?", options: [], text: current))
       return []
     case .followUpDue(let action):
-      switch DueDate.parse(typed, today: now.day) {
+      switch DueDate.parse(typed, today: today) {
       case .failure(let error):
         prompt.problem = error.description
         mode = .prompt(prompt)

@@ -45,6 +45,8 @@ public struct BoardState: Sendable {
   public internal(set) var message: StatusMessage?
   /// "Now", for days in stage and overdue marks; set by the loop's clock.
   public var now: Timestamp
+  /// The rep's calendar, for "today": due dates and overdue marks are local dates.
+  public var calendar: LocalCalendar
   /// Shown in the title bar: which journal this is.
   public var journalName: String
   /// Why changes are refused, when the journal is read-only.
@@ -55,13 +57,20 @@ public struct BoardState: Sendable {
   var agendaItems: [LeadID] = []
   var agendaRevision = -1
 
-  public init(width: Int, height: Int, now: Timestamp, journalName: String = "", readOnlyReason: String? = nil) {
+  public init(
+    width: Int, height: Int, now: Timestamp, calendar: LocalCalendar = .utc, journalName: String = "",
+    readOnlyReason: String? = nil
+  ) {
     self.width = width
     self.height = height
     self.now = now
+    self.calendar = calendar
     self.journalName = journalName
     self.readOnlyReason = readOnlyReason
   }
+
+  /// The rep's local date now: what "today" means to them.
+  public var today: CalendarDay { calendar.day(of: now) }
 
   /// Whether a key or message should end the program.
   public internal(set) var wantsToQuit = false

@@ -16,6 +16,8 @@
 #include <wchar.h>
 #include <ncurses.h>
 
+#include "crash.h"
+
 int wcwidth(wchar_t c);
 
 static inline WINDOW *closer_stdscr(void) { return stdscr; }

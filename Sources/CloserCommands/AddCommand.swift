@@ -47,7 +47,7 @@ struct AddCommand: ParsableCommand {
     switch (followUp.map(cleanLine), due) {
     case (nil, nil): break
     case (let action?, let due?) where !action.isEmpty:
-      let day = try DueDate.parse(due, today: Environment.now().day).get()
+      let day = try DueDate.parse(due, today: Environment.today()).get()
       more.append(.followUpSet(FollowUp(action: action, due: day)))
     default:
       throw CommandError("a follow-up needs both --follow-up ACTION and --due DATE")

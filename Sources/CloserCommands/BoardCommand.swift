@@ -46,7 +46,7 @@ public enum BoardSession {
 
     let size = screen.size
     var state = BoardState(
-      width: size.width, height: size.height, now: Environment.now(),
+      width: size.width, height: size.height, now: Environment.now(), calendar: Environment.calendar,
       journalName: String(store.journal.path.split(separator: "/").last ?? ""),
       readOnlyReason: store.journal.readOnlyReason)
     _ = state.update(.tick(Environment.now()), pipeline: store.pipeline)
@@ -95,7 +95,10 @@ public enum BoardSession {
           if state.readOnlyReason == nil { messages.append(.notice("\(error)")) }
         }
         state.readOnlyReason = store.journal.readOnlyReason
-        if now.day != state.now.day || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000 {
+        // A new local day turns due dates into today's and today's into overdue at once.
+        if state.calendar.day(of: now) != state.today
+          || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000
+        {
           messages.append(.tick(now))
         }
       }
@@ -161,7 +164,7 @@ public enum BoardSession {
     let userPath = "\(environment.themeDirectory)/\(name).toml"
     var warning: String?
     do {
-      if let text = try readTextFile(userPath) {
+      if let text = try readTextFile(userPath, as: .theme) {
         return (try ThemeFile.parse(text, path: userPath), nil)
       }
     } catch {
@@ -178,15 +181,17 @@ public enum BoardSession {
     return (fallback, warning)
   }
 
-  /// Ctrl-C arrives as a key in raw mode; SIGTERM, SIGHUP and SIGINT from elsewhere end
-  /// the loop cleanly. On a crash, the terminal is restored before the default action.
+  /// Ctrl-C arrives as a key in raw mode; SIGTERM, SIGHUP, SIGINT and SIGQUIT from
+  /// elsewhere end the loop cleanly (SIGQUIT would otherwise bring up the Swift runtime's
+  /// backtrace over the board, waiting for a key). On a crash, the terminal is restored
+  /// before the default action.
   private static func installSignalHandlers() {
     var wanted = sigset_t()
     sigemptyset(&wanted)
-    for signal in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] { sigaddset(&wanted, signal) }
+    for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGWINCH] { sigaddset(&wanted, signal) }
     // A parent may have started Closer with these blocked; the board needs them.
     sigprocmask(SIG_UNBLOCK, &wanted, nil)
-    for signal in [SIGTERM, SIGHUP, SIGINT] {
+    for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
       Glibc.signal(signal) { number in pendingSignal = number }
     }
     Screen.restoreTerminalOnCrash()

@@ -59,13 +59,29 @@ struct Environment {
     return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
   }
 
+  /// The rep's calendar: the time zone of `TZ` (or the system's), read by the C library.
+  /// Dates a rep types or reads are local dates; timestamps stay UTC.
+  static let calendar: LocalCalendar = {
+    tzset()
+    return LocalCalendar { moment in
+      let milliseconds = moment.millisecondsSinceEpoch
+      var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
+      var local = tm()
+      guard localtime_r(&seconds, &local) != nil else { return 0 }
+      return Int(local.tm_gmtoff)
+    }
+  }()
+
+  /// The rep's local date now: what "today", "tomorrow" and "overdue" are counted from.
+  static func today() -> CalendarDay { calendar.day(of: now()) }
+
   /// Loads the configuration, or the standard one when no file is present.
   func loadConfig(flag: String?) throws -> PipelineConfig { try loadSettings(flag: flag).pipeline }
 
   /// Loads the whole configuration file (pipeline and board settings).
   func loadSettings(flag: String?) throws -> ConfigFile.Contents {
     let (path, required) = configPath(flag: flag)
-    guard let text = try readTextFile(path) else {
+    guard let text = try readTextFile(path, as: .config) else {
       if required { throw CommandError("there is no config file at \(printable(path))") }
       return ConfigFile.Contents(pipeline: .standard, theme: nil)
     }
@@ -83,42 +99,6 @@ struct Environment {
 
   /// Whether colour is wanted: `NO_COLOR` set to anything non-empty turns it off.
   var wantsColor: Bool { nonEmpty("NO_COLOR") == nil }
-}
-
-/// Reads a whole UTF-8 file; nil when it does not exist.
-func readTextFile(_ path: String) throws -> String? {
-  guard let bytes = try readFileIfPresent(path) else { return nil }
-  guard let text = String(validating: bytes, as: UTF8.self) else {
-    throw CommandError("\(printable(path)) is not valid UTF-8 text")
-  }
-  return text
-}
-
-/// Reads a whole file's bytes, with an error that names it.
-func readFile(_ path: String) throws -> [UInt8] {
-  guard let bytes = try readFileIfPresent(path) else {
-    throw CommandError("cannot read \(printable(path)): \(String(cString: strerror(ENOENT)))")
-  }
-  return bytes
-}
-
-/// Reads a whole file's bytes; nil when it does not exist.
-private func readFileIfPresent(_ path: String) throws -> [UInt8]? {
-  let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-  guard descriptor >= 0 else {
-    if errno == ENOENT { return nil }
-    throw CommandError("cannot read \(printable(path)): \(String(cString: strerror(errno)))")
-  }
-  defer { close(descriptor) }
-  var bytes: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while true {
-    let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-    if count < 0 && errno == EINTR { continue }
-    guard count >= 0 else { throw CommandError("cannot read \(printable(path)): \(String(cString: strerror(errno)))") }
-    if count == 0 { return bytes }
-    bytes.append(contentsOf: chunk[..<count])
-  }
 }
 
 /// An error a command reports to the rep: printed to stderr, exit status 1.

@@ -23,7 +23,10 @@ struct ExportCommand: ParsableCommand {
   @Option(help: "csv, json, jsonl or ics. Default: from the --output file's extension, else csv.") var format: Format?
   @Option(help: "open, won, lost or all (default). Not for ics, which holds open deals' follow-ups.")
   var status: ListCommand.StatusFilter?
-  @Option(name: .shortAndLong, help: "Write to this file (replaced whole, never half-written).") var output: String?
+  @Option(
+    name: .shortAndLong,
+    help: "Write to this file (replaced whole, never half-written; a device or a pipe is written into).")
+  var output: String?
   @Flag(help: "Start a CSV with a UTF-8 byte order mark, for Excel.") var bom = false
 
   var resolvedFormat: Format {
@@ -105,63 +108,5 @@ struct ExportCommand: ParsableCommand {
     var second = stat()
     guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
     return first.st_dev == second.st_dev && first.st_ino == second.st_ino
-  }
-}
-
-/// Where an export goes: standard output, or a temporary file beside the target that is
-/// flushed and renamed over it at the end, so nobody ever sees half an export.
-final class ExportSink {
-  private let descriptor: Int32
-  private let path: String?
-  private let temporary: String?
-  private var isOpen = true
-
-  init(path: String?) throws {
-    self.path = path
-    guard let path else {
-      descriptor = 1
-      temporary = nil
-      return
-    }
-    let temporary = "\(path).tmp-\(getpid())"
-    descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw CommandError("cannot write \(printable(path)): \(String(cString: strerror(errno)))")
-    }
-    self.temporary = temporary
-  }
-
-  func write(_ bytes: [UInt8]) throws {
-    guard let path else { return try Console.printData(bytes) }
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-      if written < 0 && errno == EINTR { continue }
-      guard written > 0 else {
-        throw CommandError("cannot write \(printable(path)): \(String(cString: strerror(errno)))")
-      }
-      offset += written
-    }
-  }
-
-  func finish() throws {
-    guard let path, let temporary else { return }
-    let synced = fsync(descriptor) == 0
-    let reason = String(cString: strerror(errno))
-    close(descriptor)
-    isOpen = false
-    guard synced, rename(temporary, path) == 0 else {
-      let detail = synced ? String(cString: strerror(errno)) : reason
-      unlink(temporary)
-      throw CommandError("cannot write \(printable(path)): \(detail)")
-    }
-  }
-
-  /// Leaves the target as it was.
-  func abandon() {
-    guard let temporary, isOpen else { return }
-    close(descriptor)
-    isOpen = false
-    unlink(temporary)
   }
 }

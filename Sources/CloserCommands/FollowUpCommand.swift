@@ -26,7 +26,7 @@ struct FollowUpCommand: ParsableCommand {
   }
 
   func run() throws {
-    let day = try due.map { try DueDate.parse($0, today: Environment.now().day).get() }
+    let day = try due.map { try DueDate.parse($0, today: Environment.today()).get() }
     let store = try options.openStore()
     var summary = ""
     try store.record { pipeline in
@@ -38,7 +38,7 @@ struct FollowUpCommand: ParsableCommand {
         summary = "Done: \(printable(found.followUp?.action ?? "")) for \(printable(found.name))"
         return (found.id, .followUpSet(nil))
       }
-      let next = FollowUp(action: action.map(cleanLine) ?? "", due: day ?? Environment.now().day)
+      let next = FollowUp(action: action.map(cleanLine) ?? "", due: day ?? Environment.today())
       summary = "Next for \(printable(found.name)): \(printable(next.action)), due \(next.due)"
       return (found.id, .followUpSet(next))
     }

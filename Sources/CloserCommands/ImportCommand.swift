@@ -44,7 +44,7 @@ struct ImportCommand: ParsableCommand {
 
   private func runImport() throws {
     let settings = try options.environment.loadSettings(flag: options.config)
-    let table = try CSVTable.read(try readFile(file))
+    let table = try CSVTable.read(try readFile(file, as: .table))
     var map = settings.importStageMap
     for entry in stageMap {
       let parts = entry.split(separator: "=", omittingEmptySubsequences: false)

@@ -51,7 +51,7 @@ struct ListCommand: ParsableCommand {
       return
     }
     if due {
-      try printAgenda(leads, pipeline, today: now.day)
+      try printAgenda(leads, pipeline, today: Environment.calendar.day(of: now))
       return
     }
     var rows = [["ID", "NAME", "COMPANY", "STAGE", "POS", "VALUE", "SCORE", "STATUS"]]

@@ -19,6 +19,8 @@ struct ShowCommand: ParsableCommand {
       return
     }
     let stage = pipeline.stage(forKey: found.stage)
+    let calendar = Environment.calendar
+    let today = calendar.day(of: now)
     let score = pipeline.score(of: found, now: now)
     var lines: [String] = []
     func field(_ label: String, _ value: String) {
@@ -37,9 +39,14 @@ struct ShowCommand: ParsableCommand {
     field(
       "Status",
       found.status.rawValue + (found.lostReason.map { " (\($0))" } ?? "")
-        + (found.closed.map { ", \($0.day)" } ?? ""))
+        + (found.closed.map { ", \(calendar.day(of: $0))" } ?? ""))
     field("Expected close", found.expectedClose?.description ?? "")
-    field("Follow-up", found.followUp.map { "\($0.action), due \($0.due)" } ?? "")
+    field(
+      "Follow-up",
+      found.followUp.map {
+        "\($0.action), due \($0.due)\($0.due < today ? " (overdue)" : $0.due == today ? " (today)" : "")"
+      }
+        ?? "")
     field(
       "Score",
       "\(score.total) (tier \(score.tier.rawValue): checklist \(score.checklist), fields \(score.fields), activity \(score.engagement))"
@@ -57,12 +64,13 @@ struct ShowCommand: ParsableCommand {
       let title = printable(pipeline.stage(forKey: visit.stage)?.title ?? visit.stage)
       let days = visit.entered.days(until: visit.left ?? now)
       lines.append(
-        "  \(visit.entered.day)  \(title.fitted(toWidth: 22)) \(days) days\(visit.left == nil ? " (now)" : "")")
+        "  \(calendar.day(of: visit.entered))  \(title.fitted(toWidth: 22)) \(days) days\(visit.left == nil ? " (now)" : "")"
+      )
     }
     if !found.notes.isEmpty {
       lines.append("Notes")
       for note in found.notes.reversed() {
-        lines.append("  \(note.time.day)")
+        lines.append("  \(calendar.day(of: note.time))")
         for line in printableLines(note.text).split(separator: "\n", omittingEmptySubsequences: false) {
           lines.append("    \(line)")
         }

@@ -63,13 +63,17 @@ private func shown(_ error: PipelineError) -> PipelineError {
 private func shown(_ error: JournalError) -> JournalError {
   switch error {
   case .system(let system): return .system(shown(system))
-  case .readOnly(let path, let reason): return .readOnly(path: printable(path), reason: reason)
+  case .readOnly(let path, let reason): return .readOnly(path: printable(path), reason: printable(reason))
   case .badHeader(let path, let line): return .badHeader(path: printable(path), line)
   case .appendFailed(let path, let system, let detail):
     return .appendFailed(path: printable(path), shown(system), detail: detail)
   case .changedUnderneath(let path, let detail): return .changedUnderneath(path: printable(path), detail: detail)
   case .missing(let path): return .missing(path: printable(path))
   case .snapshotOutOfDate(let path): return .snapshotOutOfDate(path: printable(path))
+  case .notAJournal(let path, let reason): return .notAJournal(path: printable(path), reason: printable(reason))
+  case .replaced(let path, let detail): return .replaced(path: printable(path), detail: printable(detail))
+  case .appendUncertain(let path, let system, let detail):
+    return .appendUncertain(path: printable(path), shown(system), detail: detail)
   }
 }
 

@@ -11,21 +11,22 @@ struct StatsCommand: ParsableCommand {
 
   @OptionGroup var options: JournalOptions
   @Option(help: "A period ending now: 30d, 90d, 12w, quarter (this calendar quarter), ytd.") var period: String = "90d"
-  @Option(help: "Start date, YYYY-MM-DD (instead of --period).") var since: String?
-  @Option(help: "End date, YYYY-MM-DD, exclusive (default: now).") var until: String?
+  @Option(help: "Start date, YYYY-MM-DD, from its local midnight (instead of --period).") var since: String?
+  @Option(help: "End date, YYYY-MM-DD, exclusive: up to its local midnight (default: now).") var until: String?
   @Flag(help: "Print JSON.") var json = false
 
   func run() throws {
     let now = Environment.now()
-    let end = try until.map { try Self.day($0).start } ?? now
-    let start = try since.map { try Self.day($0).start } ?? Self.start(of: period, before: end)
+    let calendar = Environment.calendar
+    let end = try until.map { calendar.start(of: try Self.day($0)) } ?? now
+    let start = try since.map { calendar.start(of: try Self.day($0)) } ?? Self.start(of: period, before: end, calendar)
     guard start < end else { throw CommandError("the period is empty: --since must be before --until") }
     let pipeline = try options.readPipeline()
     let insights = pipeline.insights(since: start, until: end)
     if json {
       try printJSON(StatsJSON(insights, pipeline))
     } else {
-      try Console.print(StatsReport.text(insights, pipeline))
+      try Console.print(StatsReport.text(insights, pipeline, calendar: calendar))
     }
   }
 
@@ -36,15 +37,16 @@ struct StatsCommand: ParsableCommand {
     return day
   }
 
-  /// The start of a named period ending at `end`.
-  static func start(of period: String, before end: Timestamp) throws -> Timestamp {
+  /// The start of a named period ending at `end`; a year or a quarter starts at local
+  /// midnight.
+  static func start(of period: String, before end: Timestamp, _ calendar: LocalCalendar) throws -> Timestamp {
     let text = period.lowercased()
-    let (year, month, _) = end.day.civil
+    let (year, month, _) = calendar.day(of: end).civil
     switch text {
     case "ytd":
-      return CalendarDay(year: Int(year), month: 1, day: 1)!.start
+      return calendar.start(of: CalendarDay(year: Int(year), month: 1, day: 1)!)
     case "quarter":
-      return CalendarDay(year: Int(year), month: Int((month - 1) / 3 * 3 + 1), day: 1)!.start
+      return calendar.start(of: CalendarDay(year: Int(year), month: Int((month - 1) / 3 * 3 + 1), day: 1)!)
     default:
       guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0, amount <= 3650 else {
         throw CommandError("'\(printable(period))' is not a period; use 30d, 12w, quarter or ytd, or --since")
@@ -60,12 +62,13 @@ struct StatsCommand: ParsableCommand {
 
 /// The report as text.
 enum StatsReport {
-  static func text(_ insights: Insights, _ pipeline: Pipeline) -> String {
+  static func text(_ insights: Insights, _ pipeline: Pipeline, calendar: LocalCalendar) -> String {
     let currency = pipeline.config.defaultCurrency
     func percent(_ value: Double?) -> String { value.map { "\(Int(($0 * 100).rounded()))%" } ?? "-" }
     func days(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
     func money(_ minor: Int64) -> String { Money(minorUnits: minor, currency: currency).description }
-    var lines = ["Closer insights, \(insights.since.day) to \(insights.until.day) (exclusive)", ""]
+    let (since, until) = (calendar.day(of: insights.since), calendar.day(of: insights.until))
+    var lines = ["Closer insights, \(since) to \(until) (exclusive)", ""]
     let widest = max(1, insights.stages.map(\.entered).max() ?? 1)
     var rows = [["STAGE", "ENTERED", "", "ON", "LOST", "MEDIAN D", "P90 D"]]
     for figures in insights.stages {

@@ -15,7 +15,8 @@ public struct Timestamp: Hashable, Comparable, Sendable {
 
   public static let millisecondsPerDay: Int64 = 86_400_000
 
-  /// The UTC calendar day this moment falls on.
+  /// The UTC calendar day this moment falls on. What the rep calls today is
+  /// `LocalCalendar.day(of:)`: a local date.
   public var day: CalendarDay {
     CalendarDay(daysSinceEpoch: floorDivide(millisecondsSinceEpoch, Self.millisecondsPerDay))
   }
@@ -104,7 +105,8 @@ extension Timestamp {
   }
 }
 
-/// A calendar day (proleptic Gregorian, UTC), used for due dates and expected close dates.
+/// A calendar day (proleptic Gregorian), used for due dates and expected close dates: a
+/// date as the rep writes it, in no time zone (a due date is a local date).
 public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible {
   public var daysSinceEpoch: Int64
 

@@ -28,6 +28,8 @@ public final class Screen {
     guard isatty(0) != 0, isatty(1) != 0 else {
       throw TerminalError(description: "the board needs a terminal; for scripts use `closer list` or `closer summary`")
     }
+    // The mode a crash gives back: the terminal as it was before curses.
+    closer_crash_save_mode()
     // newterm, unlike initscr, returns nil on an unknown TERM instead of exiting.
     guard let created = newterm(nil, closer_stdout(), closer_stdin()) else {
       let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
@@ -35,6 +37,7 @@ public final class Screen {
     }
     screen = created
     set_term(created)
+    closer_crash_prepare()
     raw()
     noecho()
     nonl()
@@ -49,6 +52,7 @@ public final class Screen {
       colorCount = Int(closer_colors())
       setUpColors(theme)
     }
+    closer_crash_arm(1)
   }
 
   deinit { close() }
@@ -56,6 +60,7 @@ public final class Screen {
   /// Gives the terminal back (also on errors; safe to call twice).
   public func close() {
     guard let screen else { return }
+    closer_crash_arm(0)
     endwin()
     delscreen(screen)
     self.screen = nil
@@ -65,6 +70,7 @@ public final class Screen {
 
   /// Hands the terminal back in its normal mode, for another program (the rep's editor).
   public func suspend() {
+    closer_crash_arm(0)
     def_prog_mode()
     endwin()
   }
@@ -74,6 +80,7 @@ public final class Screen {
     reset_prog_mode()
     invalidate()
     refresh()
+    closer_crash_arm(1)
   }
 
   /// Shifted arrows arrive as raw sequences under TERM=screen and others; bind them.
@@ -160,16 +167,12 @@ public final class Screen {
     _ = closer_put_cell(Int32(y), Int32(x), wide, attributes, pair)
   }
 
-  /// On a crash (a trap, abort or bad access), gives the terminal back before the default
-  /// action runs, so the shell is never left in raw mode.
+  /// On a crash (a trap, abort or bad access), gives the terminal back and lets the
+  /// default action end the process, so the shell is never left in raw mode or on the
+  /// alternate screen, and nothing waits for a key. The handler does only what is safe in
+  /// a signal handler (see crash.h): no curses, no allocation.
   public static func restoreTerminalOnCrash() {
-    for signal in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
-      Glibc.signal(signal) { number in
-        endwin()
-        Glibc.signal(number, SIG_DFL)
-        raise(number)
-      }
-    }
+    closer_crash_install()
   }
 
   // MARK: Keys

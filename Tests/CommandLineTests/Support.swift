@@ -86,3 +86,58 @@ final class Sandbox {
 }
 
 func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
+/// `closer` started in the background, for what must finish by a deadline (a command that
+/// could hang or run away) or must run beside the test (the writer of a FIFO).
+final class RunningCloser {
+  private let process = Process()
+  private let outputPath = NSTemporaryDirectory() + "closer-stdout-\(UUID().uuidString)"
+  private let errorPath = NSTemporaryDirectory() + "closer-stderr-\(UUID().uuidString)"
+
+  init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    process.executableURL = URL(fileURLWithPath: closerExecutable)
+    process.arguments = arguments
+    var env = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "CLOSER_REPLICA": "tester"]
+    env.merge(environment) { _, new in new }
+    process.environment = env
+    for path in [outputPath, errorPath] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+    process.standardInput = FileHandle.nullDevice
+    let output: FileHandle = try #require(FileHandle(forWritingAtPath: outputPath))
+    let error: FileHandle = try #require(FileHandle(forWritingAtPath: errorPath))
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+  }
+
+  deinit {
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    for path in [outputPath, errorPath] { try? FileManager.default.removeItem(atPath: path) }
+  }
+
+  var isRunning: Bool { process.isRunning }
+
+  /// Waits until `closer` exits or `seconds` pass; nil, with the process killed, when it
+  /// did not finish in time.
+  func finish(within seconds: Double) -> Run? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning {
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      return nil
+    }
+    process.waitUntilExit()
+    return Run(
+      status: process.terminationStatus,
+      stdout: String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self),
+      stderr: String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self))
+  }
+}
+
+/// The kind of thing at `path` (S_IFREG, S_IFLNK, S_IFIFO, ...), without following a link;
+/// nil when nothing is there.
+func fileType(_ path: String) -> mode_t? {
+  var info = stat()
+  guard lstat(path, &info) == 0 else { return nil }
+  return info.st_mode & S_IFMT
+}

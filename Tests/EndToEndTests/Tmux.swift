@@ -73,9 +73,10 @@ final class TmuxSession {
     directory = String(cString: template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }!)
     journal = "\(directory)/journal.jsonl"
     try setUp(journal)
-    // After the board exits, the pane says how, and stays open for capture.
+    // After the board exits, the pane says how, and stays open for capture. A board that
+    // crashes on purpose leaves no core file behind.
     let command =
-      "env TERM=\(term) HOME=\(directory) CLOSER_REPLICA=tmux \(environment) \(closerPath) --journal \(journal); echo EXIT=$?; sleep 60"
+      "ulimit -c 0; env TERM=\(term) HOME=\(directory) CLOSER_REPLICA=tmux \(environment) \(closerPath) --journal \(journal); echo EXIT=$?; sleep 60"
     try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "e2e", command])
   }
 
