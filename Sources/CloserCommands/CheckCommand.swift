@@ -26,8 +26,12 @@ struct CheckCommand: ParsableCommand {
     // One line each, whatever a damaged line quotes.
     for warning in store.warnings { try Console.print("\(printable(path)): \(printable(warning.description))") }
     let journal = store.journal
+    if journal.lineCount == 0 && problems.isEmpty {
+      try Console.print("\(printable(path)): empty: no header and no events yet (the first change writes them): OK")
+      return
+    }
     let summary =
-      "\(printable(path)): \(journal.lineCount) lines, \(journal.lineCount - 1) events, \(store.pipeline.count) leads, format \(journal.header.version)"
+      "\(printable(path)): \(journal.lineCount) lines, \(max(0, journal.lineCount - 1)) events, \(store.pipeline.count) leads, format \(journal.header.version)"
     if problems.isEmpty {
       try Console.print("\(summary): OK")
     } else {

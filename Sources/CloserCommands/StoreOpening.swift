@@ -25,7 +25,11 @@ extension JournalOptions {
     let environment = self.environment
     let config = try environment.loadConfig(flag: self.config)
     let path = journalPath
-    guard PosixFileSystem().exists(path) else { return Pipeline(config: config) }
+    // Missing means empty; a path that cannot be looked up (a symbolic link loop, no
+    // permission) is an error, not an empty pipeline.
+    let found: FileStatus?
+    do { found = try PosixFileSystem().status(atPath: path) } catch { throw JournalError.system(error) }
+    guard found != nil else { return Pipeline(config: config) }
     let store = try PipelineStore(
       path: path, config: config, access: .readOnly, replica: environment.replica, clock: Environment.now)
     report(store)

@@ -162,6 +162,11 @@ public enum EventCodec {
     let prefix: StaticString = ",\"crc\":\""
     let matchesPrefix = prefix.withUTF8Buffer { p in (0..<8).allSatisfy { p[$0] == seal[$0] } }
     guard matchesPrefix, seal[16] == 0x22, seal[17] == 0x7D else {
+      if line.last == 0x0D {
+        throw LineError(
+          "the line ends with a carriage return: the journal was saved with Windows (CR LF) line endings; convert it back to LF line endings (dos2unix FILE), and keep git from converting it (.gitattributes: *.jsonl -text)"
+        )
+      }
       throw LineError("line does not end with its checksum")
     }
     var expected: UInt32 = 0

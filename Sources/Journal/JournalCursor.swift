@@ -259,8 +259,27 @@ struct JournalCursor {
 
   // MARK: The end of the file
 
+  /// Settles what reading to the end of the file leaves parked, apart from what may be a
+  /// torn tail: a batch cut short, or the one last line. Several damaged lines at the end
+  /// are not what an append cut short leaves (unless they are a batch's): all but the last
+  /// are damage in the middle, so that a journal whose lines all fail (saved with CR LF line
+  /// endings, say) is reported and left alone, never set aside.
+  mutating func reachedEnd() {
+    guard let first = parked.first, case .failure = first.content else { return }
+    // In a journal already damaged, a damaged last line is more of the same.
+    let keep = damage == nil ? 1 : 0
+    guard parked.count > keep else { return }
+    for line in parked.dropLast(keep) {
+      if case .failure(let error) = line.content { report(.damagedLine(error), line: line.number) }
+      damage = damage ?? "line \(line.number) is damaged; `closer check` lists every damaged line"
+      chainTip = .unknown
+      settle(line)
+    }
+    parked.removeFirst(parked.count - keep)
+  }
+
   /// What lies after the settled lines once the whole file has been read: lines of a
-  /// batch cut short, damaged last lines, a partial line. Nil when everything settled.
+  /// batch cut short, a damaged last line, a partial line. Nil when everything settled.
   func tail(fileSize: Int64) -> Tail? {
     guard fileSize > offset else { return nil }
     return Tail(start: offset, bytes: fileSize - offset, lines: parked.filter(\.hasNewline).count)

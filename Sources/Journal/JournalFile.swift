@@ -242,14 +242,15 @@ public final class JournalFile {
       tail = cursor.tail(fileSize: size)
     }
     if let tail {
-      if writable {
+      // A damaged journal is left exactly as it is, tail and all.
+      if writable && !isReadOnly {
         try setAside(tail)
       } else {
         cursor.note(
           JournalWarning(line: cursor.lineCount + 1, .tornTail(bytes: tail.bytes, lines: tail.lines, sideFile: nil)))
       }
     }
-    if cursor.lineCount == 0 && writable { try writeHeader(replica: replica) }
+    if cursor.lineCount == 0 && writable && !isReadOnly { try writeHeader(replica: replica) }
     try fingerprints.update(self)
   }
 
@@ -284,7 +285,10 @@ public final class JournalFile {
   /// (`end == fileSize`), also the bytes after the last newline, which settle if they are a
   /// complete line that only lacks its newline.
   func scan(to end: Int64, fileSize: Int64, apply: (Event, Int) -> Void) throws(JournalError) {
-    guard end > cursor.scanOffset else { return }
+    guard end > cursor.scanOffset else {
+      if end == fileSize { cursor.reachedEnd() }
+      return
+    }
     let chunkSize = 4 << 20
     var buffer = [UInt8](repeating: 0, count: Int(min(Int64(chunkSize), max(end - cursor.scanOffset, 1))))
     var carried = 0  // bytes of a partial line kept at the start of the buffer
@@ -310,11 +314,13 @@ public final class JournalFile {
         }
       }
     }
-    if carried > 0 && position == fileSize {
+    guard position == fileSize else { return }
+    if carried > 0 {
       buffer.withUnsafeBufferPointer { bytes in
         cursor.take(UnsafeBufferPointer(rebasing: bytes[..<carried]), hasNewline: false, deliver: apply)
       }
     }
+    cursor.reachedEnd()
   }
 
   /// Hands every complete line in `bytes` to the cursor; returns how many bytes that was.

@@ -32,6 +32,12 @@ final class FaultyFileSystem: FileSystem, @unchecked Sendable {
   private(set) var syncedDirectories: [String] = []
   /// At most this many bytes per write call (to imitate the kernel's limit).
   var writeLimit = Int.max
+  /// At most this many bytes per read call (network and FUSE file systems return less
+  /// than asked).
+  var readLimit = Int.max
+  /// Bytes read so far, and descriptors closed (each should be closed once).
+  private(set) var bytesRead = 0
+  private(set) var closed: [Int32] = []
 
   var injected: Bool { !injectedCalls.isEmpty }
 
@@ -80,7 +86,12 @@ final class FaultyFileSystem: FileSystem, @unchecked Sendable {
     return descriptor
   }
 
-  func close(_ descriptor: Int32) { real.close(descriptor) }
+  func close(_ descriptor: Int32) {
+    lock.lock()
+    closed.append(descriptor)
+    lock.unlock()
+    real.close(descriptor)
+  }
 
   /// The file each open descriptor is, by name, for the log.
   private var names: [Int32: String] = [:]
@@ -95,7 +106,12 @@ final class FaultyFileSystem: FileSystem, @unchecked Sendable {
     -> Int
   {
     if let fault = strike("read" + on(descriptor)) { throw SystemError("read", path: "", code: code(fault)) }
-    return try real.read(descriptor, into: buffer, at: offset)
+    let got = try real.read(
+      descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, readLimit)]), at: offset)
+    lock.lock()
+    bytesRead += got
+    lock.unlock()
+    return got
   }
 
   func append(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int {

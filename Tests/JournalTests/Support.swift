@@ -92,3 +92,32 @@ func quickCreate(
   return try PipelineStore.quickCreate(
     journal: journal, config: config, replica: replica, clock: clock, lead: lead, then: more, warnings: &warnings)
 }
+
+/// Runs `work` on `count` threads of their own, started together (a start barrier), and
+/// returns the errors they threw. Threads, not tasks: the task pool may run only as many
+/// at once as there are cores, and writers that never overlap prove nothing.
+func runTogether(_ count: Int, _ work: @escaping @Sendable (Int) throws -> Void) -> [String] {
+  let gate = NSCondition()
+  nonisolated(unsafe) var waiting = count
+  nonisolated(unsafe) var errors: [String] = []
+  let done = DispatchGroup()
+  for index in 0..<count {
+    done.enter()
+    let thread = Thread {
+      gate.lock()
+      waiting -= 1
+      if waiting == 0 { gate.broadcast() }
+      while waiting > 0 { gate.wait() }
+      gate.unlock()
+      do { try work(index) } catch {
+        gate.lock()
+        errors.append("\(index): \(error)")
+        gate.unlock()
+      }
+      done.leave()
+    }
+    thread.start()
+  }
+  done.wait()
+  return errors
+}
