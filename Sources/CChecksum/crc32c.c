@@ -65,3 +65,43 @@ uint32_t closer_crc32c_hardware(uint32_t crc, const uint8_t *bytes, size_t lengt
 int closer_crc32c_hardware_available(void) { return 0; }
 
 #endif
+
+// Combining two checksums (zlib's crc32_combine, for the Castagnoli polynomial): the
+// CRC-32C of A followed by B from those of A and of B and B's length, so that halves of a
+// large file can be checked on two cores at once.
+
+#define CLOSER_CRC32C_POLY 0x82F63B78u
+
+/// a * b modulo the polynomial, both as reflected polynomials.
+static uint32_t closer_multiply_mod_p(uint32_t a, uint32_t b) {
+  uint32_t m = (uint32_t)1 << 31;
+  uint32_t p = 0;
+  for (;;) {
+    if (a & m) {
+      p ^= b;
+      if ((a & (m - 1)) == 0) break;
+    }
+    m >>= 1;
+    b = b & 1 ? (b >> 1) ^ CLOSER_CRC32C_POLY : b >> 1;
+  }
+  return p;
+}
+
+/// x^(n * 2^k) modulo the polynomial.
+static uint32_t closer_x_power_mod_p(uint64_t n, unsigned k) {
+  uint32_t powers[32];
+  uint32_t p = (uint32_t)1 << 30;  // x^1
+  powers[0] = p;
+  for (int i = 1; i < 32; i++) powers[i] = p = closer_multiply_mod_p(p, p);
+  p = (uint32_t)1 << 31;  // x^0
+  while (n) {
+    if (n & 1) p = closer_multiply_mod_p(powers[k & 31], p);
+    n >>= 1;
+    k++;
+  }
+  return p;
+}
+
+uint32_t closer_crc32c_combine(uint32_t first, uint32_t second, uint64_t secondLength) {
+  return closer_multiply_mod_p(closer_x_power_mod_p(secondLength, 3), first) ^ second;
+}

@@ -36,6 +36,11 @@ public enum CRC32C {
     bytes.withUnsafeBytes { checksum($0) }
   }
 
+  /// The CRC-32C of two pieces one after the other, from the checksum of each.
+  public static func combine(_ first: UInt32, _ second: UInt32, secondLength: Int64) -> UInt32 {
+    closer_crc32c_combine(first, second, UInt64(secondLength))
+  }
+
   static let hasHardware = closer_crc32c_hardware_available() != 0
 
   private static func `continue`(_ register: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {

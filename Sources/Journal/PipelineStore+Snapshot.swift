@@ -112,8 +112,11 @@ extension PipelineStore {
   ) throws -> Event? {
     guard let sections = readSnapshot(journal: path, fileSystem: fileSystem),
       let seal = try? sections.seal(), seal.configFingerprint == Snapshot.fingerprint(config),
-      let known = try? sections.leadIDs(), let eventIDs = try? sections.eventIDs()
+      let known = try? sections.leadIDs()
     else { return nil }
+    // Repeats among the few lines after the snapshot change nothing about a new lead: the
+    // event ids the snapshot covers are not loaded.
+    let eventIDs = EventIDSet()
     var created = Set<LeadID>()
     let collect: (Event, Int) -> Void = { event, _ in
       if case .created = event.change { created.insert(event.lead) }

@@ -26,6 +26,34 @@ import Testing
 }
 
 @Suite struct CRC32CHardwareTests {
+  /// A large file is checked in two halves on two threads: the same answer as in one pass.
+  @Test func aLargeFileCheckedInHalvesGivesTheWhole() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let path = dir.file("large")
+    let bytes = (0..<(20 << 20) + 12345).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }
+    writeBytes(bytes, to: path)
+    let fileSystem = PosixFileSystem()
+    let file = try fileSystem.open(path, writable: false, create: false)
+    defer { fileSystem.close(file) }
+    let count = Int64(bytes.count)
+    #expect(try JournalFile.checksum(of: file, count: count, fileSystem: fileSystem) == CRC32C.checksum(bytes))
+    #expect(
+      try JournalFile.checksum(of: file, count: count - 999, fileSystem: fileSystem)
+        == CRC32C.checksum(Array(bytes.dropLast(999))))
+    #expect(try JournalFile.checksum(of: file, count: count + 1, fileSystem: fileSystem) == nil)
+  }
+
+  /// Two pieces' checksums combine into the checksum of both, at any cut.
+  @Test func combiningPiecesGivesTheWhole() {
+    let bytes = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 3) }
+    let whole = CRC32C.checksum(bytes)
+    for cut in [0, 1, 7, 8, 4096, 65_536, 69_999, 70_000] {
+      let first = CRC32C.checksum(Array(bytes[..<cut]))
+      let second = CRC32C.checksum(Array(bytes[cut...]))
+      #expect(CRC32C.combine(first, second, secondLength: Int64(bytes.count - cut)) == whole, "cut at \(cut)")
+    }
+  }
+
   /// The processor's instruction and the table agree on every length and alignment, and a
   /// checksum taken piece by piece equals the one taken at once.
   @Test func hardwareTableAndPiecewiseAgree() {

@@ -14,4 +14,8 @@ uint32_t closer_crc32c_hardware(uint32_t crc, const uint8_t *bytes, size_t lengt
 /// Whether this processor has a CRC-32C instruction.
 int closer_crc32c_hardware_available(void);
 
+/// The CRC-32C of two pieces one after the other, from the (final) CRC-32C of each and
+/// the length of the second.
+uint32_t closer_crc32c_combine(uint32_t first, uint32_t second, uint64_t secondLength);
+
 #endif
