@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// What the command line does with journals that are not what they should be.
+@Suite struct JournalCommandTests {
+  /// A file that is not a journal is never turned into one, by any command.
+  @Test(arguments: [["generate", "--leads", "5"], ["add", "Ana"], ["list"], ["check"]])
+  func aTextFileIsNotTurnedIntoAJournal(command: [String]) throws {
+    let box = Sandbox()
+    let notes = "\(box.path)/notes.txt"
+    try "Call Ana on Monday\nthen Ben\n".write(toFile: notes, atomically: true, encoding: .utf8)
+    let run = try closer(command + ["--journal", notes])
+    #expect(run.status != 0)
+    #expect(run.stderr.contains("is not a Closer journal"), "\(run.stderr)")
+    #expect(try String(contentsOfFile: notes, encoding: .utf8) == "Call Ana on Monday\nthen Ben\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: box.path) == ["notes.txt"])
+  }
+
+  /// A journal path in a symbolic link loop is an error, not an empty pipeline.
+  @Test(arguments: [["list"], ["show", "ana"], ["summary"], ["add", "Ana"], ["check"]])
+  func aSymbolicLinkLoopIsAnError(command: [String]) throws {
+    let box = Sandbox()
+    let first = "\(box.path)/loop1"
+    try FileManager.default.createSymbolicLink(atPath: first, withDestinationPath: "\(box.path)/loop2")
+    try FileManager.default.createSymbolicLink(atPath: "\(box.path)/loop2", withDestinationPath: first)
+    let run = try closer(command + ["--journal", first])
+    #expect(run.status != 0)
+    #expect(run.stderr.contains("Too many levels of symbolic links"), "\(run.stderr)")
+  }
+
+  @Test func checkOnAnEmptyJournalSaysSo() throws {
+    let box = Sandbox()
+    #expect(FileManager.default.createFile(atPath: box.journal, contents: Data()))
+    let run = try box.run(["check"])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("empty: no header and no events yet"), "\(run.stdout)")
+    #expect(!run.stdout.contains("-1"))
+  }
+
+  /// Windows line endings make every line fail its checksum: the cause is named, and the
+  /// journal is left as it is.
+  @Test func aJournalWithWindowsLineEndingsNamesTheCause() throws {
+    let box = Sandbox()
+    _ = try box.run(["add", "Ana Lima"])
+    _ = try box.run(["add", "Ben Okafor"])
+    let crlf = Data(
+      String(decoding: box.journalBytes(), as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8)
+    try crlf.write(to: URL(fileURLWithPath: box.journal))
+    let check = try box.run(["check"])
+    #expect(check.status == 1)
+    #expect(check.stdout.contains("Windows (CR LF) line endings"), "\(check.stdout)")
+    #expect(!check.stdout.contains("torn"))
+    let add = try box.run(["add", "Cleo"])
+    #expect(add.status != 0)
+    #expect(box.journalBytes() == crlf)
+  }
+
+  /// `closer add`'s fast path (a journal with a snapshot) says when it set a torn tail
+  /// aside, as every other path does.
+  @Test func theFastPathOfAddReportsATornTail() throws {
+    let box = Sandbox()
+    _ = try box.run(["generate", "--leads", "300"])
+    _ = try box.run(["list"])  // writes the snapshot
+    #expect(FileManager.default.fileExists(atPath: box.journal + ".snapshot"))
+    let handle = try #require(FileHandle(forWritingAtPath: box.journal))
+    handle.seekToEndOfFile()
+    handle.write(Data(#"{"id":"half-writ"#.utf8))
+    handle.closeFile()
+    let add = try box.run(["add", "Ana Lima"])
+    #expect(add.status == 0)
+    #expect(add.stderr.contains("never finished being written"), "\(add.stderr)")
+    #expect(add.stderr.contains(".torn-"))
+  }
+
+  /// Repeated events and lines out of order are problems `closer check` reports.
+  @Test func checkReportsRepeatedAndMisplacedLines() throws {
+    let box = Sandbox()
+    for name in ["Ana Lima", "Ben Okafor", "Cleo Diaz"] { _ = try box.run(["add", name]) }
+    var lines = box.journalLines()
+    lines.append(lines[1])
+    try (lines.joined(separator: "\n") + "\n").write(toFile: box.journal, atomically: false, encoding: .utf8)
+    let repeated = try box.run(["check"])
+    #expect(repeated.status == 1)
+    #expect(repeated.stdout.contains("line 5: repeats event"), "\(repeated.stdout)")
+    lines.removeLast()
+    lines.remove(at: 2)
+    try (lines.joined(separator: "\n") + "\n").write(toFile: box.journal, atomically: false, encoding: .utf8)
+    let deleted = try box.run(["check"])
+    #expect(deleted.status == 1)
+    #expect(deleted.stdout.contains("line 3: was written after event"), "\(deleted.stdout)")
+  }
+}
