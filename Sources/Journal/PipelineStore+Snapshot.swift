@@ -20,9 +20,12 @@ extension PipelineStore {
     return (JournalResume(seal: seal, eventIDs: eventIDs), pipeline)
   }
 
-  /// The snapshot file's sections; nil when there is none, or something other than a
-  /// regular file is at its path (a named pipe is never waited on).
-  static func readSnapshot(journal path: String, fileSystem: FileSystem) -> Snapshot.Sections? {
+  /// The snapshot file's sections (the first `count` of them: `closer add` needs only the
+  /// seal and the lead ids, not the state); nil when there is none, or something other than
+  /// a regular file is at its path (a named pipe is never waited on).
+  static func readSnapshot(journal path: String, fileSystem: FileSystem, sections count: Int = Snapshot.sectionCount)
+    -> Snapshot.Sections?
+  {
     let snapshotPath = Snapshot.path(forJournal: path)
     guard (try? fileSystem.status(atPath: snapshotPath))??.kind == .regular,
       let descriptor = try? fileSystem.open(snapshotPath, writable: false, create: false)
@@ -31,17 +34,32 @@ extension PipelineStore {
     guard let status = try? fileSystem.status(descriptor), status.kind == .regular, status.size > 0,
       status.size < 1 << 32
     else { return nil }
-    var bytes = [UInt8](repeating: 0, count: Int(status.size))
-    var filled = 0
-    while filled < bytes.count {
-      let got = bytes.withUnsafeMutableBytes { [filled] raw in
-        try? fileSystem.read(
-          descriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: Int64(filled))
+    func read(_ count: Int, at offset: Int) -> [UInt8]? {
+      guard count >= 0, Int64(offset) + Int64(count) <= status.size else { return nil }
+      var bytes = [UInt8](repeating: 0, count: count)
+      var filled = 0
+      while filled < count {
+        let got = bytes.withUnsafeMutableBytes { [filled] raw in
+          try? fileSystem.read(
+            descriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: Int64(offset + filled))
+        }
+        guard let got, got > 0 else { return nil }
+        filled += got
       }
-      guard let got, got > 0 else { return nil }
-      filled += got
+      return bytes
     }
-    return try? Snapshot.Sections(bytes)
+    guard count < Snapshot.sectionCount else {
+      return read(Int(status.size), at: 0).flatMap { try? Snapshot.Sections($0) }
+    }
+    // Section by section: a length, then the bytes and their checksum.
+    guard var bytes = read(Snapshot.magic.count, at: 0) else { return nil }
+    for _ in 0..<count {
+      guard let length = read(8, at: bytes.count) else { return nil }
+      let size = length.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) }
+      guard size >= 0, size < status.size, let rest = read(Int(size) + 4, at: bytes.count + 8) else { return nil }
+      bytes += length + rest
+    }
+    return try? Snapshot.Sections(bytes, sections: count)
   }
 
   /// Writes a new snapshot of the current state when the journal is sound and enough
@@ -110,7 +128,7 @@ extension PipelineStore {
     clock: @escaping () -> Timestamp, lead new: NewLead, then more: [Change] = [],
     warnings: inout [JournalWarning]
   ) throws -> Event? {
-    guard let sections = readSnapshot(journal: path, fileSystem: fileSystem),
+    guard let sections = readSnapshot(journal: path, fileSystem: fileSystem, sections: 2),
       let seal = try? sections.seal(), seal.configFingerprint == Snapshot.fingerprint(config),
       let known = try? sections.leadIDs()
     else { return nil }

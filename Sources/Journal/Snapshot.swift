@@ -138,7 +138,8 @@ enum Snapshot {
     let bytes: [UInt8]
     private var ranges: [Range<Int>] = []
 
-    init(_ bytes: [UInt8]) throws(SnapshotError) {
+    /// The sections of a whole snapshot, or of its first `sections` only.
+    init(_ bytes: [UInt8], sections: Int = Snapshot.sectionCount) throws(SnapshotError) {
       self.bytes = bytes
       guard bytes.count >= magic.count, Array(bytes[..<magic.count]) == magic else {
         throw SnapshotError("not a snapshot")
@@ -154,7 +155,7 @@ enum Snapshot {
         ranges.append(range)
         offset = range.upperBound + 4
       }
-      guard ranges.count == Snapshot.sectionCount else { throw SnapshotError("wrong number of sections") }
+      guard ranges.count == sections else { throw SnapshotError("wrong number of sections") }
     }
 
     /// Section `index`'s bytes, after checking its checksum.

@@ -89,9 +89,13 @@ final class FaultyFileSystem: FileSystem, @unchecked Sendable {
   func close(_ descriptor: Int32) {
     lock.lock()
     closed.append(descriptor)
+    if names.removeValue(forKey: descriptor) == nil { closedTwice.append(descriptor) }
     lock.unlock()
     real.close(descriptor)
   }
+
+  /// Descriptors closed that were not open (closed a second time).
+  private(set) var closedTwice: [Int32] = []
 
   /// The file each open descriptor is, by name, for the log.
   private var names: [Int32: String] = [:]

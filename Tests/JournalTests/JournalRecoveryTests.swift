@@ -64,7 +64,7 @@ import Testing
       lead: NewLead(name: "Quick", stage: "proposal"), warnings: &warnings)
     #expect(made == nil)
     #expect(!fileSystem.closed.isEmpty)
-    #expect(Set(fileSystem.closed).count == fileSystem.closed.count, "closed twice: \(fileSystem.closed)")
+    #expect(fileSystem.closedTwice.isEmpty, "closed twice: \(fileSystem.closedTwice)")
   }
 
   /// `closer add`'s fast path reports a torn tail it sets aside, as every other path does.
