@@ -89,4 +89,18 @@ import Testing
     #expect(deleted.status == 1)
     #expect(deleted.stdout.contains("line 3: was written after event"), "\(deleted.stdout)")
   }
+
+  /// A named pipe as the journal is refused at once, by readers and writers: opening it
+  /// never waits for another process to write into it.
+  @Test(arguments: [["list"], ["add", "Ana"], ["check"], ["show", "ana"]])
+  func aNamedPipeAsTheJournalIsRefusedAtOnce(command: [String]) throws {
+    let box = Sandbox()
+    let pipe = "\(box.path)/journal.fifo"
+    #expect(mkfifo(pipe, 0o644) == 0)
+    let running = try RunningCloser(command + ["--journal", pipe])
+    let run = try #require(running.finish(within: 10), "closer \(command) waited on the pipe")
+    #expect(run.status != 0)
+    #expect(run.stderr.contains("named pipe"), "\(run.stderr)")
+    #expect(fileType(pipe) == S_IFIFO)
+  }
 }
