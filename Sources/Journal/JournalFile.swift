@@ -192,10 +192,10 @@ public final class JournalFile {
   /// new lines in its place).
   func recheckUnsettledLines(size: Int64) throws(JournalError) {
     guard cursor.scanOffset > cursor.offset else { return }
-    var same = knownTail == nil && size >= cursor.scanOffset
-    if same, let scanned = scannedLine {
+    var same = false
+    if knownTail == nil, size >= cursor.scanOffset, let scanned = scannedLine, scanned.end == cursor.scanOffset {
       let bytes = try readBytes(at: scanned.start, count: Int(cursor.scanOffset - scanned.start))
-      same = scanned.end == cursor.scanOffset && CRC32C.checksum(bytes) == scanned.checksum
+      same = CRC32C.checksum(bytes) == scanned.checksum
     }
     if !same {
       knownTail = nil
@@ -233,7 +233,12 @@ public final class JournalFile {
     let writable = !isReadOnly
     _ = try lock(exclusive: writable, wait: true)
     defer { fileSystem.unlock(descriptor) }
-    let size = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
+    // Lines read past the settled ones without the lock may have been a torn tail that
+    // another process has set aside since, and written new lines in its place: read them
+    // again. (What is settled never changes: nothing truncates below it.)
+    cursor.rewindToSettled()
+    let status = try Self.wrap { () throws(SystemError) in try fileSystem.status(descriptor) }
+    let size = status.size
     var tail: Tail?
     switch try startOfFile() {
     case .notAJournal(let reason): throw .notAJournal(path: path, reason: reason)
@@ -249,10 +254,12 @@ public final class JournalFile {
       } else {
         cursor.note(
           JournalWarning(line: cursor.lineCount + 1, .tornTail(bytes: tail.bytes, lines: tail.lines, sideFile: nil)))
+        knownTail = (status.size, status.modified)
       }
     }
     if cursor.lineCount == 0 && writable && !isReadOnly { try writeHeader(replica: replica) }
     try fingerprints.update(self)
+    try fingerprintUnsettledLines()
   }
 
   enum FileStart: Equatable {

@@ -11,8 +11,8 @@ public final class PipelineStore {
   let fileSystem: FileSystem
   private var identifiers = Identifiers()
   private var replayWarnings: [JournalWarning] = []
-  /// How many of `warnings` the board has been told about.
-  private var warningsTaken = 0
+  /// How many of the journal's warnings, and of the replay's, the board has been told about.
+  private var warningsTaken = (journal: 0, replay: 0)
 
   /// Opens (or, read-write, creates) the journal at `path` and replays it.
   ///
@@ -56,9 +56,9 @@ public final class PipelineStore {
   /// Warnings that arose since the last call (the first call: all of them), for a board
   /// that shows what happens to its journal while it is open.
   public func takeNewWarnings() -> [JournalWarning] {
-    let all = journal.warnings + replayWarnings
-    defer { warningsTaken = all.count }
-    return warningsTaken < all.count ? Array(all[warningsTaken...]) : []
+    let fromJournal = journal.warnings
+    defer { warningsTaken = (fromJournal.count, replayWarnings.count) }
+    return Array(fromJournal.dropFirst(warningsTaken.journal)) + replayWarnings.dropFirst(warningsTaken.replay)
   }
 
   /// Applies lines that other processes appended; returns how many events that was.
