@@ -50,25 +50,21 @@ public enum BoardSession {
       journalName: String(store.journal.path.split(separator: "/").last ?? ""),
       readOnlyReason: store.journal.readOnlyReason)
     _ = state.update(.tick(Environment.now()), pipeline: store.pipeline)
-    let notices = store.warnings.map(\.description) + (themeWarning.map { [$0] } ?? [])
-    if !notices.isEmpty {
-      let more = notices.count > 1 ? " (+\(notices.count - 1) more: closer check)" : ""
-      _ = state.update(.notice(notices[0] + more), pipeline: store.pipeline)
+    // What the journal said on opening is shown now; later warnings after each refresh.
+    _ = store.takeNewWarnings()
+    if let notice = notice(store.warnings.map(\.description) + (themeWarning.map { [$0] } ?? [])) {
+      _ = state.update(.notice(notice), pipeline: store.pipeline)
     }
     screen.draw(state.render(store.pipeline))
 
     var lastRefresh = Environment.now()
     var lastInput = Environment.now()
-    // Set while a large batch (an import) is being read in slices: keys are then polled
-    // between slices instead of waited for. While another process is still writing the
-    // batch, the board goes on answering keys and looks again shortly.
-    var catchingUp = false
-    var lastSliceRead = 0
-    // Events read so far in the current batch, so the status line counts the whole batch.
-    var batchEvents = 0
+    // The journal is looked at every half second, and at once while a large batch (an
+    // import) is read in slices, keys then polled between slices instead of waited for.
+    var watch = JournalWatch(store: store)
     while !state.wantsToQuit && pendingSignal == 0 && !screen.isGone {
       var messages: [Message] = []
-      if let input = screen.readInput(wait: !(catchingUp && lastSliceRead > 0)) {
+      if let input = screen.readInput(wait: !(watch.catchingUp && watch.lastSliceRead > 0)) {
         // Keep the board's clock current before acting on a key (days in stage, insights).
         if Environment.now().millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 1000 {
           messages.append(.tick(Environment.now()))
@@ -79,22 +75,13 @@ public enum BoardSession {
         }
       }
       let now = Environment.now()
-      if catchingUp || now.millisecondsSinceEpoch - lastRefresh.millisecondsSinceEpoch >= 500 {
+      if watch.catchingUp || now.millisecondsSinceEpoch - lastRefresh.millisecondsSinceEpoch >= 500 {
         lastRefresh = now
         // Lines that other processes (say `closer add` in another pane) appended, a slice
-        // at a time so that keys are still answered while a big import arrives.
-        do {
-          let (count, more) = try store.refresh(limit: Self.refreshSlice, waitForWriters: false)
-          batchEvents = (catchingUp ? batchEvents : 0) + count
-          catchingUp = more
-          lastSliceRead = count
-          if count > 0 { messages.append(.externalChanges(count: batchEvents)) }
-        } catch {
-          catchingUp = false
-          // The file shrank or vanished under the board: say so, and stop writing to it.
-          if state.readOnlyReason == nil { messages.append(.notice("\(error)")) }
-        }
-        state.readOnlyReason = store.journal.readOnlyReason
+        // at a time so that keys are still answered while a big import arrives; warnings
+        // that arose; the journal replaced or deleted under the board.
+        messages += watch.look()
+        state.readOnlyReason = watch.readOnlyReason
         // A new local day turns due dates into today's and today's into overdue at once.
         if state.calendar.day(of: now) != state.today
           || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000
@@ -115,10 +102,18 @@ public enum BoardSession {
       for message in messages {
         for effect in state.update(message, pipeline: store.pipeline) {
           perform(effect, store: store, state: &state, screen: screen)
+          // A failed write may have found the journal replaced: refuse the next key at once.
+          state.readOnlyReason = watch.readOnlyReason
         }
       }
       screen.draw(state.render(store.pipeline))
     }
+  }
+
+  /// One status line from what the rep should know: the first, and how many more there are.
+  static func notice(_ notices: [String]) -> String? {
+    guard let first = notices.first else { return nil }
+    return notices.count > 1 ? "\(first) (+\(notices.count - 1) more: closer check)" : first
   }
 
   private static func perform(_ effect: Effect, store: PipelineStore, state: inout BoardState, screen: Screen) {
@@ -153,7 +148,6 @@ public enum BoardSession {
       } catch {
         _ = state.update(.failed(record, reason: "\(error)"), pipeline: store.pipeline)
       }
-      state.readOnlyReason = store.journal.readOnlyReason
     }
   }
 
