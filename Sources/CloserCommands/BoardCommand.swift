@@ -63,33 +63,34 @@ public enum BoardSession {
     // import) is read in slices, keys then polled between slices instead of waited for.
     var watch = JournalWatch(store: store)
     while !state.wantsToQuit && pendingSignal == 0 && !screen.isGone {
-      var messages: [Message] = []
-      if let input = screen.readInput(wait: !(watch.catchingUp && watch.lastSliceRead > 0)) {
+      var input: [Message] = []
+      if let event = screen.readInput(wait: !(watch.catchingUp && watch.lastSliceRead > 0)) {
         // Keep the board's clock current before acting on a key (days in stage, insights).
         if Environment.now().millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 1000 {
-          messages.append(.tick(Environment.now()))
+          input.append(.tick(Environment.now()))
         }
-        switch input {
-        case .key(let key): messages.append(.key(key))
-        case .resize(let width, let height): messages.append(.resize(width: width, height: height))
+        switch event {
+        case .key(let key): input.append(.key(key))
+        case .resize(let width, let height): input.append(.resize(width: width, height: height))
         }
       }
       let now = Environment.now()
+      var news: [Message] = []
       if watch.catchingUp || now.millisecondsSinceEpoch - lastRefresh.millisecondsSinceEpoch >= 500 {
         lastRefresh = now
         // Lines that other processes (say `closer add` in another pane) appended, a slice
         // at a time so that keys are still answered while a big import arrives; warnings
         // that arose; the journal replaced or deleted under the board.
-        messages += watch.look()
+        news = watch.look()
         state.readOnlyReason = watch.readOnlyReason
         // A new local day turns due dates into today's and today's into overdue at once.
         if state.calendar.day(of: now) != state.today
           || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000
         {
-          messages.append(.tick(now))
+          news.append(.tick(now))
         }
       }
-      guard !messages.isEmpty else {
+      guard !news.isEmpty || !input.isEmpty else {
         // Idle for a moment: build the search index now rather than on the next `/`.
         if now.millisecondsSinceEpoch - lastInput.millisecondsSinceEpoch > 300
           && state.searchIndexIsStale(store.pipeline)
@@ -99,14 +100,27 @@ public enum BoardSession {
         continue
       }
       lastInput = now
-      for message in messages {
-        for effect in state.update(message, pipeline: store.pipeline) {
-          perform(effect, store: store, state: &state, screen: screen)
-          // A failed write may have found the journal replaced: refuse the next key at once.
-          state.readOnlyReason = watch.readOnlyReason
-        }
+      // The journal's news first, then the key: the key acts on the journal as it is now,
+      // and its answer (saved, refused) is what the status line shows. A key with nothing
+      // to say (a move of the focus clears the line) leaves the news on it.
+      for message in news + input {
+        send(message, store: store, watch: watch, state: &state, screen: screen)
+      }
+      if !input.isEmpty, state.message == nil, let latest = news.last(where: { !$0.isTick }) {
+        send(latest, store: store, watch: watch, state: &state, screen: screen)
       }
       screen.draw(state.render(store.pipeline))
+    }
+  }
+
+  /// Hands one message to the board and carries out what it asks for.
+  private static func send(
+    _ message: Message, store: PipelineStore, watch: JournalWatch, state: inout BoardState, screen: Screen
+  ) {
+    for effect in state.update(message, pipeline: store.pipeline) {
+      perform(effect, store: store, state: &state, screen: screen)
+      // A failed write may have found the journal replaced: refuse the next key at once.
+      state.readOnlyReason = watch.readOnlyReason
     }
   }
 
@@ -189,5 +203,12 @@ public enum BoardSession {
       Glibc.signal(signal) { number in pendingSignal = number }
     }
     Screen.restoreTerminalOnCrash()
+  }
+}
+
+extension Message {
+  fileprivate var isTick: Bool {
+    if case .tick = self { return true }
+    return false
   }
 }

@@ -51,6 +51,22 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: box.path).sorted() == ["journal.jsonl", copy])
   }
 
+  @Test func aWriteThatFindsTheJournalReplacedFirstIsRefusedAndNotSaidAgain() throws {
+    let box = Sandbox()
+    var watch = try openBoard(box)
+    let original = box.journalBytes()
+    let edited = Data(String(decoding: original, as: UTF8.self).replacingOccurrences(of: "Ana", with: "Anna").utf8)
+    try replace(box, with: edited)
+    // The rep presses a key before the board looked: the write itself finds out.
+    let error = #expect(throws: JournalError.self) {
+      try watch.store.record { pipeline in (pipeline.leads[0].id, .checked(criterion: "budget", isChecked: true)) }
+    }
+    #expect(error.map { "\($0)" }?.contains("kept in \(box.journal).replaced-") == true, "\(String(describing: error))")
+    #expect(watch.readOnlyReason != nil)
+    #expect(watch.look().isEmpty)
+    #expect(box.journalBytes() == edited)
+  }
+
   @Test func aReplacementThatOnlyAddsLinesIsReadOnAndWrittenTo() throws {
     let box = Sandbox()
     var watch = try openBoard(box)
