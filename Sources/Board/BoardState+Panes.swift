@@ -225,13 +225,16 @@ extension BoardState {
     }
     var lines = [text]
     if case .board = mode, message?.isError == true, printable(text).displayWidth > width - x {
-      lines = printable(text).wrapped(toWidth: width - x, maxLines: Self.errorLines)
+      // The rows after the first take the whole width: a path as long as the default
+      // journal's copy (~/.local/share/closer/journal.jsonl.replaced-<time>) fits at 80.
+      lines = printable(text).wrapped(toWidth: width - 2, firstWidth: width - x, maxLines: Self.errorLines)
     }
     let top = height - lines.count
     frame.fill(x: 0, y: top, width: width, height: lines.count, style: Style(.status, reverse: true))
     frame.text(name, x: 0, y: top, style: Style(.statusMode, bold: true))
     for (i, line) in lines.enumerated() {
-      frame.text(line, x: x, y: top + i, style: style, limit: width - x)
+      let left = i == 0 ? x : 1
+      frame.text(line, x: left, y: top + i, style: style, limit: width - left)
     }
   }
 }

@@ -6,7 +6,8 @@ import Testing
 
 /// The status line: a long error (a replaced journal, and where its copy is) is read whole.
 @Suite struct StatusLineTests {
-  static let copy = "/home/ana/pipeline/journal.jsonl.replaced-20261127T164001123Z"
+  /// Where the default journal's copy goes: one of the longer words a status line must hold.
+  static let copy = "/home/ana/.local/share/closer/journal.jsonl.replaced-20261127T164001123Z"
   static let reason =
     "the journal was replaced by a file that does not begin with what Closer had read; what Closer had read of it is kept in \(copy). Nothing more is written to it from here: quit and open Closer again to work on the file now at the path"
 
@@ -16,13 +17,16 @@ import Testing
     h.send(.shiftRight)
     let lines = h.frame.lines
     #expect(lines[21].hasPrefix(" BOARD  Read-only: the journal was replaced"), "\(lines[21])")
-    #expect(lines.suffix(3).contains { $0.contains(Self.copy) }, "\(lines.suffix(3))")
-    #expect(lines.last?.hasSuffix("…") == true)
+    // The rows after the first take the whole width, so the copy's path is read whole.
+    #expect(lines[23].hasPrefix(" \(Self.copy)."), "\(lines.suffix(3))")
+    #expect(lines.last?.contains("…") == true)
     // A word longer than the room (a long path) goes on over the next line.
     h.state.readOnlyReason =
       "kept in /home/ana/" + String(repeating: "very-long-directory/", count: 4) + "journal.jsonl"
     h.send(.character("1"))
-    let joined = h.frame.lines.suffix(3).map { $0.dropFirst(8).trimmingSuffix(" ") }.joined()
+    let rows = h.frame.lines.suffix(3)
+    let joined = ([rows.first!.dropFirst(8)] + rows.dropFirst().map { $0.dropFirst(1) }).map { $0.trimmingSuffix(" ") }
+      .joined()
     #expect(joined.contains("very-long-directory/very-long-directory/very-long-directory/journal.jsonl"), "\(joined)")
     for line in lines { #expect(line.displayWidth == 80, "\(line)") }
     // The next key clears it, and the board is whole again.

@@ -230,7 +230,8 @@ func statusText(_ screen: String) -> String {
   let rows = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
   let bottom = Array(rows.reversed().drop { $0.isEmpty }.reversed().suffix(3))
   guard let top = bottom.firstIndex(where: { $0.hasPrefix(" BOARD ") }) else { return "" }
-  return bottom[top...].map { $0.dropFirst(8).trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+  let text = [bottom[top].dropFirst(8)] + bottom[(top + 1)...].map { Substring($0) }
+  return text.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
 }
 
 /// "Ana Lima to Qualifying" when the board said it saved that move ("Moved Ana Lima to

@@ -24,6 +24,11 @@ import Testing
     #expect("anything".wrapped(toWidth: 0).isEmpty)
   }
 
+  @Test func theFirstLineCanBeNarrower() {
+    #expect("one two three four".wrapped(toWidth: 10, firstWidth: 4) == ["one", "two three", "four"])
+    #expect("one two three".wrapped(toWidth: 10, firstWidth: 4, maxLines: 1) == ["one…"])
+  }
+
   @Test func everyCharacterIsKeptWhenThereIsRoom() {
     let text = "Zoë Müller 🚀 at Zenith Labs, /a/very/long/path/without/any/spaces/in/it/at/all"
     for width in 2...30 {
