@@ -81,6 +81,10 @@ extension BoardEndToEndTests {
       try git(["commit", "-q", "-am", "Zoë"])
     }
     try session.waitFor("Zoë Müller")
+    // A change the board saved, which the checkout then takes out of the file at the path:
+    // the copy keeps it.
+    try session.keys("1")
+    try session.waitFor("Budget ticked for Ana Lima")
     let original = try session.bytesAtPath()
     let held = try session.holdTheFileAtThePath()
     try Git(directory: session.directory)(["checkout", "HEAD~1", "--", "journal.jsonl"])
