@@ -60,7 +60,7 @@ let package = Package(
       name: "InterchangeTests", dependencies: ["Interchange", "PipelineCore", "Journal"], swiftSettings: strict),
     .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"], swiftSettings: strict),
     .testTarget(
-      name: "CommandLineTests", dependencies: ["closer", "CloserCommands", "Journal", "PipelineCore"],
+      name: "CommandLineTests", dependencies: ["closer", "CloserCommands", "Journal", "PipelineCore", "Board"],
       swiftSettings: strict),
   ]
 )

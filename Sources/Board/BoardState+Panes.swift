@@ -160,12 +160,14 @@ extension BoardState {
 
   // MARK: Status line
 
+  /// Lines an error on the status line may take: the status line and the two rows above it,
+  /// which never hold a card's text (the gap after the last card, the "more" marker), so a
+  /// long error (the journal was replaced, and where its copy is) is read whole at 80x24.
+  static let errorLines = 3
+
   func drawStatus(_ frame: inout Frame, _ pipeline: Pipeline) {
-    let y = height - 1
-    frame.fill(x: 0, y: y, width: width, height: 1, style: Style(.status, reverse: true))
     let name = " \(Self.modeName(mode)) "
-    var x = frame.text(name, x: 0, y: y, style: Style(.statusMode, bold: true))
-    x += 1
+    let x = name.displayWidth + 1
     let text: String
     var style = Style(.status, reverse: true)
     switch mode {
@@ -221,7 +223,19 @@ extension BoardState {
         text = "Space lift · H/L move · / search · 1-9 tick · u undo · ? help · q quit"
       }
     }
-    frame.text(text, x: x, y: y, style: style, limit: width - x)
+    var lines = [text]
+    if case .board = mode, message?.isError == true, printable(text).displayWidth > width - x {
+      // The rows after the first take the whole width: a path as long as the default
+      // journal's copy (~/.local/share/closer/journal.jsonl.replaced-<time>) fits at 80.
+      lines = printable(text).wrapped(toWidth: width - 2, firstWidth: width - x, maxLines: Self.errorLines)
+    }
+    let top = height - lines.count
+    frame.fill(x: 0, y: top, width: width, height: lines.count, style: Style(.status, reverse: true))
+    frame.text(name, x: 0, y: top, style: Style(.statusMode, bold: true))
+    for (i, line) in lines.enumerated() {
+      let left = i == 0 ? x : 1
+      frame.text(line, x: left, y: top + i, style: style, limit: width - left)
+    }
   }
 }
 

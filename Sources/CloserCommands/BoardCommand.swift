@@ -50,59 +50,47 @@ public enum BoardSession {
       journalName: String(store.journal.path.split(separator: "/").last ?? ""),
       readOnlyReason: store.journal.readOnlyReason)
     _ = state.update(.tick(Environment.now()), pipeline: store.pipeline)
-    let notices = store.warnings.map(\.description) + (themeWarning.map { [$0] } ?? [])
-    if !notices.isEmpty {
-      let more = notices.count > 1 ? " (+\(notices.count - 1) more: closer check)" : ""
-      _ = state.update(.notice(notices[0] + more), pipeline: store.pipeline)
+    // What the journal said on opening is shown now; later warnings after each refresh.
+    _ = store.takeNewWarnings()
+    if let notice = notice(store.warnings.map(\.description) + (themeWarning.map { [$0] } ?? [])) {
+      _ = state.update(.notice(notice), pipeline: store.pipeline)
     }
     screen.draw(state.render(store.pipeline))
 
     var lastRefresh = Environment.now()
     var lastInput = Environment.now()
-    // Set while a large batch (an import) is being read in slices: keys are then polled
-    // between slices instead of waited for. While another process is still writing the
-    // batch, the board goes on answering keys and looks again shortly.
-    var catchingUp = false
-    var lastSliceRead = 0
-    // Events read so far in the current batch, so the status line counts the whole batch.
-    var batchEvents = 0
+    // The journal is looked at every half second, and at once while a large batch (an
+    // import) is read in slices, keys then polled between slices instead of waited for.
+    var watch = JournalWatch(store: store)
     while !state.wantsToQuit && pendingSignal == 0 && !screen.isGone {
-      var messages: [Message] = []
-      if let input = screen.readInput(wait: !(catchingUp && lastSliceRead > 0)) {
+      var input: [Message] = []
+      if let event = screen.readInput(wait: !(watch.catchingUp && watch.lastSliceRead > 0)) {
         // Keep the board's clock current before acting on a key (days in stage, insights).
         if Environment.now().millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 1000 {
-          messages.append(.tick(Environment.now()))
+          input.append(.tick(Environment.now()))
         }
-        switch input {
-        case .key(let key): messages.append(.key(key))
-        case .resize(let width, let height): messages.append(.resize(width: width, height: height))
+        switch event {
+        case .key(let key): input.append(.key(key))
+        case .resize(let width, let height): input.append(.resize(width: width, height: height))
         }
       }
       let now = Environment.now()
-      if catchingUp || now.millisecondsSinceEpoch - lastRefresh.millisecondsSinceEpoch >= 500 {
+      var news: [Message] = []
+      if watch.catchingUp || now.millisecondsSinceEpoch - lastRefresh.millisecondsSinceEpoch >= 500 {
         lastRefresh = now
         // Lines that other processes (say `closer add` in another pane) appended, a slice
-        // at a time so that keys are still answered while a big import arrives.
-        do {
-          let (count, more) = try store.refresh(limit: Self.refreshSlice, waitForWriters: false)
-          batchEvents = (catchingUp ? batchEvents : 0) + count
-          catchingUp = more
-          lastSliceRead = count
-          if count > 0 { messages.append(.externalChanges(count: batchEvents)) }
-        } catch {
-          catchingUp = false
-          // The file shrank or vanished under the board: say so, and stop writing to it.
-          if state.readOnlyReason == nil { messages.append(.notice("\(error)")) }
-        }
-        state.readOnlyReason = store.journal.readOnlyReason
+        // at a time so that keys are still answered while a big import arrives; warnings
+        // that arose; the journal replaced or deleted under the board.
+        news = watch.look()
+        state.readOnlyReason = watch.readOnlyReason
         // A new local day turns due dates into today's and today's into overdue at once.
         if state.calendar.day(of: now) != state.today
           || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000
         {
-          messages.append(.tick(now))
+          news.append(.tick(now))
         }
       }
-      guard !messages.isEmpty else {
+      guard !news.isEmpty || !input.isEmpty else {
         // Idle for a moment: build the search index now rather than on the next `/`.
         if now.millisecondsSinceEpoch - lastInput.millisecondsSinceEpoch > 300
           && state.searchIndexIsStale(store.pipeline)
@@ -112,13 +100,34 @@ public enum BoardSession {
         continue
       }
       lastInput = now
-      for message in messages {
-        for effect in state.update(message, pipeline: store.pipeline) {
-          perform(effect, store: store, state: &state, screen: screen)
-        }
+      // The journal's news first, then the key: the key acts on the journal as it is now,
+      // and its answer (saved, refused) is what the status line shows. A key with nothing
+      // to say (a move of the focus clears the line) leaves the news on it.
+      for message in news + input {
+        send(message, store: store, watch: watch, state: &state, screen: screen)
+      }
+      if !input.isEmpty, state.message == nil, let latest = news.last(where: { !$0.isTick }) {
+        send(latest, store: store, watch: watch, state: &state, screen: screen)
       }
       screen.draw(state.render(store.pipeline))
     }
+  }
+
+  /// Hands one message to the board and carries out what it asks for.
+  private static func send(
+    _ message: Message, store: PipelineStore, watch: JournalWatch, state: inout BoardState, screen: Screen
+  ) {
+    for effect in state.update(message, pipeline: store.pipeline) {
+      perform(effect, store: store, state: &state, screen: screen)
+      // A failed write may have found the journal replaced: refuse the next key at once.
+      state.readOnlyReason = watch.readOnlyReason
+    }
+  }
+
+  /// One status line from what the rep should know: the first, and how many more there are.
+  static func notice(_ notices: [String]) -> String? {
+    guard let first = notices.first else { return nil }
+    return notices.count > 1 ? "\(first) (+\(notices.count - 1) more: closer check)" : first
   }
 
   private static func perform(_ effect: Effect, store: PipelineStore, state: inout BoardState, screen: Screen) {
@@ -153,7 +162,6 @@ public enum BoardSession {
       } catch {
         _ = state.update(.failed(record, reason: "\(error)"), pipeline: store.pipeline)
       }
-      state.readOnlyReason = store.journal.readOnlyReason
     }
   }
 
@@ -195,5 +203,12 @@ public enum BoardSession {
       Glibc.signal(signal) { number in pendingSignal = number }
     }
     Screen.restoreTerminalOnCrash()
+  }
+}
+
+extension Message {
+  fileprivate var isTick: Bool {
+    if case .tick = self { return true }
+    return false
   }
 }

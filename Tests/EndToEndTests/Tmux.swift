@@ -12,16 +12,28 @@ let closerPath: String = {
   return "closer"
 }()
 
+/// The whole environment `closer` gets in these tests, as in the command-line tests: nothing
+/// from whoever runs them (their XDG_CONFIG_HOME, CLOSER_JOURNAL, NO_COLOR or TZ), a home in
+/// the test's own directory, and a UTF-8 locale for the terminal.
+func cleanEnvironment(home: String, replica: String) -> [String: String] {
+  ["PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "CLOSER_REPLICA": replica]
+}
+
 /// Runs a program to completion and returns its exit status and standard output.
 ///
 /// posix_spawn and waitpid, with output through a file: Foundation's Process does not
 /// notice the exit of a tmux client that started a server, and a pipe would never reach
 /// end-of-file while the server holds the descriptors it inherited.
+///
+/// The program gets this process's environment with `environment` over it, or, with
+/// `inheriting` off, `environment` alone.
 @discardableResult
-func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
+func run(_ program: String, _ arguments: [String], environment: [String: String] = [:], inheriting: Bool = true)
+  throws -> (Int32, String)
+{
   let outputPath = NSTemporaryDirectory() + "closer-e2e-out-\(UUID().uuidString)"
   defer { try? FileManager.default.removeItem(atPath: outputPath) }
-  var env = ProcessInfo.processInfo.environment
+  var env = inheriting ? ProcessInfo.processInfo.environment : [:]
   env.merge(environment) { _, new in new }
   let argv = ([program] + arguments).map { strdup($0) } + [nil]
   let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -74,9 +86,12 @@ final class TmuxSession {
     journal = "\(directory)/journal.jsonl"
     try setUp(journal)
     // After the board exits, the pane says how, and stays open for capture. A board that
-    // crashes on purpose leaves no core file behind.
+    // crashes on purpose leaves no core file behind. The board starts with the clean
+    // environment and the terminal type asked for, nothing of the test runner's.
+    let variables = cleanEnvironment(home: directory, replica: "tmux").merging(["TERM": term]) { _, new in new }
+    let assignments = variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     let command =
-      "ulimit -c 0; env TERM=\(term) HOME=\(directory) CLOSER_REPLICA=tmux \(environment) \(closerPath) --journal \(journal); echo EXIT=$?; sleep 60"
+      "ulimit -c 0; env -i \(assignments) \(environment) \(closerPath) --journal \(journal); echo EXIT=$?; sleep 60"
     try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "e2e", command])
   }
 
@@ -124,16 +139,23 @@ final class TmuxSession {
     (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
   }
 
+  /// Runs `closer` on the session's journal, from another "machine" (replica `cli`).
   func closer(_ arguments: [String]) throws -> String {
-    try run(closerPath, arguments + ["--journal", journal], environment: ["CLOSER_REPLICA": "cli"]).1
+    try run(
+      closerPath, arguments + ["--journal", journal], environment: cleanEnvironment(home: directory, replica: "cli"),
+      inheriting: false
+    ).1
   }
 }
 
 /// Adds leads through the command line: `(name, stage)`, added in order (so the last one
 /// added to a stage is at the top of its column).
 func addLeads(_ journal: String, _ leads: [(String, String)]) throws {
+  let home = URL(fileURLWithPath: journal).deletingLastPathComponent().path
   for (name, stage) in leads {
-    let (status, _) = try run(closerPath, ["add", name, "--stage", stage, "--company", "Co", "--journal", journal])
+    let (status, _) = try run(
+      closerPath, ["add", name, "--stage", stage, "--company", "Co", "--journal", journal],
+      environment: cleanEnvironment(home: home, replica: "cli"), inheriting: false)
     guard status == 0 else { throw CocoaError(.fileWriteUnknown) }
   }
 }

@@ -1,0 +1,54 @@
+import Board
+import Journal
+
+/// What an open board learns from its journal between keys, as messages for the board:
+/// lines other processes appended, warnings that arose since the last look (a torn tail left
+/// by a crashed writer), and the journal being lost (replaced by an editor or `git checkout`,
+/// deleted, cut short), which the engine answers by refusing every write from then on.
+struct JournalWatch {
+  let store: PipelineStore
+  /// Whether a large batch (an import) is being read in slices: keys are then polled between
+  /// slices instead of waited for.
+  private(set) var catchingUp = false
+  /// Events read by the last look.
+  private(set) var lastSliceRead = 0
+  /// Events read so far in the current batch, so the status line counts the whole batch.
+  private var batchEvents = 0
+  /// The error of the last look, so that one that lasts (a directory that cannot be read) is
+  /// shown once, not again every half second.
+  private var lastError: String?
+
+  init(store: PipelineStore) {
+    self.store = store
+  }
+
+  /// Reads about `limit` bytes of what other processes appended, without waiting for a
+  /// writer in the middle of an append, and says what the rep should see. A lost journal is
+  /// said once: from then on the engine no longer reads it, and this returns at once.
+  mutating func look(limit: Int64 = BoardSession.refreshSlice) -> [Message] {
+    var messages: [Message] = []
+    var failure: String?
+    do {
+      let (count, more) = try store.refresh(limit: limit, waitForWriters: false)
+      batchEvents = (catchingUp ? batchEvents : 0) + count
+      catchingUp = more
+      lastSliceRead = count
+      if count > 0 { messages.append(.externalChanges(count: batchEvents)) }
+    } catch {
+      catchingUp = false
+      lastSliceRead = 0
+      failure = "\(error)"
+    }
+    if let notice = BoardSession.notice(store.takeNewWarnings().map(\.description)) {
+      messages.append(.notice(notice))
+    }
+    // Last, so that it is what the status line shows: why nothing more is written.
+    if let failure, failure != lastError { messages.append(.notice(failure)) }
+    lastError = failure
+    return messages
+  }
+
+  /// Why the board must refuse changes now, or nil: the journal's own answer, which changes
+  /// when it is lost or found damaged while the board is open.
+  var readOnlyReason: String? { store.journal.readOnlyReason }
+}
