@@ -106,10 +106,17 @@ extension JournalFile {
       }
       guard let current else { try lose("was deleted or moved away", keepCopy: true) }
       if current.isSameFile(as: identity) {
-        let size = try Self.wrap { () throws(SystemError) in try fileSystem.size(descriptor) }
+        let status = try Self.wrap { () throws(SystemError) in try fileSystem.status(descriptor) }
+        let size = status.size
         if size < cursor.offset {
           try lose(
             "was cut short: it is now \(size) bytes, shorter than the \(cursor.offset) already read", keepCopy: false)
+        }
+        if let seen = lastSeen, size == seen.size, status.modified != seen.modified,
+          try checksum(of: descriptor, count: cursor.offset) != cursor.checksum.value
+        {
+          // Written to without growing (an editor saving in place): every byte read is checked.
+          try lose("was changed in place, in the part already read", keepCopy: false)
         }
         if try !fingerprints.match(self) {
           try lose("was changed in place, in the part already read", keepCopy: false)

@@ -47,10 +47,17 @@ extension JournalFile {
       guard !prepared.bytes.isEmpty else { return }
       let bytes = cursor.endsWithoutNewline ? [0x0A] + prepared.bytes : prepared.bytes
       try write(bytes, expectedStart: cursor.offset)
+      let written: FileStatus
+      do {
+        written = try fileSystem.status(descriptor)
+      } catch {
+        try rollBack(to: cursor.offset, after: error, detail: "Closer could not look at the journal after writing")
+      }
       guard try stillAtPath(after: cursor.offset) else { continue }
       cursor.appended(bytes, eventIDs: prepared.eventIDs, lineCount: prepared.eventIDs.count)
       fingerprints.update(cursor, appended: bytes)
       scannedLine = nil
+      lastSeen = (written.size, written.modified)
       return
     }
     throw JournalError.replaced(path: path, detail: "kept being replaced while Closer wrote to it; nothing was saved")

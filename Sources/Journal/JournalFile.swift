@@ -55,6 +55,9 @@ public final class JournalFile {
   /// A torn tail seen under the shared lock, and the file's size and time then: while they
   /// stay the same, there is nothing new to read.
   var knownTail: (size: Int64, modified: Int64)?
+  /// The file's size and modification time when this process last read or wrote it: a file
+  /// written to since without growing was changed in place.
+  var lastSeen: (size: Int64, modified: Int64)?
   /// The last line read past the settled ones, and its checksum.
   var scannedLine: (start: Int64, end: Int64, checksum: UInt32)?
   /// Set once the file at the path is no longer the one read: nothing more is read or written.
@@ -183,7 +186,14 @@ public final class JournalFile {
     }
     try fingerprints.update(self)
     try fingerprintUnsettledLines()
+    lastSeen = (status.size, status.modified)
     return cursor.offset < status.size && knownTail == nil
+  }
+
+  /// Remembers the file's size and time as this process leaves it.
+  func noteFileState() throws(JournalError) {
+    let status = try Self.wrap { () throws(SystemError) in try fileSystem.status(descriptor) }
+    lastSeen = (status.size, status.modified)
   }
 
   /// Lines read after the settled ones (a batch read in part, a torn tail) are read again
@@ -260,6 +270,7 @@ public final class JournalFile {
     if cursor.lineCount == 0 && writable && !isReadOnly { try writeHeader(replica: replica) }
     try fingerprints.update(self)
     try fingerprintUnsettledLines()
+    try noteFileState()
   }
 
   enum FileStart: Equatable {

@@ -35,12 +35,8 @@ import Testing
     writeBytes(bytes, to: path)
     try board.refresh()
     let arose = board.takeNewWarnings()
-    withKnownIssue(
-      "takeNewWarnings counts journal warnings and replay warnings as one list (journal's first), so a journal warning that arises after a replay warning shifts the list: the old replay warning is returned again and the torn tail never is"
-    ) {
-      #expect(arose.count == 1)
-      #expect(arose.contains { if case .tornTail = $0.kind { true } else { false } }, "\(arose)")
-    }
+    #expect(arose.count == 1)
+    #expect(arose.contains { if case .tornTail = $0.kind { true } else { false } }, "\(arose)")
     #expect(board.warnings.contains { if case .tornTail = $0.kind { true } else { false } })
   }
 
