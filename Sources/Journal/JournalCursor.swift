@@ -266,8 +266,9 @@ struct JournalCursor {
   /// endings, say) is reported and left alone, never set aside.
   mutating func reachedEnd() {
     guard let first = parked.first, case .failure = first.content else { return }
-    // In a journal already damaged, a damaged last line is more of the same.
-    let keep = damage == nil ? 1 : 0
+    // In a journal already damaged, a complete damaged last line is more of the same; a
+    // partial one is still what an append cut short leaves.
+    let keep = damage == nil || parked.last?.hasNewline == false ? 1 : 0
     guard parked.count > keep else { return }
     for line in parked.dropLast(keep) {
       if case .failure(let error) = line.content { report(.damagedLine(error), line: line.number) }
