@@ -55,7 +55,7 @@ struct CampaignLedger {
   }
 }
 
-/// The campaign's figures, printed at its end (docs/journal-format.md shows a long run's).
+/// The campaign's figures, printed at its end.
 struct CampaignFigures: CustomStringConvertible {
   var started = 0
   var killed = 0
@@ -84,6 +84,8 @@ struct CampaignFigures: CustomStringConvertible {
   var tornTailBytes = 0
   var tornTailsWithImportRows = 0
   var tornTailReports = 0
+  /// How `closer check` ended after the final add.
+  var finalCheck = "not run"
 
   var description: String {
     """
@@ -92,10 +94,10 @@ struct CampaignFigures: CustomStringConvertible {
     acknowledged: \(acknowledgedAdds) adds (\(acknowledgedFollowUpAdds) with a follow-up), \
     \(acknowledgedMoves) moves, \(acknowledgedImports) imports (\(acknowledgedImportRows) rows); \
     imports killed \(importsKilled), of which kept whole \(unacknowledgedImportsKept); readers \(readers); \
-    events lost \(lost), missed by readers \(missedByReaders), duplicated \(duplicated), \
+    events lost \(lost), acknowledged leads missed by readers (summed) \(missedByReaders), duplicated \(duplicated), \
     partial batches visible \(partialBatches); \
     torn tails set aside \(tornTailsSetAside) (\(tornTailBytes) bytes, \(tornTailsWithImportRows) with import rows), \
-    reported \(tornTailReports) times
+    reported \(tornTailReports) times; closer check at the end: \(finalCheck)
     """
   }
 }
