@@ -18,13 +18,14 @@ struct Run {
   var stderr: String
 }
 
-/// Runs `closer` with a clean environment of its own; its standard output is read back
-/// unless `standardOutput` says where it goes.
-func closer(_ arguments: [String], environment: [String: String] = [:], standardOutput: FileHandle? = nil) throws
-  -> Run
-{
+/// Runs `closer` (or another build of it, `executable`) with a clean environment of its own;
+/// its standard output is read back unless `standardOutput` says where it goes.
+func closer(
+  _ arguments: [String], environment: [String: String] = [:], standardOutput: FileHandle? = nil,
+  executable: String = closerExecutable
+) throws -> Run {
   let process = Process()
-  process.executableURL = URL(fileURLWithPath: closerExecutable)
+  process.executableURL = URL(fileURLWithPath: executable)
   process.arguments = arguments
   var env = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "CLOSER_REPLICA": "tester"]
   env.merge(environment) { _, new in new }
