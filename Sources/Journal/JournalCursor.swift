@@ -66,12 +66,13 @@ struct JournalCursor {
     /// The running checksum up to the end of this line.
     var checksum: CRC32C.Running
     var content: Result<(Event, LineLinks), LineError>
-
-    var batchSize: Int {
-      guard case .success(let (_, links)) = content else { return 1 }
-      return max(1, links.batch)
-    }
+    /// 1 for a line on its own or a damaged one; the batch's size on a batch's first line.
+    var batchSize: Int
+    var isSound: Bool
   }
+
+  /// Damaged lines among the parked ones.
+  private var parkedDamaged = 0
 
   init() {}
 
@@ -91,6 +92,9 @@ struct JournalCursor {
     scanLineCount = lineCount
     scanChecksum = checksum
   }
+
+  /// Makes room for about `count` more event ids.
+  mutating func reserveEventIDs(_ count: Int) { eventIDs.reserve(count) }
 
   /// Whether lines read are waiting to be settled.
   var hasUnsettledLines: Bool { !parked.isEmpty }
@@ -117,17 +121,31 @@ struct JournalCursor {
       return
     }
     var links = LineLinks()
-    let content = Result { () throws(LineError) in try decoder.decode(line, links: &links) }
-    if parked.isEmpty, case .success(let event) = content, links.batch <= 1 {
-      // The usual case: a sound line on its own settles at once.
-      settle(number: number, start: start, end: scanOffset, hasNewline: hasNewline, checksum: scanChecksum)
-      handOver(event, links: links, line: number, deliver: deliver)
-      return
+    let content: Result<(Event, LineLinks), LineError>
+    do {
+      let event = try decoder.decode(line, links: &links)
+      if parked.isEmpty && links.batch <= 1 {
+        // The usual case: a sound line on its own settles at once.
+        settle(number: number, start: start, end: scanOffset, hasNewline: hasNewline, checksum: scanChecksum)
+        handOver(event, links: links, line: number, deliver: deliver)
+        return
+      }
+      content = .success((event, links))
+    } catch {
+      content = .failure(error)
+    }
+    var batchSize = 1
+    if case .success = content {
+      batchSize = max(1, links.batch)
+      // A batch head: room for the whole batch, so that parking it copies nothing twice.
+      if batchSize > 1 && parked.isEmpty { parked.reserveCapacity(min(batchSize, 1 << 20)) }
+    } else {
+      parkedDamaged += 1
     }
     parked.append(
       ParkedLine(
         number: number, start: start, end: scanOffset, hasNewline: hasNewline, checksum: scanChecksum,
-        content: content.map { ($0, links) }))
+        content: content, batchSize: batchSize, isSound: content.isSound))
     settleParked(deliver: deliver)
   }
 
@@ -165,60 +183,64 @@ struct JournalCursor {
   /// the newest line needs looking at, and a batch of 200,000 lines costs no more per line
   /// than a single one.
   private mutating func settleParked(deliver: (Event, Int) -> Void) {
-    guard let newest = parked.last else { return }
-    if case .failure = parked[0].content {
-      guard case .success = newest.content else { return }
+    let newest = parked.count - 1
+    guard newest >= 0 else { return }
+    if !parked[0].isSound {
+      guard parked[newest].isSound else { return }
       // A sound line follows: the damaged lines before it are damage in the middle.
-      for line in parked.dropLast() {
-        if case .failure(let error) = line.content { report(.damagedLine(error), line: line.number) }
-        damage = damage ?? "line \(line.number) is damaged; `closer check` lists every damaged line"
-        chainTip = .unknown
-        settle(line)
-      }
-      parked.removeFirst(parked.count - 1)
-    } else if parked.count > 1 {
-      let head = parked[0]
-      let size = head.batchSize
-      guard newest.batchSize > 1 else {
-        if parked.count == size {
-          settleBatch(parked[...], deliver: deliver)
-          parked.removeAll(keepingCapacity: true)
-        }
+      for index in 0..<newest { reportDamage(parked[index]) }
+      settle(parked[newest - 1])
+      parked.removeFirst(newest)
+      parkedDamaged = 0
+    } else if newest > 0 {
+      let size = parked[0].batchSize
+      guard parked[newest].batchSize > 1 else {
+        if parked.count == size { settleBatch(deliver: deliver) }
         return
       }
       // Another batch begins before this one ended: this one was cut short.
-      let found = parked.count - 1
-      report(.incompleteBatch(lines: found, of: size), line: head.number)
-      damage = damage ?? "lines \(head.number)-\(head.number + found - 1) are an incomplete batch"
+      let head = parked[0].number
+      report(.incompleteBatch(lines: newest, of: size), line: head)
+      damage = damage ?? "lines \(head)-\(head + newest - 1) are an incomplete batch"
       chainTip = .unknown
-      settle(parked[found - 1])
-      parked.removeFirst(found)
+      settle(parked[newest - 1])
+      parked.removeFirst(newest)
+      parkedDamaged = 0
     }
     // Only the newest line is left: it settles now unless it begins a batch or is damaged.
-    guard case .success(let (event, links)) = newest.content, newest.batchSize == 1 else { return }
-    settle(newest)
-    handOver(event, links: links, line: newest.number, deliver: deliver)
+    guard parked[0].batchSize == 1, case .success(let (event, links)) = parked[0].content else { return }
+    settle(parked[0])
+    handOver(event, links: links, line: parked[0].number, deliver: deliver)
     parked.removeAll(keepingCapacity: true)
   }
 
-  /// A complete batch: all of its events, or none when one of its lines is damaged.
-  private mutating func settleBatch(_ members: ArraySlice<ParkedLine>, deliver: (Event, Int) -> Void) {
-    let damaged = members.filter { if case .failure = $0.content { true } else { false } }
-    if let first = members.first, let last = members.last, !damaged.isEmpty {
-      for line in damaged {
-        if case .failure(let error) = line.content { report(.damagedLine(error), line: line.number) }
+  /// A complete batch (all the parked lines): all of its events, or none when one of its
+  /// lines is damaged.
+  private mutating func settleBatch(deliver: (Event, Int) -> Void) {
+    defer {
+      settle(parked[parked.count - 1])
+      parked.removeAll(keepingCapacity: true)
+      parkedDamaged = 0
+    }
+    guard parkedDamaged == 0 else {
+      var damaged: [Int] = []
+      for line in parked where !line.content.isSound {
+        reportDamage(line)
+        damaged.append(line.number)
       }
-      report(.batchNotApplied(lines: members.count, damaged: damaged.map(\.number)), line: first.number)
-      damage = damage ?? "line \(damaged[0].number) is damaged; `closer check` lists every damaged line"
-      chainTip = .unknown
-      settle(last)
+      report(.batchNotApplied(lines: parked.count, damaged: damaged), line: parked[0].number)
       return
     }
-    for line in members {
-      guard case .success(let (event, links)) = line.content else { continue }
-      settle(line)
-      handOver(event, links: links, line: line.number, deliver: deliver)
+    for index in parked.indices {
+      guard case .success(let (event, links)) = parked[index].content else { continue }
+      handOver(event, links: links, line: parked[index].number, deliver: deliver)
     }
+  }
+
+  private mutating func reportDamage(_ line: ParkedLine) {
+    if case .failure(let error) = line.content { report(.damagedLine(error), line: line.number) }
+    damage = damage ?? "line \(line.number) is damaged; `closer check` lists every damaged line"
+    chainTip = .unknown
   }
 
   private mutating func settle(_ line: ParkedLine) {
@@ -271,12 +293,11 @@ struct JournalCursor {
     let keep = damage == nil || parked.last?.hasNewline == false ? 1 : 0
     guard parked.count > keep else { return }
     for line in parked.dropLast(keep) {
-      if case .failure(let error) = line.content { report(.damagedLine(error), line: line.number) }
-      damage = damage ?? "line \(line.number) is damaged; `closer check` lists every damaged line"
-      chainTip = .unknown
+      reportDamage(line)
       settle(line)
     }
     parked.removeFirst(parked.count - keep)
+    parkedDamaged = keep
   }
 
   /// What lies after the settled lines once the whole file has been read: lines of a
@@ -290,6 +311,7 @@ struct JournalCursor {
   /// set aside, or when the file changed after them).
   mutating func rewindToSettled() {
     parked.removeAll()
+    parkedDamaged = 0
     scanOffset = offset
     scanLineCount = lineCount
     scanChecksum = checksum
@@ -332,4 +354,11 @@ struct Tail: Equatable {
   var bytes: Int64
   /// Complete lines among them (the rest is a partial line).
   var lines: Int
+}
+
+extension Result where Success == (Event, LineLinks) {
+  fileprivate var isSound: Bool {
+    if case .success = self { return true }
+    return false
+  }
 }

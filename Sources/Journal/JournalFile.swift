@@ -237,6 +237,8 @@ public final class JournalFile {
     fileSystem.unlock(descriptor)
     if case .notAJournal(let reason) = start { throw .notAJournal(path: path, reason: reason) }
     if case .journal = start, settledSize > cursor.scanOffset {
+      // Lines run to 200 bytes and more: room for their ids at once.
+      cursor.reserveEventIDs(Int((settledSize - cursor.scanOffset) / 256))
       try scan(to: settledSize, fileSize: .max, apply: apply)
     }
 
