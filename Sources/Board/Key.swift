@@ -10,6 +10,22 @@ public enum Key: Hashable, Sendable {
   /// Ctrl plus a letter, as its lowercase letter: Ctrl-R is `.control("r")`.
   case control(Character)
   case function(Int)
+  case insert
+  /// Text pasted into the terminal (bracketed paste): text for a text field, nothing
+  /// anywhere else.
+  case paste(String)
+  /// A key with Alt, Ctrl or Shift that is no key of its own above: Alt+x, Ctrl+Up, Shift+F5.
+  indirect case modified(Key, Modifiers)
+
+  /// Shift, Alt and Ctrl, as terminals report them.
+  public struct Modifiers: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let shift = Modifiers(rawValue: 1)
+    public static let alt = Modifiers(rawValue: 2)
+    public static let control = Modifiers(rawValue: 4)
+  }
 }
 
 extension Key: CustomStringConvertible {
@@ -36,6 +52,11 @@ extension Key: CustomStringConvertible {
     case .character(let c): String(c)
     case .control(let c): "Ctrl-\(c.uppercased())"
     case .function(let n): "F\(n)"
+    case .insert: "Insert"
+    case .paste(let text): "a paste of \(text.count) characters"
+    case .modified(let key, let modifiers):
+      (modifiers.contains(.control) ? "Ctrl+" : "") + (modifiers.contains(.alt) ? "Alt+" : "")
+        + (modifiers.contains(.shift) ? "Shift+" : "") + key.description
     }
   }
 }

@@ -34,6 +34,11 @@ public struct TextInput: Sendable, Equatable {
     case .character(let c):
       characters.insert(c, at: cursor)
       cursor += 1
+    case .paste(let text):
+      // One line: line breaks and other controls in what was pasted become spaces.
+      let pasted = Array(cleanLine(text))
+      characters.insert(contentsOf: pasted, at: cursor)
+      cursor += pasted.count
     default:
       return false
     }

@@ -61,6 +61,7 @@ static inline void closer_crash_prepare(void) {
   closer_crash_append(tigetstr("cnorm"));
   closer_crash_append(tigetstr("rmkx"));
   closer_crash_append(tigetstr("rmcup"));
+  closer_crash_append("\033[?2004l");  // bracketed paste off
 }
 
 /// Whether a crash now should restore the terminal: only while the board holds it (not

@@ -41,11 +41,12 @@ public final class Screen {
     raw()
     noecho()
     nonl()
-    keypad(closer_stdscr(), true)
-    set_escdelay(25)
+    // Keys are decoded by `KeyDecoder` from the bytes the terminal sends, in every
+    // encoding terminals use, not by terminfo's one encoding per key.
+    keypad(closer_stdscr(), false)
     curs_set(0)
     timeout(100)
-    defineShiftedArrows()
+    setBracketedPaste(true)
     if useColor && has_colors() {
       start_color()
       use_default_colors()
@@ -61,6 +62,7 @@ public final class Screen {
   public func close() {
     guard let screen else { return }
     closer_crash_arm(0)
+    setBracketedPaste(false)
     endwin()
     delscreen(screen)
     self.screen = nil
@@ -71,6 +73,7 @@ public final class Screen {
   /// Hands the terminal back in its normal mode, for another program (the rep's editor).
   public func suspend() {
     closer_crash_arm(0)
+    setBracketedPaste(false)
     def_prog_mode()
     endwin()
   }
@@ -78,24 +81,19 @@ public final class Screen {
   /// Takes the terminal again after `suspend` and redraws everything on the next frame.
   public func resume() {
     reset_prog_mode()
+    setBracketedPaste(true)
     invalidate()
     refresh()
     closer_crash_arm(1)
   }
 
-  /// Shifted arrows arrive as raw sequences under TERM=screen and others; bind them.
-  private func defineShiftedArrows() {
-    for (sequence, code) in Self.shiftedArrows { define_key(sequence, code) }
+  /// Asks the terminal to mark pasted text (`ESC[200~` ... `ESC[201~`), so that a paste is
+  /// text for a field and never a string of keys on the board. Terminals that do not know
+  /// the request ignore it.
+  private func setBracketedPaste(_ on: Bool) {
+    fputs(on ? "\u{1B}[?2004h" : "\u{1B}[?2004l", closer_stdout())
+    fflush(closer_stdout())
   }
-
-  static let shiftUp: Int32 = 0x1100
-  static let shiftDown: Int32 = 0x1101
-  static let shiftRight: Int32 = 0x1102
-  static let shiftLeft: Int32 = 0x1103
-  static let shiftedArrows: [(String, Int32)] = [
-    ("\u{1b}[1;2A", shiftUp), ("\u{1b}[1;2B", shiftDown), ("\u{1b}[1;2C", shiftRight), ("\u{1b}[1;2D", shiftLeft),
-    ("\u{1b}[a", shiftUp), ("\u{1b}[b", shiftDown), ("\u{1b}[c", shiftRight), ("\u{1b}[d", shiftLeft),
-  ]
 
   private func setUpColors(_ theme: Theme) {
     var next: Int16 = 1
@@ -184,70 +182,51 @@ public final class Screen {
   /// reads then fail at once instead of waiting for a key.
   public var isGone: Bool { immediateFailures >= 20 }
 
+  /// Keys decoded and not yet handed out (one read can complete several).
+  private var decoded: [Key] = []
+  private var decoder = KeyDecoder()
+
   /// Waits up to the screen's timeout (100 ms) for a key, or not at all without `wait`;
-  /// nil when none came.
+  /// nil when none came. A key sent as an escape sequence is read whole first: after its
+  /// first byte the rest is waited for a moment (25 ms; up to a second between the pieces
+  /// of a paste).
   public func readInput(wait: Bool = true) -> InputEvent? {
-    var value: wint_t = 0
-    let started = ContinuousClock.now
-    if !wait { timeout(0) }
-    let result = closer_get_wch(&value)
-    if !wait { timeout(100) }
-    if result == ERR {
-      // A timeout takes ~100 ms; an error that returns at once, again and again, means
-      // there is no terminal left to read from.
-      if wait {
-        let elapsed = ContinuousClock.now - started
-        immediateFailures = elapsed < .milliseconds(20) ? immediateFailures + 1 : 0
+    while decoded.isEmpty {
+      let waiting = decoder.isWaiting
+      timeout(decoder.isPasting ? 1000 : waiting ? 25 : wait ? 100 : 0)
+      var value: wint_t = 0
+      let started = ContinuousClock.now
+      let result = closer_get_wch(&value)
+      timeout(100)
+      if result == ERR {
+        if decoder.isPasting {
+          decoded += decoder.endPaste()
+        } else if waiting {
+          decoded += decoder.flush()
+        } else {
+          // A timeout takes ~100 ms; an error that returns at once, again and again, means
+          // there is no terminal left to read from.
+          if wait {
+            let elapsed = ContinuousClock.now - started
+            immediateFailures = elapsed < .milliseconds(20) ? immediateFailures + 1 : 0
+          }
+          return nil
+        }
+        continue
       }
-      return nil
-    }
-    immediateFailures = 0
-    if result == KEY_CODE_YES {
-      let code = Int32(value)
-      if code == KEY_RESIZE {
-        invalidate()
-        return .resize(width: size.width, height: size.height)
+      immediateFailures = 0
+      if result == KEY_CODE_YES {
+        if Int32(value) == KEY_RESIZE {
+          invalidate()
+          return .resize(width: size.width, height: size.height)
+        }
+        continue
       }
-      return Self.key(forCode: code).map { .key($0) }
+      guard result == OK else { continue }
+      decoded += decoder.feed(UInt32(value))
+      // A sequence swallowed whole (a mouse report, an unknown key): no key this time.
+      if decoded.isEmpty && !decoder.isWaiting { return nil }
     }
-    guard result == OK else { return nil }
-    return Self.key(forCharacter: UInt32(value)).map { .key($0) }
-  }
-
-  static func key(forCode code: Int32) -> Key? {
-    switch code {
-    case KEY_UP: return .up
-    case KEY_DOWN: return .down
-    case KEY_LEFT: return .left
-    case KEY_RIGHT: return .right
-    case KEY_SR, shiftUp: return .shiftUp
-    case KEY_SF, shiftDown: return .shiftDown
-    case KEY_SLEFT, shiftLeft: return .shiftLeft
-    case KEY_SRIGHT, shiftRight: return .shiftRight
-    case KEY_ENTER: return .enter
-    case KEY_BTAB: return .backTab
-    case KEY_BACKSPACE: return .backspace
-    case KEY_DC: return .delete
-    case KEY_HOME: return .home
-    case KEY_END: return .end
-    case KEY_PPAGE: return .pageUp
-    case KEY_NPAGE: return .pageDown
-    case KEY_F0 + 1...KEY_F0 + 24: return .function(Int(code - KEY_F0))
-    default: return nil
-    }
-  }
-
-  static func key(forCharacter value: UInt32) -> Key? {
-    switch value {
-    case 0x1B: return .escape
-    case 0x0D, 0x0A: return .enter
-    case 0x09: return .tab
-    case 0x7F, 0x08: return .backspace
-    case 0x01...0x1A: return .control(Character(Unicode.Scalar(value + 0x60)!))
-    case 0x00..<0x20: return nil
-    default:
-      guard let scalar = Unicode.Scalar(value) else { return nil }
-      return .character(Character(scalar))
-    }
+    return .key(decoded.removeFirst())
   }
 }
