@@ -195,7 +195,8 @@ extension BoardState {
         style.bold = true
       } else {
         let options = prompt.options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
-        text = "\(prompt.question) \(prompt.text)▏ · \(options.joined(separator: " · ")) · or type, Enter · Esc cancel"
+        text =
+          "\(prompt.question) \(prompt.text)▏ · \(options.joined(separator: " · ")) · a number or a reason, Enter · Esc cancel"
         style.bold = true
       }
     case .agenda:

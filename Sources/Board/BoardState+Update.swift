@@ -23,6 +23,9 @@ extension BoardState {
     case .resize(let width, let height):
       self.width = width
       self.height = height
+      // Whatever the new size, the focused card is on screen.
+      ensureColumnVisible(pipeline)
+      ensureRowVisible()
       return []
     case .tick(let time):
       now = time
@@ -71,6 +74,12 @@ extension BoardState {
       wantsToQuit = true
       return [.quit]
     }
+    if layout.isTooSmall {
+      // Nothing on it can be seen, so nothing on it can be acted on: only quit.
+      guard key == .character("q") else { return [] }
+      wantsToQuit = true
+      return [.quit]
+    }
     switch mode {
     case .board: return boardKey(key, pipeline: pipeline)
     case .move(let move): return moveKey(key, move, pipeline: pipeline)
@@ -82,10 +91,7 @@ extension BoardState {
     case .form(let form): return formKey(key, form, pipeline: pipeline)
     case .insights(let view): return insightsKey(key, view, pipeline: pipeline)
     case .help(let over):
-      if key == .character("q") && over == .board {
-        wantsToQuit = true
-        return [.quit]
-      }
+      // Any key closes the help (q too: only q on the plain board quits).
       mode = over
       return []
     }
@@ -143,7 +149,7 @@ extension BoardState {
       mode = .prompt(
         Prompt(
           lead: id, purpose: .followUpAction, question: "Next action for \(lead.name)?", options: [],
-          text: lead.followUp?.action ?? ""))
+          text: lead.followUp?.action ?? "", isPrefilled: lead.followUp != nil))
     case .character("A"):
       mode = .agenda(selected: 0)
       agendaRevision = -1
@@ -255,19 +261,35 @@ extension BoardState {
       message = StatusMessage(prompt.purpose == .lostReason ? "Not marked lost" : "Follow-up unchanged")
       return []
     case .backspace:
-      if !prompt.text.isEmpty { prompt.text.removeLast() }
+      if prompt.isPrefilled { prompt.text = "" } else if !prompt.text.isEmpty { prompt.text.removeLast() }
+      prompt.isPrefilled = false
     case .control("u"):
       prompt.text = ""
+      prompt.isPrefilled = false
     case .enter where prompt.purpose != .lostReason:
       return answerFollowUp(prompt, pipeline)
-    case .character(let c) where prompt.purpose == .lostReason && prompt.text.isEmpty && c.isASCII && c.isNumber:
-      guard let number = Int(String(c)), prompt.options.indices.contains(number - 1) else { return [] }
-      return markLost(prompt.lead, reason: prompt.options[number - 1], pipeline)
     case .character(let c):
+      // A pre-filled answer is replaced by what is typed, not added to.
+      if prompt.isPrefilled { prompt.text = "" }
+      prompt.isPrefilled = false
       prompt.text.append(c)
+    case .paste(let pasted):
+      if prompt.isPrefilled { prompt.text = "" }
+      prompt.isPrefilled = false
+      prompt.text += cleanLine(pasted)
     case .enter:
+      // A reason's number then Enter picks it; anything else typed is the reason itself
+      // ("6 months out" included).
       let typed = cleanLine(prompt.text)
       guard !typed.isEmpty else { return [] }
+      if let number = Int(typed), typed.allSatisfy(\.isASCII) {
+        guard prompt.options.indices.contains(number - 1) else {
+          prompt.problem = "there is no reason \(number); pick 1-\(prompt.options.count), or type one"
+          mode = .prompt(prompt)
+          return []
+        }
+        return markLost(prompt.lead, reason: prompt.options[number - 1], pipeline)
+      }
       let known = prompt.options.first { SearchKey.fold($0) == SearchKey.fold(typed) }
       return markLost(prompt.lead, reason: known ?? typed, pipeline)
     default:
@@ -293,7 +315,8 @@ extension BoardState {
       let current = pipeline[prompt.lead]?.followUp?.due.description ?? "tomorrow"
       mode = .prompt(
         Prompt(
-          lead: prompt.lead, purpose: .followUpDue(action: typed), question: "Due?", options: [], text: current))
+          lead: prompt.lead, purpose: .followUpDue(action: typed), question: "Due?", options: [], text: current,
+          isPrefilled: true))
       return []
     case .followUpDue(let action):
       switch DueDate.parse(typed, today: today) {
@@ -561,7 +584,7 @@ extension BoardState {
         return []
       }
       return propose(move: lead, toColumn: move.targetColumn, row: move.targetRow, pipeline, returnTo: .board)
-    case .escape:
+    case .escape, .character("q"):
       mode = .board
       message = StatusMessage("Move cancelled")
       return []
@@ -700,8 +723,7 @@ extension BoardState {
     case .character("?"):
       mode = .help(over: mode)
     case .character("q"):
-      wantsToQuit = true
-      return [.quit]
+      mode = .board
     default:
       break
     }
@@ -715,7 +737,7 @@ extension BoardState {
     case .character("y"), .character("Y"):
       mode = .board
       return [.record(confirmation.record)]
-    case .character("n"), .character("N"), .escape:
+    case .character("n"), .character("N"), .escape, .character("q"):
       mode = confirmation.cancelMode
       message = StatusMessage("Not moved")
       return []

@@ -142,6 +142,8 @@ public struct Prompt: Sendable, Equatable {
   public var question: String
   public var options: [String]
   public var text: String = ""
+  /// Whether `text` is a suggestion (the current value): the first key typed replaces it.
+  public var isPrefilled = false
   /// What was wrong with the last answer, shown until the next key.
   public var problem: String?
 }

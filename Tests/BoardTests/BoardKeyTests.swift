@@ -290,9 +290,12 @@ extension Harness {
     #expect(h.frame.lines.last?.contains("Lost because?") == true)
     #expect(h.frame.lines.last?.contains("2 Timing") == true)
     h.send(.character("2"))
+    #expect(h.pipeline["ana0"]?.status == .open)  // a number, then Enter
+    h.send(.enter)
     #expect(h.pipeline["ana0"]?.status == .lost)
     #expect(h.pipeline["ana0"]?.lostReason == "Timing")
     #expect(h.focused?.name == "Ben Okafor")  // the lost card left the board
+    #expect(h.state.mode == .board)  // and the Enter opened nothing else
     h.send(.character("x"))
     h.type("Went in-house")
     h.send(.enter)
@@ -407,7 +410,7 @@ extension Harness {
   /// clock is then brought up to the last change, as the loop's ticks do.
   static func harness(width: Int, height: Int) -> Harness {
     var h = Harness(width: width, height: height)
-    h.send(.down, .character("x"), .character("1"))  // Ben, lost for Budget
+    h.send(.down, .character("x"), .character("1"), .enter)  // Ben, lost for Budget
     h.send(.home, .shiftRight, .character("w"))  // Ana to Qualifying, then won
     h.handle(.tick(h.clock.adding(days: 1)))
     return h
@@ -452,5 +455,93 @@ extension Harness {
     h.handle(.externalChanges(count: 1))
     #expect(h.frame.text.contains("Ben Okafor"))
     #expect(h.frame.text.contains("Send contract"))
+  }
+}
+
+/// The rules that hold in every mode (README, "Keys"): what q and Esc do, prompts.
+@Suite struct EveryModeRuleTests {
+  /// A reason typed as free text may start with a digit; a number picks a reason only
+  /// alone; a number that is no reason's says so.
+  @Test func aReasonThatStartsWithADigitIsFreeText() {
+    var h = Harness()
+    h.send(.character("x"))
+    h.type("6 months out")
+    h.send(.enter)
+    #expect(h.pipeline["ana0"]?.lostReason == "6 months out")
+    h.send(.character("x"))
+    h.type("42")
+    h.send(.enter)
+    #expect(h.frame.lines.last?.contains("there is no reason 42") == true)
+    #expect(h.pipeline["ben0"]?.status == .open)
+    #expect(h.written.count == 1)
+  }
+
+  /// A pre-filled answer (the current follow-up) is replaced by typing, not added to.
+  @Test func aPrefilledAnswerIsReplacedByTyping() {
+    var h = Harness()
+    h.send(.character("f"))
+    h.type("Call back")
+    h.send(.enter)
+    h.type("fri")
+    h.send(.enter)
+    let first = h.pipeline["ana0"]?.followUp
+    #expect(first?.action == "Call back")
+    // Again: the action and the due date shown are the current ones; typing replaces them.
+    h.send(.character("f"))
+    h.type("Send the proposal")
+    h.send(.enter)
+    #expect(h.frame.lines.last?.contains("Due? \(first!.due)") == true)
+    h.type("+3d")
+    h.send(.enter)
+    #expect(h.pipeline["ana0"]?.followUp?.action == "Send the proposal")
+    #expect(h.pipeline["ana0"]?.followUp?.due == h.state.today.adding(days: 3))
+    // Enter alone keeps what was there.
+    h.send(.character("f"), .enter, .enter)
+    #expect(h.pipeline["ana0"]?.followUp?.action == "Send the proposal")
+  }
+
+  /// q closes whatever is open; only q on the plain board quits.
+  @Test func qClosesWhatIsOpenAndQuitsOnlyTheBoard() {
+    var h = Harness()
+    h.send(.character("?"), .character("q"))
+    #expect(h.state.mode == .board && !h.state.wantsToQuit)
+    h.send(.enter, .character("q"))
+    #expect(h.state.mode == .board && !h.state.wantsToQuit)
+    h.send(.character(" "), .right, .character("q"))
+    #expect(h.state.mode == .board && !h.state.wantsToQuit)
+    #expect(h.written.isEmpty)
+    h.send(.character("A"), .character("q"))
+    #expect(h.state.mode == .board && !h.state.wantsToQuit)
+    h.send(.character("i"), .character("q"))
+    #expect(h.state.mode == .board && !h.state.wantsToQuit)
+    h.send(.character("q"))
+    #expect(h.state.wantsToQuit)
+  }
+
+  /// The too-small screen ignores every key but quit: nothing on it can be seen, so
+  /// nothing is acted on.
+  @Test func theTooSmallScreenIgnoresEveryKeyButQuit() {
+    var h = Harness()
+    h.send(.character("x"))  // a prompt open when the window shrinks
+    h.handle(.resize(width: 40, height: 10))
+    h.send(.character("1"), .enter, .character("2"), .shiftRight, .character("w"), .character("u"), .down)
+    #expect(h.written.isEmpty)
+    h.handle(.resize(width: 80, height: 24))
+    #expect(h.focused?.name == "Ana Lima")
+    h.send(.escape)
+    #expect(h.written.isEmpty)
+    h.handle(.resize(width: 40, height: 10))
+    h.send(.character("q"))
+    #expect(h.state.wantsToQuit)
+  }
+
+  /// After a resize the focused card is on screen, with its highlight.
+  @Test func afterAResizeTheFocusedCardIsVisible() {
+    var h = Harness(width: 160, height: 45)
+    h.send(.right, .right, .right, .right, .right, .right)
+    let focused = h.focused?.name
+    h.handle(.resize(width: 60, height: 16))
+    #expect(h.state.focusedLead != nil)
+    if let name = focused { #expect(h.frame.text.contains(name), "\(h.frame.text)") }
   }
 }
