@@ -91,7 +91,7 @@ extension BoardState {
     case .move:
       return [
         ("←/→ h/l", "carry the card to the previous/next stage"), ("↑/↓ k/j", "change its place in the column"),
-        ("Space Enter", "drop it here (one journal event)"), ("Esc", "put it back, write nothing"),
+        ("Space Enter", "drop it here (one journal event)"), ("Esc q", "put it back, write nothing"),
       ]
     case .search:
       return [
@@ -101,12 +101,12 @@ extension BoardState {
     case .agenda:
       return [
         ("↑/↓ k/j", "pick a follow-up"), ("Enter", "go to its card"), ("d", "mark it done"),
-        ("Esc A", "close the agenda"),
+        ("Esc q A", "close the agenda"),
       ]
     case .detail:
       return [
         ("↑/↓ k/j", "select a checklist item"), ("Space Enter", "tick or untick it"), ("1-9", "tick item 1-9"),
-        ("Esc Tab", "back to the board"),
+        ("Esc q Tab", "back to the board"),
       ]
     default:
       return [
@@ -118,7 +118,8 @@ extension BoardState {
         ("A", "agenda: every follow-up, soonest first"), ("c", "comment: write a note in $EDITOR"),
         ("a / e", "add a lead here / edit the focused one"), ("i", "insights: funnel, velocity, sources"),
         ("u Ctrl-R", "undo / redo the last change"),
-        ("Esc", "clear the search highlight"), ("?", "this help"), ("q", "quit"),
+        ("Esc", "clear the search highlight"), ("?", "this help"),
+        ("q", "quit (anywhere else, q and Esc close what is open)"),
       ]
     }
   }
