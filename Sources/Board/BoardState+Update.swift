@@ -640,6 +640,12 @@ extension BoardState {
     case .character(let c):
       search.query.append(c)
       search = rematch(search, narrowing: true, pipeline)
+    case .paste(let text):
+      search.query += cleanLine(text)
+      search = rematch(search, narrowing: true, pipeline)
+    case .control("u"):
+      search.query = ""
+      search = rematch(search, narrowing: false, pipeline)
     default:
       return []
     }

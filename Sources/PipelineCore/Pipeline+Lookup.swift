@@ -28,9 +28,9 @@ extension Pipeline {
     let trimmed = text.trimmingWhitespace
     guard !trimmed.isEmpty else { return .failure(.empty) }
     if let lead = self[LeadID(trimmed)] { return .success(lead) }
-    let needle = SearchKey.fold(trimmed)
+    let needle = SearchKey.foldForSearch(trimmed)
     let candidates = leads.compactMap { lead -> (Lead, MatchLevel)? in
-      MatchLevel(name: SearchKey.fold(lead.name), needle: needle).map { (lead, $0) }
+      MatchLevel(name: SearchKey.foldForSearch(lead.name), needle: needle).map { (lead, $0) }
     }
     guard let best = candidates.map(\.1).min() else { return .failure(.notFound(trimmed)) }
     let matches = candidates.filter { $0.1 == best }.map(\.0)

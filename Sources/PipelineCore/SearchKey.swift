@@ -23,7 +23,16 @@ public enum SearchKey {
     return String(result)
   }
 
-  /// Appends the folded form of `text` as UTF-8, quickly for ASCII text.
+  /// The folded form of `text` without its punctuation, for finding a lead by part of its
+  /// name: "oneill" finds "O'Neill" and "O’Neill", "smithjones" finds "Smith-Jones".
+  public static func foldForSearch(_ text: String) -> String {
+    var bytes: [UInt8] = []
+    appendFolded(text, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Appends the folded form of `text` without its punctuation (see `foldForSearch`) as
+  /// UTF-8, quickly for ASCII text.
   public static func appendFolded(_ text: String, to bytes: inout [UInt8]) {
     var ascii = true
     for byte in text.utf8 where byte >= 0x80 {
@@ -31,10 +40,32 @@ public enum SearchKey {
       break
     }
     guard ascii else {
-      bytes.append(contentsOf: fold(text).utf8)
+      for scalar in fold(text).unicodeScalars where !isPunctuation(scalar) {
+        bytes.append(contentsOf: String(scalar).utf8)
+      }
       return
     }
-    for byte in text.utf8 { bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+    for byte in text.utf8 where !isPunctuation(byte) {
+      bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+    }
+  }
+
+  /// ASCII punctuation: everything printable but letters, digits and the space. The unit
+  /// separator (0x1F) between a name and a company stays.
+  private static func isPunctuation(_ byte: UInt8) -> Bool {
+    (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte)
+      || (0x7B...0x7E).contains(byte)
+  }
+
+  private static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+    if scalar.value < 0x80 { return isPunctuation(UInt8(scalar.value)) }
+    switch scalar.properties.generalCategory {
+    case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+      .finalPunctuation, .otherPunctuation:
+      return true
+    default:
+      return false
+    }
   }
 
   /// Whether the folded `haystack` contains the folded `needle`.

@@ -545,3 +545,28 @@ extension Harness {
     if let name = focused { #expect(h.frame.text.contains(name), "\(h.frame.text)") }
   }
 }
+
+/// Search ignores punctuation as it ignores accents, and its field edits like the others.
+@Suite struct SearchPunctuationTests {
+  @Test func punctuationIsIgnoredAndCtrlUClears() {
+    var pipeline = Fixture.pipeline()
+    let created = Event(
+      id: "e-oneill", time: Harness.now, replica: "t", lead: "onei0001",
+      change: .created(NewLead(name: "Siobhán O’Neill", company: "Smith-Jones & Co.", stage: "proposal")))
+    try? pipeline.apply(created)
+    var h = Harness(pipeline: pipeline)
+    h.send(.character("/"))
+    h.type("oneill")
+    #expect(h.frame.lines.last?.contains("1 match") == true)
+    h.send(.control("u"))
+    #expect(h.frame.lines.last?.contains("type to search") == true)
+    h.type("smithjones")
+    #expect(h.frame.lines.last?.contains("1 match") == true)
+    h.send(.enter)
+    #expect(h.focused?.name == "Siobhán O’Neill")
+    // A paste into the field is text, on one line.
+    h.send(.character("/"), .paste("o'neill\n"))
+    #expect(h.frame.lines.last?.contains("1 match") == true)
+    #expect(h.written.isEmpty)
+  }
+}

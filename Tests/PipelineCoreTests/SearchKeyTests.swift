@@ -22,3 +22,16 @@ import Testing
     #expect(!SearchKey.contains(SearchKey.fold("José García"), SearchKey.fold("jusé")))
   }
 }
+
+@Suite struct SearchPunctuationLookupTests {
+  @Test func aLeadIsFoundWithoutItsPunctuation() throws {
+    var pipeline = Pipeline()
+    try pipeline.apply(
+      Event(
+        id: "e1", time: Timestamp(millisecondsSinceEpoch: 0), replica: "t", lead: "lead0001",
+        change: .created(NewLead(name: "Siobhán O'Neill", stage: "qualifying"))))
+    #expect(SearchKey.foldForSearch("O’Neill-Smith, Jr.") == "oneillsmith jr")
+    #expect(try pipeline.lookup("oneill").get().id == "lead0001")
+    #expect(try pipeline.lookup("o'neill").get().id == "lead0001")
+  }
+}
