@@ -388,7 +388,7 @@ extension BoardState {
       let selected = index == view.selected
       lines.append(
         (
-          "\(selected ? "▶ " : "  ")\(name.fitted(toWidth: 24)) \(stage.fitted(toWidth: 20)) \(Int(slow.days)) days",
+          "\(selected ? "▶ " : "  ")\(name.fitted(toWidth: 24)) \(stage.fitted(toWidth: 20)) \(Int(slow.days)) day\(Int(slow.days) == 1 ? "" : "s")",
           Style(.detail, reverse: selected)
         ))
     }

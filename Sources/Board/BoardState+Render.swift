@@ -43,7 +43,8 @@ extension BoardState {
     let weighted = summaries.columns.reduce(Int64(0)) { $0 + $1.weighted }
     var title = " Closer"
     if !journalName.isEmpty { title += " · \(journalName)" }
-    title += " · \(open) cards · weighted \(currency) \(Money(minorUnits: weighted, currency: currency).compactAmount)"
+    title +=
+      " · \(open) card\(open == 1 ? "" : "s") · weighted \(currency) \(Money(minorUnits: weighted, currency: currency).compactAmount)"
     if readOnlyReason != nil { title += " · READ-ONLY" }
     frame.text(title, x: 0, y: 0, style: Style(.title, bold: true, reverse: true))
   }

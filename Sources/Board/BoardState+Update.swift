@@ -181,10 +181,16 @@ extension BoardState {
   private mutating func step(dColumn: Int, dRow: Int, _ pipeline: Pipeline) -> [Effect] {
     guard let lead = focusedLead, let current = pipeline[lead] else { return noCard() }
     let targetColumn = column + dColumn
-    guard targetColumn >= 0, targetColumn < pipeline.stages.count else { return [] }
+    guard targetColumn >= 0, targetColumn < pipeline.stages.count else {
+      message = StatusMessage("\(current.name) is already in the \(dColumn < 0 ? "first" : "last") stage")
+      return []
+    }
     let count = cardCount(targetColumn, pipeline) + (dColumn == 0 ? 0 : 1)
     let targetRow = min(max(row + dRow, 0), count - 1)
-    guard targetColumn != column || targetRow != row else { return [] }
+    guard targetColumn != column || targetRow != row else {
+      message = StatusMessage("\(current.name) is already at the \(dRow < 0 ? "top" : "bottom") of its column")
+      return []
+    }
     return propose(move: current, toColumn: targetColumn, row: targetRow, pipeline, returnTo: .board)
   }
 
@@ -331,7 +337,8 @@ extension BoardState {
           .record(
             Record(
               lead: lead.id, change: .followUpSet(FollowUp(action: action, due: day)),
-              label: "Next for \(lead.name): \(action), due \(day)", inverse: .followUpSet(lead.followUp)))
+              label: "Next for \(lead.name): \(action), due \(day)\(day < today ? " (already overdue)" : "")",
+              inverse: .followUpSet(lead.followUp)))
         ]
       }
     }

@@ -39,7 +39,8 @@ struct FollowUpCommand: ParsableCommand {
         return (found.id, .followUpSet(nil))
       }
       let next = FollowUp(action: action.map(cleanLine) ?? "", due: day ?? Environment.today())
-      summary = "Next for \(printable(found.name)): \(printable(next.action)), due \(next.due)"
+      let overdue = next.due < Environment.today() ? " (already overdue)" : ""
+      summary = "Next for \(printable(found.name)): \(printable(next.action)), due \(next.due)\(overdue)"
       return (found.id, .followUpSet(next))
     }
     try Console.printOutcome(summary)

@@ -73,15 +73,17 @@ public struct Money: Hashable, Sendable {
     sign + String(minorUnits.magnitude / 100) + Money.cents(minorUnits.magnitude)
   }
 
-  /// `12.5k`, `1.2M`, `-900`: short enough for a card.
+  /// `12.5k`, `255k`, `1.2M`, `-900`: short enough for a card, rounded (254,700 is
+  /// `255k`, 999,950 is `1M`).
   public var compactAmount: String {
     let whole = Double(minorUnits.magnitude) / 100
     func short(_ value: Double, _ suffix: String) -> String {
+      if value >= 99.95 { return "\(UInt64(value.rounded()))\(suffix)" }
       let tenths = UInt64((value * 10).rounded())
-      return tenths % 10 == 0 || tenths >= 1000 ? "\(tenths / 10)\(suffix)" : "\(tenths / 10).\(tenths % 10)\(suffix)"
+      return tenths % 10 == 0 ? "\(tenths / 10)\(suffix)" : "\(tenths / 10).\(tenths % 10)\(suffix)"
     }
-    if whole >= 1_000_000 { return sign + short(whole / 1_000_000, "M") }
-    if whole >= 1_000 { return sign + short(whole / 1_000, "k") }
+    if whole >= 999_500 { return sign + short(whole / 1_000_000, "M") }
+    if whole >= 999.5 { return sign + short(whole / 1_000, "k") }
     return sign + String(minorUnits.magnitude / 100)
   }
 

@@ -570,3 +570,38 @@ extension Harness {
     #expect(h.written.isEmpty)
   }
 }
+
+/// Small things a rep notices: a key that cannot do anything says why, a past due date is
+/// called overdue, counts agree with their nouns.
+@Suite struct SmallThingsTests {
+  @Test func aMoveThatCannotHappenSaysWhy() {
+    var h = Harness()
+    h.send(.character("K"))
+    #expect(h.frame.lines.last?.contains("already at the top of its column") == true)
+    h.send(.end, .character("J"))
+    #expect(h.frame.lines.last?.contains("already at the bottom of its column") == true)
+    h.send(.character("H"))
+    #expect(h.frame.lines.last?.contains("already in the first stage") == true)
+    #expect(h.written.isEmpty)
+  }
+
+  @Test func aFollowUpDueInThePastIsCalledOverdue() {
+    var h = Harness()
+    h.send(.character("f"))
+    h.type("Chase the signature")
+    h.send(.enter, .control("u"))
+    h.type(h.state.today.adding(days: -2).description)
+    h.send(.enter)
+    #expect(h.frame.lines.last?.contains("(already overdue)") == true)
+  }
+
+  @Test func oneCardIsOneCard() {
+    var pipeline = Pipeline()
+    try? pipeline.apply(
+      Event(
+        id: "e1", time: Harness.now, replica: "t", lead: "solo0001",
+        change: .created(NewLead(name: "Solo Lead", stage: "lead-generation"))))
+    let h = Harness(pipeline: pipeline)
+    #expect(h.frame.lines[0].contains("1 card ·"))
+  }
+}

@@ -60,6 +60,12 @@ import Testing
     #expect(Money(minorUnits: 1_250_000, currency: "USD").compactAmount == "12.5k")
     #expect(Money(minorUnits: 250_000_000, currency: "USD").compactAmount == "2.5M")
     #expect(Money(minorUnits: 90_000, currency: "USD").compactAmount == "900")
+    // Rounded, not cut.
+    #expect(Money(minorUnits: 25_470_000, currency: "USD").compactAmount == "255k")
+    #expect(Money(minorUnits: 99_995_000, currency: "USD").compactAmount == "1M")
+    #expect(Money(minorUnits: 9_995_000, currency: "USD").compactAmount == "100k")
+    #expect(Money(minorUnits: 99_950, currency: "USD").compactAmount == "1k")
+    #expect(Money(minorUnits: 125_000_000, currency: "USD").compactAmount == "1.3M")
   }
 
   /// Amounts below zero keep their sign in front of the digits (never `0.0-1`), and the ends
