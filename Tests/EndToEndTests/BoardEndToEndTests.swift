@@ -251,3 +251,30 @@ struct BoardEndToEndTests {
     #expect(!running, "the board kept running without a terminal")
   }
 }
+
+extension BoardEndToEndTests {
+  /// `closer demo` makes its sample journal in $TMPDIR and removes it when the board closes,
+  /// saying so; `--keep` keeps it.
+  @Test(arguments: [false, true])
+  func theDemoCleansUpAfterItself(keep: Bool) throws {
+    let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("closer-demo-tmp-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: temporary) }
+    let session = try TmuxSession(
+      environment: "TMPDIR=\(temporary)", arguments: keep ? ["demo", "--keep"] : ["demo"]
+    ) { _ in }
+    try session.waitFor("Lead Generation")
+    let made = try FileManager.default.contentsOfDirectory(atPath: temporary)
+    #expect(made.count == 1 && made[0].hasPrefix("closer-demo-"), "\(made)")
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+    let left = try FileManager.default.contentsOfDirectory(atPath: temporary)
+    if keep {
+      #expect(left == made)
+      try session.waitFor("is kept at")
+    } else {
+      #expect(left.isEmpty, "\(left)")
+      try session.waitFor("was removed")
+    }
+  }
+}

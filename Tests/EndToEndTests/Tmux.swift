@@ -79,7 +79,7 @@ final class TmuxSession {
 
   init(
     width: Int = 80, height: Int = 24, term: String = "screen", environment: String = "",
-    setUp: (String) throws -> Void
+    arguments: [String]? = nil, setUp: (String) throws -> Void
   ) throws {
     var template = Array("/tmp/closer-e2e-XXXXXX".utf8CString)
     directory = String(cString: template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }!)
@@ -91,7 +91,7 @@ final class TmuxSession {
     let variables = cleanEnvironment(home: directory, replica: "tmux").merging(["TERM": term]) { _, new in new }
     let assignments = variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     let command =
-      "ulimit -c 0; env -i \(assignments) \(environment) \(closerPath) --journal \(journal); echo EXIT=$?; sleep 60"
+      "ulimit -c 0; env -i \(assignments) \(environment) \(closerPath) \((arguments ?? ["--journal", journal]).joined(separator: " ")); echo EXIT=$?; sleep 60"
     try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "e2e", command])
   }
 
