@@ -27,7 +27,7 @@ let package = Package(
     .target(name: "Board", dependencies: ["PipelineCore", "TerminalText"], swiftSettings: strict),
     // ncursesw, and the thin adapter that draws frames and reads keys with it.
     .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
-    .target(name: "Terminal", dependencies: ["CNcursesw", "Board"], swiftSettings: strict),
+    .target(name: "Terminal", dependencies: ["CNcursesw", "Board", "PipelineCore", "TerminalText"], swiftSettings: strict),
     // Configuration files (TOML) turned into domain values.
     .target(
       name: "Settings",

@@ -52,7 +52,8 @@ public enum BoardSession {
     _ = state.update(.tick(Environment.now()), pipeline: store.pipeline)
     // What the journal said on opening is shown now; later warnings after each refresh.
     _ = store.takeNewWarnings()
-    if let notice = notice(store.warnings.map(\.description) + (themeWarning.map { [$0] } ?? [])) {
+    let opening = [screen.localeNote, themeWarning].compactMap { $0 }
+    if let notice = notice(opening + store.warnings.map(\.description)) {
       _ = state.update(.notice(notice), pipeline: store.pipeline)
     }
     screen.draw(state.render(store.pipeline))

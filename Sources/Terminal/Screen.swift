@@ -1,6 +1,8 @@
 import Board
 import CNcursesw
 import Glibc
+import PipelineCore
+import TerminalText
 
 /// Why the terminal could not be used.
 public struct TerminalError: Error, CustomStringConvertible {
@@ -23,8 +25,28 @@ public final class Screen {
   public private(set) var colorCount = 0
 
   /// Takes over the terminal. `useColor` false (NO_COLOR) draws with attributes only.
+  /// Said once on the status line when the board draws in ASCII (no UTF-8 locale).
+  public private(set) var localeNote: String?
+  /// Whether only ASCII can be drawn: names with accents or CJK, and the borders, are then
+  /// drawn with ASCII stand-ins instead of being dropped.
+  private var asciiOnly = false
+
   public init(theme: Theme, useColor: Bool) throws {
     setlocale(LC_ALL, "")
+    if !Self.localeIsUTF8 {
+      // LANG unset or LC_ALL=C (common over ssh and in containers): the system's UTF-8
+      // locale, when it has one, draws names and borders as they are.
+      let variables: [String] = ["LC_ALL", "LC_CTYPE", "LANG"]
+      let named = variables.compactMap { getenv($0).map { String(cString: $0) } }.first { !$0.isEmpty }
+      if setlocale(LC_CTYPE, "C.UTF-8") == nil || !Self.localeIsUTF8,
+        setlocale(LC_CTYPE, "en_US.UTF-8") == nil
+          || !Self.localeIsUTF8
+      {
+        asciiOnly = true
+        localeNote =
+          "the locale (\(named.map { "LANG=\($0)" } ?? "LANG unset")) is not UTF-8 and the system has no UTF-8 locale: drawing in ASCII"
+      }
+    }
     guard isatty(0) != 0, isatty(1) != 0 else {
       throw TerminalError(description: "the board needs a terminal; for scripts use `closer list` or `closer summary`")
     }
@@ -37,6 +59,18 @@ public final class Screen {
     }
     screen = created
     set_term(created)
+    // A terminal that cannot move its cursor (TERM=dumb) would get a stream of garbage.
+    let move = tigetstr("cup")
+    if move == nil || Int(bitPattern: move) == -1 {
+      let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
+      endwin()
+      delscreen(created)
+      screen = nil
+      throw TerminalError(
+        description:
+          "this terminal (TERM=\(term)) cannot move its cursor, which the board needs; use one that can (TERM=xterm-256color), or the command line: closer list, closer show"
+      )
+    }
     closer_crash_prepare()
     raw()
     noecho()
@@ -159,10 +193,44 @@ public final class Screen {
     if style.dim { attributes |= closer_a_dim() }
     if style.reverse && !rolesWithColors.contains(style.role) { attributes |= closer_a_reverse() }
     let pair = pairs[style.role] ?? 0
+    if asciiOnly {
+      let (text, width) = Self.ascii(cell.text)
+      _ = closer_put_cell(Int32(y), Int32(x), [wchar_t(text.value), 0], attributes, pair)
+      if width == 2 { _ = closer_put_cell(Int32(y), Int32(x + 1), [0x20, 0], attributes, pair) }
+      return
+    }
     var wide: [wchar_t] = cell.text.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) }
     if wide.isEmpty { wide = [0x20] }
     wide.append(0)
     _ = closer_put_cell(Int32(y), Int32(x), wide, attributes, pair)
+  }
+
+  static var localeIsUTF8: Bool {
+    guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+    return String(cString: codeset) == "UTF-8"
+  }
+
+  /// An ASCII stand-in for a cell's text, and how many cells the text took.
+  static func ascii(_ text: String) -> (Unicode.Scalar, Int) {
+    guard let scalar = text.unicodeScalars.first else { return (" ", 1) }
+    if scalar.isASCII { return (scalar, 1) }
+    let width = DisplayWidth.of(Character(scalar)) == 2 ? 2 : 1
+    switch scalar {
+    case "│", "┃", "║": return ("|", width)
+    case "─", "━", "═": return ("-", width)
+    case "┌", "┐", "└", "┘", "├", "┤", "┬", "┴", "┼": return ("+", width)
+    case "▶", "►", "→": return (">", width)
+    case "◀", "◄", "←": return ("<", width)
+    case "↑", "▲": return ("^", width)
+    case "↓", "▼": return ("v", width)
+    case "·", "•": return (".", width)
+    case "…": return ("~", width)
+    case "▏", "▎", "▍": return ("|", width)
+    default:
+      // A letter with an accent as its base letter (é as e), anything else as ?.
+      let base = SearchKey.fold(String(scalar)).unicodeScalars.first
+      return (base.map { $0.isASCII ? $0 : "?" } ?? "?", width)
+    }
   }
 
   /// On a crash (a trap, abort or bad access), gives the terminal back and lets the

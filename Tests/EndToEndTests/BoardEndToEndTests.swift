@@ -278,3 +278,25 @@ extension BoardEndToEndTests {
     }
   }
 }
+
+extension BoardEndToEndTests {
+  /// A terminal that cannot move its cursor gets a message that names it, not garbage.
+  @Test func aTerminalThatCannotMoveItsCursorIsNamed() throws {
+    let session = try TmuxSession(term: "dumb") { try addLeads($0, Self.leads) }
+    let screen = try session.waitFor("EXIT=1")
+    #expect(screen.contains("TERM=dumb"), "\(screen)")
+    #expect(screen.contains("closer list"))
+  }
+
+  /// Under a locale that is not UTF-8 (LC_ALL=C), the board uses the system's UTF-8 locale:
+  /// names with accents and the borders are drawn as they are.
+  @Test func aLocaleThatIsNotUTF8StillDrawsNames() throws {
+    let session = try TmuxSession(environment: "LC_ALL=C LANG=C") { try addLeads($0, Self.leads) }
+    let screen = try session.waitFor("Ana Lima")
+    #expect(screen.contains("│"), "\(screen)")
+    let screenWithJose = try session.waitFor("José García")
+    #expect(screenWithJose.contains("José García"))
+    try session.keys("q")
+    try session.waitFor("EXIT=0")
+  }
+}
