@@ -175,7 +175,7 @@ struct BoardEndToEndTests {
     try session.waitFor("Next for Zoë Müller")
     try session.keys("Down", "x")  // Ana Lima is now second
     try session.waitFor("Lost because?")
-    try session.keys("2")
+    try session.keys("2", "Enter")
     try session.waitFor("Lost: Ana Lima (Timing)")
     try session.keys("q")
     try session.waitFor("EXIT=0")
