@@ -158,7 +158,9 @@ public enum BoardSession {
       }
     case .record(let record):
       do {
-        try store.record { _ in (record.lead, record.change) }
+        // Decided on the card as the board showed it: if it changed elsewhere since, the
+        // rep is told, and nothing is written on a stale basis.
+        try store.record(decidedOn: record.lead) { _ in (record.lead, record.change) }
         _ = state.update(.recorded(record), pipeline: store.pipeline)
       } catch {
         _ = state.update(.failed(record, reason: "\(error)"), pipeline: store.pipeline)

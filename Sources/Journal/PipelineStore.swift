@@ -94,10 +94,28 @@ public final class PipelineStore {
   /// `JournalError` when it could not be saved; in every case nothing changed.
   @discardableResult
   public func record(_ make: (Pipeline) throws -> (LeadID, Change)) throws -> Event {
+    try record(decidedOn: nil, make)
+  }
+
+  /// Records a change the rep decided on `card` as they saw it: when another process moved,
+  /// won, lost or edited that card since (the lines read just before appending say so),
+  /// nothing is written and `StaleDecision` says what happened.
+  @discardableResult
+  public func record(decidedOn card: LeadID?, _ make: (Pipeline) throws -> (LeadID, Change)) throws -> Event {
     var recorded: Event?
+    var fromElsewhere: Event?
+    let name = card.flatMap { pipeline[$0]?.name }
     try journal.append(
-      apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings) },
+      apply: { event, line in
+        Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings)
+        if event.lead == card && StaleDecision.invalidates(event.change) { fromElsewhere = event }
+      },
       build: { after in
+        if let fromElsewhere, let name {
+          var title: String?
+          if case .moved(let stage, _, _) = fromElsewhere.change { title = pipeline.stage(forKey: stage)?.title }
+          throw StaleDecision(name: name, change: fromElsewhere, stageTitle: title)
+        }
         let (lead, change) = try make(pipeline)
         let event = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: lead, change: change)
         try pipeline.check(event)
