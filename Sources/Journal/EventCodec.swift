@@ -128,6 +128,8 @@ public enum EventCodec {
       w.field("reason", reason)
     case .reopened(let stage):
       w.field("stage", stage)
+    case .restored(let restoration):
+      encode(restoration, into: &w)
     case .unknown:
       break
     }
@@ -148,6 +150,7 @@ public enum EventCodec {
     case .won: "lead.won"
     case .lost: "lead.lost"
     case .reopened: "lead.reopened"
+    case .restored: "lead.restored"
     case .unknown(let type): type
     }
   }
@@ -376,6 +379,10 @@ public enum EventCodec {
     if name.matches("lead.reopened") {
       return .reopened(stage: try singleString(&p, "stage", cache: &cache, shared: true))
     }
+    if name.matches("lead.restored") {
+      // The lead's id is the event's (set by the decoder once the whole line is read).
+      return .restored(try decodeRestoration(&p, lead: ""))
+    }
     try p.skipValue()
     guard let text = String(validating: type, as: UTF8.self), !text.isEmpty else {
       throw LineError("bad event type")
@@ -413,13 +420,13 @@ public enum EventCodec {
     return Int(text)
   }
 
-  private static func money(_ minor: Int64?, _ currency: String?) throws(LineError) -> Money? {
+  static func money(_ minor: Int64?, _ currency: String?) throws(LineError) -> Money? {
     guard let minor else { return nil }
     guard let currency, !currency.isEmpty else { throw LineError("a value has no \"currency\"") }
     return Money(minorUnits: minor, currency: currency)
   }
 
-  private static func day(_ text: String?, _ field: String) throws(LineError) -> CalendarDay? {
+  static func day(_ text: String?, _ field: String) throws(LineError) -> CalendarDay? {
     guard let text else { return nil }
     guard let day = CalendarDay(iso8601: text) else {
       throw LineError("\"\(field)\" is not a YYYY-MM-DD date: '\(text)'")

@@ -86,7 +86,11 @@ public struct EventDecoder {
       payload.index = payloadStart
       change = try EventCodec.decodeChange(type: type, payload: &payload, cache: &cache)
     }
-    guard let change else { throw LineError("missing \"payload\"") }
+    guard var change else { throw LineError("missing \"payload\"") }
+    if case .restored(var restoration) = change, restoration.lead != nil {
+      restoration.lead?.id = LeadID(lead)
+      change = .restored(restoration)
+    }
     return Event(id: id, time: time, replica: replica, lead: LeadID(lead), change: change)
   }
 }

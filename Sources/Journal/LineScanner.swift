@@ -76,6 +76,25 @@ struct LineScanner {
     }
   }
 
+  /// Reads an array, calling `element` for each value; `element` must consume it.
+  mutating func array(_ element: (_ scanner: inout LineScanner) throws(LineError) -> Void) throws(LineError) {
+    try expect(0x5B, "'['")
+    if peek() == 0x5D {
+      index += 1
+      return
+    }
+    while true {
+      try element(&self)
+      switch peek() {
+      case 0x2C: index += 1
+      case 0x5D:
+        index += 1
+        return
+      default: throw error("expected ',' or ']'")
+      }
+    }
+  }
+
   /// An object key, compared without allocating when it has no escapes.
   struct Key {
     let bytes: UnsafeBufferPointer<UInt8>

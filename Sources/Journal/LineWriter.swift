@@ -73,6 +73,27 @@ struct LineWriter {
     word.withUTF8Buffer { bytes.append(contentsOf: $0) }
   }
 
+  /// A key that is not known in advance (a checklist criterion).
+  mutating func key(text: String) {
+    if needsComma { bytes.append(0x2C) }
+    string(text)
+    bytes.append(0x3A)
+    needsComma = true
+  }
+
+  /// `[`, then elements written with `element`, then `]`.
+  mutating func array<T>(_ name: StaticString, _ values: [T], _ element: (inout LineWriter, T) -> Void) {
+    key(name)
+    bytes.append(0x5B)
+    for (index, value) in values.enumerated() {
+      if index > 0 { bytes.append(0x2C) }
+      needsComma = false
+      element(&self, value)
+    }
+    bytes.append(0x5D)
+    needsComma = true
+  }
+
   mutating func null(_ name: StaticString) {
     key(name)
     bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])

@@ -29,7 +29,7 @@ public struct StaleDecision: Error, Sendable, CustomStringConvertible {
   /// its place, its outcome, its fields or its checklist (a note or a follow-up does not).
   static func invalidates(_ change: Change) -> Bool {
     switch change {
-    case .moved, .won, .lost, .reopened, .edited, .checked, .created: true
+    case .moved, .won, .lost, .reopened, .edited, .checked, .created, .restored: true
     default: false
     }
   }

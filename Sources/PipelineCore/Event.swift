@@ -41,9 +41,32 @@ public enum Change: Hashable, Sendable {
   case lost(reason: String)
   /// A won or lost deal is open again, in `stage`.
   case reopened(stage: String)
+  /// The lead is put back exactly as it was before (undo) or after (redo) another event:
+  /// how undo reverses a change without rewriting the journal.
+  case restored(Restoration)
   /// An event type this version does not know (written by a newer Closer). It changes
   /// nothing here; its line stays in the journal untouched.
   case unknown(type: String)
+}
+
+/// A lead as it was at some moment, to put it back: every field, its stage and place in its
+/// column, its outcome, checklist, follow-up and stage history (its notes stay as they are:
+/// a note is taken back by `noteRetracted`).
+public struct Restoration: Hashable, Sendable {
+  /// The id of the event this one reverses (or, for a redo, the undo it reverses).
+  public var reverses: String
+  /// The lead as it was; nil when it did not exist yet (an add undone: the lead leaves the
+  /// pipeline, and counts nowhere, not as a lost deal).
+  public var lead: Lead?
+  /// Its place in its column (1 = top), when it is on the board.
+  public var position: Int
+
+  public init(reverses: String, lead: Lead?, position: Int = 1) {
+    self.reverses = reverses
+    self.lead = lead
+    self.lead?.notes = []  // notes are not restored
+    self.position = max(1, position)
+  }
 }
 
 /// The fields of a new lead.

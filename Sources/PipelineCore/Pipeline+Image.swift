@@ -23,7 +23,17 @@ public struct PipelineImageError: Error, CustomStringConvertible {
 extension Pipeline {
   /// The state as plain arrays.
   public var image: PipelineImage {
-    PipelineImage(stages: stages, leads: storage, columns: (0..<stages.count).map { columns.slots(in: $0) })
+    let columnSlots = (0..<stages.count).map { columns.slots(in: $0) }
+    guard !withdrawn.isEmpty else { return PipelineImage(stages: stages, leads: storage, columns: columnSlots) }
+    // Leads whose adding was undone are left out, and the slots after them renumbered.
+    var renumbered = [Int32](repeating: -1, count: storage.count)
+    var kept: [Lead] = []
+    for slot in storage.indices where !withdrawn.contains(Int32(slot)) {
+      renumbered[slot] = Int32(kept.count)
+      kept.append(storage[slot])
+    }
+    return PipelineImage(
+      stages: stages, leads: kept, columns: columnSlots.map { $0.map { renumbered[Int($0)] } })
   }
 
   /// Rebuilds a pipeline from an image, checking that it is consistent: every open or won

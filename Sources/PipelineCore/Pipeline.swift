@@ -14,6 +14,9 @@ public struct Pipeline: Sendable {
   var storage: [Lead] = []
   var slotByID: [LeadID: Int32] = [:]
   var columns = StageColumns()
+  /// Slots of leads whose adding was undone: kept in `storage` (slots are never reused) but
+  /// out of the pipeline (`leads`, `count`, lookups, the image).
+  var withdrawn: Set<Int32> = []
   /// Goes up with every applied event, so views can tell when to recompute what they cache.
   public private(set) var revision = 0
   /// Per column: open deals, and value in the default currency of the cards on the board,
@@ -29,7 +32,7 @@ public struct Pipeline: Sendable {
   }
 
   /// Number of leads, whatever their status.
-  public var count: Int { storage.count }
+  public var count: Int { storage.count - withdrawn.count }
 
   public subscript(id: LeadID) -> Lead? {
     guard let slot = slotByID[id] else { return nil }
@@ -37,7 +40,10 @@ public struct Pipeline: Sendable {
   }
 
   /// Every lead, in the order they were created.
-  public var leads: [Lead] { storage }
+  public var leads: [Lead] {
+    guard !withdrawn.isEmpty else { return storage }
+    return storage.indices.filter { !withdrawn.contains(Int32($0)) }.map { storage[$0] }
+  }
 
   public func stage(forKey key: String) -> Stage? {
     stageIndexByKey[key].map { stages[$0] }
@@ -108,6 +114,13 @@ public struct Pipeline: Sendable {
       return
     case .unknown:
       return
+    case .restored(let restoration):
+      guard slot != nil || restoration.lead != nil else { throw .unknownLead(event.lead) }
+      if let lead = restoration.lead {
+        guard !lead.name.allSatisfy(\.isWhitespace) else { throw .emptyName }
+        if strict { try requireStage(lead.stage) }
+      }
+      return
     default:
       break
     }
@@ -116,7 +129,7 @@ public struct Pipeline: Sendable {
     let status = storage[Int(slot)].status
     let id = event.lead
     switch event.change {
-    case .created, .unknown:
+    case .created, .unknown, .restored:
       break
     case .edited(let edits):
       for case .text(.name, let name) in edits where name.allSatisfy(\.isWhitespace) {
@@ -152,12 +165,16 @@ public struct Pipeline: Sendable {
       count(Int32(storage.count - 1), sign: 1)
       return
     }
+    if case .restored(let restoration) = event.change {
+      restore(event.lead, restoration)
+      return
+    }
     guard case .some(let slot) = slotByID[event.lead] else { return }
     count(slot, sign: -1)
     defer { count(slot, sign: 1) }
     let index = Int(slot)
     switch event.change {
-    case .created, .unknown:
+    case .created, .unknown, .restored:
       return
     case .edited(let edits):
       for edit in edits { storage[index].apply(edit) }
@@ -248,6 +265,40 @@ public struct Pipeline: Sendable {
     slotByID[id] = slot
     columns.addSlot()
     columns.insert(slot, column: column, at: new.position - 1)
+  }
+
+  /// Puts a lead back as `restoration` has it, or takes it out of the pipeline.
+  private mutating func restore(_ id: LeadID, _ restoration: Restoration) {
+    var slot = slotByID[id]
+    if let found = slot {
+      count(found, sign: -1)
+      if columns.isOnBoard(found) { columns.remove(found, column: stageIndexByKey[storage[Int(found)].stage]!) }
+    }
+    guard var lead = restoration.lead else {
+      // An add undone: the lead leaves the pipeline.
+      if let found = slot {
+        slotByID[id] = nil
+        withdrawn.insert(found)
+      }
+      return
+    }
+    let column = column(forStage: lead.stage)
+    lead.id = id
+    lead.stage = stages[column].key
+    if let found = slot {
+      lead.notes = storage[Int(found)].notes
+      storage[Int(found)] = lead
+    } else {
+      // An undone add, redone: back as it was.
+      lead.notes = []
+      slot = Int32(storage.count)
+      storage.append(lead)
+      slotByID[id] = slot
+      columns.addSlot()
+    }
+    guard let slot else { return }
+    if lead.status != .lost { columns.insert(slot, column: column, at: restoration.position - 1) }
+    count(slot, sign: 1)
   }
 
   private mutating func move(_ slot: Int32, to stage: String, position: Int, at time: Timestamp) {

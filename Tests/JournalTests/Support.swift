@@ -80,6 +80,30 @@ let trickyChanges: [Change] = [
   .won,
   .lost(reason: "Chose competitor: 北京 Co."),
   .reopened(stage: "qualifying"),
+  .restored(Restoration(reverses: "4t70hw65c64rmg8", lead: nil)),
+  .restored(
+    Restoration(
+      reverses: "092rz8k0r06z14y",
+      lead: {
+        var lead = Lead(
+          id: "k3m9x2qa", name: "Zoë \"Z\" Müller", stage: "proposal",
+          created: Timestamp(iso8601: "2026-10-01T09:00:00.123Z")!)
+        lead.company = "Café\r\nOlé"
+        lead.value = Money(minorUnits: Int64.min, currency: "EUR")
+        lead.expectedClose = CalendarDay(iso8601: "2027-01-31")
+        lead.status = .lost
+        lead.lostReason = "Chose competitor: 北京 Co."
+        lead.stageEntered = Timestamp(iso8601: "2026-10-05T09:00:00Z")!
+        lead.closed = Timestamp(iso8601: "2026-10-09T09:00:00Z")!
+        lead.lastActivity = Timestamp(iso8601: "2026-10-09T09:00:00Z")!
+        lead.checklist = ["budget": true, "need \u{1b}": false]
+        lead.followUp = FollowUp(action: "Call \"back\"", due: CalendarDay(iso8601: "2026-12-01")!)
+        lead.stageHistory = [
+          StageVisit(stage: "qualifying", entered: lead.created, left: lead.stageEntered),
+          StageVisit(stage: "proposal", entered: lead.stageEntered),
+        ]
+        return lead
+      }(), position: 3)),
   .unknown(type: "lead.teleported"),
 ]
 

@@ -216,3 +216,60 @@ struct Script {
     #expect(pipeline.criteria.contains { $0.key == "economic-buyer" && $0.title == "Economic buyer" })
   }
 }
+
+/// `lead.restored`: a lead put back exactly as it was, or taken out when its adding is undone.
+@Suite struct RestorationTests {
+  static let start = Timestamp(iso8601: "2026-11-01T09:00:00Z")!
+
+  static func event(_ lead: LeadID, _ change: Change, day: Int) -> Event {
+    Event(id: "e\(day)-\(lead.rawValue)", time: start.adding(days: day), replica: "t", lead: lead, change: change)
+  }
+
+  /// Won, then put back: the same place in its column, the same days in stage, status and
+  /// history, as if the win had never happened.
+  @Test func aWinUndoneLeavesTheDealExactlyAsItWas() throws {
+    var pipeline = Pipeline()
+    for (i, name) in ["Ana", "Ben", "Cleo"].enumerated() {
+      try pipeline.apply(Self.event(LeadID("lead000\(i)"), .created(NewLead(name: name, stage: "qualifying")), day: 0))
+    }
+    let ben: LeadID = "lead0001"
+    let before = try #require(pipeline[ben])
+    let position = try #require(pipeline.position(of: ben))
+    #expect(position == 2)
+    let imageBefore = pipeline.image
+    try pipeline.apply(Self.event(ben, .won, day: 7))
+    #expect(pipeline[ben]?.status == .won)
+    try pipeline.apply(
+      Self.event(ben, .restored(Restoration(reverses: "e7", lead: before, position: position)), day: 8))
+    #expect(pipeline[ben] == before)
+    #expect(pipeline.position(of: ben) == 2)
+    #expect(pipeline.image == imageBefore)
+    let insights = pipeline.insights(since: Self.start, until: Self.start.adding(days: 30))
+    #expect(insights.won == 0)
+  }
+
+  /// An add undone: the lead leaves the pipeline (counted nowhere, not as lost); redone, it
+  /// is back where it was.
+  @Test func anAddUndoneAndRedone() throws {
+    var pipeline = Pipeline()
+    try pipeline.apply(Self.event("lead0000", .created(NewLead(name: "Ana", stage: "proposal")), day: 0))
+    try pipeline.apply(Self.event("lead0001", .created(NewLead(name: "Ben", stage: "proposal")), day: 1))
+    let ben = try #require(pipeline["lead0001"])
+    let imageWithout = {
+      var without = Pipeline()
+      try? without.apply(Self.event("lead0000", .created(NewLead(name: "Ana", stage: "proposal")), day: 0))
+      return without.image
+    }()
+    try pipeline.apply(Self.event("lead0001", .restored(Restoration(reverses: "e1", lead: nil)), day: 2))
+    #expect(pipeline["lead0001"] == nil)
+    #expect(pipeline.count == 1)
+    #expect(pipeline.leads.map(\.name) == ["Ana"])
+    #expect(pipeline.leads.allSatisfy { $0.status != .lost })
+    #expect(pipeline.image == imageWithout)
+    if case .success = pipeline.lookup("ben") { Issue.record("an undone add is still found") }
+    try pipeline.apply(Self.event("lead0001", .restored(Restoration(reverses: "e2", lead: ben, position: 1)), day: 3))
+    #expect(pipeline["lead0001"] == ben)
+    #expect(pipeline.leadIDs(inStage: "proposal") == ["lead0001", "lead0000"])
+    #expect(pipeline.count == 2)
+  }
+}
