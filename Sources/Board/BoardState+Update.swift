@@ -5,7 +5,13 @@ extension BoardState {
   /// Handles one message and returns what the loop should do. `pipeline` is the current
   /// state of the journal (after any change the message reports).
   public mutating func update(_ message: Message, pipeline: Pipeline) -> [Effect] {
-    let effects = react(to: message, pipeline: pipeline)
+    // Every change remembers the lead as the rep saw it, so that undo puts it back exactly.
+    let effects = react(to: message, pipeline: pipeline).map { effect -> Effect in
+      guard case .record(var record) = effect, record.kind == .change, record.before == nil else { return effect }
+      record.before = Restoration(
+        reverses: "", lead: pipeline[record.lead], position: pipeline.position(of: record.lead) ?? 1)
+      return .record(record)
+    }
     if case .agenda = mode, agendaRevision != pipeline.revision {
       agendaItems = pipeline.leads.filter { $0.status == .open && $0.followUp != nil }
         .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }.map(\.id)
@@ -516,9 +522,14 @@ extension BoardState {
       return []
     }
     if let reason = readOnlyReason { return refuse(reason) }
+    guard UndoEntry.leaves(pipeline[entry.lead], asLeftBy: entry.redo) else {
+      return changedSince(entry)
+    }
     return [
       .record(
-        Record(lead: entry.lead, change: entry.undo, label: "Undid: \(entry.label)", inverse: entry.redo, kind: .undo))
+        Record(
+          lead: entry.lead, change: entry.reversing(entry.undo), label: "Undid: \(entry.label)", inverse: nil,
+          kind: .undo))
     ]
   }
 
@@ -528,33 +539,61 @@ extension BoardState {
       return []
     }
     if let reason = readOnlyReason { return refuse(reason) }
+    guard UndoEntry.leaves(pipeline[entry.lead], asLeftBy: entry.undo) else {
+      return changedSince(entry)
+    }
     return [
       .record(
-        Record(lead: entry.lead, change: entry.redo, label: "Redid: \(entry.label)", inverse: entry.undo, kind: .redo))
+        Record(
+          lead: entry.lead, change: entry.reversing(entry.redo), label: "Redid: \(entry.label)", inverse: nil,
+          kind: .redo))
     ]
+  }
+
+  /// An undo or redo that would lose what someone else changed on the lead since: refused.
+  private mutating func changedSince(_ entry: UndoEntry) -> [Effect] {
+    message = StatusMessage(
+      "Nothing written: the lead of \"\(entry.label)\" was changed elsewhere since, and putting it back would lose that",
+      isError: true)
+    return []
   }
 
   /// A change was saved: update the history and follow the card.
   private mutating func finish(_ record: Record, pipeline: Pipeline) {
+    let eventID = record.eventID ?? ""
     switch record.kind {
     case .change:
-      if case .created(let new) = record.change {
-        // Nothing is ever deleted: undoing an add takes the lead off the board as lost,
-        // redoing it reopens it.
+      // Undo puts the lead back exactly as it was before (or takes out a lead just added);
+      // redo puts it back as it was after. A note is taken back by retracting it.
+      let after = Change.restored(
+        Restoration(reverses: "", lead: pipeline[record.lead], position: pipeline.position(of: record.lead) ?? 1))
+      if case .noteAdded = record.change, let inverse = record.inverse {
+        undoStack.append(
+          UndoEntry(lead: record.lead, undo: inverse, redo: record.change, label: record.label, eventID: eventID))
+      } else if case .created = record.change {
         undoStack.append(
           UndoEntry(
-            lead: record.lead, undo: .lost(reason: "Added by mistake"), redo: .reopened(stage: new.stage),
-            label: record.label))
+            lead: record.lead, undo: .restored(Restoration(reverses: "", lead: nil)), redo: after,
+            label: record.label, eventID: eventID))
         focus(on: record.lead, pipeline)
-      } else if let inverse = record.inverse {
-        undoStack.append(UndoEntry(lead: record.lead, undo: inverse, redo: record.change, label: record.label))
+      } else if let before = record.before {
+        undoStack.append(
+          UndoEntry(lead: record.lead, undo: .restored(before), redo: after, label: record.label, eventID: eventID))
       }
       redoStack.removeAll()
     case .undo:
-      if let entry = undoStack.popLast() { redoStack.append(entry) }
+      if var entry = undoStack.popLast() {
+        entry.eventID = eventID
+        redoStack.append(entry)
+      }
     case .redo:
-      if let entry = redoStack.popLast() { undoStack.append(entry) }
+      if var entry = redoStack.popLast() {
+        entry.eventID = eventID
+        undoStack.append(entry)
+      }
     }
+    // After an undo or a redo, the focus is on the lead it concerned, wherever it is now.
+    if record.kind != .change, pipeline.position(of: record.lead) != nil { focus(on: record.lead, pipeline) }
     message = StatusMessage(record.label)
     if case .moved = record.change { focus(on: record.lead, pipeline) }
     if case .move = mode { mode = .board }

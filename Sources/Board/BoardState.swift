@@ -178,6 +178,28 @@ struct UndoEntry: Sendable, Equatable {
   var undo: Change
   var redo: Change
   var label: String
+  /// The event the next undo or redo reverses (the change, then the undo, then the redo).
+  var eventID: String
+
+  /// Whether `lead` is as `change`'s opposite left it, so that putting it back loses
+  /// nothing anyone did since (notes and activity aside, which it does not touch).
+  static func leaves(_ lead: Lead?, asLeftBy change: Change) -> Bool {
+    guard case .restored(let restoration) = change else { return true }
+    func plain(_ lead: Lead?) -> Lead? {
+      guard var lead else { return nil }
+      lead.notes = []
+      lead.lastActivity = lead.created
+      return lead
+    }
+    return plain(lead) == plain(restoration.lead)
+  }
+
+  /// `change`, naming `eventID` as the event it reverses when it puts a lead back.
+  func reversing(_ change: Change) -> Change {
+    guard case .restored(var restoration) = change else { return change }
+    restoration.reverses = eventID
+    return .restored(restoration)
+  }
 }
 
 /// Column headers' counts and values, recomputed only when the pipeline changes.

@@ -10,9 +10,15 @@ public struct Record: Sendable, Equatable {
   public var change: Change
   /// What the status line says once it is saved ("Moved Acme to Proposal").
   public var label: String
-  /// The change that reverses this one, for undo.
+  /// The change that reverses this one, for undo, when putting the lead back as it was
+  /// is not the way (a note is taken back by retracting it).
   public var inverse: Change?
   public var kind: Kind
+  /// The lead as the board showed it when the change was decided (nil: a new lead), for
+  /// undo: the board fills it in.
+  public var before: Restoration?
+  /// The id of the event the change was saved as: the loop fills it in before `.recorded`.
+  public var eventID: String?
 
   public init(lead: LeadID, change: Change, label: String, inverse: Change?, kind: Kind = .change) {
     self.lead = lead

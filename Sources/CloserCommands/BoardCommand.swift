@@ -137,9 +137,9 @@ public enum BoardSession {
       break
     case .create(let new):
       let id = store.newLeadID()
-      let record = Record(lead: id, change: .created(new), label: "Added \(new.name)", inverse: nil)
+      var record = Record(lead: id, change: .created(new), label: "Added \(new.name)", inverse: nil)
       do {
-        try store.record { _ in (id, .created(new)) }
+        record.eventID = try store.record { _ in (id, .created(new)) }.id
         _ = state.update(.recorded(record), pipeline: store.pipeline)
       } catch {
         _ = state.update(.failed(record, reason: "\(error)"), pipeline: store.pipeline)
@@ -160,8 +160,9 @@ public enum BoardSession {
       do {
         // Decided on the card as the board showed it: if it changed elsewhere since, the
         // rep is told, and nothing is written on a stale basis.
-        try store.record(decidedOn: record.lead) { _ in (record.lead, record.change) }
-        _ = state.update(.recorded(record), pipeline: store.pipeline)
+        var saved = record
+        saved.eventID = try store.record(decidedOn: record.lead) { _ in (record.lead, record.change) }.id
+        _ = state.update(.recorded(saved), pipeline: store.pipeline)
       } catch {
         _ = state.update(.failed(record, reason: "\(error)"), pipeline: store.pipeline)
       }

@@ -281,7 +281,11 @@ extension Harness {
     h.send(.character("u"))
     #expect(h.pipeline["ana0"]?.status == .open)
     #expect(h.pipeline["ana0"]?.stage == "lead-generation")
-    #expect(h.written.map(\.change) == [.won, .reopened(stage: "lead-generation")])
+    guard case .restored(let restoration) = h.written.last?.change else {
+      Issue.record("undo should put the lead back")
+      return
+    }
+    #expect(restoration.reverses == h.written[0].id)
   }
 
   @Test func xAsksForAReasonByNumberOrText() {
@@ -603,5 +607,87 @@ extension Harness {
         change: .created(NewLead(name: "Solo Lead", stage: "lead-generation"))))
     let h = Harness(pipeline: pipeline)
     #expect(h.frame.lines[0].contains("1 card ·"))
+  }
+}
+
+/// Undo puts a lead back exactly as it was, with the focus on it; redo too; an add undone
+/// counts nowhere.
+@Suite struct ExactUndoTests {
+  /// `w` then `u` on the second card of a column it has been in for 7 days: back second,
+  /// 7 days in stage, focused, and the next `e` edits it.
+  @Test func aWinUndoneIsExactlyAsBefore() {
+    var h = Harness()
+    h.send(.down)
+    let ben = h.focused
+    let position = h.pipeline.position(of: "ben0")
+    #expect(position == 2)
+    let period = (since: Harness.now.adding(days: -400), until: Harness.now.adding(days: 30))
+    let wonBefore = h.pipeline.insights(since: period.since, until: period.until).won
+    h.handle(.tick(h.clock.adding(days: 7)))
+    h.send(.character("w"))
+    #expect(h.focused?.id != "ben0")
+    h.send(.character("u"))
+    #expect(h.pipeline["ben0"] == ben)
+    #expect(h.pipeline.position(of: "ben0") == 2)
+    #expect(h.focused?.id == "ben0")
+    #expect(h.pipeline.insights(since: period.since, until: period.until).won == wonBefore)
+    h.send(.character("e"))
+    guard case .form(let form) = h.state.mode else {
+      Issue.record("e should open the form")
+      return
+    }
+    #expect(form.lead == "ben0")
+    h.send(.escape)
+    // Redo: won again, the focus on it.
+    h.send(.control("r"))
+    #expect(h.pipeline["ben0"]?.status == .won)
+    #expect(h.focused?.id == "ben0")
+    #expect(h.frame.lines.last?.contains("Redid: Won: Ben Okafor") == true)
+  }
+
+  /// A move undone: the same place, the same days in stage, no extra stage visit.
+  @Test func aMoveUndoneLeavesNoVisitBehind() {
+    var h = Harness()
+    let ana = h.focused
+    h.send(.shiftRight, .character("u"))
+    #expect(h.pipeline["ana0"] == ana)
+    #expect(h.pipeline["ana0"]?.stageHistory.count == ana?.stageHistory.count)
+    #expect(h.focused?.id == "ana0")
+  }
+
+  /// An add undone takes the lead out of the pipeline, not onto the lost list; redo brings
+  /// it back where it was, with the focus on it.
+  @Test func anAddUndoneCountsNowhere() {
+    var h = Harness()
+    let count = h.pipeline.count
+    h.send(.character("a"))
+    h.type("José García")
+    h.send(.enter)
+    let id = h.written[0].lead
+    #expect(h.focused?.id == id)
+    h.send(.character("u"))
+    #expect(h.pipeline[id] == nil)
+    #expect(h.pipeline.count == count)
+    #expect(!h.pipeline.leads.contains { $0.lostReason == "Added by mistake" })
+    h.send(.control("r"))
+    #expect(h.pipeline[id]?.name == "José García")
+    #expect(h.focused?.id == id)
+    #expect(h.frame.lines.last?.contains("Redid: Added José García") == true)
+  }
+
+  /// An undo that would put back what someone else has changed since is refused.
+  @Test func anUndoThatWouldLoseSomeoneElsesChangeIsRefused() throws {
+    var h = Harness()
+    h.send(.character("w"))
+    try h.pipeline.apply(
+      Event(
+        id: "elsewhere", time: h.clock.adding(days: 1), replica: "ben@desk", lead: "ana0",
+        change: .edited([.text(.company, "Acme Holdings")])))
+    h.handle(.externalChanges(count: 1))
+    let written = h.written.count
+    h.send(.character("u"))
+    #expect(h.written.count == written)
+    #expect(h.state.message?.text.contains("changed elsewhere since") == true)
+    #expect(h.pipeline["ana0"]?.company == "Acme Holdings")
   }
 }

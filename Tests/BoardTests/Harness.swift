@@ -50,7 +50,9 @@ struct Harness {
       do {
         try pipeline.apply(event)
         written.append(event)
-        _ = state.update(.recorded(record), pipeline: pipeline)
+        var saved = record
+        saved.eventID = event.id
+        _ = state.update(.recorded(saved), pipeline: pipeline)
       } catch {
         _ = state.update(.failed(record, reason: "\(error)"), pipeline: pipeline)
       }
