@@ -100,7 +100,7 @@ extension BoardState {
       ]
     case .agenda:
       return [
-        ("↑/↓ k/j", "pick a follow-up"), ("Enter", "go to its card"), ("d", "mark it done"),
+        ("↑/↓ k/j", "pick a follow-up"), ("Enter", "go to its card"), ("d", "mark it done"), ("u", "undo"),
         ("Esc q A", "close the agenda"),
       ]
     case .detail:
@@ -201,7 +201,7 @@ extension BoardState {
         style.bold = true
       }
     case .agenda:
-      text = "↑↓ pick · Enter go to the card · d done · Esc close"
+      text = "↑↓ pick · Enter go to the card · d done · u undo · Esc close"
     case .insights(let view):
       text = "←→ period (\(InsightsView.periods[view.period]) days) · ↑↓ slow deal · Enter go · PgDn/PgUp scroll · Esc"
     case .form(let form):

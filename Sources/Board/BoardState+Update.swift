@@ -259,9 +259,20 @@ extension BoardState {
       return []
     }
     let value = lead.value.map { " (\($0.description))" } ?? ""
-    return [
-      .record(Record(lead: id, change: .won, label: "Won: \(lead.name)\(value)", inverse: .reopened(stage: lead.stage)))
-    ]
+    var record = Record(
+      lead: id, change: .won, label: "Won: \(lead.name)\(value)", inverse: .reopened(stage: lead.stage))
+    // A win carries the deal past every stage before the last: the same soft gate as a move.
+    let gates = pipeline.gates(for: lead, movingTo: pipeline.wonStage)
+    guard gates.isEmpty else {
+      let missing = gates.map { "\($0.stage.title) needs \($0.missing.map(\.title).joined(separator: ", "))" }
+      record.label += " (gate overridden)"
+      mode = .confirm(
+        Confirmation(
+          question: "Mark won anyway? y/n · \(missing.joined(separator: "; "))", record: record, cancelMode: .board,
+          cancelMessage: "Not marked won"))
+      return []
+    }
+    return [.record(record)]
   }
 
   private mutating func promptKey(_ key: Key, _ prompt: Prompt, pipeline: Pipeline) -> [Effect] {
@@ -497,6 +508,8 @@ extension BoardState {
             lead: lead.id, change: .followUpSet(nil), label: "Done: \(followUp.action) for \(lead.name)",
             inverse: .followUpSet(followUp)))
       ]
+    case .character("u"):
+      return undo(pipeline)
     case .character("?"):
       mode = .help(over: mode)
     default:
@@ -791,7 +804,7 @@ extension BoardState {
       return [.record(confirmation.record)]
     case .character("n"), .character("N"), .escape, .character("q"):
       mode = confirmation.cancelMode
-      message = StatusMessage("Not moved")
+      message = StatusMessage(confirmation.cancelMessage)
       return []
     default:
       return []

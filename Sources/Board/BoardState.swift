@@ -126,6 +126,8 @@ public struct Confirmation: Sendable, Equatable {
   public var record: Record
   /// Where the focus goes back to when the answer is no.
   public var cancelMode: BoardState.Mode
+  /// What the status line says when the answer is no.
+  public var cancelMessage = "Not moved"
 }
 
 /// A question in the status line with numbered options and free text (a lost reason, a

@@ -274,7 +274,7 @@ extension Harness {
 @Suite struct OutcomeKeyTests {
   @Test func wMarksTheDealWonAndUndoReopensIt() {
     var h = Harness()
-    h.send(.character("w"))
+    h.send(.character("w"), .character("y"))  // past Qualifying's gate: confirmed
     #expect(h.pipeline["ana0"]?.status == .won)
     #expect(h.pipeline["ana0"]?.stage == "post-sale")
     #expect(h.frame.lines.last?.contains("Won: Ana Lima (USD 12,500)") == true)
@@ -369,9 +369,14 @@ extension Harness {
     h.send(.down, .enter)
     #expect(h.state.mode == .board)
     #expect(h.focused?.name == "Ben Okafor")
+    let followUp = h.pipeline["ana0"]?.followUp
     h.send(.character("A"), .character("d"))
     #expect(h.pipeline["ana0"]?.followUp == nil)
     #expect(h.written.last?.change == .followUpSet(nil))
+    #expect(h.state.message?.text.hasPrefix("Done: ") == true)
+    // u in the agenda takes it back.
+    h.send(.character("u"))
+    #expect(h.pipeline["ana0"]?.followUp == followUp)
     h.send(.escape)
     #expect(h.state.mode == .board)
   }
@@ -415,7 +420,7 @@ extension Harness {
   static func harness(width: Int, height: Int) -> Harness {
     var h = Harness(width: width, height: height)
     h.send(.down, .character("x"), .character("1"), .enter)  // Ben, lost for Budget
-    h.send(.home, .shiftRight, .character("w"))  // Ana to Qualifying, then won
+    h.send(.home, .shiftRight, .character("w"), .character("y"))  // Ana to Qualifying, then won past its gate
     h.handle(.tick(h.clock.adding(days: 1)))
     return h
   }
@@ -624,7 +629,7 @@ extension Harness {
     let period = (since: Harness.now.adding(days: -400), until: Harness.now.adding(days: 30))
     let wonBefore = h.pipeline.insights(since: period.since, until: period.until).won
     h.handle(.tick(h.clock.adding(days: 7)))
-    h.send(.character("w"))
+    h.send(.character("w"), .character("y"))  // past Qualifying's gate: confirmed
     #expect(h.focused?.id != "ben0")
     h.send(.character("u"))
     #expect(h.pipeline["ben0"] == ben)
@@ -678,7 +683,7 @@ extension Harness {
   /// An undo that would put back what someone else has changed since is refused.
   @Test func anUndoThatWouldLoseSomeoneElsesChangeIsRefused() throws {
     var h = Harness()
-    h.send(.character("w"))
+    h.send(.character("w"), .character("y"))
     try h.pipeline.apply(
       Event(
         id: "elsewhere", time: h.clock.adding(days: 1), replica: "ben@desk", lead: "ana0",
@@ -689,5 +694,21 @@ extension Harness {
     #expect(h.written.count == written)
     #expect(h.state.message?.text.contains("changed elsewhere since") == true)
     #expect(h.pipeline["ana0"]?.company == "Acme Holdings")
+  }
+
+  /// `w` from a stage before the gate asks, as a move past it does.
+  @Test func aWinPassesThroughTheSoftGate() {
+    var h = Harness()
+    // Ana is in Lead Generation with BANT untouched: winning her skips Qualifying's gate.
+    h.send(.character("w"))
+    guard case .confirm = h.state.mode else {
+      Issue.record("w should ask first: \(h.state.mode)")
+      return
+    }
+    h.send(.character("n"))
+    #expect(h.written.isEmpty)
+    #expect(h.state.message?.text == "Not marked won")
+    h.send(.character("w"), .character("y"))
+    #expect(h.pipeline["ana0"]?.status == .won)
   }
 }
