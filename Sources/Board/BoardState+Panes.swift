@@ -180,7 +180,12 @@ extension BoardState {
       let count =
         search.query.isEmpty
         ? "type to search" : "\(search.matchCount) match\(search.matchCount == 1 ? "" : "es")"
-      text = "/\(search.query)▏ \(count) · ↑↓ pick Enter jump Esc clear"
+      if let picked = search.lead(at: search.picked), let lead = pipeline[picked], lead.status == .lost {
+        text =
+          "/\(search.query)▏ \(count) · \(lead.name): lost (\(lead.lostReason ?? "no reason")) · Enter reopen Esc clear"
+      } else {
+        text = "/\(search.query)▏ \(count) · ↑↓ pick Enter jump Esc clear"
+      }
       frame.cursor = nil
     case .confirm(let confirmation):
       text = confirmation.question

@@ -609,6 +609,7 @@ extension BoardState {
     if record.kind != .change, pipeline.position(of: record.lead) != nil { focus(on: record.lead, pipeline) }
     message = StatusMessage(record.label)
     if case .moved = record.change { focus(on: record.lead, pipeline) }
+    if case .reopened = record.change { focus(on: record.lead, pipeline) }
     if case .move = mode { mode = .board }
     if case .agenda = mode { return }
   }
@@ -675,7 +676,18 @@ extension BoardState {
       return []
     case .enter:
       mode = .board
-      if let picked = search.lead(at: search.picked) {
+      if let picked = search.lead(at: search.picked), let lead = pipeline[picked], lead.status == .lost {
+        // A lost deal is off the board: Enter offers to reopen it where it was lost.
+        if let reason = readOnlyReason { return refuse(reason) }
+        let stage = pipeline.stage(forKey: lead.stage)?.title ?? lead.stage
+        mode = .confirm(
+          Confirmation(
+            question: "Reopen \(lead.name) (lost: \(lead.lostReason ?? "no reason")) in \(stage)? y/n",
+            record: Record(
+              lead: picked, change: .reopened(stage: lead.stage), label: "Reopened \(lead.name) in \(stage)",
+              inverse: nil),
+            cancelMode: .board, cancelMessage: "Not reopened"))
+      } else if let picked = search.lead(at: search.picked) {
         highlight = search
         focus(on: picked, pipeline)
       } else {
@@ -708,7 +720,7 @@ extension BoardState {
     default:
       return []
     }
-    if let picked = search.lead(at: search.picked) { focus(on: picked, pipeline) }
+    if let picked = search.lead(at: search.picked), pipeline.position(of: picked) != nil { focus(on: picked, pipeline) }
     mode = .search(search)
     return []
   }

@@ -17,16 +17,17 @@ struct SearchIndex: Sendable {
     ids.reserveCapacity(pipeline.count)
     entryOf.reserveCapacity(pipeline.count)
     ends.reserveCapacity(pipeline.count)
-    for stage in pipeline.stages {
-      pipeline.forEachCard(inStage: stage.key) { lead in
-        entryOf[lead.id] = Int32(ids.count)
-        ids.append(lead.id)
-        SearchKey.appendFolded(lead.name, to: &bytes)
-        bytes.append(0x1F)
-        SearchKey.appendFolded(lead.company, to: &bytes)
-        ends.append(bytes.count)
-      }
+    func add(_ lead: Lead) {
+      entryOf[lead.id] = Int32(ids.count)
+      ids.append(lead.id)
+      SearchKey.appendFolded(lead.name, to: &bytes)
+      bytes.append(0x1F)
+      SearchKey.appendFolded(lead.company, to: &bytes)
+      ends.append(bytes.count)
     }
+    for stage in pipeline.stages { pipeline.forEachCard(inStage: stage.key, add) }
+    // Lost deals are off the board but still found, after every card.
+    for lead in pipeline.leads where lead.status == .lost { add(lead) }
   }
 
   /// Entries whose name or company contains `query` (folded), in board order. `within`

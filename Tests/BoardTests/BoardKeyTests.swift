@@ -711,4 +711,23 @@ extension Harness {
     h.send(.character("w"), .character("y"))
     #expect(h.pipeline["ana0"]?.status == .won)
   }
+
+  /// A lost deal is found by the board's search, marked as lost, and reopened from there.
+  @Test func aLostDealIsFoundAndReopened() {
+    var h = Harness()
+    h.send(.down, .character("x"), .character("1"), .enter)  // Ben, lost for Budget
+    #expect(h.pipeline["ben0"]?.status == .lost)
+    h.send(.character("/"))
+    h.type("okafor")
+    #expect(h.frame.lines.last?.contains("1 match") == true)
+    #expect(h.frame.lines.last?.contains("Ben Okafor: lost (Budget)") == true)
+    h.send(.enter)
+    guard case .confirm = h.state.mode else {
+      Issue.record("Enter on a lost deal should offer to reopen it: \(h.state.mode)")
+      return
+    }
+    h.send(.character("y"))
+    #expect(h.pipeline["ben0"]?.status == .open)
+    #expect(h.focused?.id == "ben0")
+  }
 }
