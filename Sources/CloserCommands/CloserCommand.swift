@@ -6,8 +6,8 @@ public struct CloserCommand: ParsableCommand {
     commandName: "closer",
     abstract: "A keyboard-driven sales pipeline for the terminal.",
     discussion: """
-      Every change is an event appended to a plain-text journal you own
-      (default: $XDG_DATA_HOME/closer/journal.jsonl; override with --journal or CLOSER_JOURNAL).
+      Every change is an event appended to a plain-text journal you own \
+      (default: $XDG_DATA_HOME/closer/journal.jsonl; override with --journal or CLOSER_JOURNAL). \
       LEAD is a lead's id or an unambiguous part of its name ("jose" finds "José García").
       """,
     subcommands: [

@@ -10,8 +10,8 @@ struct ExportCommand: ParsableCommand {
     commandName: "export",
     abstract: "Write the leads as CSV, JSON or JSON Lines, or the follow-ups as an iCalendar file.",
     discussion: """
-      CSV reads back with closer import; JSON and JSON Lines carry every field of list --json plus
-      notes and stage history; ics holds one all-day event per open deal's follow-up.
+      CSV reads back with closer import; JSON and JSON Lines carry every field of list --json plus \
+      notes and stage history; ics holds one all-day event per open deal's follow-up. \
       Without --output the export goes to standard output.
       """)
 

@@ -12,8 +12,8 @@ struct ImportCommand: ParsableCommand {
     commandName: "import",
     abstract: "Bring in deals from a Pipedrive, HubSpot or Salesforce export, or any spreadsheet (CSV).",
     discussion: """
-      Every row is checked first; if any is bad, nothing is imported (unless --skip-bad).
-      Importing the same file again updates the leads it created instead of adding them twice.
+      Every row is checked first; if any is bad, nothing is imported (unless --skip-bad). \
+      Importing the same file again updates the leads it created instead of adding them twice. \
       See docs/import-export.md for the columns each source may have.
       """)
 

@@ -9,7 +9,7 @@ struct MoveCommand: ParsableCommand {
     commandName: "move",
     abstract: "Move a lead to another stage (to the top of its column, or --position).",
     discussion: """
-      Moving a deal forward past a stage whose required checklist is incomplete is refused
+      Moving a deal forward past a stage whose required checklist is incomplete is refused \
       unless --override-gate is given; the journal then records that the gate was overridden.
       """)
 

@@ -104,3 +104,22 @@ import Testing
     #expect(fileType(pipe) == S_IFIFO)
   }
 }
+
+/// Help reads as prose: paragraphs are wrapped to the terminal's width, never broken where
+/// the source happened to break its lines.
+@Suite struct HelpTextTests {
+  @Test(arguments: [
+    [], ["move"], ["import"], ["export"], ["add"], ["list"], ["check"], ["stats"], ["follow-up"], ["lost"],
+  ])
+  func paragraphsAreNotBrokenMidSentence(command: [String]) throws {
+    let run = try closer(command + ["--help"])
+    #expect(run.status == 0)
+    let text = run.stdout.components(separatedBy: "USAGE:").first ?? ""
+    let lines = text.components(separatedBy: "\n")
+    for (index, line) in lines.enumerated() where index + 1 < lines.count {
+      let next = lines[index + 1]
+      guard !line.isEmpty, !next.isEmpty, !line.hasPrefix("OVERVIEW") else { continue }
+      #expect(line.count >= 50, "'\(line)' is broken before the line is full (closer \(command) --help)")
+    }
+  }
+}
