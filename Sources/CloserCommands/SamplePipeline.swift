@@ -140,7 +140,8 @@ public struct SamplePipeline {
       h.add(.lost(reason: config.lostReasons.randomElement(using: &random) ?? "No decision"), &ids)
       return h.events
     }
-    let due = now.day.adding(days: Int.random(in: -6...14, using: &random))
+    // Some follow-ups are overdue, but none was due before the day it was set.
+    let due = max(h.time.day, now.day.adding(days: Int.random(in: -6...14, using: &random)))
     h.add(.followUpSet(FollowUp(action: Self.actions.randomElement(using: &random)!, due: due)), &ids)
     if Int.random(in: 0..<4, using: &random) == 0 {
       h.advance(&random)

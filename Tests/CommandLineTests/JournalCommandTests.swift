@@ -123,3 +123,23 @@ import Testing
     }
   }
 }
+
+@Suite struct GeneratedPipelineTests {
+  /// A generated pipeline reads like a real one: no follow-up falls due before the lead
+  /// it belongs to was created.
+  @Test func noFollowUpIsDueBeforeItsLeadWasCreated() throws {
+    let box = Sandbox()
+    _ = try box.run(["generate", "--leads", "400", "--days", "30"])
+    let listed = try box.run(["list", "--status", "all", "--json"])
+    let leads = try #require(try json(listed.stdout) as? [[String: Any]])
+    var checked = 0
+    for lead in leads {
+      guard let followUp = lead["followUp"] as? [String: Any], let due = followUp["due"] as? String,
+        let created = lead["created"] as? String
+      else { continue }
+      #expect(due >= String(created.prefix(10)), "\(lead["name"] ?? "") created \(created), due \(due)")
+      checked += 1
+    }
+    #expect(checked > 50)
+  }
+}
