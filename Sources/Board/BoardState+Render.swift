@@ -110,7 +110,10 @@ extension BoardState {
     let style = Style(focused ? .headerFocused : .header, bold: true, underline: focused)
     let inner = width - 2
     let count = summary?.count ?? 0
-    frame.text("\(stage.title) (\(count))", x: x + 1, y: layout.boardTop, style: style, limit: inner)
+    // The count is never cut: the title gives way first ("Needs Assess… (12)").
+    let counted = " (\(count))"
+    let title = stage.title.truncated(toWidth: max(1, inner - counted.displayWidth))
+    frame.text(title + counted, x: x + 1, y: layout.boardTop, style: style, limit: inner)
     if let summary {
       let currency = pipeline.config.defaultCurrency
       let total = Money(minorUnits: summary.total, currency: currency).compactAmount

@@ -731,3 +731,18 @@ extension Harness {
     #expect(h.focused?.id == "ben0")
   }
 }
+
+@Suite struct ColumnHeaderTests {
+  /// At any width, a column's count is shown whole; a long title gives way first.
+  @Test(arguments: [80, 100, 120, 160])
+  func theCountIsNeverCut(width: Int) {
+    let h = Harness(width: width, height: 24)
+    let header = h.frame.lines[1]
+    for stage in h.pipeline.stages.prefix(h.state.layout.visibleColumns) {
+      let count = h.pipeline.cardCount(inStage: stage.key)
+      let fullTitle = "\(stage.title) (\(count))"
+      let shortened = header.contains(fullTitle) || header.contains("… (\(count))")
+      #expect(shortened, "\(stage.title): '\(header)' at \(width)")
+    }
+  }
+}
