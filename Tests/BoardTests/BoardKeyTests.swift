@@ -735,8 +735,15 @@ extension Harness {
 @Suite struct ColumnHeaderTests {
   /// At any width, a column's count is shown whole; a long title gives way first.
   @Test(arguments: [80, 100, 120, 160])
-  func theCountIsNeverCut(width: Int) {
-    let h = Harness(width: width, height: 24)
+  func theCountIsNeverCut(width: Int) throws {
+    var pipeline = Fixture.pipeline()
+    for i in 0..<12_345 {
+      try pipeline.apply(
+        Event(
+          id: "many\(i)", time: Harness.now, replica: "t", lead: LeadID("many\(i)"),
+          change: .created(NewLead(name: "Lead \(i)", stage: "needs-assessment"))))
+    }
+    let h = Harness(width: width, height: 24, pipeline: pipeline)
     let header = h.frame.lines[1]
     for stage in h.pipeline.stages.prefix(h.state.layout.visibleColumns) {
       let count = h.pipeline.cardCount(inStage: stage.key)
