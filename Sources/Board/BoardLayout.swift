@@ -29,8 +29,9 @@ struct BoardLayout {
   /// Rows for cards in a column, after its header.
   var cardAreaTop: Int { boardTop + Self.headerHeight }
   var cardAreaHeight: Int { boardHeight - Self.headerHeight }
-  /// Cards that fit, keeping one line for "N more" markers above and below.
-  var visibleCards: Int { max(1, (cardAreaHeight - 2) / Self.cardHeight) }
+  /// Cards that fit, keeping one line for the "N more" marker above them; the one below
+  /// goes on the last card's gap line when there is no line after it.
+  var visibleCards: Int { max(1, (cardAreaHeight - 1) / Self.cardHeight) }
 
   func columnX(_ visibleIndex: Int) -> Int { gutter + visibleIndex * columnWidth }
 }

@@ -153,9 +153,9 @@ extension BoardState {
     }
     let below = count - first - visible
     if below > 0 {
-      frame.text(
-        "↓ \(below) more", x: x + 1, y: top + 1 + visible * BoardLayout.cardHeight, style: Style(.marker),
-        limit: width - 2)
+      // Below the last card, or, when the screen is short, on its gap line.
+      let y = min(top + 1 + visible * BoardLayout.cardHeight, layout.cardAreaTop + layout.cardAreaHeight - 1)
+      frame.text("↓ \(below) more", x: x + 1, y: y, style: Style(.marker), limit: width - 2)
     }
   }
 

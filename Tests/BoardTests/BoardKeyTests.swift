@@ -753,3 +753,14 @@ extension Harness {
     }
   }
 }
+@Suite struct SmallScreenTests {
+  /// At the smallest size the board draws (50x14), as many cards show as fit, and what lies
+  /// below is still counted.
+  @Test func asManyCardsAsFitAt50x14() {
+    let h = Harness(width: 50, height: 14)
+    let text = h.frame.text
+    #expect(text.contains("Ana Lima") && text.contains("Ben Okafor"), "\(text)")
+    #expect(text.contains("↓ 1 more"))
+    #expect(h.frame.lines.count == 14)
+  }
+}
