@@ -320,6 +320,10 @@ extension BoardState {
     let currency = pipeline.config.defaultCurrency
     func percent(_ value: Double?) -> String { value.map { "\(Int(($0 * 100).rounded()))%" } ?? "-" }
     func days(_ value: Double?) -> String { value.map { "\(Int($0.rounded()))d" } ?? "-" }
+    /// Numbers line up on their right edge, whatever their width.
+    func right(_ text: String, _ width: Int) -> String {
+      String(repeating: " ", count: max(0, width - text.displayWidth)) + text
+    }
     func money(_ minor: Int64) -> String { Money(minorUnits: minor, currency: currency).compactAmount }
     var lines: [(String, Style)] = []
     let heading = Style(.header, bold: true)
@@ -337,7 +341,7 @@ extension BoardState {
       let title = (pipeline.stage(forKey: stage.stage)?.title ?? stage.stage).fitted(toWidth: 20)
       let bar = String(repeating: "█", count: stage.entered * barWidth / widest).fitted(toWidth: barWidth)
       lines.append(
-        ("\(title) \(bar) \(String(stage.entered).fitted(toWidth: 5)) → \(percent(stage.conversion))", plain))
+        ("\(title) \(bar) \(right(String(stage.entered), 5)) → \(right(percent(stage.conversion), 4))", plain))
     }
     lines.append(("", plain))
     lines.append(("Time in stage (median / 90th percentile) and deals lost there", heading))
@@ -347,7 +351,7 @@ extension BoardState {
         separator: ", ")
       lines.append(
         (
-          "\(title) \(days(stage.medianDays)) / \(days(stage.p90Days))   lost \(stage.lost)\(reasons.isEmpty ? "" : ": " + reasons)",
+          "\(title) \(right(days(stage.medianDays), 5)) / \(right(days(stage.p90Days), 5))   lost \(right(String(stage.lost), 3))\(reasons.isEmpty ? "" : ": " + reasons)",
           plain
         ))
     }
@@ -373,11 +377,16 @@ extension BoardState {
     }
     if !figures.sources.isEmpty {
       lines.append(("", plain))
-      lines.append(("Sources: leads, won, win rate, won value", heading))
+      lines.append(("Sources", heading))
+      lines.append(
+        (
+          "\("source".fitted(toWidth: 20)) \(right("leads", 6)) \(right("won", 5)) \(right("win", 5)) \(right("won value", 10))",
+          plain
+        ))
       for source in figures.sources.prefix(12) {
         lines.append(
           (
-            "\(source.source.fitted(toWidth: 20)) \(String(source.leads).fitted(toWidth: 6)) \(String(source.won).fitted(toWidth: 5)) \(percent(source.winRate).fitted(toWidth: 5)) \(money(source.wonValue))",
+            "\(source.source.fitted(toWidth: 20)) \(right(String(source.leads), 6)) \(right(String(source.won), 5)) \(right(percent(source.winRate), 5)) \(right(money(source.wonValue), 10))",
             plain
           ))
       }
@@ -393,7 +402,7 @@ extension BoardState {
       let selected = index == view.selected
       lines.append(
         (
-          "\(selected ? "▶ " : "  ")\(name.fitted(toWidth: 24)) \(stage.fitted(toWidth: 20)) \(Int(slow.days)) day\(Int(slow.days) == 1 ? "" : "s")",
+          "\(selected ? "▶ " : "  ")\(name.fitted(toWidth: 24)) \(stage.fitted(toWidth: 20)) \(right(String(Int(slow.days)), 5)) day\(Int(slow.days) == 1 ? "" : "s")",
           Style(.detail, reverse: selected)
         ))
     }

@@ -444,6 +444,17 @@ extension Harness {
     #expect(h.state.mode == .board)
   }
 
+  /// The figures line up in columns, whatever their width.
+  @Test func insightsColumnsLineUp() {
+    var h = Self.harness(width: 160, height: 45)
+    h.send(.character("i"))
+    let lines = h.frame.lines
+    let slashes = lines.filter { $0.contains("d / ") }.map { $0.firstRange(of: " / ")!.lowerBound.utf16Offset(in: $0) }
+    #expect(slashes.count >= 2 && Set(slashes).count == 1, "\(lines.filter { $0.contains("d / ") })")
+    let arrows = lines.filter { $0.contains(" → ") }.map { $0.firstRange(of: " → ")!.lowerBound.utf16Offset(in: $0) }
+    #expect(arrows.count >= 2 && Set(arrows).count == 1)
+  }
+
   @Test func insightsAt160x45() throws {
     var h = Self.harness(width: 160, height: 45)
     h.send(.character("i"))
