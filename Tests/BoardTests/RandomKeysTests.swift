@@ -1,0 +1,73 @@
+import Testing
+
+@testable import Board
+@testable import PipelineCore
+
+/// Random keys, as a rep, a cat on the keyboard or a confused terminal sends them: every
+/// line the board writes comes from a key that writes, in the mode the rep was in.
+@Suite struct RandomKeysTests {
+  /// Keys that write, per mode (the rest of the help overlay's keys only look or ask).
+  static func writes(_ key: Key, in mode: BoardState.Mode) -> Bool {
+    switch mode {
+    case .board:
+      switch key {
+      case .shiftLeft, .shiftRight, .shiftUp, .shiftDown, .control("r"): return true
+      case .character(let c): return "123456789HLKJwu".contains(c)
+      default: return false
+      }
+    case .move: return key == .character(" ") || key == .enter
+    case .detail:
+      if case .character(let c) = key, "123456789 ".contains(c) { return true }
+      return key == .enter
+    case .prompt, .form: return key == .enter
+    case .confirm: return key == .character("y") || key == .character("Y")
+    case .agenda: return key == .character("d") || key == .character("u")
+    case .search, .help, .insights: return false
+    }
+  }
+
+  static let keys: [Key] =
+    [
+      .up, .down, .left, .right, .shiftUp, .shiftDown, .shiftLeft, .shiftRight, .enter, .tab, .backTab, .escape,
+      .backspace, .delete, .home, .end, .pageUp, .pageDown, .insert, .function(1), .function(5), .function(12),
+      .control("r"), .control("u"), .control("c"), .paste("1234 wxyz"), .paste("Ana\nBen"),
+      .modified(.character("x"), .alt), .modified(.up, .control), .modified(.home, .shift),
+      .character(" "), .character("/"), .character("?"), .character("n"), .character("N"), .character("A"),
+      .character("i"), .character("a"), .character("e"), .character("f"), .character("c"), .character("x"),
+      .character("y"), .character("d"), .character("z"), .character("é"), .character("0"), .character("q"),
+    ] + "123456789HLKJwuhjkl".map { .character($0) }
+
+  @Test func everyLineWrittenComesFromAKeyThatWrites() {
+    var random = SplitMix64(seed: 20_261_129)
+    var written = 0
+    for _ in 0..<10_000 {
+      var h = Harness()
+      for _ in 0..<8 {
+        let key = Self.keys[Int(random.next() % UInt64(Self.keys.count))]
+        if key == .control("c") { continue }  // quits: the sequence would end there
+        let mode = h.state.mode
+        let before = h.written.count
+        h.send(key)
+        if h.written.count > before {
+          written += h.written.count - before
+          #expect(Self.writes(key, in: mode), "\(key) wrote \(h.written.last!.change) in \(mode)")
+        }
+        if h.state.wantsToQuit { break }
+      }
+    }
+    #expect(written > 1_000)  // the keys that write did write
+  }
+}
+
+/// A seedable generator, so that a failure can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
