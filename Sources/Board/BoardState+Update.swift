@@ -132,6 +132,8 @@ extension BoardState {
     case .enter, .tab:
       guard focusedLead != nil else { return noCard() }
       mode = .detail(item: 0)
+      detailScroll = 0
+      detailFollowsSelection = true
     case .character(let c) where c.isASCII && c.isNumber && c != "0":
       return toggle(criterion: Int(String(c))! - 1, pipeline)
     case .character("a"):
@@ -790,8 +792,25 @@ extension BoardState {
       mode = .board
     case .up, .character("k"):
       mode = .detail(item: max(0, item - 1))
+      detailFollowsSelection = true
     case .down, .character("j"):
       mode = .detail(item: min(max(0, count - 1), item + 1))
+      detailFollowsSelection = true
+    case .pageDown, .pageUp, .home, .end:
+      // Scrolling through fields, history and notes (the selected item stays).
+      let page = max(1, height - 4)
+      let content = detailLines(width: max(10, layout.hasSidePane ? layout.paneWidth - 3 : width - 3), pipeline)
+      let maxScroll = max(0, content.lines.count - (height - 2))
+      var scroll = min(detailScroll, maxScroll)
+      if detailFollowsSelection, let row = content.selectedRow { scroll = max(0, min(maxScroll, row - 1)) }
+      switch key {
+      case .pageDown: scroll = min(maxScroll, scroll + page)
+      case .pageUp: scroll = max(0, scroll - page)
+      case .home: scroll = 0
+      default: scroll = maxScroll
+      }
+      detailScroll = scroll
+      detailFollowsSelection = false
     case .character(" "), .enter:
       return toggle(criterion: item, pipeline)
     case .character(let c) where c.isASCII && c.isNumber && c != "0":

@@ -4,6 +4,11 @@ import PipelineCore
 /// search, undo history, messages. The pipeline is passed in to `update` and `render`, so
 /// the board never holds a second copy of a large state.
 public struct BoardState: Sendable {
+  /// How far the detail pane is scrolled (lines from its top), and whether it follows the
+  /// selected checklist item (after Up/Down) rather than the rep's scrolling (PgUp/PgDn).
+  var detailScroll = 0
+  var detailFollowsSelection = true
+
   public indirect enum Mode: Sendable, Equatable {
     case board
     /// A card is lifted and being carried (keyboard drag and drop).

@@ -775,3 +775,47 @@ extension Harness {
     #expect(h.frame.lines.count == 14)
   }
 }
+
+/// The detail pane holds everything about a lead: long values wrap, and it scrolls through
+/// history and every note, with markers for what lies above and below.
+@Suite struct DetailPaneScrollTests {
+  static func harness() throws -> Harness {
+    var pipeline = Fixture.pipeline()
+    let lead: LeadID = "ana0"
+    try pipeline.apply(
+      Event(
+        id: "f1", time: Harness.now, replica: "t", lead: lead,
+        change: .followUpSet(
+          FollowUp(
+            action: "Send the revised proposal with the three pricing options and the onboarding plan",
+            due: CalendarDay(iso8601: "2026-11-20")!))))
+    for i in 1...30 {
+      try pipeline.apply(
+        Event(
+          id: "n\(i)", time: Harness.now, replica: "t", lead: lead, change: .noteAdded("Note number \(i)\nsecond line"))
+      )
+    }
+    return Harness(width: 80, height: 24, pipeline: pipeline)
+  }
+
+  @Test func longValuesWrapAndThePaneScrolls() throws {
+    var h = try Self.harness()
+    h.send(.enter)
+    var text = h.frame.text
+    #expect(text.contains("onboarding plan"), "the follow-up wraps instead of being cut: \(text)")
+    #expect(text.contains("↓"), "a marker says more lies below")
+    #expect(!text.contains("Note number 1\n"))
+    h.send(.end)
+    text = h.frame.text
+    #expect(text.contains("Note number 1"), "End reaches the oldest note: \(text)")
+    #expect(text.contains("↑"), "a marker says more lies above")
+    h.send(.home)
+    #expect(h.frame.text.contains("Ana Lima"))
+    h.send(.pageDown)
+    #expect(h.frame.text.contains("↑"))
+    // Up/Down go back to the checklist items, which scroll into view.
+    h.send(.down)
+    #expect(h.frame.text.contains("[ ] Authority"))
+    #expect(h.state.mode == .detail(item: 1))
+  }
+}
