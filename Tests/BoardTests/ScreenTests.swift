@@ -133,3 +133,26 @@ extension Frame {
     return nil
   }
 }
+
+/// Golden screens of what issue-by-issue work added: the detail pane scrolled, a lost deal
+/// found by search, the board after a win was undone.
+@Suite struct MoreScreenTests {
+  @Test func detailPaneScrolled() throws {
+    var h = try DetailPaneScrollTests.harness()
+    h.send(.enter, .pageDown)
+    try assertSnapshot(h.frame, named: "detail-scrolled-80x24")
+  }
+
+  @Test func lostDealFoundBySearch() throws {
+    var h = Harness()
+    h.send(.down, .character("x"), .character("1"), .enter, .character("/"))
+    h.type("okafor")
+    try assertSnapshot(h.frame, named: "search-lost-80x24")
+  }
+
+  @Test func boardAfterAWinUndone() throws {
+    var h = Harness()
+    h.send(.down, .character("w"), .character("y"), .character("u"))
+    try assertSnapshot(h.frame, named: "undo-win-80x24")
+  }
+}
