@@ -137,44 +137,9 @@ extension BoardState {
 
   // MARK: Help
 
-  /// The keys of each mode, as the help overlay lists them.
+  /// The keys of each mode, as the help overlay lists them: the mode's key bindings.
   static func helpLines(for mode: Mode) -> [(String, String)] {
-    switch mode {
-    case .move:
-      return [
-        ("←/→ h/l", "carry the card to the previous/next stage"), ("↑/↓ k/j", "change its place in the column"),
-        ("Space Enter", "drop it here (one journal event)"), ("Esc q", "put it back, write nothing"),
-      ]
-    case .search:
-      return [
-        ("type", "filter by name or company"), ("↑/↓ Ctrl-P/N", "pick among the matches"),
-        ("Enter", "jump to the picked lead, keep the highlight"), ("Esc", "clear the search"),
-      ]
-    case .agenda:
-      return [
-        ("↑/↓ k/j", "pick a follow-up"), ("Enter", "go to its card"), ("d", "mark it done"), ("u", "undo"),
-        ("Esc q A", "close the agenda"),
-      ]
-    case .detail:
-      return [
-        ("↑/↓ k/j", "select a checklist item"), ("Space Enter", "tick or untick it"), ("1-9", "tick item 1-9"),
-        ("PgUp/PgDn Home/End", "scroll through fields, history and every note"),
-        ("Esc q Tab", "back to the board"),
-      ]
-    default:
-      return [
-        ("←/→ h/l", "previous/next column"), ("↑/↓ k/j", "previous/next card"),
-        ("Space", "lift the card (move mode)"), ("Shift+←/→ H/L", "move the card one stage at once"),
-        ("Shift+↑/↓ K/J", "move the card up/down at once"), ("/ n N", "quick search; next / previous match"),
-        ("Enter Tab", "focus the detail pane"), ("1-9", "tick checklist item 1-9"),
-        ("w / x", "mark the deal won / lost (with a reason)"), ("f", "set the next action and its due date"),
-        ("A", "agenda: every follow-up, soonest first"), ("c", "comment: write a note in $EDITOR"),
-        ("a / e", "add a lead here / edit the focused one"), ("i", "insights: funnel, velocity, sources"),
-        ("u Ctrl-R", "undo / redo the last change"),
-        ("Esc", "clear the search highlight"), ("?", "this help"),
-        ("q", "quit (anywhere else, q and Esc close what is open)"),
-      ]
-    }
+    KeyBindings.of(mode).filter(\.listed).map { ($0.keys, $0.help) }
   }
 
   func drawHelp(_ frame: inout Frame, for over: Mode) {

@@ -86,6 +86,14 @@ extension BoardState {
       wantsToQuit = true
       return [.quit]
     }
+    // A key does what the help lists for this mode, or nothing; a key that would write is
+    // refused here when the journal is read-only.
+    guard let binding = KeyBindings.of(mode).first(where: { $0.matches(key) }) else {
+      // On the plain board an unbound key only dismisses the status message.
+      if case .board = mode { message = nil }
+      return []
+    }
+    if binding.writes, let reason = readOnlyReason { return refuse(reason) }
     switch mode {
     case .board: return boardKey(key, pipeline: pipeline)
     case .move(let move): return moveKey(key, move, pipeline: pipeline)
@@ -137,23 +145,19 @@ extension BoardState {
     case .character(let c) where c.isASCII && c.isNumber && c != "0":
       return toggle(criterion: Int(String(c))! - 1, pipeline)
     case .character("a"):
-      if let reason = readOnlyReason { return refuse(reason) }
       guard pipeline.stages.indices.contains(column) else { return [] }
       mode = .form(LeadForm(new: pipeline.stages[column].key))
     case .character("e"):
       guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
-      if let reason = readOnlyReason { return refuse(reason) }
       mode = .form(LeadForm(editing: lead))
     case .character("i"):
       mode = .insights(insightsView(period: 1, pipeline))
     case .character("w"): return markWon(pipeline)
     case .character("c"):
       guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
-      if let reason = readOnlyReason { return refuse(reason) }
       return [.editNote(lead: id, name: lead.name)]
     case .character("f"):
       guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
-      if let reason = readOnlyReason { return refuse(reason) }
       mode = .prompt(
         Prompt(
           lead: id, purpose: .followUpAction, question: "Next action for \(lead.name)?", options: [],
@@ -163,7 +167,6 @@ extension BoardState {
       agendaRevision = -1
     case .character("x"):
       guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
-      if let reason = readOnlyReason { return refuse(reason) }
       guard lead.status == .open else {
         message = StatusMessage("\(lead.name) is \(lead.status.rawValue), not open")
         return []
@@ -207,7 +210,6 @@ extension BoardState {
   private mutating func propose(
     move lead: Lead, toColumn targetColumn: Int, row targetRow: Int, _ pipeline: Pipeline, returnTo: Mode
   ) -> [Effect] {
-    if let reason = readOnlyReason { return refuse(reason) }
     let target = pipeline.stages[targetColumn]
     let count = cardCount(targetColumn, pipeline) + (lead.stage == target.key ? 0 : 1)
     let gates = pipeline.gates(for: lead, movingTo: target.key)
@@ -241,7 +243,6 @@ extension BoardState {
       message = StatusMessage("There is no criterion \(index + 1); the checklist has \(criteria.count)")
       return []
     }
-    if let reason = readOnlyReason { return refuse(reason) }
     let criterion = criteria[index]
     let now = !lead.isChecked(criterion.key)
     return [
@@ -255,7 +256,6 @@ extension BoardState {
 
   private mutating func markWon(_ pipeline: Pipeline) -> [Effect] {
     guard let id = focusedLead, let lead = pipeline[id] else { return noCard() }
-    if let reason = readOnlyReason { return refuse(reason) }
     guard lead.status == .open else {
       message = StatusMessage("\(lead.name) is already \(lead.status.rawValue)")
       return []
@@ -501,7 +501,6 @@ extension BoardState {
       if items.indices.contains(selected) { focus(on: items[selected].id, pipeline) }
     case .character("d"):
       guard items.indices.contains(selected), let followUp = items[selected].followUp else { return [] }
-      if let reason = readOnlyReason { return refuse(reason) }
       let lead = items[selected]
       mode = .agenda(selected: max(0, min(selected, items.count - 2)))
       return [
@@ -536,7 +535,6 @@ extension BoardState {
       message = StatusMessage("Nothing to undo")
       return []
     }
-    if let reason = readOnlyReason { return refuse(reason) }
     guard UndoEntry.leaves(pipeline[entry.lead], asLeftBy: entry.redo) else {
       return changedSince(entry)
     }
@@ -553,7 +551,6 @@ extension BoardState {
       message = StatusMessage("Nothing to redo")
       return []
     }
-    if let reason = readOnlyReason { return refuse(reason) }
     guard UndoEntry.leaves(pipeline[entry.lead], asLeftBy: entry.undo) else {
       return changedSince(entry)
     }

@@ -6,24 +6,10 @@ import Testing
 /// Random keys, as a rep, a cat on the keyboard or a confused terminal sends them: every
 /// line the board writes comes from a key that writes, in the mode the rep was in.
 @Suite struct RandomKeysTests {
-  /// Keys that write, per mode (the rest of the help overlay's keys only look or ask).
+  /// Whether `key` is bound, in `mode`, to something that writes (the mode's key bindings,
+  /// which the help overlay lists).
   static func writes(_ key: Key, in mode: BoardState.Mode) -> Bool {
-    switch mode {
-    case .board:
-      switch key {
-      case .shiftLeft, .shiftRight, .shiftUp, .shiftDown, .control("r"): return true
-      case .character(let c): return "123456789HLKJwu".contains(c)
-      default: return false
-      }
-    case .move: return key == .character(" ") || key == .enter
-    case .detail:
-      if case .character(let c) = key, "123456789 ".contains(c) { return true }
-      return key == .enter
-    case .prompt, .form: return key == .enter
-    case .confirm: return key == .character("y") || key == .character("Y")
-    case .agenda: return key == .character("d") || key == .character("u")
-    case .search, .help, .insights: return false
-    }
+    KeyBindings.of(mode).first { $0.matches(key) }?.writes == true
   }
 
   static let keys: [Key] =
@@ -69,5 +55,39 @@ struct SplitMix64: RandomNumberGenerator {
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
+  }
+}
+
+/// The key bindings are the one account of the keys: the help overlay lists them, and a key
+/// they do not bind does nothing at all.
+@Suite struct KeyBindingTests {
+  @Test func theHelpListsEveryBindingOfTheMode() {
+    for mode in [BoardState.Mode.board, .detail(item: 0), .agenda(selected: 0)] {
+      let listed = BoardState.helpLines(for: mode).map(\.0)
+      #expect(listed == KeyBindings.of(mode).filter(\.listed).map(\.keys))
+    }
+  }
+
+  /// A read-only journal refuses every binding that writes, in one place, and says why.
+  @Test func aReadOnlyJournalRefusesEveryWritingBinding() {
+    for key in [Key.character("1"), .character("w"), .character("x"), .shiftRight, .character("a"), .character("u")] {
+      var h = Harness()
+      h.state.readOnlyReason = "opened for reading only"
+      h.send(key)
+      #expect(h.written.isEmpty, "\(key)")
+      #expect(h.state.message?.text.hasPrefix("Read-only") == true, "\(key)")
+      #expect(h.state.mode == .board)
+    }
+  }
+
+  /// Keys bound nowhere in a mode do nothing there.
+  @Test func unboundKeysDoNothing() {
+    var h = Harness()
+    let frame = h.frame
+    for key in [Key.function(5), .insert, .modified(.character("w"), .alt), .paste("1234"), .character("z")] {
+      h.send(key)
+    }
+    #expect(h.written.isEmpty)
+    #expect(h.frame == frame)
   }
 }
