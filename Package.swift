@@ -23,15 +23,21 @@ let package = Package(
     .target(name: "Journal", dependencies: ["PipelineCore", "CChecksum"], swiftSettings: strict),
     // Text measured and made safe for a terminal: display width, truncation, sanitizing.
     .target(name: "TerminalText", swiftSettings: strict),
-    // The board's view-model: state, messages, update and render into a frame of cells.
-    .target(name: "Board", dependencies: ["PipelineCore", "TerminalText"], swiftSettings: strict),
+    // What a terminal shows and sends, with no terminal behind it: frames of styled cells,
+    // themes, keys and the decoding of the bytes terminals send for them.
+    .target(name: "TerminalModel", dependencies: ["TerminalText"], swiftSettings: strict),
+    // The board's view-model: state, modes, messages, update and render into a frame of
+    // cells, and the runtime that connects it to a store and a terminal.
+    .target(name: "Board", dependencies: ["PipelineCore", "TerminalText", "TerminalModel"], swiftSettings: strict),
     // ncursesw, and the thin adapter that draws frames and reads keys with it.
     .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
-    .target(name: "Terminal", dependencies: ["CNcursesw", "Board", "PipelineCore", "TerminalText"], swiftSettings: strict),
+    .target(
+      name: "Terminal", dependencies: ["CNcursesw", "PipelineCore", "TerminalModel", "TerminalText"],
+      swiftSettings: strict),
     // Configuration files (TOML) turned into domain values.
     .target(
       name: "Settings",
-      dependencies: ["PipelineCore", "Board", .product(name: "TOMLKit", package: "TOMLKit")],
+      dependencies: ["PipelineCore", "TerminalModel", .product(name: "TOMLKit", package: "TOMLKit")],
       swiftSettings: strict),
     // Import from CRM exports and spreadsheets; export to CSV, JSON and calendars.
     .target(
@@ -41,26 +47,29 @@ let package = Package(
     .target(
       name: "CloserCommands",
       dependencies: [
-        "PipelineCore", "Journal", "Settings", "TerminalText", "Board", "Terminal", "Interchange",
+        "PipelineCore", "Journal", "Settings", "TerminalText", "TerminalModel", "Board", "Terminal", "Interchange",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
     .executableTarget(name: "closer", dependencies: ["CloserCommands"], swiftSettings: strict),
     .executableTarget(
-      name: "closer-bench", dependencies: ["PipelineCore", "Journal", "CloserCommands", "Board"],
+      name: "closer-bench", dependencies: ["PipelineCore", "Journal", "CloserCommands", "Board", "TerminalModel"],
       swiftSettings: strict),
 
     .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore"], swiftSettings: strict),
     .testTarget(name: "JournalTests", dependencies: ["Journal", "PipelineCore"], swiftSettings: strict),
-    .testTarget(name: "SettingsTests", dependencies: ["Settings", "PipelineCore", "Board"], swiftSettings: strict),
     .testTarget(
-      name: "BoardTests", dependencies: ["Board", "PipelineCore"], exclude: ["Snapshots"], swiftSettings: strict),
+      name: "SettingsTests", dependencies: ["Settings", "PipelineCore", "TerminalModel"], swiftSettings: strict),
+    .testTarget(
+      name: "BoardTests", dependencies: ["Board", "PipelineCore", "TerminalModel"], exclude: ["Snapshots"],
+      swiftSettings: strict),
     .testTarget(name: "EndToEndTests", dependencies: ["closer"], swiftSettings: strict),
     .testTarget(
       name: "InterchangeTests", dependencies: ["Interchange", "PipelineCore", "Journal"], swiftSettings: strict),
     .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"], swiftSettings: strict),
     .testTarget(
-      name: "CommandLineTests", dependencies: ["closer", "CloserCommands", "Journal", "PipelineCore", "Board"],
+      name: "CommandLineTests",
+      dependencies: ["closer", "CloserCommands", "Journal", "PipelineCore", "Board", "TerminalModel"],
       swiftSettings: strict),
   ]
 )

@@ -1,3 +1,5 @@
+import TerminalModel
+
 /// Where everything goes on a screen of a given size. Pure arithmetic, shared by `update`
 /// (to keep the focus visible) and `render`.
 struct BoardLayout {

@@ -1,4 +1,5 @@
 import PipelineCore
+import TerminalModel
 
 extension BoardState {
   var layout: BoardLayout { BoardLayout(width: width, height: height, stageCount: max(1, rows.count)) }

@@ -1,4 +1,5 @@
 import PipelineCore
+import TerminalModel
 import TerminalText
 
 extension BoardState {

@@ -1,4 +1,5 @@
 import PipelineCore
+import TerminalModel
 
 /// Everything the board shows that is not the pipeline itself: focus, mode, scroll,
 /// search, undo history, messages. The pipeline is passed in to `update` and `render`, so

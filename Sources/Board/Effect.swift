@@ -1,4 +1,5 @@
 import PipelineCore
+import TerminalModel
 
 /// One change the board wants written to the journal.
 public struct Record: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import TerminalModel
+
 /// One key binding: the keys it takes, what the help overlay says about it, and whether it
 /// leads to a change in the journal.
 ///

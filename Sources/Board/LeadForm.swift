@@ -1,4 +1,5 @@
 import PipelineCore
+import TerminalModel
 import TerminalText
 
 /// The add and edit form: the lead's main fields as text inputs.

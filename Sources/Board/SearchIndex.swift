@@ -1,5 +1,6 @@
 import Glibc
 import PipelineCore
+import TerminalModel
 
 /// Folded names and companies of every card, in board order, packed in one byte buffer so
 /// that a search keystroke over 100,000 leads is a tight loop of `memchr` and `memcmp`.

@@ -1,3 +1,4 @@
+import TerminalModel
 import TerminalText
 
 /// A one-line text field: the characters, a cursor between them, and the editing keys

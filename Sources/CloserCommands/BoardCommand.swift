@@ -5,6 +5,7 @@ import Journal
 import PipelineCore
 import Settings
 import Terminal
+import TerminalModel
 
 /// `closer` / `closer board`: the interactive kanban board.
 struct BoardCommand: ParsableCommand {

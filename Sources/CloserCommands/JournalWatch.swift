@@ -1,5 +1,6 @@
 import Board
 import Journal
+import TerminalModel
 
 /// What an open board learns from its journal between keys, as messages for the board:
 /// lines other processes appended, warnings that arose since the last look (a torn tail left

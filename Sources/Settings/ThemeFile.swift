@@ -1,5 +1,5 @@
-import Board
 import TOMLKit
+import TerminalModel
 
 /// Reads theme files (`themes/*.toml`, or the user's `$XDG_CONFIG_HOME/closer/themes`).
 public enum ThemeFile {

@@ -1,18 +1,12 @@
-import Board
 import CNcursesw
 import Glibc
 import PipelineCore
+import TerminalModel
 import TerminalText
 
 /// Why the terminal could not be used.
 public struct TerminalError: Error, CustomStringConvertible {
   public var description: String
-}
-
-/// What the keyboard (or the terminal) said.
-public enum InputEvent: Sendable {
-  case key(Key)
-  case resize(width: Int, height: Int)
 }
 
 /// The only code that talks to ncurses: it copies frames to the screen, cell by changed

@@ -2,6 +2,7 @@ import Board
 import Foundation
 import Journal
 import PipelineCore
+import TerminalModel
 
 /// Key press to finished frame, measured in-process: `update` with the key, any journal
 /// change it asks for, then `render` of the whole frame.

@@ -3,6 +3,7 @@ import CloserCommands
 import Foundation
 import Journal
 import PipelineCore
+import TerminalModel
 
 /// `closer export` and `closer import` end to end on a large journal, and how long a board
 /// that has the journal open is busy per slice while an import arrives.

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalModel
 import Testing
 
 @Suite struct ImportExportTests {

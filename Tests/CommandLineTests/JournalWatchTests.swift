@@ -2,6 +2,7 @@ import Board
 import Foundation
 import Journal
 import PipelineCore
+import TerminalModel
 import Testing
 
 @testable import CloserCommands

@@ -1,5 +1,6 @@
 import Foundation
 import PipelineCore
+import TerminalModel
 import Testing
 
 @testable import CloserCommands

@@ -1,5 +1,5 @@
-import Board
 import Foundation
+import TerminalModel
 import Testing
 
 @testable import Settings

@@ -60,3 +60,9 @@ extension Key: CustomStringConvertible {
     }
   }
 }
+
+/// What the keyboard (or the terminal) said.
+public enum InputEvent: Sendable, Equatable {
+  case key(Key)
+  case resize(width: Int, height: Int)
+}
