@@ -3,37 +3,49 @@ import TerminalModel
 import TerminalText
 
 extension BoardState {
-  /// Draws the whole screen for the current state.
+  /// Draws the whole screen for the current state: the title, the columns and the side
+  /// pane, then what the mode shows over them, then the status line.
   public func render(_ pipeline: Pipeline) -> Frame {
     var frame = Frame(width: width, height: height)
     let layout = BoardLayout(width: width, height: height, stageCount: max(1, pipeline.stages.count))
     if layout.isTooSmall {
-      drawTooSmall(&frame)
+      TooSmallMode().render(into: &frame, board: self, pipeline: pipeline)
       return frame
     }
     drawTitle(&frame, pipeline)
     drawColumns(&frame, layout, pipeline)
     if layout.hasSidePane {
       drawDetail(&frame, x: layout.boardWidth, y: 1, width: layout.paneWidth, height: height - 2, pipeline)
-    } else if case .detail = mode {
-      drawDetail(&frame, x: 0, y: 1, width: width, height: height - 2, pipeline)
     }
-    if case .agenda(let selected) = mode { drawAgenda(&frame, selected: selected, pipeline) }
-    if case .form(let form) = mode { drawForm(&frame, form, pipeline) }
-    if case .insights(let view) = mode { drawInsights(&frame, view, pipeline) }
-    if case .help(let over) = mode { drawHelp(&frame, for: over) }
-    drawStatus(&frame, pipeline)
+    let component = mode.component
+    component.render(into: &frame, board: self, pipeline: pipeline)
+    drawStatus(&frame, component, pipeline)
     return frame
   }
 
-  private func drawTooSmall(_ frame: inout Frame) {
-    let lines = [
-      "Closer needs at least \(BoardLayout.minimumWidth)x\(BoardLayout.minimumHeight).",
-      "This terminal is \(width)x\(height).", "Enlarge it, or press q to quit.",
-    ]
+  /// Lines an error on the status line may take: the status line and the two rows above it,
+  /// which never hold a card's text (the gap after the last card, the "more" marker), so a
+  /// long error (the journal was replaced, and where its copy is) is read whole at 80x24.
+  static let errorLines = 3
+
+  /// The mode's name, then what the mode says (hints from its key bindings, a question, a
+  /// message); an error on the plain board wraps over the rows above to be read whole.
+  private func drawStatus(_ frame: inout Frame, _ component: any ModeComponent, _ pipeline: Pipeline) {
+    let name = " \(component.name) "
+    let x = name.displayWidth + 1
+    let status = component.status(board: self, pipeline: pipeline)
+    var lines = [status.text]
+    if status.wraps, printable(status.text).displayWidth > width - x {
+      // The rows after the first take the whole width: a path as long as the default
+      // journal's copy (~/.local/share/closer/journal.jsonl.replaced-<time>) fits at 80.
+      lines = printable(status.text).wrapped(toWidth: width - 2, firstWidth: width - x, maxLines: Self.errorLines)
+    }
+    let top = height - lines.count
+    frame.fill(x: 0, y: top, width: width, height: lines.count, style: Style(.status, reverse: true))
+    frame.text(name, x: 0, y: top, style: Style(.statusMode, bold: true))
     for (i, line) in lines.enumerated() {
-      let y = height / 2 - 1 + i
-      frame.text(line, x: max(0, (width - line.displayWidth) / 2), y: y, style: Style(.message, bold: i == 0))
+      let left = i == 0 ? x : 1
+      frame.text(line, x: left, y: top + i, style: status.style, limit: width - left)
     }
   }
 

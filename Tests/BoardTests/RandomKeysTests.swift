@@ -62,10 +62,33 @@ struct SplitMix64: RandomNumberGenerator {
 /// The key bindings are the one account of the keys: the help overlay lists them, and a key
 /// they do not bind does nothing at all.
 @Suite struct KeyBindingTests {
-  @Test func theHelpListsEveryBindingOfTheMode() {
+  /// The help overlay is drawn from the mode's table: every listed binding is on it.
+  @Test func theHelpOverlayShowsEveryBindingOfTheMode() {
     for mode in [BoardState.Mode.board, .detail(item: 0), .agenda(selected: 0)] {
-      let listed = BoardState.helpLines(for: mode).map(\.0)
-      #expect(listed == KeyBindings.of(mode).filter(\.listed).map(\.keys))
+      var h = Harness(width: 120, height: 40)
+      h.state.mode = .help(over: mode)
+      let screen = h.frame.lines.joined(separator: "\n")
+      for binding in KeyBindings.of(mode) where binding.listed {
+        #expect(screen.contains(binding.keys) && screen.contains(binding.help), "\(mode): \(binding.keys)")
+      }
+    }
+  }
+
+  /// The status line's hints are the hints of the mode's bindings, so a key it names is a
+  /// key the mode takes.
+  @Test func theStatusLineHintsAtBindingsOfTheMode() {
+    var h = Harness(width: 120, height: 30)
+    let modes: [(BoardState.Mode, [Key])] = [
+      (.board, []), (.board, [.character(" ")]), (.board, [.character("/")]), (.board, [.enter]),
+      (.board, [.character("A")]), (.board, [.character("i")]), (.board, [.character("a")]),
+    ]
+    for (_, keys) in modes {
+      h = Harness(width: 120, height: 30)
+      for key in keys { h.send(key) }
+      let status = h.frame.lines.last ?? ""
+      let hints = KeyBindings.of(h.state.mode).compactMap(\.hint)
+      #expect(!hints.isEmpty, "\(h.state.mode)")
+      for hint in hints { #expect(status.contains(hint), "\(h.state.mode): \(hint) in \(status)") }
     }
   }
 

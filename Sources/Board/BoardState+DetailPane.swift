@@ -1,0 +1,139 @@
+import PipelineCore
+import TerminalModel
+import TerminalText
+
+extension BoardState {
+  // MARK: Detail pane
+
+  func drawDetail(_ frame: inout Frame, x: Int, y: Int, width: Int, height: Int, _ pipeline: Pipeline) {
+    frame.fill(x: x, y: y, width: width, height: height, style: Style(.detail))
+    for row in y..<(y + height) { frame.text("│", x: x, y: row, style: Style(.border), limit: 1) }
+    let inner = width - 3
+    let left = x + 2
+    let content = detailLines(width: inner, pipeline)
+    // The window of lines shown: as the rep scrolled it, or around the selected checklist
+    // item while they move between items.
+    let maxScroll = max(0, content.lines.count - height)
+    // Outside the detail mode the pane shows the top of the focused card.
+    var inDetail = false
+    if case .detail = mode { inDetail = true }
+    var scroll = inDetail ? min(max(0, detailScroll), maxScroll) : 0
+    if inDetail && detailFollowsSelection, let row = content.selectedRow {
+      if row < scroll + 1 { scroll = max(0, row - 1) }
+      if row > scroll + height - 2 { scroll = min(maxScroll, row - height + 2) }
+    }
+    for (offset, line) in content.lines.dropFirst(scroll).prefix(height).enumerated() {
+      if let label = line.label {
+        frame.text(label, x: left, y: y + offset, style: Style(.detailLabel, bold: true), limit: 10)
+      }
+      frame.text(line.text, x: left + line.indent, y: y + offset, style: line.style, limit: inner - line.indent)
+    }
+    let marker = Style(.marker)
+    if scroll > 0 {
+      frame.fill(x: left, y: y, width: inner, height: 1, style: Style(.detail))
+      frame.text("↑ \(scroll) more", x: left, y: y, style: marker, limit: inner)
+    }
+    let below = content.lines.count - scroll - height
+    if below > 0 {
+      frame.fill(x: left, y: y + height - 1, width: inner, height: 1, style: Style(.detail))
+      frame.text("↓ \(below + 1) more · PgDn", x: left, y: y + height - 1, style: marker, limit: inner)
+    }
+  }
+
+  /// One line of the detail pane.
+  struct DetailLine {
+    var text: String
+    var style: Style
+    var indent = 0
+    /// A field's label, drawn before the first line of its value.
+    var label: String?
+  }
+
+  /// Everything the detail pane says about the shown lead, as lines `width` cells wide:
+  /// long values wrap under their label, every stage visit and every note is there.
+  func detailLines(width: Int, _ pipeline: Pipeline) -> (lines: [DetailLine], selectedRow: Int?) {
+    var lines: [DetailLine] = []
+    var selectedRow: Int?
+    let plain = Style(.detail)
+    func line(_ text: String, _ style: Style = Style(.detail)) {
+      for part in text.wrapped(toWidth: max(1, width)) { lines.append(DetailLine(text: part, style: style)) }
+      if text.isEmpty { lines.append(DetailLine(text: "", style: style)) }
+    }
+    func field(_ label: String, _ value: String) {
+      guard !value.isEmpty else { return }
+      for (index, part) in value.wrapped(toWidth: max(1, width - 11)).enumerated() {
+        lines.append(DetailLine(text: part, style: plain, indent: 11, label: index == 0 ? label : nil))
+      }
+    }
+    var shown = focusedLead
+    if case .move(let move) = mode { shown = move.lead }
+    guard let id = shown, let lead = pipeline[id] else {
+      line("No card selected", Style(.detail, dim: true))
+      return (lines, nil)
+    }
+    let score = pipeline.score(of: lead, now: now)
+    let stage = pipeline.stage(forKey: lead.stage)
+    line(lead.name, Style(.detail, bold: true))
+    if !lead.company.isEmpty { line(lead.company) }
+    line("")
+    let position = pipeline.position(of: lead.id).map { ", \($0) of \(pipeline.cardCount(inStage: lead.stage))" } ?? ""
+    field("Stage", "\(stage?.title ?? lead.stage)\(position) · \(lead.daysInStage(now: now))d")
+    if lead.status != .open {
+      field("Status", lead.status.rawValue + (lead.lostReason.map { ": \($0)" } ?? ""))
+    }
+    field("Value", lead.value?.description ?? "")
+    field("Email", lead.email)
+    field("Phone", lead.phone)
+    field("Owner", lead.owner)
+    field("Source", lead.source)
+    field("Close by", lead.expectedClose?.description ?? "")
+    if let followUp = lead.followUp {
+      let when = followUp.due < today ? " (overdue)" : followUp.due == today ? " (today)" : ""
+      field("Next", "\(followUp.action), \(followUp.due)\(when)")
+    }
+    field(
+      "Score",
+      "\(score.total) · tier \(score.tier.rawValue) · checklist \(score.checklist) + fields \(score.fields) + activity \(score.engagement)"
+    )
+    let criteria = pipeline.criteria
+    if !criteria.isEmpty {
+      line("")
+      line("Checklist", Style(.detailLabel, bold: true))
+      var selected: Int?
+      if case .detail(let item) = mode { selected = item }
+      for (index, criterion) in criteria.enumerated() {
+        let ticked = lead.isChecked(criterion.key)
+        if selected == index { selectedRow = lines.count }
+        line(
+          "\(index + 1) [\(ticked ? "x" : " ")] \(criterion.title)",
+          Style(.detail, bold: ticked, reverse: selected == index))
+      }
+    }
+    line("")
+    line("History", Style(.detailLabel, bold: true))
+    for visit in lead.stageHistory {
+      let title = pipeline.stage(forKey: visit.stage)?.title ?? visit.stage
+      let days = visit.entered.days(until: visit.left ?? now)
+      // A table row: its columns keep their spaces (cut at the edge, not wrapped).
+      lines.append(
+        DetailLine(
+          text:
+            "\(calendar.day(of: visit.entered))  \(title.fitted(toWidth: 20)) \(days)d\(visit.left == nil ? " now" : "")",
+          style: plain))
+    }
+    if !lead.notes.isEmpty {
+      line("")
+      line("Notes (\(lead.notes.count), newest first)", Style(.detailLabel, bold: true))
+      for note in lead.notes.reversed() {
+        line("\(calendar.day(of: note.time))", Style(.detail, dim: true))
+        for part in note.text.split(separator: "\n", omittingEmptySubsequences: false) {
+          for wrapped in String(part).wrapped(toWidth: max(1, width - 2)) {
+            lines.append(DetailLine(text: wrapped, style: plain, indent: 2))
+          }
+        }
+      }
+    }
+    return (lines, selectedRow)
+  }
+
+}

@@ -1,0 +1,119 @@
+import PipelineCore
+import TerminalModel
+import TerminalText
+
+/// The add and edit form over the board: one event when saved, nothing when cancelled.
+extension LeadForm: ModeComponent {
+  static let bindings: [KeyBinding] = [
+    KeyBinding("type", "the field's text") { $0.isTyping },
+    KeyBinding(
+      "Tab Shift-Tab ↑/↓", "next / previous field", hint: "Tab/Shift-Tab field", [.tab, .backTab, .up, .down]),
+    KeyBinding("Enter", "save", hint: "Enter save", writes: true, [.enter]),
+    KeyBinding("Esc", "cancel, write nothing", hint: "Esc cancel", [.escape]),
+  ]
+
+  var name: String { lead == nil ? "ADD" : "EDIT" }
+
+  func update(_ key: Key, board: inout BoardState, pipeline: Pipeline) -> [Effect] {
+    var form = self
+    form.problem = nil
+    let fields = Field.allCases
+    switch key {
+    case .escape:
+      board.mode = .board
+      board.message = StatusMessage(form.lead == nil ? "Nothing added" : "Nothing changed")
+      return []
+    case .tab, .down:
+      form.focus = fields[(form.focus.rawValue + 1) % fields.count]
+    case .backTab, .up:
+      form.focus = fields[(form.focus.rawValue - 1 + fields.count) % fields.count]
+    case .enter:
+      return form.save(&board, pipeline)
+    default:
+      _ = form.inputs[form.focus.rawValue].handle(key)
+    }
+    board.mode = .form(form)
+    return []
+  }
+
+  func status(board: BoardState, pipeline: Pipeline) -> StatusLine {
+    problem.map { .error($0) } ?? .plain(Self.hints)
+  }
+
+  /// Checks the form; saves it as one event, or shows what to fix and keeps it open.
+  private func save(_ board: inout BoardState, _ pipeline: Pipeline) -> [Effect] {
+    var form = self
+    func problem(_ text: String, _ field: Field) -> [Effect] {
+      form.problem = text
+      form.focus = field
+      board.mode = .form(form)
+      return []
+    }
+    let name = form[.name]
+    guard !name.isEmpty else { return problem("A lead needs a name", .name) }
+    var value: Money?
+    if !form[.value].isEmpty {
+      switch Money.parse(form[.value], defaultCurrency: pipeline.config.defaultCurrency) {
+      case .success(let money): value = money
+      case .failure(let error): return problem(error.description, .value)
+      }
+    }
+    board.mode = .board
+    guard let id = form.lead else {
+      var new = NewLead(name: name, stage: form.stage)
+      new.company = form[.company]
+      new.email = form[.email]
+      new.phone = form[.phone]
+      new.source = form[.source]
+      new.value = value
+      return [.create(new)]
+    }
+    guard let lead = pipeline[id] else { return [] }
+    var edits: [FieldEdit] = []
+    var undo: [FieldEdit] = []
+    for (field, text, old) in [
+      (TextField.name, name, lead.name), (.company, form[.company], lead.company), (.email, form[.email], lead.email),
+      (.phone, form[.phone], lead.phone), (.source, form[.source], lead.source),
+    ] where text != old {
+      edits.append(.text(field, text))
+      undo.append(.text(field, old))
+    }
+    if value != lead.value {
+      edits.append(.value(value))
+      undo.append(.value(lead.value))
+    }
+    guard !edits.isEmpty else {
+      board.message = StatusMessage("Nothing changed")
+      return []
+    }
+    return [.record(Record(lead: id, change: .edited(edits), label: "Saved \(name)", inverse: .edited(undo)))]
+  }
+
+  /// The form, over the board, with the cursor in the focused field.
+  func render(into frame: inout Frame, board: BoardState, pipeline: Pipeline) {
+    let fields = Field.allCases
+    let boxWidth = min(board.width - 2, 64)
+    let boxHeight = fields.count * 2 + 4
+    let x = (board.width - boxWidth) / 2
+    let y = max(1, (board.height - boxHeight) / 2)
+    frame.fill(x: x, y: y, width: boxWidth, height: boxHeight, style: Style(.help, reverse: true))
+    let stageTitle = pipeline.stage(forKey: stage)?.title ?? stage
+    let title = lead == nil ? " New lead in \(stageTitle) " : " Edit \(self[.name]) "
+    frame.text(title, x: x + 2, y: y, style: Style(.help, bold: true, reverse: true), limit: boxWidth - 4)
+    let labelWidth = 9
+    let inputWidth = boxWidth - labelWidth - 5
+    for (index, field) in fields.enumerated() {
+      let row = y + 2 + index * 2
+      let focused = field == focus
+      frame.text(field.label, x: x + 2, y: row, style: Style(.help, bold: focused, reverse: true), limit: labelWidth)
+      let inputX = x + 3 + labelWidth
+      frame.fill(x: inputX, y: row, width: inputWidth, height: 1, style: Style(.normal, underline: true))
+      let (shown, cursorX) = inputs[field.rawValue].visible(width: inputWidth)
+      frame.text(shown, x: inputX, y: row, style: Style(.normal, underline: true), limit: inputWidth)
+      if focused { frame.cursor = (inputX + cursorX, row) }
+    }
+    if let problem {
+      frame.text(problem, x: x + 2, y: y + boxHeight - 1, style: Style(.error, bold: true), limit: boxWidth - 4)
+    }
+  }
+}

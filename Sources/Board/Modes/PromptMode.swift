@@ -1,0 +1,129 @@
+import PipelineCore
+import TerminalModel
+import TerminalText
+
+/// A question answered in the status line: a lost reason (a listed one by its number, or
+/// typed), or a follow-up's action and then its due date.
+extension Prompt: ModeComponent {
+  static let bindings: [KeyBinding] = [
+    KeyBinding("type", "your answer (a number picks a listed one; Ctrl-U clears)") { $0.isTyping },
+    KeyBinding("Enter", "answer", hint: "Enter", writes: true, [.enter]),
+    KeyBinding("Esc", "cancel, write nothing", hint: "Esc cancel", [.escape]),
+  ]
+
+  var name: String { purpose == .lostReason ? "LOST" : "FOLLOW-UP" }
+
+  func update(_ key: Key, board: inout BoardState, pipeline: Pipeline) -> [Effect] {
+    var prompt = self
+    prompt.problem = nil
+    switch key {
+    case .escape:
+      board.mode = .board
+      board.message = StatusMessage(prompt.purpose == .lostReason ? "Not marked lost" : "Follow-up unchanged")
+      return []
+    case .backspace:
+      if prompt.isPrefilled { prompt.text = "" } else if !prompt.text.isEmpty { prompt.text.removeLast() }
+      prompt.isPrefilled = false
+    case .control("u"):
+      prompt.text = ""
+      prompt.isPrefilled = false
+    case .enter where prompt.purpose != .lostReason:
+      return prompt.answerFollowUp(&board, pipeline)
+    case .character(let c):
+      // A pre-filled answer is replaced by what is typed, not added to.
+      if prompt.isPrefilled { prompt.text = "" }
+      prompt.isPrefilled = false
+      prompt.text.append(c)
+    case .paste(let pasted):
+      if prompt.isPrefilled { prompt.text = "" }
+      prompt.isPrefilled = false
+      prompt.text += cleanLine(pasted)
+    case .enter:
+      // A reason's number then Enter picks it; anything else typed is the reason itself
+      // ("6 months out" included).
+      let typed = cleanLine(prompt.text)
+      guard !typed.isEmpty else { return [] }
+      if let number = Int(typed), typed.allSatisfy(\.isASCII) {
+        guard prompt.options.indices.contains(number - 1) else {
+          prompt.problem = "there is no reason \(number); pick 1-\(prompt.options.count), or type one"
+          board.mode = .prompt(prompt)
+          return []
+        }
+        return markLost(reason: prompt.options[number - 1], &board, pipeline)
+      }
+      let known = prompt.options.first { SearchKey.fold($0) == SearchKey.fold(typed) }
+      return markLost(reason: known ?? typed, &board, pipeline)
+    default:
+      return []
+    }
+    board.mode = .prompt(prompt)
+    return []
+  }
+
+  func status(board: BoardState, pipeline: Pipeline) -> StatusLine {
+    if let problem {
+      return .error("\(question) \(text)▏ \(problem)")
+    }
+    switch purpose {
+    case .followUpAction:
+      return .bold("\(question) \(text)▏ · Enter next · Esc cancel")
+    case .followUpDue:
+      return .bold("\(question) \(text)▏ · today, tomorrow, fri, +3d, YYYY-MM-DD · \(Self.hints)")
+    case .lostReason:
+      let listed = options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
+      return .bold(
+        "\(question) \(text)▏ · \(listed.joined(separator: " · ")) · a number or a reason, \(Self.hints)")
+    }
+  }
+
+  /// The follow-up prompt's two steps: the action, then when it is due.
+  private func answerFollowUp(_ board: inout BoardState, _ pipeline: Pipeline) -> [Effect] {
+    var prompt = self
+    let typed = cleanLine(prompt.text)
+    switch prompt.purpose {
+    case .lostReason:
+      return []
+    case .followUpAction:
+      guard !typed.isEmpty else {
+        prompt.problem = "type the next action, or Esc"
+        board.mode = .prompt(prompt)
+        return []
+      }
+      let current = pipeline[prompt.lead]?.followUp?.due.description ?? "tomorrow"
+      board.mode = .prompt(
+        Prompt(
+          lead: prompt.lead, purpose: .followUpDue(action: typed), question: "Due?", options: [], text: current,
+          isPrefilled: true))
+      return []
+    case .followUpDue(let action):
+      let today = board.today
+      switch DueDate.parse(typed, today: today) {
+      case .failure(let error):
+        prompt.problem = error.description
+        board.mode = .prompt(prompt)
+        return []
+      case .success(let day):
+        board.mode = .board
+        guard let lead = pipeline[prompt.lead] else { return [] }
+        return [
+          .record(
+            Record(
+              lead: lead.id, change: .followUpSet(FollowUp(action: action, due: day)),
+              label: "Next for \(lead.name): \(action), due \(day)\(day < today ? " (already overdue)" : "")",
+              inverse: .followUpSet(lead.followUp)))
+        ]
+      }
+    }
+  }
+
+  private func markLost(reason: String, _ board: inout BoardState, _ pipeline: Pipeline) -> [Effect] {
+    board.mode = .board
+    guard let lead = pipeline[self.lead] else { return [] }
+    return [
+      .record(
+        Record(
+          lead: lead.id, change: .lost(reason: reason), label: "Lost: \(lead.name) (\(reason))",
+          inverse: .reopened(stage: lead.stage)))
+    ]
+  }
+}
