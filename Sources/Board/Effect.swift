@@ -43,7 +43,7 @@ public enum Effect: Sendable, Equatable {
 }
 
 /// Everything the board reacts to.
-public enum Message: Sendable {
+public enum Message: Sendable, Equatable {
   case key(Key)
   case resize(width: Int, height: Int)
   /// Time passed (the loop's clock); refreshes "days in stage" and overdue marks.

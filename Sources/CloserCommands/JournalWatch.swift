@@ -1,12 +1,14 @@
 import Board
 import Journal
+import PipelineCore
 import TerminalModel
 
-/// What an open board learns from its journal between keys, as messages for the board:
-/// lines other processes appended, warnings that arose since the last look (a torn tail left
-/// by a crashed writer), and the journal being lost (replaced by an editor or `git checkout`,
+/// The journal as the board's store. Changes are appended through the pipeline store,
+/// decided on fresh state; between keys the board learns, as messages: lines other
+/// processes appended, warnings that arose since the last look (a torn tail left by a
+/// crashed writer), and the journal being lost (replaced by an editor or `git checkout`,
 /// deleted, cut short), which the engine answers by refusing every write from then on.
-struct JournalWatch {
+public final class JournalWatch: BoardStore {
   let store: PipelineStore
   /// Whether a large batch (an import) is being read in slices: keys are then polled between
   /// slices instead of waited for.
@@ -19,14 +21,16 @@ struct JournalWatch {
   /// shown once, not again every half second.
   private var lastError: String?
 
-  init(store: PipelineStore) {
+  public init(store: PipelineStore) {
     self.store = store
   }
 
   /// Reads about `limit` bytes of what other processes appended, without waiting for a
   /// writer in the middle of an append, and says what the rep should see. A lost journal is
   /// said once: from then on the engine no longer reads it, and this returns at once.
-  mutating func look(limit: Int64 = BoardSession.refreshSlice) -> [Message] {
+  public func look() -> [Message] { look(limit: BoardSession.refreshSlice) }
+
+  func look(limit: Int64) -> [Message] {
     var messages: [Message] = []
     var failure: String?
     do {
@@ -40,7 +44,7 @@ struct JournalWatch {
       lastSliceRead = 0
       failure = "\(error)"
     }
-    if let notice = BoardSession.notice(store.takeNewWarnings().map(\.description)) {
+    if let notice = BoardRuntime.notice(store.takeNewWarnings().map(\.description)) {
       messages.append(.notice(notice))
     }
     // Last, so that it is what the status line shows: why nothing more is written.
@@ -51,5 +55,15 @@ struct JournalWatch {
 
   /// Why the board must refuse changes now, or nil: the journal's own answer, which changes
   /// when it is lost or found damaged while the board is open.
-  var readOnlyReason: String? { store.journal.readOnlyReason }
+  public var readOnlyReason: String? { store.journal.readOnlyReason }
+
+  public var pipeline: Pipeline { store.pipeline }
+
+  public var isCatchingUp: Bool { catchingUp }
+
+  public func newLeadID() -> LeadID { store.newLeadID() }
+
+  public func record(_ change: Change, to lead: LeadID, decidedOn card: LeadID?) throws -> String {
+    try store.record(decidedOn: card) { _ in (lead, change) }.id
+  }
 }

@@ -1,11 +1,13 @@
 import Board
+import CloserCommands
 import Foundation
 import Journal
 import PipelineCore
 import TerminalModel
 
-/// Key press to finished frame, measured in-process: `update` with the key, any journal
-/// change it asks for, then `render` of the whole frame.
+/// Key press to finished frame, measured in-process through the board's runtime: the key
+/// sent, every effect carried out (a journal change appended and flushed) and answered,
+/// then the whole frame rendered and handed to the terminal (here one that keeps it).
 enum BoardBenchmark {
   static func run(journal: String) throws {
     let store = try PipelineStore(path: journal, access: .readWrite, replica: "bench", clock: now)
@@ -13,77 +15,67 @@ enum BoardBenchmark {
     print("| action | size | median | p99 |")
     print("|---|---|---:|---:|")
     for (width, height) in [(160, 45), (80, 24)] {
-      var state = BoardState(width: width, height: height, now: now())
-      _ = state.update(.tick(now()), pipeline: store.pipeline)
-      _ = state.render(store.pipeline)
+      let runtime = BoardRuntime(
+        store: JournalWatch(store: store), terminal: ScriptedTerminal(width: width, height: height), clock: now)
+      func press(_ key: Key) { runtime.send(.key(key)) }
+      runtime.draw()
 
       // Focus moves: down and up through the first column, and across columns.
       let focus = measure(400) { i in
-        let key: Key = i % 40 < 20 ? .down : .up
-        _ = state.update(.key(key), pipeline: store.pipeline)
-        _ = state.render(store.pipeline)
+        press(i % 40 < 20 ? .down : .up)
+        runtime.draw()
       }
       report("focus move (Down/Up)", width, height, focus)
       let across = measure(400) { i in
-        _ = state.update(.key(i % 12 < 6 ? .right : .left), pipeline: store.pipeline)
-        _ = state.render(store.pipeline)
+        press(i % 12 < 6 ? .right : .left)
+        runtime.draw()
       }
       report("focus move (Left/Right)", width, height, across)
 
       // Checklist toggle: the key, the journal append (write + fdatasync), the frame.
       let toggle = measure(100) { _ in
-        for effect in state.update(.key(.character("1")), pipeline: store.pipeline) { perform(effect, store, &state) }
-        _ = state.render(store.pipeline)
+        press(.character("1"))
+        runtime.draw()
       }
       report("checklist toggle, saved", width, height, toggle)
 
-      // Lift, carry one stage right, drop (the drop includes the journal append), then back.
+      // Lift, carry one place down or up, drop (the drop includes the journal append).
       var drops: [Double] = []
       for i in 0..<100 {
-        _ = state.update(.key(.character(" ")), pipeline: store.pipeline)
-        _ = state.update(.key(i % 2 == 0 ? .down : .up), pipeline: store.pipeline)
+        press(.character(" "))
+        press(i % 2 == 0 ? .down : .up)
         let start = ContinuousClock.now
-        for effect in state.update(.key(.enter), pipeline: store.pipeline) { perform(effect, store, &state) }
-        _ = state.render(store.pipeline)
+        press(.enter)
+        runtime.draw()
         drops.append(milliseconds(since: start))
       }
       report("drop, saved", width, height, drops)
 
       // The insights view: all figures for the last 90 days, then the frame.
       let insights = measure(5) { _ in
-        _ = state.update(.key(.character("i")), pipeline: store.pipeline)
-        _ = state.render(store.pipeline)
-        _ = state.update(.key(.escape), pipeline: store.pipeline)
+        press(.character("i"))
+        runtime.draw()
+        press(.escape)
       }
       report("open the insights view (i)", width, height, insights)
 
-      // Quick search: the index is built on `/`, then each keystroke filters 100,000 leads.
+      // Quick search: the index is built on `/`, then each keystroke filters every lead.
       var start = ContinuousClock.now
-      _ = state.update(.key(.character("/")), pipeline: store.pipeline)
-      _ = state.render(store.pipeline)
+      press(.character("/"))
+      runtime.draw()
       report("open search (builds the index)", width, height, [milliseconds(since: start)])
       var keystrokes: [Double] = []
       for round in 0..<20 {
         for character in ["m", "a", "r", "i"] {
           start = ContinuousClock.now
-          _ = state.update(.key(.character(Character(character))), pipeline: store.pipeline)
-          _ = state.render(store.pipeline)
+          press(.character(Character(character)))
+          runtime.draw()
           keystrokes.append(milliseconds(since: start))
         }
-        for _ in 0..<4 { _ = state.update(.key(.backspace), pipeline: store.pipeline) }
-        if round == 19 { _ = state.update(.key(.escape), pipeline: store.pipeline) }
+        for _ in 0..<4 { press(.backspace) }
+        if round == 19 { press(.escape) }
       }
       report("search keystroke", width, height, keystrokes)
-    }
-  }
-
-  static func perform(_ effect: Effect, _ store: PipelineStore, _ state: inout BoardState) {
-    guard case .record(let record) = effect else { return }
-    do {
-      try store.record { _ in (record.lead, record.change) }
-      _ = state.update(.recorded(record), pipeline: store.pipeline)
-    } catch {
-      _ = state.update(.failed(record, reason: "\(error)"), pipeline: store.pipeline)
     }
   }
 

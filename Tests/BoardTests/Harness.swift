@@ -5,60 +5,49 @@ import Testing
 @testable import Board
 @testable import PipelineCore
 
-/// Drives the board the way the event loop does, with a pipeline in memory: send keys,
-/// carry out the effects (apply each recorded change as an event), then look at the state,
-/// the events written and the frame.
+/// Drives the board through the runtime the executable runs, with an in-memory store and a
+/// scripted terminal: send keys and messages (every effect is carried out and answered),
+/// then look at the state, the events written and the frame.
 struct Harness {
-  var pipeline: Pipeline
-  var state: BoardState
-  var clock: Timestamp
-  /// Every event the board caused, in order: what the journal would have received.
-  var written: [Event] = []
-  /// When set, changes fail as if the disk refused them.
-  var failWrites = false
-  /// Leads the board asked to write a note for (in $EDITOR).
-  var notesRequested: [LeadID] = []
+  let runtime: BoardRuntime
+  let store: MemoryStore
+  let terminal: ScriptedTerminal
 
   static let now = Timestamp(iso8601: "2026-11-10T10:00:00Z")!
 
   init(width: Int = 80, height: Int = 24, pipeline: Pipeline = Fixture.pipeline()) {
-    self.pipeline = pipeline
-    clock = Self.now
-    state = BoardState(width: width, height: height, now: Self.now, journalName: "journal.jsonl")
-    _ = state.update(.tick(Self.now), pipeline: pipeline)
+    store = MemoryStore(pipeline: pipeline, clock: Self.now)
+    terminal = ScriptedTerminal(width: width, height: height)
+    runtime = BoardRuntime(store: store, terminal: terminal, clock: { Self.now }, journalName: "journal.jsonl")
   }
+
+  var state: BoardState {
+    get { runtime.state }
+    set { runtime.state = newValue }
+  }
+
+  var pipeline: Pipeline {
+    get { store.pipeline }
+    set { store.pipeline = newValue }
+  }
+
+  /// The time of the last event written (each write moves it on by a second).
+  var clock: Timestamp { store.clock }
+  /// Every event the board caused, in order: what the journal would have received.
+  var written: [Event] { store.written }
+  /// When set, changes fail as if the disk refused them.
+  var failWrites: Bool {
+    get { store.failure != nil }
+    set { store.failure = newValue ? "No space left on device" : nil }
+  }
+  /// Leads the board asked to write a note for (in $EDITOR).
+  var notesRequested: [LeadID] { terminal.notesRequested }
 
   mutating func send(_ keys: Key...) { for key in keys { handle(.key(key)) } }
 
   mutating func type(_ text: String) { for character in text { handle(.key(.character(character))) } }
 
-  mutating func handle(_ message: Message) {
-    for effect in state.update(message, pipeline: pipeline) {
-      if case .editNote(let lead, _) = effect { notesRequested.append(lead) }
-      var effect = effect
-      if case .create(let new) = effect {
-        // The loop picks the id; so does the harness.
-        effect = .record(
-          Record(lead: LeadID("new\(written.count)"), change: .created(new), label: "Added \(new.name)", inverse: nil))
-      }
-      guard case .record(let record) = effect else { continue }
-      if failWrites {
-        _ = state.update(.failed(record, reason: "No space left on device"), pipeline: pipeline)
-        continue
-      }
-      clock.millisecondsSinceEpoch += 1000
-      let event = Event(id: "e\(written.count)", time: clock, replica: "test", lead: record.lead, change: record.change)
-      do {
-        try pipeline.apply(event)
-        written.append(event)
-        var saved = record
-        saved.eventID = event.id
-        _ = state.update(.recorded(saved), pipeline: pipeline)
-      } catch {
-        _ = state.update(.failed(record, reason: "\(error)"), pipeline: pipeline)
-      }
-    }
-  }
+  mutating func handle(_ message: Message) { runtime.send(message) }
 
   var frame: Frame { state.render(pipeline) }
 

@@ -30,7 +30,7 @@ import Testing
 
   @Test func aJournalEditedByRenameIsSaidOnceAndNothingMoreIsWritten() throws {
     let box = Sandbox()
-    var watch = try openBoard(box)
+    let watch = try openBoard(box)
     #expect(watch.look().isEmpty)
     let original = box.journalBytes()
     let edited = Data(String(decoding: original, as: UTF8.self).replacingOccurrences(of: "Ben", with: "Bob").utf8)
@@ -54,7 +54,7 @@ import Testing
 
   @Test func aWriteThatFindsTheJournalReplacedFirstIsRefusedAndNotSaidAgain() throws {
     let box = Sandbox()
-    var watch = try openBoard(box)
+    let watch = try openBoard(box)
     let original = box.journalBytes()
     let edited = Data(String(decoding: original, as: UTF8.self).replacingOccurrences(of: "Ana", with: "Anna").utf8)
     try replace(box, with: edited)
@@ -70,7 +70,7 @@ import Testing
 
   @Test func aReplacementThatOnlyAddsLinesIsReadOnAndWrittenTo() throws {
     let box = Sandbox()
-    var watch = try openBoard(box)
+    let watch = try openBoard(box)
     let copy = "\(box.path)/copy.jsonl"
     try FileManager.default.copyItem(atPath: box.journal, toPath: copy)
     #expect(try closer(["add", "Zoë Müller", "--journal", copy]).status == 0)
@@ -88,7 +88,7 @@ import Testing
 
   @Test func aDeletedJournalIsNotCreatedAgain() throws {
     let box = Sandbox()
-    var watch = try openBoard(box)
+    let watch = try openBoard(box)
     let original = box.journalBytes()
     #expect(unlink(box.journal) == 0)
     let said = notices(watch.look())
@@ -104,7 +104,7 @@ import Testing
 
   @Test func aTornTailLeftWhileTheBoardIsOpenIsSaidOnce() throws {
     let box = Sandbox()
-    var watch = try openBoard(box)
+    let watch = try openBoard(box)
     let handle = try #require(FileHandle(forWritingAtPath: box.journal))
     try handle.seekToEnd()
     try handle.write(contentsOf: Data(#"{"id":"half a line"#.utf8))
@@ -118,7 +118,7 @@ import Testing
   @Test func anErrorThatLastsIsSaidOnceUntilItClears() throws {
     let box = Sandbox()
     let fileSystem = PathLookups()
-    var watch = try openBoard(box, fileSystem: fileSystem)
+    let watch = try openBoard(box, fileSystem: fileSystem)
     fileSystem.failing = true
     let said = notices(watch.look())
     #expect(said.count == 1 && said[0].contains("Input/output error"), "\(said)")
@@ -131,9 +131,9 @@ import Testing
   }
 
   @Test func severalNoticesShowTheFirstAndCountTheRest() {
-    #expect(BoardSession.notice([]) == nil)
-    #expect(BoardSession.notice(["a"]) == "a")
-    #expect(BoardSession.notice(["a", "b", "c"]) == "a (+2 more: closer check)")
+    #expect(BoardRuntime.notice([]) == nil)
+    #expect(BoardRuntime.notice(["a"]) == "a")
+    #expect(BoardRuntime.notice(["a", "b", "c"]) == "a (+2 more: closer check)")
   }
 }
 

@@ -1,5 +1,3 @@
-import PipelineCore
-
 /// A change the rep decided on a card that someone else moved, won, lost or edited a moment
 /// earlier (in another window, or on another machine): it is not written, and the rep is told
 /// what happened, to look again and decide.
@@ -10,6 +8,12 @@ public struct StaleDecision: Error, Sendable, CustomStringConvertible {
   public var change: Event
   /// The stage it was moved to, by title, when it was a move.
   public var stageTitle: String?
+
+  public init(name: String, change: Event, stageTitle: String?) {
+    self.name = name
+    self.change = change
+    self.stageTitle = stageTitle
+  }
 
   public var description: String {
     let what: String
@@ -27,7 +31,7 @@ public struct StaleDecision: Error, Sendable, CustomStringConvertible {
 
   /// Whether an event from elsewhere changes what a decision about its card was based on:
   /// its place, its outcome, its fields or its checklist (a note or a follow-up does not).
-  static func invalidates(_ change: Change) -> Bool {
+  public static func invalidates(_ change: Change) -> Bool {
     switch change {
     case .moved, .won, .lost, .reopened, .edited, .checked, .created, .restored: true
     default: false

@@ -1,0 +1,186 @@
+import PipelineCore
+import TerminalModel
+
+/// Where the board's changes go and where news of other writers comes from: the journal,
+/// or a pipeline in memory in tests.
+public protocol BoardStore: AnyObject {
+  /// The pipeline as the store has it now.
+  var pipeline: Pipeline { get }
+  /// Why changes are refused, or nil.
+  var readOnlyReason: String? { get }
+  /// Whether a large batch from elsewhere (an import) is still being read in slices.
+  var isCatchingUp: Bool { get }
+  /// A new lead id, unused in the pipeline.
+  func newLeadID() -> LeadID
+  /// Appends `change` to `lead`, decided on `card` as the board showed it: built on the
+  /// pipeline after catching up with other writers, and refused (`StaleDecision`) when
+  /// someone else moved, won, lost or edited that card since. Returns the event's id.
+  func record(_ change: Change, to lead: LeadID, decidedOn card: LeadID?) throws -> String
+  /// What other writers did since the last look, as messages for the board (changes read,
+  /// warnings, the journal lost).
+  func look() -> [Message]
+}
+
+/// The terminal the board is drawn on and read from: ncurses, or a script in tests.
+public protocol BoardTerminal: AnyObject {
+  var size: (width: Int, height: Int) { get }
+  /// Whether the terminal went away (the window closed): the loop ends.
+  var isGone: Bool { get }
+  /// The next key or resize; with `wait`, blocks until there is one (or a short timeout).
+  func readInput(wait: Bool) -> InputEvent?
+  func draw(_ frame: Frame)
+  /// Hands the terminal to the rep's editor for a note on `lead` (called `name`); the text
+  /// written, or nil.
+  func editNote(for lead: LeadID, name: String) throws -> String?
+}
+
+/// The event loop, shared by the executable and the tests: input and news become messages
+/// for the board's view-model, every effect it returns is carried out against the store or
+/// the terminal and answered with a message (none is thrown away), and every new state is
+/// drawn. In tests an in-memory store and a scripted terminal stand in for the journal and
+/// ncurses, the way swift-nio's embedded channel stands in for sockets.
+public final class BoardRuntime {
+  public internal(set) var state: BoardState
+  public let store: any BoardStore
+  public let terminal: any BoardTerminal
+  let clock: () -> Timestamp
+  /// Every message the board handled, with the effects it returned, in order, when
+  /// `tracing` is on (tests look at what a key led to).
+  public private(set) var trace: [(message: Message, effects: [Effect])] = []
+  public var tracing = false
+  /// How often the store is looked at for other writers' changes, in milliseconds.
+  public var refreshInterval: Int64 = 500
+
+  public init(
+    store: any BoardStore, terminal: any BoardTerminal, clock: @escaping () -> Timestamp,
+    calendar: LocalCalendar = .utc, journalName: String = "", notices: [String] = []
+  ) {
+    self.store = store
+    self.terminal = terminal
+    self.clock = clock
+    let size = terminal.size
+    state = BoardState(
+      width: size.width, height: size.height, now: clock(), calendar: calendar, journalName: journalName,
+      readOnlyReason: store.readOnlyReason)
+    send(.tick(clock()))
+    if let notice = Self.notice(notices) { send(.notice(notice)) }
+  }
+
+  /// One status line from what the rep should know: the first, and how many more there are.
+  public static func notice(_ notices: [String]) -> String? {
+    guard let first = notices.first else { return nil }
+    return notices.count > 1 ? "\(first) (+\(notices.count - 1) more: closer check)" : first
+  }
+
+  /// Hands a message to the board, carries out the effects it returns, and hands the board
+  /// the answer to each (saved, refused, the note written), until nothing is left to do.
+  public func send(_ message: Message) {
+    var queue = [message]
+    while !queue.isEmpty {
+      let next = queue.removeFirst()
+      let effects = state.update(next, pipeline: store.pipeline)
+      if tracing { trace.append((next, effects)) }
+      for effect in effects {
+        if let answer = perform(effect) { queue.append(answer) }
+        // A failed write may have found the journal replaced: refuse the next key at once.
+        state.readOnlyReason = store.readOnlyReason
+      }
+    }
+  }
+
+  /// Carries out one effect; the message that answers it (nil for quit, which ends the loop).
+  private func perform(_ effect: Effect) -> Message? {
+    switch effect {
+    case .quit:
+      return nil
+    case .create(let new):
+      let id = store.newLeadID()
+      var record = Record(lead: id, change: .created(new), label: "Added \(new.name)", inverse: nil)
+      do {
+        record.eventID = try store.record(record.change, to: id, decidedOn: nil)
+        return .recorded(record)
+      } catch {
+        return .failed(record, reason: "\(error)")
+      }
+    case .record(let record):
+      do {
+        // Decided on the card as the board showed it: if it changed elsewhere since, the
+        // rep is told, and nothing is written on a stale basis.
+        var saved = record
+        saved.eventID = try store.record(record.change, to: record.lead, decidedOn: record.lead)
+        return .recorded(saved)
+      } catch {
+        return .failed(record, reason: "\(error)")
+      }
+    case .editNote(let lead, let name):
+      do {
+        return .noteWritten(lead: lead, text: try terminal.editNote(for: lead, name: name))
+      } catch {
+        return .notice("\(error)")
+      }
+    }
+  }
+
+  /// Draws the board as it is now.
+  public func draw() { terminal.draw(state.render(store.pipeline)) }
+
+  /// Runs until the rep quits, the terminal goes away or `shouldStop` says so: reads a key
+  /// (or, while a large batch is read in slices, polls for one), looks at the store every
+  /// `refreshInterval`, keeps the clock current, and draws after anything happened. When
+  /// idle for a moment it builds the search index, so that `/` opens at once.
+  public func run(shouldStop: () -> Bool = { false }) {
+    draw()
+    var lastRefresh = clock()
+    var lastInput = clock()
+    var lastSliceRead = false
+    while !state.wantsToQuit && !shouldStop() && !terminal.isGone {
+      var input: [Message] = []
+      if let event = terminal.readInput(wait: !(store.isCatchingUp && lastSliceRead)) {
+        // Keep the board's clock current before acting on a key (days in stage, insights).
+        if clock().millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 1000 { input.append(.tick(clock())) }
+        switch event {
+        case .key(let key): input.append(.key(key))
+        case .resize(let width, let height): input.append(.resize(width: width, height: height))
+        }
+      }
+      let now = clock()
+      var news: [Message] = []
+      if store.isCatchingUp || now.millisecondsSinceEpoch - lastRefresh.millisecondsSinceEpoch >= refreshInterval {
+        lastRefresh = now
+        // Lines that other processes appended (a slice at a time, so that keys are still
+        // answered while a big import arrives), warnings that arose, the journal replaced.
+        news = store.look()
+        lastSliceRead = news.contains { if case .externalChanges = $0 { true } else { false } }
+        state.readOnlyReason = store.readOnlyReason
+        // A new local day turns due dates into today's and today's into overdue at once.
+        if state.calendar.day(of: now) != state.today
+          || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000
+        {
+          news.append(.tick(now))
+        }
+      }
+      guard !news.isEmpty || !input.isEmpty else {
+        if now.millisecondsSinceEpoch - lastInput.millisecondsSinceEpoch > 300
+          && state.searchIndexIsStale(store.pipeline)
+        {
+          state.prepareSearch(store.pipeline)
+        }
+        continue
+      }
+      lastInput = now
+      // The news first, then the key: the key acts on the pipeline as it is now, and its
+      // answer (saved, refused) is what the status line shows. A key with nothing to say
+      // (a move of the focus clears the line) leaves the news on it.
+      for message in news + input { send(message) }
+      if !input.isEmpty, state.message == nil, let latest = news.last(where: { !$0.isTick }) { send(latest) }
+      draw()
+    }
+  }
+}
+
+extension Message {
+  fileprivate var isTick: Bool {
+    if case .tick = self { return true }
+    return false
+  }
+}

@@ -1,0 +1,218 @@
+import TerminalModel
+import Testing
+
+@testable import Board
+@testable import PipelineCore
+
+/// What one message led to in the runtime: the message, the effects the board returned for
+/// it, then each answer the runtime sent back, with its effects. Written compactly so a
+/// test reads as "send, then receive" (as in The Composable Architecture's TestStore).
+extension Harness {
+  mutating func step(_ message: Message) -> [String] {
+    runtime.tracing = true
+    let start = runtime.trace.count
+    handle(message)
+    return runtime.trace[start...].map { step in
+      let effects = step.effects.map(Self.describe)
+      return ([Self.describe(step.message)] + (effects.isEmpty ? [] : ["→"] + effects)).joined(separator: " ")
+    }
+  }
+
+  mutating func step(_ keys: Key...) -> [String] { keys.flatMap { step(.key($0)) } }
+
+  static func describe(_ message: Message) -> String {
+    switch message {
+    case .key(let key): "key \(key)"
+    case .resize(let width, let height): "resize \(width)x\(height)"
+    case .tick: "tick"
+    case .recorded(let record): "recorded \"\(record.label)\""
+    case .failed(let record, let reason): "failed \"\(record.label)\": \(reason)"
+    case .externalChanges(let count): "news \(count)"
+    case .notice(let text): "notice \(text)"
+    case .noteWritten(_, let text): "note \(text.map { "\"\($0)\"" } ?? "none")"
+    }
+  }
+
+  static func describe(_ effect: Effect) -> String {
+    switch effect {
+    case .record(let record): "record \"\(record.label)\""
+    case .create(let new): "create \(new.name)"
+    case .editNote(let lead, _): "edit note on \(lead)"
+    case .quit: "quit"
+    }
+  }
+}
+
+/// The runtime the executable runs, driven with an in-memory store and a scripted
+/// terminal: one test per defect the board had, each sending messages and asserting the
+/// effects, their answers, the state and the events written.
+@Suite struct RuntimeTests {
+  /// End and Home as tmux sends them under TERM=xterm-256color are one key each: on the
+  /// board and in the detail pane they move or scroll, and nothing is written.
+  @Test func homeAndEndFromTmuxAreOneKeyEachAndWriteNothing() {
+    var h = Harness()
+    let keys = KeyDecoderTests.keys("\u{1B}[4~\u{1B}[1~")
+    #expect(keys == [.end, .home])
+    #expect(h.step(keys[0], keys[1]) == ["key End", "key Home"])
+    h.send(.enter)
+    #expect(h.step(keys[0]) == ["key End"])
+    #expect(h.state.mode == .detail(item: 0))
+    #expect(h.written.isEmpty)
+  }
+
+  /// While the too-small screen shows, keys that would tick, move or answer a prompt do
+  /// nothing; only q quits.
+  @Test func theTooSmallScreenActsOnNothingButQuit() {
+    var h = Harness()
+    h.send(.character("x"))
+    #expect(h.step(.resize(width: 40, height: 10)) == ["resize 40x10"])
+    #expect(
+      h.step(.character("2"), .shiftRight, .character("1"), .enter) == [
+        "key 2", "key Shift+Right", "key 1", "key Enter",
+      ])
+    #expect(h.written.isEmpty)
+    #expect(h.step(.character("q")) == ["key q → quit"])
+  }
+
+  /// `w` then `u`: the win is written, then the lead put back as it was (second in its
+  /// column, its days in stage), with the focus on it, so the next `e` edits it.
+  @Test func aWinUndoneIsPutBackWithTheFocusOnIt() {
+    var h = Harness()
+    h.send(.down)
+    let ben = h.focused
+    #expect(h.step(.character("w")) == ["key w"])  // the gate asks first
+    #expect(
+      h.step(.character("y")) == [
+        "key y → record \"Won: Ben Okafor (USD 4,000) (gate overridden)\"",
+        "recorded \"Won: Ben Okafor (USD 4,000) (gate overridden)\"",
+      ])
+    #expect(
+      h.step(.character("u")) == [
+        "key u → record \"Undid: Won: Ben Okafor (USD 4,000) (gate overridden)\"",
+        "recorded \"Undid: Won: Ben Okafor (USD 4,000) (gate overridden)\"",
+      ])
+    #expect(h.pipeline["ben0"] == ben)
+    #expect(h.pipeline.position(of: "ben0") == 2)
+    #expect(h.state.focusedLead == "ben0")
+    #expect(h.written.first?.change == .won)
+    guard case .restored(let restoration) = h.written.last?.change else {
+      Issue.record("the undo should be a lead.restored event")
+      return
+    }
+    #expect(restoration.reverses == h.written.first?.id)
+  }
+
+  /// An add, a move and a win, each undone, leave the insights as they were.
+  @Test func undoneChangesDoNotCountInTheInsights() {
+    var h = Harness()
+    let period = (since: Harness.now.adding(days: -400), until: Harness.now.adding(days: 30))
+    let before = h.pipeline.insights(since: period.since, until: period.until)
+    h.send(.character("a"))
+    h.type("Mistake Ltd")
+    h.send(.enter, .character("u"))
+    h.send(.shiftRight, .character("u"))
+    h.send(.character("w"), .character("y"), .character("u"))
+    #expect(h.written.count == 6)
+    #expect(h.pipeline.insights(since: period.since, until: period.until) == before)
+  }
+
+  /// After shrinking the window, the focused card is on screen, so `w` acts on a card the
+  /// rep can see.
+  @Test func afterShrinkingTheFocusedCardIsOnScreen() {
+    var h = Harness(width: 160, height: 45)
+    h.send(.right, .right, .right, .end)
+    let name = h.focused?.name ?? ""
+    _ = h.step(.resize(width: 60, height: 14))
+    #expect(h.frame.text.contains(name))
+  }
+
+  /// `x 3 Enter` picks the third reason on Enter (and the Enter opens nothing); a reason
+  /// that starts with a digit is free text.
+  @Test func aLostReasonIsANumberThenEnterAndDigitsStartFreeText() {
+    var h = Harness()
+    let third = h.pipeline.config.lostReasons[2]
+    #expect(h.step(.character("x"), .character("3")) == ["key x", "key 3"])
+    #expect(
+      h.step(.enter) == ["key Enter → record \"Lost: Ana Lima (\(third))\"", "recorded \"Lost: Ana Lima (\(third))\""])
+    #expect(h.state.mode == .board)
+    h.send(.character("x"))
+    h.type("6 months out")
+    _ = h.step(.enter)
+    #expect(h.written.last?.change == .lost(reason: "6 months out"))
+  }
+
+  /// A pre-filled due date is replaced by what is typed, not added to.
+  @Test func aPrefilledDueIsReplacedByTyping() {
+    var h = Harness()
+    h.send(.character("f"), .enter)  // keeps the action, "Call back"
+    h.type("+3d")
+    _ = h.step(.enter)
+    #expect(h.written.last?.change == .followUpSet(FollowUp(action: "Call back", due: h.state.today.adding(days: 3))))
+  }
+
+  /// q closes the help, the agenda, the insights and a lifted card, writing nothing; only
+  /// q on the plain board quits.
+  @Test func qClosesWhatIsOpenAndOnlyQuitsTheBoard() {
+    var h = Harness()
+    for opener in [Key.character("?"), .character("A"), .character("i"), .character(" "), .enter] {
+      h.send(opener)
+      #expect(h.state.mode != .board)
+      #expect(h.step(.character("q")) == ["key q"], "\(opener)")
+      #expect(h.state.mode == .board)
+    }
+    #expect(h.written.isEmpty)
+    #expect(h.step(.character("q")) == ["key q → quit"])
+  }
+
+  /// Every effect is answered: a note by the editor's text, then its record by `recorded`;
+  /// a write the disk refuses by `failed`, and nothing changes.
+  @Test func everyEffectIsAnsweredWithAMessage() {
+    var h = Harness()
+    h.terminal.notes = ["Met at the fair"]
+    #expect(
+      h.step(.character("c")) == [
+        "key c → edit note on ana0",
+        "note \"Met at the fair\" → record \"Note added to Ana Lima (1 line)\"",
+        "recorded \"Note added to Ana Lima (1 line)\"",
+      ])
+    h.failWrites = true
+    #expect(
+      h.step(.shiftRight) == [
+        "key Shift+Right → record \"Moved Ana Lima to Qualifying, 1 of 3\"",
+        "failed \"Moved Ana Lima to Qualifying, 1 of 3\": No space left on device",
+      ])
+    #expect(h.pipeline["ana0"]?.stage == "lead-generation")
+    #expect(h.written.count == 1)
+  }
+
+  /// A move decided on a card that someone else moved a moment ago is not written: the
+  /// store catches up inside the append, and the rep is told who did what.
+  @Test func aDecisionOnStaleStateIsNotWritten() {
+    var h = Harness()
+    h.store.appendFromElsewhere(
+      Event(
+        id: "x1", time: Harness.now, replica: "ana@laptop", lead: "ana0",
+        change: .moved(stage: "proposal", position: 1, gateOverridden: true)))
+    let steps = h.step(.shiftRight)
+    #expect(steps.count == 2)
+    #expect(steps.last?.hasPrefix("failed") == true)
+    #expect(h.written.isEmpty)
+    #expect(h.state.message?.text.contains("ana@laptop moved Ana Lima to Proposal a moment ago") == true)
+    #expect(h.pipeline["ana0"]?.stage == "proposal")
+  }
+
+  /// The loop itself: keys and resizes from the terminal, news from the store, a frame
+  /// drawn after each; it ends on q.
+  @Test func theLoopPlaysAScriptToTheEnd() {
+    let h = Harness()
+    h.terminal.script = [
+      .key(.shiftRight), .resize(width: 40, height: 10), .key(.character("2")), .resize(width: 80, height: 24),
+      .key(.character("q")), .key(.character("w")),
+    ]
+    h.runtime.run()
+    #expect(h.written.map(\.lead) == ["ana0"])
+    #expect(h.state.wantsToQuit)
+    #expect(h.terminal.script == [.key(.character("w"))])
+    #expect(h.terminal.framesDrawn == 6)
+  }
+}
