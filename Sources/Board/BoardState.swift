@@ -19,8 +19,8 @@ public struct BoardState: Sendable {
     case detail(item: Int)
     /// A yes/no question in the status line, such as a stage gate.
     case confirm(Confirmation)
-    /// The help overlay, over the mode it was opened from.
-    case help(over: Mode)
+    /// The help overlay, over the mode it was opened from, scrolled by `scroll` lines.
+    case help(over: Mode, scroll: Int = 0)
     /// A question answered in the status line: pick a numbered option or type.
     case prompt(Prompt)
     /// Every open follow-up in due order; `selected` is the highlighted row.

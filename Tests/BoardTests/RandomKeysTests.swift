@@ -74,6 +74,21 @@ struct SplitMix64: RandomNumberGenerator {
     }
   }
 
+  /// The help says the rules that hold everywhere; at 80x24 they are below the keys, and
+  /// PgDn brings them into view; any other key closes the help and does nothing else.
+  @Test func theHelpStatesTheRulesAndScrollsToThem() {
+    var h = Harness()
+    h.send(.character("?"))
+    #expect(!h.frame.text.contains("Rules everywhere"))
+    #expect(h.frame.text.contains("more · any other key closes"))
+    h.send(.pageDown, .pageDown)
+    #expect(h.frame.text.contains("Rules everywhere"))
+    #expect(h.frame.text.contains("q and Esc close whatever is open"))
+    h.send(.character("w"))
+    #expect(h.state.mode == .board)
+    #expect(h.written.isEmpty)
+  }
+
   /// The status line's hints are the hints of the mode's bindings, so a key it names is a
   /// key the mode takes.
   @Test func theStatusLineHintsAtBindingsOfTheMode() {

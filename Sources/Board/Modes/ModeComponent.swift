@@ -57,7 +57,7 @@ extension BoardState.Mode {
     case .search(let search): search
     case .detail(let item): DetailMode(item: item)
     case .confirm(let confirmation): confirmation
-    case .help(let over): HelpMode(over: over)
+    case .help(let over, let scroll): HelpMode(over: over, scroll: scroll)
     case .prompt(let prompt): prompt
     case .agenda(let selected): AgendaMode(selected: selected)
     case .form(let form): form
