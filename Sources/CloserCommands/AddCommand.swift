@@ -35,7 +35,7 @@ struct AddCommand: ParsableCommand {
     new.source = source.map(cleanLine) ?? ""
     new.owner = owner.map(cleanLine) ?? ""
     if let value {
-      new.value = try Money.parse(value, defaultCurrency: config.defaultCurrency).get()
+      new.value = try Money.parse(value, defaultCurrency: config.defaultCurrency, mark: config.amountMark).get()
     }
     if let expectedClose {
       guard let day = CalendarDay(iso8601: expectedClose) else {

@@ -80,6 +80,13 @@ struct Environment {
 
   /// Loads the whole configuration file (pipeline and board settings).
   func loadSettings(flag: String?) throws -> ConfigFile.Contents {
+    var contents = try loadConfigFile(flag: flag)
+    // Amounts like 1,234 are read with the configured decimal mark, else the locale's.
+    if contents.pipeline.decimalMark == nil { contents.pipeline.decimalMark = localeDecimalMark }
+    return contents
+  }
+
+  private func loadConfigFile(flag: String?) throws -> ConfigFile.Contents {
     let (path, required) = configPath(flag: flag)
     guard let text = try readTextFile(path, as: .config) else {
       if required { throw CommandError("there is no config file at \(printable(path))") }
@@ -90,6 +97,12 @@ struct Environment {
     } catch {
       throw CommandError("\(error)\nFix the file, or see docs/configuration.md for the format.")
     }
+  }
+
+  /// The decimal mark of the locale for numbers (`LC_ALL`, `LC_NUMERIC`, `LANG`), or nil.
+  var localeDecimalMark: DecimalMark? {
+    guard let locale = nonEmpty("LC_ALL") ?? nonEmpty("LC_NUMERIC") ?? nonEmpty("LANG") else { return nil }
+    return DecimalMark.of(locale: locale)
   }
 
   /// The user's own themes: `$XDG_CONFIG_HOME/closer/themes`.

@@ -73,7 +73,7 @@ public struct DealSheet: Sendable {
       source: source, columns: columns, header: table.header, pipeline: pipeline,
       mark: DecimalMark.infer(
         from: table.rows.lazy.map { $0[columns[.value] ?? Int.max] },
-        fallback: table.delimiter == ";" ? .comma : .point),
+        fallback: table.delimiter == ";" ? .comma : pipeline.config.amountMark),
       order: DayOrder.infer(
         from: table.rows.lazy.flatMap {
           [$0[columns[.expectedClose] ?? Int.max], $0[columns[.followUpDue] ?? Int.max]]
@@ -274,7 +274,7 @@ private struct RowReader: Sendable {
             let currency = amount.currency ?? named ?? pipeline.config.defaultCurrency
             deal.value = .some(Money(minorUnits: amount.minorUnits, currency: currency))
           }
-        case .failure(let error): problem(.value, error.message(text))
+        case .failure(let error): problem(.value, error.description)
         }
       }
     }

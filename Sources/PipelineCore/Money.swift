@@ -11,56 +11,15 @@ public struct Money: Hashable, Sendable {
   /// Largest amount accepted, in minor units (a trillion in major units).
   public static let maximumMinorUnits: Int64 = 100_000_000_000_000
 
-  /// Parses what a rep types: `12500`, `12,500.50`, `12.5k`, `2m`, `EUR 9000`, `9000 eur`.
-  ///
-  /// Nothing is changed silently: an amount finer than a cent (`0.001`), or commas that do
-  /// not group thousands (`1,2,3`, which could be a typo or a decimal comma), are refused
-  /// with a message that says how to write it.
-  public static func parse(_ text: String, defaultCurrency: String) -> Result<Money, MoneyParseError> {
-    func refuse(_ problem: MoneyParseError.Problem = .notAnAmount) -> Result<Money, MoneyParseError> {
-      .failure(MoneyParseError(text: text, problem: problem))
+  /// Reads what a rep types (`12500`, `12.500,50`, `12.5k`, `EUR 9000`, `9000 €`) with
+  /// `AmountReader`; the currency is the one named, else `defaultCurrency`. `mark` settles
+  /// a lone separator before three digits (`1,234`).
+  public static func parse(
+    _ text: String, defaultCurrency: String, mark: DecimalMark = .point
+  ) -> Result<Money, MoneyParseError> {
+    AmountReader.read(text, mark: mark).map {
+      Money(minorUnits: $0.minorUnits, currency: $0.currency ?? defaultCurrency)
     }
-    var words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-    var currency = defaultCurrency
-    if let code = words.first(where: { $0.count == 3 && $0.allSatisfy(\.isLetter) && $0.allSatisfy(\.isASCII) }) {
-      currency = code.uppercased()
-      words.removeAll { $0 == code }
-    }
-    guard words.count == 1, var number = words.first else { return refuse() }
-    for (symbol, code) in [("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY")] where number.hasPrefix(symbol) {
-      number.removeFirst(symbol.count)
-      currency = code
-    }
-    var multiplier: Int64 = 1
-    switch number.last {
-    case "k", "K": multiplier = 1_000
-    case "m", "M": multiplier = 1_000_000
-    default: break
-    }
-    if multiplier != 1 { number.removeLast() }
-    let parts = number.split(separator: ".", omittingEmptySubsequences: false)
-    let isDigit = { (c: Character) in c.isASCII && c.isNumber }
-    let isGroupMark = { (c: Character) in c == "," || c == "_" }
-    guard (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy { isDigit($0) || isGroupMark($0) } })
-    else { return refuse() }
-    let groups = parts[0].split(omittingEmptySubsequences: false, whereSeparator: isGroupMark)
-    // Groups of three after the first: 12,500 and 1,234,567, never 1,2,3 or a decimal comma.
-    let grouped =
-      groups.count == 1 || ((1...3).contains(groups[0].count) && groups.dropFirst().allSatisfy { $0.count == 3 })
-    guard grouped, parts.count == 1 || parts[1].allSatisfy(isDigit) else { return refuse(.grouping) }
-    let wholeDigits = groups.joined()
-    guard !wholeDigits.isEmpty, wholeDigits.count <= 13, let whole = Int64(wholeDigits) else { return refuse() }
-    // As many fractional digits as the multiplier leaves for cents: 2, 5 for k, 8 for m.
-    let scale = multiplier == 1 ? 2 : (multiplier == 1_000 ? 5 : 8)
-    let fraction = parts.count == 2 ? parts[1] : ""
-    let cents = Int64(String(fraction.prefix(scale)).padding(to: scale)) ?? 0
-    let (scaled, overflow) = whole.multipliedReportingOverflow(by: multiplier * 100)
-    guard !overflow, scaled <= maximumMinorUnits - cents else { return refuse(.tooLarge) }
-    let minor = scaled + cents
-    guard fraction.dropFirst(scale).allSatisfy({ $0 == "0" }) else {
-      return refuse(.finerThanCents(below: minor, above: minor + 1))
-    }
-    return .success(Money(minorUnits: minor, currency: currency))
   }
 
   /// `12,500` or `12,500.50`, grouped by thousands, without the currency; `-0.01` below zero.
@@ -116,8 +75,10 @@ public struct MoneyParseError: Error, Equatable, CustomStringConvertible {
   public enum Problem: Equatable, Sendable {
     /// Not a number Closer reads.
     case notAnAmount
-    /// Commas (or underscores) that do not separate groups of three digits.
+    /// Separators that do not group thousands (`1,2,3`, `12 34`), or two decimal marks.
     case grouping
+    /// A minus sign or parentheses: a deal's value is zero or more.
+    case negative
     /// More decimals than cents hold; the amounts in cents just below and above it.
     case finerThanCents(below: Int64, above: Int64)
     /// More than `Money.maximumMinorUnits`.
@@ -135,13 +96,15 @@ public struct MoneyParseError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch problem {
     case .notAnAmount:
-      "'\(text)' is not an amount; write it like 12500, 12,500.50, 12.5k or 'EUR 9000'"
+      "'\(text)' is not an amount; write it like 12500, 12,500.50, 12.500,50, 12.5k or 'EUR 9000'"
     case .grouping:
-      "'\(text)' has a comma that does not group thousands; put one before every three digits (12,500) "
-        + "or none (12500), and a point before decimals (12500.50)"
+      "'\(text)' has a separator that does not group thousands; put one before every three digits "
+        + "(12,500 or 12.500) or none (12500), and one decimal mark before the cents (12500.50 or 12500,50)"
+    case .negative:
+      "'\(text)' is negative; a deal's value is zero or more"
     case .finerThanCents(let below, let above):
       "'\(text)' is finer than a cent; write \(Money(minorUnits: below, currency: "").plainAmount) "
-        + "or \(Money(minorUnits: above, currency: "").plainAmount)"
+        + "or \(Money(minorUnits: above, currency: "").plainAmount)" + thousandsHint
     case .tooLarge:
       "'\(text)' is more than Closer keeps; amounts go up to "
         + Money(minorUnits: Money.maximumMinorUnits, currency: "").formattedAmount
@@ -149,8 +112,16 @@ public struct MoneyParseError: Error, Equatable, CustomStringConvertible {
   }
 }
 
-extension String {
-  fileprivate func padding(to length: Int) -> String {
-    count >= length ? self : self + String(repeating: "0", count: length - count)
+extension MoneyParseError {
+  /// For `1.234` read with a decimal point (or `1,234` with a comma): how to write a
+  /// thousand and more instead.
+  fileprivate var thousandsHint: String {
+    let separators = text.filter { $0 == "." || $0 == "," }
+    guard separators.count == 1, let mark = separators.first,
+      text.split(separator: mark).last?.prefix(while: \.isNumber).count == 3
+    else { return "" }
+    let whole = text.filter { $0 != mark }
+    return " (\(mark) is the decimal mark here, set by decimal-mark in the config or your locale; "
+      + "for thousands write \(whole))"
   }
 }

@@ -12,6 +12,12 @@ public struct PipelineConfig: Hashable, Sendable {
   public var lostReasons: [String]
   /// Currency for values given without one.
   public var defaultCurrency: String
+  /// The decimal mark that settles an amount like `1,234` (`decimal-mark` in the config;
+  /// the locale's when not set there).
+  public var decimalMark: DecimalMark?
+
+  /// The decimal mark amounts are read with: the configured one, else a point.
+  public var amountMark: DecimalMark { decimalMark ?? .point }
 
   public init(
     stages: [Stage] = Stage.defaults,
@@ -19,7 +25,8 @@ public struct PipelineConfig: Hashable, Sendable {
     tierCutoffs: TierCutoffs = TierCutoffs(),
     scoring: ScoringWeights = ScoringWeights(),
     lostReasons: [String] = PipelineConfig.defaultLostReasons,
-    defaultCurrency: String = "USD"
+    defaultCurrency: String = "USD",
+    decimalMark: DecimalMark? = nil
   ) {
     self.stages = stages
     self.checklists = Dictionary(checklists.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
@@ -27,6 +34,7 @@ public struct PipelineConfig: Hashable, Sendable {
     self.scoring = scoring
     self.lostReasons = lostReasons
     self.defaultCurrency = defaultCurrency
+    self.decimalMark = decimalMark
   }
 
   public static let standard = PipelineConfig()

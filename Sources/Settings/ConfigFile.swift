@@ -120,7 +120,8 @@ private struct Reader {
   mutating func config(_ root: TOMLTable) throws(ConfigError) -> PipelineConfig {
     var config = PipelineConfig()
     try allowOnly(
-      ["currency", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme", "import"], in: root,
+      ["currency", "decimal-mark", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme", "import"],
+      in: root,
       context: "the file")
 
     if let value = root["currency"] {
@@ -128,6 +129,15 @@ private struct Reader {
         throw fail("currency must be a three-letter code such as \"EUR\"", key: "currency")
       }
       config.defaultCurrency = code.uppercased()
+    }
+    if let value = root["decimal-mark"] {
+      switch value.string?.lowercased() {
+      case ".", "point", "dot": config.decimalMark = .point
+      case ",", "comma": config.decimalMark = .comma
+      default:
+        throw fail(
+          "decimal-mark must be \".\" (1,234.56) or \",\" (1.234,56)", key: "decimal-mark")
+      }
     }
     if let value = root["lost-reasons"] {
       guard let reasons = value.array?.map({ $0.string }), !reasons.isEmpty, reasons.allSatisfy({ $0 != nil }) else {

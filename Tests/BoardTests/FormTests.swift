@@ -126,3 +126,28 @@ import Testing
     #expect(h.written.count == 2)
   }
 }
+
+/// The form shows what a typed value will be saved as before it is saved, read by the same
+/// reader as `closer add --value`.
+@Suite struct FormValueTests {
+  @Test func theFormShowsWhatTheValueWillBe() {
+    var h = Harness()
+    h.send(.character("a"))
+    h.type("Nora Berg")
+    h.send(.tab, .tab)
+    h.type("€12.500,50")
+    #expect(h.frame.text.contains("= EUR 12,500.50"))
+    h.send(.control("u"))
+    h.type("12 apples")
+    #expect(h.frame.text.contains("'12 apples' is not an amount"))
+    h.send(.control("u"))
+    h.type("1,5k")
+    #expect(h.frame.text.contains("= USD 1,500"))
+    h.send(.enter)
+    guard case .created(let new) = h.written.last?.change else {
+      Issue.record("the form should add a lead")
+      return
+    }
+    #expect(new.value == Money(minorUnits: 150_000, currency: "USD"))
+  }
+}

@@ -196,7 +196,8 @@ func deal(_ sheet: DealSheet, _ name: String) throws -> ImportedDeal {
     let sheet = try sheet(text)
     #expect(sheet.deals.map(\.name) == ["Ana"])
     let problems = sheet.problems.map(\.description)
-    #expect(problems.contains { $0.hasPrefix("row 3, \"value\": '12.5.0' is not an amount") })
+    #expect(
+      problems.contains { $0.hasPrefix("row 3, \"value\": '12.5.0' has a separator that does not group thousands") })
     #expect(problems.contains("row 4, \"name\": has no name"))
     #expect(problems.contains { $0.hasPrefix("row 5, \"value\": '-3' is negative") })
     #expect(problems.contains { $0.hasPrefix("row 5, \"status\": 'maybe' is not a status") })

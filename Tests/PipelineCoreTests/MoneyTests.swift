@@ -24,7 +24,7 @@ import Testing
     #expect(money == Money(minorUnits: minorUnits, currency: currency))
   }
 
-  @Test(arguments: ["", "abc", "12.5.5", "-100", "1e5", "99999999999999999999", "12 34", "k", "1,5,,x"])
+  @Test(arguments: ["", "abc", "12.5.5x", "1e5", "k", "1,5,,x"])
   func rejectsWhatIsNotAnAmount(text: String) {
     guard case .failure(let error) = Money.parse(text, defaultCurrency: "USD") else {
       Issue.record("'\(text)' should not parse")
@@ -39,9 +39,11 @@ import Testing
     ("0.001", "'0.001' is finer than a cent; write 0 or 0.01"),
     ("12.345", "'12.345' is finer than a cent; write 12.34 or 12.35"),
     ("1.2345678k", "'1.2345678k' is finer than a cent; write 1234.56 or 1234.57"),
-    ("1,2,3", "'1,2,3' has a comma that does not group thousands"),
-    ("12,5", "'12,5' has a comma that does not group thousands"),
+    ("1,2,3", "'1,2,3' has a separator that does not group thousands"),
+    ("12.5.5", "does not group thousands"),
     ("1234,567", "does not group thousands"),
+    ("-100", "is negative"),
+    ("99999999999999999999", "is more than Closer keeps"),
     ("12,500.5,0", "does not group thousands"),
     ("1,,000", "does not group thousands"),
     ("2000000m", "'2000000m' is more than Closer keeps; amounts go up to 1,000,000,000,000"),

@@ -53,7 +53,9 @@ extension LeadForm: ModeComponent {
     guard !name.isEmpty else { return problem("A lead needs a name", .name) }
     var value: Money?
     if !form[.value].isEmpty {
-      switch Money.parse(form[.value], defaultCurrency: pipeline.config.defaultCurrency) {
+      switch Money.parse(
+        form[.value], defaultCurrency: pipeline.config.defaultCurrency, mark: pipeline.config.amountMark)
+      {
       case .success(let money): value = money
       case .failure(let error): return problem(error.description, .value)
       }
@@ -96,7 +98,8 @@ extension LeadForm: ModeComponent {
     let boxHeight = fields.count * 2 + 4
     let x = (board.width - boxWidth) / 2
     let y = max(1, (board.height - boxHeight) / 2)
-    frame.fill(x: x, y: y, width: boxWidth, height: boxHeight, style: Style(.help, reverse: true))
+    let box = Style(.help, reverse: true)
+    frame.fill(x: x, y: y, width: boxWidth, height: boxHeight, style: box)
     let stageTitle = pipeline.stage(forKey: stage)?.title ?? stage
     let title = lead == nil ? " New lead in \(stageTitle) " : " Edit \(self[.name]) "
     frame.text(title, x: x + 2, y: y, style: Style(.help, bold: true, reverse: true), limit: boxWidth - 4)
@@ -111,6 +114,16 @@ extension LeadForm: ModeComponent {
       let (shown, cursorX) = inputs[field.rawValue].visible(width: inputWidth)
       frame.text(shown, x: inputX, y: row, style: Style(.normal, underline: true), limit: inputWidth)
       if focused { frame.cursor = (inputX + cursorX, row) }
+      if field == .value, !self[.value].isEmpty {
+        // What the value will be saved as, before it is saved.
+        let config = pipeline.config
+        switch Money.parse(self[.value], defaultCurrency: config.defaultCurrency, mark: config.amountMark) {
+        case .success(let money):
+          frame.text("= \(money.description)", x: inputX, y: row + 1, style: box, limit: inputWidth)
+        case .failure(let error):
+          frame.text(error.description, x: inputX, y: row + 1, style: Style(.error, reverse: true), limit: inputWidth)
+        }
+      }
     }
     if let problem {
       frame.text(problem, x: x + 2, y: y + boxHeight - 1, style: Style(.error, bold: true), limit: boxWidth - 4)

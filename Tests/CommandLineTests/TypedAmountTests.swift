@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// `closer add --value` reads amounts as the board's form does: decimal commas included,
+/// with the decimal mark from the config or the locale settling `1,234`.
+@Suite struct TypedAmountTests {
+  /// The value and currency `closer add --value TEXT` stores, as `show --json` gives them.
+  func stored(_ text: String) throws -> (value: Double?, currency: String?) {
+    let box = Sandbox()
+    let add = try box.run(["add", "Ana Lima", "--value", text])
+    #expect(add.status == 0, "\(add.stderr)")
+    let show = try box.run(["show", "ana", "--json"])
+    let lead = try #require(try json(show.stdout) as? [String: Any])
+    return ((lead["value"] as? NSNumber)?.doubleValue, lead["currency"] as? String)
+  }
+
+  @Test(arguments: [
+    ("€12.500,50", 12500.50, "EUR"), ("12.500,50 €", 12500.50, "EUR"), ("1.234,56", 1234.56, "USD"),
+    ("12,50", 12.50, "USD"), ("12,5", 12.50, "USD"), ("1,5k", 1500, "USD"),
+  ])
+  func decimalCommasAreRead(text: String, amount: Double, currency: String) throws {
+    let stored = try stored(text)
+    #expect(stored.value == amount, "\(text)")
+    #expect(stored.currency == currency, "\(text)")
+  }
+
+  @Test func theConfigOrTheLocaleSettlesALoneSeparator() throws {
+    #expect(try stored("1,234").value == 1234)
+    let box = Sandbox()
+    let config = "\(box.path)/config.toml"
+    try "decimal-mark = \",\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+    try box.expectRefused(["add", "Ana", "--value", "1,234", "--config", config], saying: "finer than a cent")
+    let german = try box.run(["add", "Ana", "--value", "1,234"], environment: ["LANG": "de_DE.UTF-8"])
+    #expect(german.status != 0)
+    #expect(german.stderr.contains("for thousands write 1234"), "\(german.stderr)")
+  }
+
+  @Test func aBadDecimalMarkInTheConfigIsNamed() throws {
+    let box = Sandbox()
+    let config = "\(box.path)/config.toml"
+    try "decimal-mark = \"comma-ish\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+    try box.expectRefused(["add", "Ana", "--config", config], saying: "decimal-mark must be")
+  }
+}
