@@ -38,7 +38,7 @@ import Testing
   @Test(arguments: [
     ("0.001", "'0.001' is finer than a cent; write 0 or 0.01"),
     ("12.345", "'12.345' is finer than a cent; write 12.34 or 12.35"),
-    ("1,2,3", "'1,2,3' has a comma that does not group thousands"),
+    ("1,2,3", "'1,2,3' has a separator that does not group thousands"),
   ])
   func valuesThatWouldBeChangedAreRefused(value: String, message: String) throws {
     let box = Sandbox()
