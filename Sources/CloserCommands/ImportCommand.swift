@@ -21,6 +21,18 @@ struct ImportCommand: ParsableCommand {
     case auto, pipedrive, hubspot, salesforce, generic
   }
 
+  enum DateOrderOption: String, ExpressibleByArgument, CaseIterable {
+    case dayFirst = "day-first", monthFirst = "month-first", yearFirst = "year-first"
+
+    var order: DayOrder {
+      switch self {
+      case .dayFirst: .dayFirst
+      case .monthFirst: .monthFirst
+      case .yearFirst: .yearFirst
+      }
+    }
+  }
+
   @OptionGroup var options: JournalOptions
   @Argument(help: "The CSV file (comma, semicolon or tab separated, UTF-8).") var file: String
   @Option(help: "Where the file comes from: auto (from its header), pipedrive, hubspot, salesforce or generic.")
@@ -31,7 +43,21 @@ struct ImportCommand: ParsableCommand {
       "Map a stage of the file to a stage of the pipeline, won or lost: \"Contract sent=negotiation\". Repeatable.",
       valueName: "NAME=STAGE"))
   var stageMap: [String] = []
-  @Flag(help: "Show what would be created, updated and skipped, and write nothing.") var dryRun = false
+  @Option(
+    name: .customLong("column"),
+    help: ArgumentHelp(
+      "Say which field a column fills: \"Deal size=value\", \"engage_date=created\", \"Notes=ignore\". Repeatable. "
+        + "Fields: \(ImportFields.names.joined(separator: ", ")).",
+      valueName: "HEADER=FIELD"))
+  var columns: [String] = []
+  @Option(
+    name: .customLong("date-order"),
+    help:
+      "The order of the file's dates like 01-03-26: day-first, month-first or year-first (default: decided from the file)."
+  )
+  var dateOrder: DateOrderOption?
+  @Option(help: "With --dry-run, list only the first N rows.") var limit: Int?
+  @Flag(help: "Show what would be created, updated and skipped, row by row, and write nothing.") var dryRun = false
   @Flag(help: "Import the good rows and list the bad ones, instead of importing nothing.") var skipBad = false
 
   func run() throws {
@@ -64,8 +90,30 @@ struct ImportCommand: ParsableCommand {
             + "\(configured.stages.map(\.key).joined(separator: ", ")), won or lost")
       }
     }
+    var columnMap = settings.importColumns
+    for (header, field) in columnMap where !ImportFields.isValid(field) {
+      throw CommandError(
+        "[import.columns] in the config maps '\(printable(header))' to '\(printable(field))', which is no field; "
+          + "use one of \(ImportFields.names.joined(separator: ", ")) or ignore")
+    }
+    for entry in columns {
+      let parts = entry.split(separator: "=", omittingEmptySubsequences: false)
+      let header = parts.dropLast().joined(separator: "=").trimmingWhitespace
+      let field = String(parts.last ?? "").trimmingWhitespace
+      guard parts.count >= 2, !header.isEmpty else {
+        throw CommandError("--column takes HEADER=FIELD, such as \"Deal size=value\"; got '\(printable(entry))'")
+      }
+      guard ImportFields.isValid(field) else {
+        throw CommandError(
+          "--column \(printable(entry)): '\(printable(field))' is no field; use one of "
+            + "\(ImportFields.names.joined(separator: ", ")) or ignore")
+      }
+      columnMap[header] = field
+    }
+    if let limit, limit < 1 { throw CommandError("--limit counts rows from 1; got \(limit)") }
     let source: ImportSource? = from == .auto ? nil : ImportSource(rawValue: from.rawValue)
-    let sheet = try DealSheet(table, source: source, stageMap: map, pipeline: configured)
+    let sheet = try DealSheet(
+      table, source: source, stageMap: map, pipeline: configured, columnMap: columnMap, dayOrder: dateOrder?.order)
     if !sheet.problems.isEmpty && !skipBad && !dryRun {
       throw ImportError.badRows(sheet.problems, total: sheet.rowCount)
     }
@@ -73,11 +121,11 @@ struct ImportCommand: ParsableCommand {
     if dryRun {
       let pipeline = try options.readPipeline()
       var counter = 0
-      let plan = ImportPlan(deals: sheet.deals, source: sheet.source, pipeline: pipeline) {
+      let plan = ImportPlan(deals: sheet.deals, source: sheet.source, pipeline: pipeline, now: Environment.now()) {
         counter += 1
         return LeadID("new-\(counter)")
       }
-      try Console.print(report(sheet, plan, dryRun: true))
+      try Console.print(report(sheet, plan, dryRun: true, configured: configured))
       let problems = sheet.problems + plan.problems
       if !problems.isEmpty && !skipBad {
         throw CommandError(
@@ -90,7 +138,8 @@ struct ImportCommand: ParsableCommand {
     let store = try options.openStore()
     var plan: ImportPlan?
     try store.recordAll { pipeline in
-      let planned = ImportPlan(deals: sheet.deals, source: sheet.source, pipeline: pipeline, newID: store.newLeadID)
+      let planned = ImportPlan(
+        deals: sheet.deals, source: sheet.source, pipeline: pipeline, now: Environment.now(), newID: store.newLeadID)
       if !planned.problems.isEmpty && !skipBad {
         throw ImportError.badRows(planned.problems, total: sheet.rowCount)
       }
@@ -99,11 +148,11 @@ struct ImportCommand: ParsableCommand {
     }
     guard let plan else { return }
     if plan.changes.count >= PipelineStore.snapshotMinimumEvents { try? store.saveSnapshot() }
-    try Console.printOutcome(report(sheet, plan, dryRun: false))
+    try Console.printOutcome(report(sheet, plan, dryRun: false, configured: configured))
   }
 
   /// What was (or would be) done, row by row for the first few of each kind.
-  private func report(_ sheet: DealSheet, _ plan: ImportPlan, dryRun: Bool) -> String {
+  private func report(_ sheet: DealSheet, _ plan: ImportPlan, dryRun: Bool, configured: Pipeline) -> String {
     let name = file.split(separator: "/").last.map(String.init) ?? file
     var lines: [String] = []
     let rows = "\(sheet.rowCount) row\(sheet.rowCount == 1 ? "" : "s")"
@@ -123,27 +172,95 @@ struct ImportCommand: ParsableCommand {
       if items.count > limit { lines.append("  ... and \(items.count - limit) more") }
     }
     if dryRun {
-      section(
-        "Would create",
-        plan.entries.filter { $0.action == .create }.map { "row \($0.row): \(printable($0.name))" })
-      section(
-        "Would update",
-        plan.entries.compactMap { entry in
-          guard case .update(let what) = entry.action else { return nil }
-          return
-            "row \(entry.row): \(printable(entry.name)) [\(entry.lead)]: \(printable(what.joined(separator: ", ")))"
-        })
+      lines += rowLines(sheet, plan, configured: configured)
     } else if !plan.changes.isEmpty {
       lines.append(
         "Journal: \(printable(options.journalPath)) (\(plan.changes.count) event\(plan.changes.count == 1 ? "" : "s"))")
     }
     section("Skipped", sheet.skipped.map { printable($0.description) })
     section(skipBad ? "Bad rows, left out" : "Bad rows", bad.map { printable($0.description) })
-    if !sheet.ignoredColumns.isEmpty {
-      lines.append("Columns not imported: \(sheet.ignoredColumns.map { printable($0) }.joined(separator: ", "))")
-    }
+    lines += assumptions(sheet)
     if sheet.rowCount == 0 { lines.append("The file has a header but no rows: nothing to import.") }
     if dryRun { lines.append("Nothing was written.") }
     return lines.joined(separator: "\n")
+  }
+
+  /// What each row will write: its name, what happens to it, stage, status, value and dates.
+  private func rowLines(_ sheet: DealSheet, _ plan: ImportPlan, configured: Pipeline) -> [String] {
+    let deals = Dictionary(sheet.deals.map { ($0.row, $0) }, uniquingKeysWith: { first, _ in first })
+    var lines: [String] = []
+    let shown = limit.map { min($0, plan.entries.count) } ?? plan.entries.count
+    if shown > 0 { lines.append("Rows:") }
+    for entry in plan.entries.prefix(shown) {
+      guard let deal = deals[entry.row] else { continue }
+      let action: String
+      switch entry.action {
+      case .create: action = "create"
+      case .update(let what): action = "update \(entry.lead) (\(what.joined(separator: ", ")))"
+      case .unchanged: action = "unchanged \(entry.lead)"
+      }
+      let stageKey = deal.status == .won ? configured.wonStage : (deal.stage ?? configured.stages.first?.key ?? "")
+      var parts = [
+        "row \(entry.row): \(deal.name)", action,
+        (configured.stage(forKey: stageKey)?.title ?? stageKey)
+          + (deal.stage == nil && deal.status == .open ? " (no stage in the file)" : ""),
+      ]
+      switch deal.status {
+      case .open: parts.append("open")
+      case .won: parts.append("won" + (deal.closed.map { " \($0)" } ?? ""))
+      case .lost:
+        parts.append("lost" + (deal.closed.map { " \($0)" } ?? "") + " (\(deal.lostReason ?? "no reason given"))")
+      }
+      if case .some(.some(let value)) = deal.value {
+        parts.append(value.description + (deal.currencyAssumed ? " (default currency)" : ""))
+      }
+      if let created = deal.created { parts.append("created \(created)") }
+      if deal.status == .open, case .some(.some(let day)) = deal.expectedClose { parts.append("expected close \(day)") }
+      if case .some(.some(let followUp)) = deal.followUp {
+        parts.append("next: \(followUp.action), due \(followUp.due)")
+      }
+      lines.append("  " + printable(parts.joined(separator: " · ")))
+    }
+    if shown < plan.entries.count {
+      lines.append("  ... and \(plan.entries.count - shown) more rows (--limit \(shown))")
+    }
+    return lines
+  }
+
+  /// Every assumption the import makes, so the mapping can be checked before writing.
+  private func assumptions(_ sheet: DealSheet) -> [String] {
+    var lines = ["Read as:"]
+    if !sheet.mapping.isEmpty {
+      lines.append(
+        "  columns: " + sheet.mapping.map { "\(printable($0.header)) → \($0.field)" }.joined(separator: ", "))
+    }
+    if let namedBy = sheet.namedBy {
+      lines.append(
+        "  the file has no name column: rows are named by \(printable(namedBy)) (choose one with --column \"HEADER=name\")"
+      )
+    }
+    if sheet.mapping.contains(where: { $0.field == "value" }) {
+      lines.append(
+        "  amounts: decimal \(sheet.decimalMark == .comma ? "comma" : "point") (\(printable(sheet.decimalMarkWhy)))")
+    }
+    let dated = sheet.mapping.contains { ["expectedClose", "due", "created", "closed"].contains($0.field) }
+    if dated { lines.append("  dates: \(sheet.dayOrder.words) (\(printable(sheet.dayOrderWhy)))") }
+    let assumedCurrency = sheet.deals.count { $0.currencyAssumed }
+    if assumedCurrency > 0, let currency = sheet.deals.first(where: { $0.currencyAssumed })?.value??.currency {
+      lines.append(
+        "  \(assumedCurrency) row\(assumedCurrency == 1 ? " names" : "s name") no currency: \(currency), the configured default"
+      )
+    }
+    let noStage = sheet.deals.count { $0.stage == nil && $0.status == .open }
+    if noStage > 0 {
+      lines.append("  \(noStage) open row\(noStage == 1 ? " has" : "s have") no stage: put in the first stage")
+    }
+    if !sheet.ignoredColumns.isEmpty {
+      lines.append(
+        "  columns not imported: "
+          + sheet.ignoredColumns.map { "\(printable($0)) (\(printable(sheet.suggestion(for: $0) ?? "")))" }.joined(
+            separator: ", "))
+    }
+    return lines.count > 1 ? lines : []
   }
 }

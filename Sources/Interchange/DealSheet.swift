@@ -24,6 +24,13 @@ public struct ImportedDeal: Sendable, Equatable {
   public var followUp: FollowUp??
   /// Notes to add (a contact person, a notes column).
   public var notes: [String] = []
+  /// When the deal was created in the source, when the file says.
+  public var created: CalendarDay?
+  /// When a won or lost deal was closed, when the file says (its close date column, or
+  /// for a closed deal without one, the expected close date, which CRMs set to it).
+  public var closed: CalendarDay?
+  /// Whether the value names no currency and got the configured default.
+  public var currencyAssumed = false
 
   /// What identifies the deal within the file.
   var key: String {
@@ -42,43 +49,101 @@ public struct DealSheet: Sendable {
   public var skipped: [RowProblem]
   /// Headers of columns that fill no field of a lead.
   public var ignoredColumns: [String]
+  /// Which header fills which field, in the file's order ("Opportunity Name" → name).
+  public var mapping: [(header: String, field: String)]
   public var rowCount: Int
+  /// The decimal mark the file's amounts are read with, and why.
+  public var decimalMark: DecimalMark
+  public var decimalMarkWhy: String
+  /// The order of the file's dates, and why ("18-03-2026 has no month 18").
+  public var dayOrder: DayOrder
+  public var dayOrderWhy: String
+  /// The header whose values name the rows, when the file has no name column.
+  public var namedBy: String?
 
   /// Reads `table` as a `source` file (nil: detect it from the header). `stageMap` maps
   /// stage names in the file (any case) to a stage key, title, `won` or `lost`; it comes
-  /// before the source's defaults.
+  /// before the source's defaults. `columnMap` maps headers to fields by name (`Deal
+  /// size=value`, `Notes=ignore`), before the source's own names. `dayOrder` forces the
+  /// order of dates instead of deciding it from the file.
   public init(
-    _ table: CSVTable, source: ImportSource?, stageMap: [String: String], pipeline: Pipeline
+    _ table: CSVTable, source: ImportSource?, stageMap: [String: String], pipeline: Pipeline,
+    columnMap: [String: String] = [:], dayOrder forcedOrder: DayOrder? = nil
   ) throws(ImportError) {
     let source = source ?? ImportSource.detect(header: table.header)
     self.source = source
     let known = source.columns
     var columns = ColumnIndexes()
     var ignored: [String] = []
+    var mapping: [(header: String, field: String)] = []
+    // The rep's own map first: header (as written, any case) to field, or ignore.
+    var chosen: [Int: ImportColumn?] = [:]
+    for (header, field) in columnMap.sorted(by: { $0.key < $1.key }) {
+      let wanted = ImportColumn.normalize(header)
+      guard let index = table.header.firstIndex(where: { ImportColumn.normalize($0) == wanted }) else {
+        throw .badColumnMap(
+          "the file has no column '\(header)'; its columns are \(table.header.map { "'\($0)'" }.joined(separator: ", "))"
+        )
+      }
+      if ["ignore", "skip", "-", ""].contains(field.lowercased()) {
+        chosen[index] = .some(nil)
+        continue
+      }
+      guard let column = ImportColumn.named(field) else {
+        throw .badColumnMap(
+          "'\(field)' is no field of a lead; use one of \(ImportColumn.fieldNames.map(\.0).joined(separator: ", ")) or ignore"
+        )
+      }
+      chosen[index] = column
+    }
     for (index, header) in table.header.enumerated() {
       let name = ImportColumn.normalize(header)
-      if let column = known[name], columns[column] == nil {
+      if let mapped = chosen[index] {
+        if let column = mapped {
+          columns[column] = index
+          mapping.append((header, column.fieldName))
+        }
+      } else if let column = known[name], columns[column] == nil, !chosen.values.contains(column) {
         columns[column] = index
+        mapping.append((header, column.fieldName))
       } else if !name.isEmpty && !(source == .generic && LeadCSV.derivedHeaders.contains(name)) {
         ignored.append(header)
       }
     }
-    guard columns[.name] != nil else {
+    // A sheet without a name column (the sales-pipeline data set has only an opportunity
+    // id) names its rows by their id.
+    if columns[.name] == nil, let id = columns[.reference] ?? columns[.recordID] {
+      namedBy = table.header[id]
+    }
+    guard columns[.name] != nil || namedBy != nil else {
       throw .missingColumn(source: source, needed: source.nameHeaders, header: table.header)
     }
     ignoredColumns = ignored
+    self.mapping = mapping
     rowCount = table.rows.count
 
+    let markFallback: (DecimalMark, String) =
+      table.delimiter == ";"
+      ? (.comma, "nothing in the file tells; semicolon-separated files are taken to use a decimal comma")
+      : (pipeline.config.amountMark, "nothing in the file tells; the configured decimal mark (decimal-mark)")
+    let values = table.rows.lazy.map { $0[columns[.value] ?? Int.max] }
+    let mark = DecimalMark.infer(from: values, fallback: markFallback.0)
+    decimalMark = mark
+    decimalMarkWhy =
+      values.first { AmountText.evidence($0) == mark }.map { "\($0) shows it" } ?? markFallback.1
+    let dateColumns = [ImportColumn.expectedClose, .followUpDue, .created, .closed].compactMap { columns[$0] }
+    let inferred = DayOrder.infer(
+      from: table.rows.lazy.flatMap { row in dateColumns.lazy.map { row[$0] } },
+      fallback: table.delimiter == ";" ? .dayFirst : .monthFirst,
+      because: table.delimiter == ";"
+        ? "nothing in the file tells; semicolon-separated files are taken to write the day first"
+        : "nothing in the file tells; comma-separated files are taken to write the month first")
+    let order = forcedOrder ?? inferred.order
+    self.dayOrder = order
+    dayOrderWhy = forcedOrder == nil ? inferred.why : "as --date-order says"
+
     var reader = RowReader(
-      source: source, columns: columns, header: table.header, pipeline: pipeline,
-      mark: DecimalMark.infer(
-        from: table.rows.lazy.map { $0[columns[.value] ?? Int.max] },
-        fallback: table.delimiter == ";" ? .comma : pipeline.config.amountMark),
-      order: DayOrder.infer(
-        from: table.rows.lazy.flatMap {
-          [$0[columns[.expectedClose] ?? Int.max], $0[columns[.followUpDue] ?? Int.max]]
-        },
-        fallback: table.delimiter == ";" ? .dayFirst : .monthFirst))
+      source: source, columns: columns, header: table.header, pipeline: pipeline, mark: mark, order: order)
     try reader.mapStages(table.rows, overrides: stageMap)
     var deals: [ImportedDeal] = []
     deals.reserveCapacity(table.rows.count)
@@ -113,6 +178,9 @@ public struct DealSheet: Sendable {
     self.problems = problems
     self.skipped = skipped
   }
+
+  /// A `--column` that may suit a header left out.
+  public func suggestion(for header: String) -> String? { ImportColumn.suggestion(for: header) }
 }
 
 extension DealSheet {
@@ -235,6 +303,11 @@ private struct RowReader: Sendable {
     var deal = ImportedDeal(row: row.number, name: cleanLine(cell(.name) ?? ""), status: .open)
     let contact = cleanLine(cell(.contact) ?? "")
     if deal.name.isEmpty { deal.name = contact }
+    if columns[.name] == nil, let id = cell(.reference) ?? cell(.recordID) {
+      // Named by its id, after its company when it has one: "Cancity 1C1I7A6R".
+      let company = cleanLine(cell(.company) ?? "")
+      deal.name = company.isEmpty ? cleanLine(id) : "\(company) \(cleanLine(id))"
+    }
     if deal.name.isEmpty {
       problem(.name, "has no name")
     } else if !contact.isEmpty && contact != deal.name {
@@ -272,6 +345,7 @@ private struct RowReader: Sendable {
             problem(.value, "'\(text)' is in \(inAmount) but the currency column says \(named)")
           } else {
             let currency = amount.currency ?? named ?? pipeline.config.defaultCurrency
+            deal.currencyAssumed = amount.currency == nil && named == nil
             deal.value = .some(Money(minorUnits: amount.minorUnits, currency: currency))
           }
         case .failure(let error): problem(.value, error.description)
@@ -285,6 +359,15 @@ private struct RowReader: Sendable {
         deal.expectedClose = .some(day)
       } else {
         problem(.expectedClose, "'\(text)' is not a date; write it like 2026-05-31")
+      }
+    }
+
+    for column in [ImportColumn.created, .closed] {
+      guard let text = cell(column).map(cleanLine), !text.isEmpty else { continue }
+      if let day = DateText.parse(text, order: order) {
+        if column == .created { deal.created = day } else { deal.closed = day }
+      } else {
+        problem(column, "'\(text)' is not a date; write it like 2026-05-31")
       }
     }
 
@@ -309,6 +392,16 @@ private struct RowReader: Sendable {
     if deal.status == .lost {
       let reason = cleanLine(cell(.lostReason) ?? "")
       deal.lostReason = reason.isEmpty ? nil : reason
+    }
+    if deal.status == .open {
+      deal.closed = nil
+    } else if deal.closed == nil, columns[.closed] == nil, case .some(.some(let day)) = deal.expectedClose {
+      // A closed deal's close date is when it closed (Salesforce's CloseDate, HubSpot's
+      // closedate): its history dates from then.
+      deal.closed = day
+    }
+    if let created = deal.created, let closed = deal.closed, closed < created {
+      problem(.closed, "closed \(closed) is before it was created (\(created))")
     }
 
     if let text = cell(.checklist) {

@@ -13,6 +13,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
   case badStageMap(String)
   /// Rows that cannot be imported; with `--skip-bad` they are left out instead.
   case badRows([RowProblem], total: Int)
+  /// A `--column` or `[import.columns]` entry that names no column of the file or no field.
+  case badColumnMap(String)
 
   public static func == (lhs: ImportError, rhs: ImportError) -> Bool { lhs.description == rhs.description }
 
@@ -29,6 +31,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
       return
         "a \(source.title) file needs a \(needed.map { "\"\($0)\"" }.joined(separator: " or ")) column; "
         + "its header has \(found)"
+        + "; say which column names the deals with --column \"HEADER=name\""
         + (source == .generic
           ? ". If this is a CRM's export, name it with --from pipedrive, hubspot or salesforce" : "")
     case .unmappedStages(let source, let stages, let known):
@@ -45,6 +48,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
           "\(example)" = "\(known.first ?? "lead-generation")"
         """
     case .badStageMap(let detail):
+      return detail
+    case .badColumnMap(let detail):
       return detail
     case .badRows(let problems, let total):
       let shown = problems.prefix(50).map { "  \($0)" }.joined(separator: "\n")

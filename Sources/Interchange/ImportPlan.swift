@@ -27,31 +27,35 @@ public struct ImportPlan: Sendable {
   public private(set) var entries: [Entry] = []
   /// Rows that match more than one lead, or a lead another row already matched.
   public private(set) var problems: [RowProblem] = []
-  public private(set) var changes: [(LeadID, Change)] = []
+  /// The changes, each with when it happened when the file says (a deal's created and
+  /// closed dates); nil: when it is imported.
+  public private(set) var changes: [(LeadID, Change, Timestamp?)] = []
 
   public var created: Int { entries.count { $0.action == .create } }
   public var updated: Int { entries.count { if case .update = $0.action { true } else { false } } }
   public var unchanged: Int { entries.count { $0.action == .unchanged } }
 
   /// Plans `deals` (from a `source` file) against `pipeline`; `newID` gives ids no lead has.
+  /// Dates from the file later than `now` are not used as event times.
   public init(
-    deals: [ImportedDeal], source: ImportSource, pipeline: Pipeline, newID: () -> LeadID
+    deals: [ImportedDeal], source: ImportSource, pipeline: Pipeline, now: Timestamp = .distantFuture,
+    newID: () -> LeadID
   ) {
-    var planner = Planner(pipeline: pipeline, source: source)
+    var planner = Planner(pipeline: pipeline, source: source, now: now)
     for deal in deals {
       switch planner.match(deal) {
       case .failure(let problem):
         problems.append(problem)
       case .success(let lead?):
         let (leadChanges, what) = planner.update(lead, to: deal)
-        changes += leadChanges.map { (lead.id, $0) }
+        changes += leadChanges.map { (lead.id, $0.0, $0.1) }
         entries.append(
           Entry(row: deal.row, lead: lead.id, name: deal.name, action: what.isEmpty ? .unchanged : .update(what)))
       case .success(nil):
         var id = deal.closerID ?? newID()
         while planner.createdIDs.contains(id) || (deal.closerID != id && pipeline[id] != nil) { id = newID() }
         planner.createdIDs.insert(id)
-        changes += planner.create(deal).map { (id, $0) }
+        changes += planner.create(deal).map { (id, $0.0, $0.1) }
         entries.append(Entry(row: deal.row, lead: id, name: deal.name, action: .create))
       }
     }
@@ -61,6 +65,7 @@ public struct ImportPlan: Sendable {
 private struct Planner {
   let pipeline: Pipeline
   let source: ImportSource
+  let now: Timestamp
   var createdIDs = Set<LeadID>()
   var matchedBy: [LeadID: Int] = [:]
   /// Cards per column after the changes planned so far, for placing cards at the bottom.
@@ -68,9 +73,18 @@ private struct Planner {
   private var byReference: [String: LeadID]?
   private var byName: [String: [LeadID]]?
 
-  init(pipeline: Pipeline, source: ImportSource) {
+  init(pipeline: Pipeline, source: ImportSource, now: Timestamp) {
     self.pipeline = pipeline
     self.source = source
+    self.now = now
+  }
+
+  /// A date of the file as an event's time: noon UTC, the same day in every time zone from
+  /// UTC-11 to UTC+11; nil when it is later than now.
+  func time(_ day: CalendarDay?) -> Timestamp? {
+    guard let day else { return nil }
+    let time = day.noonUTC
+    return time < now ? time : nil
   }
 
   /// The lead a deal is, nil when it is new, or a problem when that is ambiguous.
@@ -123,7 +137,7 @@ private struct Planner {
 
   var defaultLostReason: String { "Lost (imported from \(source.title))" }
 
-  mutating func create(_ deal: ImportedDeal) -> [Change] {
+  mutating func create(_ deal: ImportedDeal) -> [(Change, Timestamp?)] {
     let stage = deal.status == .won ? pipeline.wonStage : (deal.stage ?? pipeline.stages[0].key)
     var new = NewLead(name: deal.name, stage: stage, position: bottom(of: stage))
     new.company = deal.text[.company] ?? ""
@@ -135,23 +149,28 @@ private struct Planner {
     new.value = deal.value ?? nil
     new.expectedClose = deal.expectedClose ?? nil
     cardCounts[stage, default: pipeline.cardCount(inStage: stage)] += 1
-    var changes: [Change] = [.created(new)]
-    for key in (deal.checklist ?? []).sorted() { changes.append(.checked(criterion: key, isChecked: true)) }
-    if case .some(.some(let followUp)) = deal.followUp { changes.append(.followUpSet(followUp)) }
-    for note in deal.notes { changes.append(.noteAdded(note)) }
+    // The deal's history from the file: created then, closed then; the rest as of now.
+    let created = time(deal.created)
+    var changes: [(Change, Timestamp?)] = [(.created(new), created)]
+    for key in (deal.checklist ?? []).sorted() { changes.append((.checked(criterion: key, isChecked: true), created)) }
+    if case .some(.some(let followUp)) = deal.followUp { changes.append((.followUpSet(followUp), nil)) }
+    for note in deal.notes { changes.append((.noteAdded(note), nil)) }
+    let closed = time(deal.closed).map { max($0, created ?? $0) }
     switch deal.status {
     case .open: break
-    case .won: changes.append(.won)
+    case .won: changes.append((.won, closed))
     case .lost:
-      changes.append(.lost(reason: deal.lostReason ?? defaultLostReason))
+      changes.append((.lost(reason: deal.lostReason ?? defaultLostReason), closed))
       cardCounts[stage]! -= 1
     }
     return changes
   }
 
   /// The changes that make `lead` what the row says, and what they change in words.
-  mutating func update(_ lead: Lead, to deal: ImportedDeal) -> ([Change], [String]) {
-    var changes: [Change] = []
+  mutating func update(_ lead: Lead, to deal: ImportedDeal) -> ([(Change, Timestamp?)], [String]) {
+    var changes: [(Change, Timestamp?)] = []
+    func add(_ change: Change, at time: Timestamp? = nil) { changes.append((change, time)) }
+    let closed = time(deal.closed).map { max($0, lead.created) }
     var what: [String] = []
     var edits: [FieldEdit] = []
     func edit(_ field: TextField, _ old: String, _ new: String?) {
@@ -174,23 +193,23 @@ private struct Planner {
       edits.append(.expectedClose(day))
       what.append("expected close")
     }
-    if !edits.isEmpty { changes.append(.edited(edits)) }
+    if !edits.isEmpty { add(.edited(edits)) }
 
     var checklist = lead.checklist
     if let ticked = deal.checklist {
       let keys = Set(lead.checklist.keys).union(ticked).sorted()
       for key in keys where lead.isChecked(key) != ticked.contains(key) {
-        changes.append(.checked(criterion: key, isChecked: ticked.contains(key)))
+        add(.checked(criterion: key, isChecked: ticked.contains(key)))
         checklist[key] = ticked.contains(key)
       }
       if checklist != lead.checklist { what.append("checklist") }
     }
     if let followUp = deal.followUp, followUp != lead.followUp {
-      changes.append(.followUpSet(followUp))
+      add(.followUpSet(followUp))
       what.append(followUp == nil ? "follow-up cleared" : "follow-up")
     }
     for note in deal.notes where !lead.notes.contains(where: { $0.text == note }) {
-      changes.append(.noteAdded(note))
+      add(.noteAdded(note))
       what.append("note")
     }
 
@@ -204,29 +223,31 @@ private struct Planner {
         var future = lead
         future.checklist = checklist
         let gated = !pipeline.gates(for: future, movingTo: target).isEmpty
-        changes.append(.moved(stage: target, position: bottom(of: target), gateOverridden: gated))
+        add(.moved(stage: target, position: bottom(of: target), gateOverridden: gated))
         move(from: lead.stage, to: target)
         what.append("stage \(title(lead.stage)) → \(title(target))")
       }
       if deal.status == .lost {
-        changes.append(.lost(reason: reason))
+        add(.lost(reason: reason), at: closed)
         cardCounts[target, default: pipeline.cardCount(inStage: target)] -= 1
         what.append("status open → lost")
       }
     case (.open, .won):
-      changes.append(.won)
+      add(.won, at: closed)
       move(from: lead.stage, to: pipeline.wonStage)
       what.append("status open → won")
     case (.won, .won):
       break
     case (.lost, .lost):
       if target != lead.stage || reason != lead.lostReason {
-        changes += [.reopened(stage: target), .lost(reason: reason)]
+        // Lost again, from another stage or for another reason: as of now.
+        add(.reopened(stage: target))
+        add(.lost(reason: reason))
         what.append(target != lead.stage ? "lost from \(title(target))" : "lost reason")
       }
     case (.won, .open), (.lost, .open):
       let stage = deal.stage ?? lead.stage
-      changes.append(.reopened(stage: stage))
+      add(.reopened(stage: stage))
       if lead.status == .won {
         move(from: lead.stage, to: stage)
       } else {
@@ -234,11 +255,13 @@ private struct Planner {
       }
       what.append("status \(lead.status.rawValue) → open")
     case (.won, .lost):
-      changes += [.reopened(stage: target), .lost(reason: reason)]
+      add(.reopened(stage: target))
+      add(.lost(reason: reason))
       cardCounts[lead.stage, default: pipeline.cardCount(inStage: lead.stage)] -= 1
       what.append("status won → lost")
     case (.lost, .won):
-      changes += [.reopened(stage: lead.stage), .won]
+      add(.reopened(stage: lead.stage))
+      add(.won)
       cardCounts[pipeline.wonStage, default: pipeline.cardCount(inStage: pipeline.wonStage)] += 1
       what.append("status lost → won")
     }

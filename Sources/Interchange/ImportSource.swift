@@ -19,7 +19,12 @@ public enum ImportSource: String, CaseIterable, Sendable {
     let names = Set(header.map(ImportColumn.normalize))
     if names.contains(where: { $0.hasPrefix("deal - ") }) { return .pipedrive }
     if names.contains("deal name") && (names.contains("deal stage") || names.contains("record id")) { return .hubspot }
-    if names.contains("opportunity name") || names.contains("stagename") { return .salesforce }
+    if names.contains("dealname") && names.contains("dealstage") { return .hubspot }
+    if names.contains("opportunity name") || names.contains("stagename")
+      || (names.contains("stage name") && names.contains("close date"))
+    {
+      return .salesforce
+    }
     return .generic
   }
 
@@ -34,14 +39,21 @@ public enum ImportSource: String, CaseIterable, Sendable {
         "deal - contact person email": .email, "person - phone": .phone, "deal - contact person phone": .phone,
         "deal - stage": .stage, "deal - status": .status, "deal - lost reason": .lostReason,
         "deal - expected close date": .expectedClose, "deal - owner": .owner, "deal - source channel": .source,
-        "deal - source origin": .source, "deal - source": .source,
+        "deal - source origin": .source, "deal - source": .source, "person - email (work)": .email,
+        "person - email (home)": .email, "person - email (other)": .email, "person - phone (work)": .phone,
+        "person - phone (mobile)": .phone, "person - phone (home)": .phone, "person - phone (other)": .phone,
+        "activity - subject": .followUp, "activity - due date": .followUpDue, "deal - deal created": .created,
+        "deal - add time": .created, "deal - won time": .closed, "deal - lost time": .closed,
+        "deal - close time": .closed,
       ]
     case .hubspot:
       [
         "record id": .recordID, "deal name": .name, "deal stage": .stage, "amount": .value, "currency": .currency,
         "close date": .expectedClose, "deal owner": .owner, "associated company": .company,
         "company name": .company, "associated contact": .contact, "original source type": .source,
-        "original source": .source, "closed lost reason": .lostReason,
+        "original source": .source, "closed lost reason": .lostReason, "create date": .created,
+        "dealname": .name, "dealstage": .stage, "closedate": .expectedClose, "createdate": .created,
+        "hs object id": .recordID, "hubspot owner id": .owner, "deal currency code": .currency,
       ]
     case .salesforce:
       [
@@ -49,6 +61,8 @@ public enum ImportSource: String, CaseIterable, Sendable {
         "amount": .value, "opportunity currency": .currency, "currency": .currency, "close date": .expectedClose,
         "closedate": .expectedClose, "account name": .company, "opportunity owner": .owner,
         "lead source": .source, "leadsource": .source, "contact name": .contact, "loss reason": .lostReason,
+        "stage name": .stage, "created date": .created, "id": .recordID, "account.name": .company,
+        "owner.name": .owner, "owner name": .owner, "currency iso code": .currency,
       ]
     case .generic:
       [
@@ -60,7 +74,13 @@ public enum ImportSource: String, CaseIterable, Sendable {
         "currency": .currency, "stage": .stage, "status": .status, "lost reason": .lostReason,
         "expected close": .expectedClose, "close date": .expectedClose, "expected close date": .expectedClose,
         "checklist": .checklist, "follow-up": .followUp, "next action": .followUp, "follow-up due": .followUpDue,
-        "due": .followUpDue, "note": .note, "notes": .note,
+        "due": .followUpDue, "note": .note, "notes": .note, "deal": .name, "deal name": .name, "title": .name,
+        "deal title": .name, "opportunity": .name, "opportunity name": .name, "deal stage": .stage,
+        "stage name": .stage, "close value": .value, "deal amount": .value, "created": .created,
+        "created date": .created, "create date": .created, "created at": .created, "date created": .created,
+        "engage date": .created, "closed": .closed, "closed date": .closed, "closed at": .closed,
+        "date closed": .closed, "won date": .closed, "lost date": .closed, "sales agent": .owner,
+        "sales rep": .owner, "deal owner": .owner, "opportunity id": .reference, "deal id": .reference,
       ]
     }
   }
@@ -105,7 +125,10 @@ public enum ImportSource: String, CaseIterable, Sendable {
         "closed lost": "lost",
       ]
     case .generic:
-      ["won": "won", "closed won": "won", "lost": "lost", "closed lost": "lost"]
+      [
+        "won": "won", "closed won": "won", "lost": "lost", "closed lost": "lost", "prospecting": "lead-generation",
+        "engaging": "qualifying",
+      ]
     }
   }
 }
@@ -122,17 +145,72 @@ enum ImportColumn: Int, CaseIterable, Sendable {
   /// A contact person, when the row's name is a deal's title: kept as a note.
   case contact
   case value, currency, stage, status, lostReason, expectedClose
+  /// When the deal was created in the source: the date of its `lead.created` event.
+  case created
+  /// When a won or lost deal was closed: the date of its `lead.won` or `lead.lost` event.
+  case closed
   /// Ticked criteria by key (`budget, authority`).
   case checklist
   case followUp, followUpDue
   /// A note to add to the lead.
   case note
 
-  /// Lowercase, single-spaced, without the `*` Pipedrive puts after required fields.
+  /// Lowercase, single-spaced, without the `*` Pipedrive puts after required fields, with
+  /// API-style names split into words: `OpportunityName` and `opportunity_name` are both
+  /// `opportunity name`.
   static func normalize(_ header: String) -> String {
     var text = header.trimmingWhitespace
     while text.hasSuffix("*") { text = String(text.dropLast()).trimmingWhitespace }
-    return text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    var words = ""
+    var previous: Character?
+    for character in text {
+      if character == "_" {
+        words.append(" ")
+      } else {
+        if let previous, previous.isLowercase || previous.isNumber, character.isUppercase { words.append(" ") }
+        words.append(character)
+      }
+      previous = character
+    }
+    return words.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+
+  /// The field names `--column HEADER=FIELD` and `[import.columns]` take: those of
+  /// `closer list --json`, plus followUp, due and note.
+  static let fieldNames: [(String, ImportColumn)] = [
+    ("name", .name), ("company", .company), ("value", .value), ("currency", .currency), ("stage", .stage),
+    ("status", .status), ("owner", .owner), ("source", .source), ("email", .email), ("phone", .phone),
+    ("expectedClose", .expectedClose), ("ref", .reference), ("lostReason", .lostReason), ("created", .created),
+    ("closed", .closed), ("followUp", .followUp), ("due", .followUpDue), ("note", .note),
+    ("checklist", .checklist), ("id", .closerID),
+  ]
+
+  /// The field's name as `--column` takes it (a CRM's record id is `ref`).
+  var fieldName: String {
+    self == .recordID ? "ref" : (Self.fieldNames.first { $0.1 == self }?.0 ?? "\(self)")
+  }
+
+  /// The column a field name means (`expectedClose`, `expected-close` and `expected close`
+  /// alike), or nil.
+  static func named(_ field: String) -> ImportColumn? {
+    let wanted = field.lowercased().filter { $0.isLetter }
+    return fieldNames.first { $0.0.lowercased() == wanted }?.1
+  }
+
+  /// A `--column` that may suit a header left out, from the words in it.
+  static func suggestion(for header: String) -> String? {
+    let name = normalize(header)
+    let hints: [(String, String)] = [
+      ("email", "email"), ("phone", "phone"), ("mobile", "phone"), ("owner", "owner"), ("agent", "owner"),
+      ("rep", "owner"), ("amount", "value"), ("value", "value"), ("revenue", "value"), ("price", "value"),
+      ("currency", "currency"), ("stage", "stage"), ("status", "status"), ("company", "company"),
+      ("account", "company"), ("organi", "company"), ("source", "source"), ("channel", "source"),
+      ("created", "created"), ("create", "created"), ("won", "closed"), ("lost", "closed"), ("close", "closed"),
+      ("reason", "lostReason"), ("title", "name"), ("name", "name"), ("note", "note"), ("description", "note"),
+      ("comment", "note"), ("next", "followUp"), ("due", "due"), ("id", "ref"),
+    ]
+    let field = hints.first { name.contains($0.0) }?.1 ?? "note"
+    return "--column \"\(header)=\(field)\""
   }
 }
 
@@ -144,5 +222,17 @@ struct ColumnIndexes: Sendable {
   subscript(column: ImportColumn) -> Int? {
     get { indexes[column.rawValue] }
     set { indexes[column.rawValue] = newValue }
+  }
+}
+
+/// The fields a column of an imported file can fill, by the names `--column` and
+/// `[import.columns]` take.
+public enum ImportFields {
+  /// Every field name, in the order the docs list them.
+  public static var names: [String] { ImportColumn.fieldNames.map(\.0) }
+
+  /// Whether `name` is a field, or `ignore`.
+  public static func isValid(_ name: String) -> Bool {
+    ImportColumn.named(name) != nil || ["ignore", "skip", "-", ""].contains(name.lowercased())
   }
 }

@@ -61,6 +61,7 @@ public enum EventCodec {
     w.open()
     w.field("id", event.id)
     w.field("ts", time.text(for: event.time))
+    if let occurred = event.occurred { w.field("at", occurred.iso8601) }
     w.field("replica", event.replica)
     w.field("type", typeName(event.change))
     w.field("lead", event.lead.rawValue)

@@ -28,6 +28,7 @@ public struct EventDecoder {
     scanner.isValidUTF8 = true
     var id: String?
     var time: Timestamp?
+    var occurred: Timestamp?
     var replica: String?
     var type: UnsafeBufferPointer<UInt8>?
     var lead: String?
@@ -45,6 +46,12 @@ public struct EventDecoder {
           throw LineError("bad timestamp", column: range.lowerBound + 1)
         }
         time = parsed
+      } else if key.matches("at") {
+        let (range, _) = try scanner.rawString()
+        guard let parsed = Timestamp(iso8601Bytes: UnsafeBufferPointer(rebasing: scanner.bytes[range])) else {
+          throw LineError("bad timestamp in \"at\"", column: range.lowerBound + 1)
+        }
+        occurred = parsed
       } else if key.matches("replica") {
         replica = try scanner.string(&cache)
       } else if key.matches("type") {
@@ -91,6 +98,6 @@ public struct EventDecoder {
       restoration.lead?.id = LeadID(lead)
       change = .restored(restoration)
     }
-    return Event(id: id, time: time, replica: replica, lead: LeadID(lead), change: change)
+    return Event(id: id, time: time, replica: replica, lead: LeadID(lead), change: change, occurred: occurred)
   }
 }

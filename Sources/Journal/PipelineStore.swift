@@ -131,11 +131,19 @@ public final class PipelineStore {
   /// current state, each is checked against the state the previous ones leave.
   @discardableResult
   public func recordAll(_ make: (Pipeline) throws -> [(LeadID, Change)]) throws -> [Event] {
+    try recordAll(history: { pipeline in try make(pipeline).map { ($0.0, $0.1, nil) } })
+  }
+
+  /// Records changes as one batch, each with when it happened when that was earlier (the
+  /// created and closed dates of deals imported from a file): all or nothing.
+  @discardableResult
+  public func recordAll(history make: (Pipeline) throws -> [(LeadID, Change, Timestamp?)]) throws -> [Event] {
     try appendAll { pipeline in
       // One write, one moment: every event of the batch carries the same time.
       let time = clock()
-      return try make(pipeline).map { lead, change in
-        Event(id: identifiers.eventID(), time: time, replica: replica, lead: lead, change: change)
+      return try make(pipeline).map { lead, change, occurred in
+        Event(
+          id: identifiers.eventID(), time: time, replica: replica, lead: lead, change: change, occurred: occurred)
       }
     }
   }

@@ -10,14 +10,22 @@ public struct Event: Hashable, Sendable {
   /// The lead it concerns.
   public var lead: LeadID
   public var change: Change
+  /// When it happened, when that was before it was written: history brought in from a file
+  /// (a deal created in 2023, won in 2024). The lead's dates come from it; `time` stays when
+  /// the event was written.
+  public var occurred: Timestamp?
 
-  public init(id: String, time: Timestamp, replica: String, lead: LeadID, change: Change) {
+  public init(id: String, time: Timestamp, replica: String, lead: LeadID, change: Change, occurred: Timestamp? = nil) {
     self.id = id
     self.time = time
     self.replica = replica
     self.lead = lead
     self.change = change
+    self.occurred = occurred
   }
+
+  /// When the change happened: `occurred`, else when it was written.
+  public var effectiveTime: Timestamp { occurred ?? time }
 }
 
 /// What an event does to its lead.

@@ -154,9 +154,12 @@ extension Pipeline {
     }
 
     var months: [String: Int64] = [:]
+    // An expected close in a month before the period's end is not a future month: overdue.
+    let thisMonth = String(until.day.description.prefix(7))
     for lead in open {
       guard let value = lead.value, value.currency == currency, let stage = stage(forKey: lead.stage) else { continue }
-      let month = lead.expectedClose.map { String($0.description.prefix(7)) } ?? "unscheduled"
+      var month = lead.expectedClose.map { String($0.description.prefix(7)) } ?? "unscheduled"
+      if month != "unscheduled" && month < thisMonth { month = "overdue" }
       months[month, default: 0] += value.minorUnits * Int64(stage.probability) / 100
     }
 

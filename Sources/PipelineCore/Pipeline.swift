@@ -160,8 +160,9 @@ public struct Pipeline: Sendable {
   public mutating func apply(_ event: Event) throws(PipelineError) {
     try check(event, strict: false)
     revision += 1
+    let time = event.effectiveTime
     if case .created(let new) = event.change {
-      create(event.lead, new, at: event.time)
+      create(event.lead, new, at: time)
       count(Int32(storage.count - 1), sign: 1)
       return
     }
@@ -179,11 +180,11 @@ public struct Pipeline: Sendable {
     case .edited(let edits):
       for edit in edits { storage[index].apply(edit) }
     case .moved(let stage, let position, _):
-      move(slot, to: stage, position: position, at: event.time)
+      move(slot, to: stage, position: position, at: time)
     case .checked(let criterion, let isChecked):
       storage[index].checklist[criterion] = isChecked
     case .noteAdded(let text):
-      storage[index].notes.append(Note(text: text, time: event.time))
+      storage[index].notes.append(Note(text: text, time: time))
     case .noteRetracted(let text):
       if let last = storage[index].notes.lastIndex(where: { $0.text == text }) {
         storage[index].notes.remove(at: last)
@@ -191,14 +192,14 @@ public struct Pipeline: Sendable {
     case .followUpSet(let followUp):
       storage[index].followUp = followUp
     case .won:
-      move(slot, to: wonStage, position: 1, at: event.time)
+      move(slot, to: wonStage, position: 1, at: time)
       storage[index].status = .won
-      storage[index].closed = event.time
+      storage[index].closed = time
     case .lost(let reason):
       columns.remove(slot, column: stageIndexByKey[storage[index].stage]!)
       storage[index].status = .lost
       storage[index].lostReason = reason
-      storage[index].closed = event.time
+      storage[index].closed = time
     case .reopened(let stage):
       if storage[index].status == .lost {
         // Back on the board, at the top of the stage it was lost from.
@@ -207,9 +208,9 @@ public struct Pipeline: Sendable {
       storage[index].status = .open
       storage[index].lostReason = nil
       storage[index].closed = nil
-      move(slot, to: stage, position: 1, at: event.time)
+      move(slot, to: stage, position: 1, at: time)
     }
-    storage[index].lastActivity = max(storage[index].lastActivity, event.time)
+    storage[index].lastActivity = max(storage[index].lastActivity, time)
   }
 
   /// Where won deals go: the last configured stage.

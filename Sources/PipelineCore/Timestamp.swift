@@ -9,6 +9,9 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     self.millisecondsSinceEpoch = millisecondsSinceEpoch
   }
 
+  /// Later than any time Closer deals with.
+  public static let distantFuture = Timestamp(millisecondsSinceEpoch: Int64.max / 2)
+
   public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
     lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
   }
@@ -111,6 +114,12 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
   public var daysSinceEpoch: Int64
 
   public init(daysSinceEpoch: Int64) { self.daysSinceEpoch = daysSinceEpoch }
+
+  /// Noon UTC of the day: a time that is this day in every time zone from UTC-11 to UTC+11,
+  /// for dates that come without a time (a deal's created date in an imported file).
+  public var noonUTC: Timestamp {
+    Timestamp(millisecondsSinceEpoch: daysSinceEpoch * Timestamp.millisecondsPerDay + Timestamp.millisecondsPerDay / 2)
+  }
 
   /// Builds a day from its civil date, or nil when the date does not exist.
   public init?(year: Int, month: Int, day: Int) {

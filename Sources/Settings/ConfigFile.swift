@@ -13,11 +13,17 @@ public enum ConfigFile {
     public var theme: String?
     /// `[import.stage-map]`: a stage name in imported files to a stage key, `won` or `lost`.
     public var importStageMap: [String: String]
+    /// `[import.columns]`: a header in imported files to the field it fills (or `ignore`).
+    public var importColumns: [String: String]
 
-    public init(pipeline: PipelineConfig, theme: String?, importStageMap: [String: String] = [:]) {
+    public init(
+      pipeline: PipelineConfig, theme: String?, importStageMap: [String: String] = [:],
+      importColumns: [String: String] = [:]
+    ) {
       self.pipeline = pipeline
       self.theme = theme
       self.importStageMap = importStageMap
+      self.importColumns = importColumns
     }
   }
 
@@ -41,7 +47,8 @@ public enum ConfigFile {
       theme = name
     }
     let stageMap = try reader.importSettings(root, pipeline: pipeline)
-    return Contents(pipeline: pipeline, theme: theme, importStageMap: stageMap)
+    let columns = try reader.importColumns(root)
+    return Contents(pipeline: pipeline, theme: theme, importStageMap: stageMap, importColumns: columns)
   }
 
   /// The checklist presets and stage defaults, as a commented file to start from.
@@ -223,11 +230,29 @@ private struct Reader {
     return config
   }
 
+  /// `[import.columns]`: "Header in the file" = "field"; the import checks the fields.
+  func importColumns(_ root: TOMLTable) throws(ConfigError) -> [String: String] {
+    guard let table = root["import"]?.table, let value = table["columns"] else { return [:] }
+    guard let map = value.table else {
+      throw fail("columns must be a table: \"Header in the file\" = \"field\"", table: "import")
+    }
+    var result: [String: String] = [:]
+    for header in map.keys.sorted() {
+      guard let field = map[header]?.string else {
+        throw fail(
+          "\"\(header)\" must name a field such as \"value\", \"created\" or \"ignore\"", key: header,
+          table: "import.columns")
+      }
+      result[header] = field
+    }
+    return result
+  }
+
   /// `[import.stage-map]`, each target checked against the pipeline's stages.
   func importSettings(_ root: TOMLTable, pipeline config: PipelineConfig) throws(ConfigError) -> [String: String] {
     guard let value = root["import"] else { return [:] }
     guard let table = value.table else { throw fail("import must be a table", key: "import") }
-    try allowOnly(["stage-map"], in: table, context: "[import]", table: "import")
+    try allowOnly(["stage-map", "columns"], in: table, context: "[import]", table: "import")
     guard let mapValue = table["stage-map"] else { return [:] }
     guard let map = mapValue.table else {
       throw fail("stage-map must be a table: \"Stage in the file\" = \"stage-key\"", table: "import")

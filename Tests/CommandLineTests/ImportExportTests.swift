@@ -37,7 +37,8 @@ import Testing
     let file = write(Self.deals, in: box)
     let run = try box.run(["import", file, "--dry-run"])
     #expect(run.status == 0)
-    #expect(run.stdout.contains("Would create:\n  row 2: Acme website\n  row 3: Globex expansion"))
+    #expect(run.stdout.contains("Rows:\n  row 2: Acme website · create · Proposal · open · EUR 1,234.56\n"))
+    #expect(run.stdout.contains("  row 3: Globex expansion · create · Post-Sale Follow-Up · won · USD 12,000\n"))
     #expect(run.stdout.hasSuffix("Nothing was written.\n"))
     #expect(!FileManager.default.fileExists(atPath: box.journal))
   }

@@ -66,6 +66,16 @@ import Testing
       ("31.05.2026", .monthFirst, "2026-05-31"),
       ("3/4/26", .dayFirst, "2026-04-03"),
       ("3/4/26", .monthFirst, "2026-03-04"),
+      // Dashes, day first and month first; two-digit years either end; ISO with time and zone.
+      ("01-03-2026", .dayFirst, "2026-03-01"),
+      ("18-03-2026", .dayFirst, "2026-03-18"),
+      ("03-18-2026", .monthFirst, "2026-03-18"),
+      ("20-10-16", .dayFirst, "2016-10-20"),
+      ("20-10-16", .yearFirst, "2020-10-16"),
+      ("31.12.99", .dayFirst, "1999-12-31"),
+      ("2023-09-26 15:15:00.000000 UTC", .monthFirst, "2023-09-26"),
+      ("2023-09-26T15:15:00+02:00", .dayFirst, "2023-09-26"),
+      ("2023/9/6", .dayFirst, "2023-09-06"),
     ] as [(String, DayOrder, String)])
   func parses(_ text: String, _ order: DayOrder, _ expected: String) {
     #expect(DateText.parse(text, order: order)?.description == expected)
@@ -74,6 +84,23 @@ import Testing
   @Test(arguments: ["", "soon", "2026-02-30", "13/13/2026", "2026-5", "31/05"])
   func refuses(_ text: String) {
     #expect(DateText.parse(text, order: .dayFirst) == nil)
+  }
+
+  /// The order is decided per file, and the dry run says why.
+  @Test func theFileSaysWhy() {
+    let dashes = DayOrder.infer(from: ["01-03-2026", "18-03-2026"], fallback: .monthFirst, because: "default")
+    #expect(dashes.order == .dayFirst)
+    #expect(dashes.why == "18-03-2026 has no month 18")
+    let us = DayOrder.infer(from: ["03-01-2026", "03-18-2026"], fallback: .dayFirst, because: "default")
+    #expect(us.order == .monthFirst)
+    let yearFirst = DayOrder.infer(from: ["40-10-16", "20-01-02"], fallback: .dayFirst, because: "default")
+    #expect(yearFirst.order == .yearFirst)
+    #expect(yearFirst.why == "40-10-16 has no day or month 40")
+    // Every date fits day first and year first, none month first: day first, and why.
+    let twoDigit = DayOrder.infer(from: ["20-10-16", "21-03-16"], fallback: .monthFirst, because: "default")
+    #expect(twoDigit.order == .dayFirst)
+    #expect(twoDigit.why.contains("is no date month first"))
+    #expect(DayOrder.infer(from: ["01-02-2026"], fallback: .monthFirst, because: "default") == (.monthFirst, "default"))
   }
 
   @Test func theFileDecidesTheOrder() {

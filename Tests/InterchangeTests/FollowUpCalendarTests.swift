@@ -37,7 +37,7 @@ import Testing
       ("ben00002", .lost(reason: "Budget")),
       ("cleo0003", .created(NewLead(name: "Cleo", stage: "proposal"))),
     ]
-    try apply(changes, to: &pipeline)
+    try apply(changes.map { ($0.0, $0.1, nil) }, to: &pipeline)
     let now = try #require(Timestamp(iso8601: "2026-11-27T19:30:05.000Z"))
     let text = String(decoding: FollowUpCalendar.encode(pipeline.leads, in: pipeline, now: now), as: UTF8.self)
     #expect(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))

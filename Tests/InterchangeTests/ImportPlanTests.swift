@@ -17,13 +17,17 @@ func importing(_ text: String, into pipeline: inout Pipeline, stageMap: [String:
   return plan
 }
 
-/// Applies changes in order, as events of one moment.
+/// Applies changes in order, as events written at one moment (each with when it happened,
+/// when the file said).
 func apply(
-  _ changes: [(LeadID, Change)], to pipeline: inout Pipeline, at time: Timestamp = Timestamp(millisecondsSinceEpoch: 0)
+  _ changes: [(LeadID, Change, Timestamp?)], to pipeline: inout Pipeline,
+  at time: Timestamp = Timestamp(millisecondsSinceEpoch: 0)
 ) throws {
-  for (number, (lead, change)) in changes.enumerated() {
+  for (number, (lead, change, occurred)) in changes.enumerated() {
     try pipeline.apply(
-      Event(id: "e\(pipeline.revision)-\(number)", time: time, replica: "t", lead: lead, change: change))
+      Event(
+        id: "e\(pipeline.revision)-\(number)", time: time, replica: "t", lead: lead, change: change,
+        occurred: occurred))
   }
 }
 
@@ -72,7 +76,8 @@ func apply(
 
   @Test func aLeadTypedInBeforeIsMatchedByNameAndCompany() throws {
     var pipeline = Pipeline()
-    try apply([("ana00001", .created(NewLead(name: "Ana Lima", company: "Acme", stage: "qualifying")))], to: &pipeline)
+    try apply(
+      [("ana00001", .created(NewLead(name: "Ana Lima", company: "Acme", stage: "qualifying")), nil)], to: &pipeline)
     let plan = try importing("name,company,value\nana lima,ACME,100\nBen,Acme,5\n", into: &pipeline)
     #expect((plan.created, plan.updated) == (1, 1))
     #expect(pipeline.count == 2)
@@ -83,7 +88,7 @@ func apply(
   @Test func aRowMatchingTwoLeadsIsAProblemNotAGuess() throws {
     var pipeline = Pipeline()
     let twin = Change.created(NewLead(name: "Ana Lima", company: "Acme", stage: "qualifying"))
-    try apply([("twin0001", twin), ("twin0002", twin)], to: &pipeline)
+    try apply([("twin0001", twin, nil), ("twin0002", twin, nil)], to: &pipeline)
     let sheet = try sheet("name,company\nAna Lima,Acme\n", pipeline: pipeline)
     let plan = ImportPlan(deals: sheet.deals, source: sheet.source, pipeline: pipeline) { "new00001" }
     #expect(plan.changes.isEmpty)
@@ -145,7 +150,7 @@ func apply(
       ("dan00004", .created(NewLead(name: "@Dan", value: Money(minorUnits: 5, currency: "USD"), stage: "closing"))),
       ("eve00005", .created(NewLead(name: "'=Eve", phone: "'+1 555", stage: "closing"))),
     ]
-    try apply(changes, to: &pipeline)
+    try apply(changes.map { ($0.0, $0.1, nil) }, to: &pipeline)
     let now = Timestamp(millisecondsSinceEpoch: 1_790_000_000_000)
     let leads =
       pipeline.stages.flatMap { pipeline.leads(inStage: $0.key) } + pipeline.leads.filter { $0.status == .lost }

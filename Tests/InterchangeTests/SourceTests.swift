@@ -5,9 +5,12 @@ import Testing
 @testable import Interchange
 
 func sheet(
-  _ text: String, source: ImportSource? = nil, stageMap: [String: String] = [:], pipeline: Pipeline = Pipeline()
+  _ text: String, source: ImportSource? = nil, stageMap: [String: String] = [:], pipeline: Pipeline = Pipeline(),
+  columns: [String: String] = [:], dayOrder: DayOrder? = nil
 ) throws -> DealSheet {
-  try DealSheet(CSVTable.read(Array(text.utf8)), source: source, stageMap: stageMap, pipeline: pipeline)
+  try DealSheet(
+    CSVTable.read(Array(text.utf8)), source: source, stageMap: stageMap, pipeline: pipeline, columnMap: columns,
+    dayOrder: dayOrder)
 }
 
 func deal(_ sheet: DealSheet, _ name: String) throws -> ImportedDeal {

@@ -111,3 +111,39 @@ func sealed(bytes body: [UInt8]) -> [UInt8] {
   let hex = stride(from: 28, through: 0, by: -4).map { hexDigit(UInt8((crc >> UInt32($0)) & 0xF)) }
   return body + Array(",\"crc\":\"".utf8) + hex + Array("\"}".utf8)
 }
+
+/// History brought in from a file: an event carries when it happened (`at`) beside when it
+/// was written (`ts`); the lead's dates come from `at`.
+@Suite struct OccurredTests {
+  @Test func atRoundTripsAndIsStandardJSON() throws {
+    let event = Event(
+      id: "0123456789abcdef", time: Timestamp(iso8601: "2026-11-27T16:40:01.123Z")!, replica: "ana@laptop",
+      lead: "k3m9x2qa", change: .won, occurred: Timestamp(iso8601: "2023-06-30T12:00:00.000Z")!)
+    let line = EventCodec.encode(event)
+    let decoded = try Array(line.dropLast()).withUnsafeBufferPointer { try EventCodec.decode($0) }
+    #expect(decoded == event)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+    #expect(object["at"] as? String == "2023-06-30T12:00:00.000Z")
+    #expect(object["ts"] as? String == "2026-11-27T16:40:01.123Z")
+    // Without it, no key at all.
+    let plain = EventCodec.encode(Event(id: "a", time: event.time, replica: "r", lead: "k3m9x2qa", change: .won))
+    let plainObject = try #require(try JSONSerialization.jsonObject(with: Data(plain)) as? [String: Any])
+    #expect(plainObject["at"] == nil)
+  }
+
+  @Test func theLeadsDatesComeFromWhenItHappened() throws {
+    var pipeline = Pipeline()
+    let written = Timestamp(iso8601: "2026-11-27T16:40:01.123Z")!
+    let created = Timestamp(iso8601: "2023-04-01T12:00:00.000Z")!
+    let closed = Timestamp(iso8601: "2023-06-30T12:00:00.000Z")!
+    try pipeline.apply(
+      Event(
+        id: "a", time: written, replica: "r", lead: "acme0001",
+        change: .created(NewLead(name: "Acme", stage: "proposal")), occurred: created))
+    try pipeline.apply(Event(id: "b", time: written, replica: "r", lead: "acme0001", change: .won, occurred: closed))
+    let lead = try #require(pipeline["acme0001"])
+    #expect(lead.created == created)
+    #expect(lead.closed == closed)
+    #expect(lead.stageHistory.first?.entered == created)
+  }
+}
