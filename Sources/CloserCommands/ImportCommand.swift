@@ -70,7 +70,6 @@ struct ImportCommand: ParsableCommand {
 
   private func runImport() throws {
     let settings = try options.environment.loadSettings(flag: options.config)
-    let table = try CSVTable.read(try readFile(file, as: .table))
     var map = settings.importStageMap
     for entry in stageMap {
       let parts = entry.split(separator: "=", omittingEmptySubsequences: false)
@@ -112,8 +111,7 @@ struct ImportCommand: ParsableCommand {
     }
     if let limit, limit < 1 { throw CommandError("--limit counts rows from 1; got \(limit)") }
     let source: ImportSource? = from == .auto ? nil : ImportSource(rawValue: from.rawValue)
-    let sheet = try DealSheet(
-      table, source: source, stageMap: map, pipeline: configured, columnMap: columnMap, dayOrder: dateOrder?.order)
+    let sheet = try readSheet(source: source, stageMap: map, pipeline: configured, columnMap: columnMap)
     if !sheet.problems.isEmpty && !skipBad && !dryRun {
       throw ImportError.badRows(sheet.problems, total: sheet.rowCount)
     }
@@ -138,17 +136,28 @@ struct ImportCommand: ParsableCommand {
     let store = try options.openStore()
     var plan: ImportPlan?
     try store.recordAll { pipeline in
-      let planned = ImportPlan(
+      var planned = ImportPlan(
         deals: sheet.deals, source: sheet.source, pipeline: pipeline, now: Environment.now(), newID: store.newLeadID)
       if !planned.problems.isEmpty && !skipBad {
         throw ImportError.badRows(planned.problems, total: sheet.rowCount)
       }
+      let changes = planned.takeChanges()
       plan = planned
-      return planned.changes
+      return changes
     }
     guard let plan else { return }
-    if plan.changes.count >= PipelineStore.snapshotMinimumEvents { try? store.saveSnapshot() }
+    if plan.eventCount >= PipelineStore.snapshotMinimumEvents { try? store.saveSnapshot() }
     try Console.printOutcome(report(sheet, plan, dryRun: false, configured: configured))
+  }
+
+  /// The file read and checked. Its bytes and fields are let go on return: only the deals
+  /// are kept while they are planned and written.
+  private func readSheet(
+    source: ImportSource?, stageMap: [String: String], pipeline: Pipeline, columnMap: [String: String]
+  ) throws -> DealSheet {
+    let table = try CSVTable.read(try readFile(file, as: .table))
+    return try DealSheet(
+      table, source: source, stageMap: stageMap, pipeline: pipeline, columnMap: columnMap, dayOrder: dateOrder?.order)
   }
 
   /// What was (or would be) done, row by row for the first few of each kind.
@@ -173,9 +182,9 @@ struct ImportCommand: ParsableCommand {
     }
     if dryRun {
       lines += rowLines(sheet, plan, configured: configured)
-    } else if !plan.changes.isEmpty {
+    } else if plan.eventCount > 0 {
       lines.append(
-        "Journal: \(printable(options.journalPath)) (\(plan.changes.count) event\(plan.changes.count == 1 ? "" : "s"))")
+        "Journal: \(printable(options.journalPath)) (\(plan.eventCount) event\(plan.eventCount == 1 ? "" : "s"))")
     }
     section("Skipped", sheet.skipped.map { printable($0.description) })
     section(skipBad ? "Bad rows, left out" : "Bad rows", bad.map { printable($0.description) })

@@ -30,6 +30,15 @@ public struct ImportPlan: Sendable {
   /// The changes, each with when it happened when the file says (a deal's created and
   /// closed dates); nil: when it is imported.
   public private(set) var changes: [(LeadID, Change, Timestamp?)] = []
+  /// How many changes the plan makes (kept when they are taken to be written).
+  public private(set) var eventCount = 0
+
+  /// Hands the changes over to be written, keeping the plan's entries and counts: an
+  /// import of 100,000 rows then holds its changes once, not twice.
+  public mutating func takeChanges() -> [(LeadID, Change, Timestamp?)] {
+    defer { changes = [] }
+    return changes
+  }
 
   public var created: Int { entries.count { $0.action == .create } }
   public var updated: Int { entries.count { if case .update = $0.action { true } else { false } } }
@@ -59,6 +68,7 @@ public struct ImportPlan: Sendable {
         entries.append(Entry(row: deal.row, lead: id, name: deal.name, action: .create))
       }
     }
+    eventCount = changes.count
   }
 }
 

@@ -319,12 +319,19 @@ struct JournalCursor {
 
   /// Records lines this process appended: `bytes`, whose last line holds event `lastEventID`.
   mutating func appended(_ bytes: [UInt8], eventIDs ids: [String], lineCount added: Int) {
+    appended([bytes], eventIDs: ids, lineCount: added)
+  }
+
+  /// Records lines this process appended, written in `parts` that each end with a line.
+  mutating func appended(_ parts: [[UInt8]], eventIDs ids: [String], lineCount added: Int) {
     precondition(parked.isEmpty && scanOffset == offset, "appending over unsettled lines")
-    let lastStart = bytes.dropLast().lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-    lastLineStart = offset + Int64(lastStart)
-    offset += Int64(bytes.count)
+    let last = parts.last ?? []
+    let lastStart = last.dropLast().lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+    let total = parts.reduce(0) { $0 + $1.count }
+    lastLineStart = offset + Int64(total - last.count + lastStart)
+    offset += Int64(total)
     lineCount += added
-    checksum.update(bytes)
+    for bytes in parts { checksum.update(bytes) }
     endsWithoutNewline = false
     for id in ids { _ = eventIDs.insert(id) }
     if let last = ids.last { chainTip = .event(last) }

@@ -3,13 +3,21 @@ import PipelineCore
 
 /// Lines ready to append: their bytes, and the id of the event on each line, in order.
 public struct PreparedLines: Sendable {
-  public var bytes: [UInt8]
+  /// The lines, in parts written one after the other (a large batch is encoded in parts on
+  /// several threads, and never copied into one buffer); each part ends with a whole line.
+  public var parts: [[UInt8]]
   public var eventIDs: [String]
 
   public init(bytes: [UInt8], eventIDs: [String]) {
-    self.bytes = bytes
+    self.init(parts: [bytes], eventIDs: eventIDs)
+  }
+
+  public init(parts: [[UInt8]], eventIDs: [String]) {
+    self.parts = parts.filter { !$0.isEmpty }
     self.eventIDs = eventIDs
   }
+
+  var isEmpty: Bool { parts.isEmpty }
 }
 
 extension JournalFile {
@@ -44,9 +52,9 @@ extension JournalFile {
       if let tail = cursor.tail(fileSize: size) { try setAside(tail) }
       if let readOnlyReason { throw JournalError.readOnly(path: path, reason: readOnlyReason) }
       let prepared = try build(cursor.chainTip.eventID)
-      guard !prepared.bytes.isEmpty else { return }
-      let bytes = cursor.endsWithoutNewline ? [0x0A] + prepared.bytes : prepared.bytes
-      try write(bytes, expectedStart: cursor.offset)
+      guard !prepared.isEmpty else { return }
+      let parts = cursor.endsWithoutNewline ? [[0x0A]] + prepared.parts : prepared.parts
+      try write(parts, expectedStart: cursor.offset)
       let written: FileStatus
       do {
         written = try fileSystem.status(descriptor)
@@ -54,8 +62,8 @@ extension JournalFile {
         try rollBack(to: cursor.offset, after: error, detail: "Closer could not look at the journal after writing")
       }
       guard try stillAtPath(after: cursor.offset) else { continue }
-      cursor.appended(bytes, eventIDs: prepared.eventIDs, lineCount: prepared.eventIDs.count)
-      fingerprints.update(cursor, appended: bytes)
+      cursor.appended(parts, eventIDs: prepared.eventIDs, lineCount: prepared.eventIDs.count)
+      fingerprints.update(cursor, appended: parts[parts.count - 1])
       scannedLine = nil
       lastSeen = (written.size, written.modified)
       return
@@ -67,7 +75,7 @@ extension JournalFile {
   func writeHeader(replica: String) throws(JournalError) {
     let header = JournalHeader(created: now(), replica: replica)
     let bytes = EventCodec.encode(header)
-    try write(bytes, expectedStart: 0)
+    try write([bytes], expectedStart: 0)
     cursor.wroteHeader(bytes, header)
     try fingerprints.update(self)
   }
@@ -75,25 +83,31 @@ extension JournalFile {
   /// Writes all of `bytes` at the end of the file, then flushes; on any failure the file goes
   /// back to `expectedStart` bytes. Several calls when one is not enough (a batch larger
   /// than the system writes at once): readers take a batch whole or not at all anyway.
-  private func write(_ bytes: [UInt8], expectedStart: Int64) throws(JournalError) {
-    var written = 0
-    while written < bytes.count {
-      let result = bytes.withUnsafeBytes { raw in
-        Result { () throws(SystemError) in
-          try fileSystem.append(descriptor, UnsafeRawBufferPointer(rebasing: raw[written...]))
+  private func write(_ parts: [[UInt8]], expectedStart: Int64) throws(JournalError) {
+    let total = parts.reduce(0) { $0 + $1.count }
+    var before = 0
+    for bytes in parts {
+      var written = 0
+      while written < bytes.count {
+        let result = bytes.withUnsafeBytes { raw in
+          Result { () throws(SystemError) in
+            try fileSystem.append(descriptor, UnsafeRawBufferPointer(rebasing: raw[written...]))
+          }
         }
+        let count: Int
+        do {
+          count = try result.get()
+        } catch {
+          try rollBack(to: expectedStart, after: error, detail: "the write failed")
+        }
+        guard count > 0 else {
+          let error = SystemError("short write to", path: path, code: ENOSPC)
+          try rollBack(
+            to: expectedStart, after: error, detail: "only \(before + written) of \(total) bytes were written")
+        }
+        written += count
       }
-      let count: Int
-      do {
-        count = try result.get()
-      } catch {
-        try rollBack(to: expectedStart, after: error, detail: "the write failed")
-      }
-      guard count > 0 else {
-        let error = SystemError("short write to", path: path, code: ENOSPC)
-        try rollBack(to: expectedStart, after: error, detail: "only \(written) of \(bytes.count) bytes were written")
-      }
-      written += count
+      before += bytes.count
     }
     do {
       try fileSystem.sync(descriptor)

@@ -193,8 +193,7 @@ public final class PipelineStore {
         }
         group.wait()
         scratch = next
-        halves[0].bytes += halves[1].bytes
-        return PreparedLines(bytes: halves[0].bytes, eventIDs: ids)
+        return PreparedLines(parts: [halves[0].bytes, halves[1].bytes], eventIDs: ids)
       })
     if let scratch { pipeline = scratch }
     return events

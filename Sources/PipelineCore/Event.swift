@@ -29,9 +29,12 @@ public struct Event: Hashable, Sendable {
 }
 
 /// What an event does to its lead.
+///
+/// The two large payloads are boxed (`indirect`), so a change takes about as much room as
+/// its usual small payload: an import of 100,000 deals holds hundreds of thousands of them.
 public enum Change: Hashable, Sendable {
   /// A new lead, placed at `position` (1 = top) of its stage's column.
-  case created(NewLead)
+  indirect case created(NewLead)
   /// Some fields changed; the others stay as they were.
   case edited([FieldEdit])
   /// The card moved to `stage` at `position` (1 = top). `gateOverridden` records that the rep
@@ -51,7 +54,7 @@ public enum Change: Hashable, Sendable {
   case reopened(stage: String)
   /// The lead is put back exactly as it was before (undo) or after (redo) another event:
   /// how undo reverses a change without rewriting the journal.
-  case restored(Restoration)
+  indirect case restored(Restoration)
   /// An event type this version does not know (written by a newer Closer). It changes
   /// nothing here; its line stays in the journal untouched.
   case unknown(type: String)
