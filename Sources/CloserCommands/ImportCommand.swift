@@ -111,7 +111,7 @@ struct ImportCommand: ParsableCommand {
     }
     if let limit, limit < 1 { throw CommandError("--limit counts rows from 1; got \(limit)") }
     let source: ImportSource? = from == .auto ? nil : ImportSource(rawValue: from.rawValue)
-    let sheet = try readSheet(source: source, stageMap: map, pipeline: configured, columnMap: columnMap)
+    var sheet = try readSheet(source: source, stageMap: map, pipeline: configured, columnMap: columnMap)
     if !sheet.problems.isEmpty && !skipBad && !dryRun {
       throw ImportError.badRows(sheet.problems, total: sheet.rowCount)
     }
@@ -146,8 +146,11 @@ struct ImportCommand: ParsableCommand {
       return changes
     }
     guard let plan else { return }
+    // The report is written first, so that the deals are let go before the snapshot is.
+    let outcome = report(sheet, plan, dryRun: false, configured: configured)
+    sheet.deals = []
     if plan.eventCount >= PipelineStore.snapshotMinimumEvents { try? store.saveSnapshot() }
-    try Console.printOutcome(report(sheet, plan, dryRun: false, configured: configured))
+    try Console.printOutcome(outcome)
   }
 
   /// The file read and checked. Its bytes and fields are let go on return: only the deals

@@ -322,16 +322,21 @@ struct JournalCursor {
     appended([bytes], eventIDs: ids, lineCount: added)
   }
 
-  /// Records lines this process appended, written in `parts` that each end with a line.
+  /// Records lines this process appended, written in parts that each end with a line.
   mutating func appended(_ parts: [[UInt8]], eventIDs ids: [String], lineCount added: Int) {
+    var written = WrittenLines(continuing: checksum)
+    for part in parts { written.add(part) }
+    appended(written, eventIDs: ids, lineCount: added)
+  }
+
+  mutating func appended(_ written: WrittenLines, eventIDs ids: [String], lineCount added: Int) {
     precondition(parked.isEmpty && scanOffset == offset, "appending over unsettled lines")
-    let last = parts.last ?? []
+    let last = written.last
     let lastStart = last.dropLast().lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-    let total = parts.reduce(0) { $0 + $1.count }
-    lastLineStart = offset + Int64(total - last.count + lastStart)
-    offset += Int64(total)
+    lastLineStart = offset + Int64(written.count - last.count + lastStart)
+    offset += Int64(written.count)
     lineCount += added
-    for bytes in parts { checksum.update(bytes) }
+    checksum = written.checksum
     endsWithoutNewline = false
     for id in ids { _ = eventIDs.insert(id) }
     if let last = ids.last { chainTip = .event(last) }

@@ -3,21 +3,45 @@ import PipelineCore
 
 /// Lines ready to append: their bytes, and the id of the event on each line, in order.
 public struct PreparedLines: Sendable {
-  /// The lines, in parts written one after the other (a large batch is encoded in parts on
-  /// several threads, and never copied into one buffer); each part ends with a whole line.
+  /// The lines, in parts written one after the other; each part ends with a whole line.
   public var parts: [[UInt8]]
+  /// More parts, encoded while the ones before are written (a large batch).
+  public var stream: EncodingStream?
   public var eventIDs: [String]
 
   public init(bytes: [UInt8], eventIDs: [String]) {
     self.init(parts: [bytes], eventIDs: eventIDs)
   }
 
-  public init(parts: [[UInt8]], eventIDs: [String]) {
+  public init(parts: [[UInt8]], stream: EncodingStream? = nil, eventIDs: [String]) {
     self.parts = parts.filter { !$0.isEmpty }
+    self.stream = stream
     self.eventIDs = eventIDs
   }
 
-  var isEmpty: Bool { parts.isEmpty }
+  var isEmpty: Bool { parts.isEmpty && (stream == nil || eventIDs.isEmpty) }
+
+  /// Every part in order: those at hand, then those the stream encodes.
+  func forEachPart(_ body: ([UInt8]) throws(JournalError) -> Void) throws(JournalError) {
+    for part in parts { try body(part) }
+    while let part = stream?.next() { try body(part) }
+  }
+}
+
+/// What an append wrote: how many bytes, the journal's running checksum carried on over
+/// them, and the last part (which ends with the last line).
+struct WrittenLines {
+  var count = 0
+  var checksum: CRC32C.Running
+  var last: [UInt8] = []
+
+  init(continuing checksum: CRC32C.Running) { self.checksum = checksum }
+
+  mutating func add(_ part: [UInt8]) {
+    count += part.count
+    checksum.update(part)
+    last = part
+  }
 }
 
 extension JournalFile {
@@ -52,9 +76,19 @@ extension JournalFile {
       if let tail = cursor.tail(fileSize: size) { try setAside(tail) }
       if let readOnlyReason { throw JournalError.readOnly(path: path, reason: readOnlyReason) }
       let prepared = try build(cursor.chainTip.eventID)
+      defer { prepared.stream?.cancel() }
       guard !prepared.isEmpty else { return }
-      let parts = cursor.endsWithoutNewline ? [[0x0A]] + prepared.parts : prepared.parts
-      try write(parts, expectedStart: cursor.offset)
+      var lines = WrittenLines(continuing: cursor.checksum)
+      let start = cursor.offset
+      if cursor.endsWithoutNewline {
+        try writePart([0x0A], expectedStart: start, before: 0)
+        lines.add([0x0A])
+      }
+      try prepared.forEachPart { (part) throws(JournalError) in
+        try writePart(part, expectedStart: start, before: lines.count)
+        lines.add(part)
+      }
+      try flush(expectedStart: start)
       let written: FileStatus
       do {
         written = try fileSystem.status(descriptor)
@@ -62,8 +96,8 @@ extension JournalFile {
         try rollBack(to: cursor.offset, after: error, detail: "Closer could not look at the journal after writing")
       }
       guard try stillAtPath(after: cursor.offset) else { continue }
-      cursor.appended(parts, eventIDs: prepared.eventIDs, lineCount: prepared.eventIDs.count)
-      fingerprints.update(cursor, appended: parts[parts.count - 1])
+      cursor.appended(lines, eventIDs: prepared.eventIDs, lineCount: prepared.eventIDs.count)
+      fingerprints.update(cursor, appended: lines.last)
       scannedLine = nil
       lastSeen = (written.size, written.modified)
       return
@@ -84,31 +118,40 @@ extension JournalFile {
   /// back to `expectedStart` bytes. Several calls when one is not enough (a batch larger
   /// than the system writes at once): readers take a batch whole or not at all anyway.
   private func write(_ parts: [[UInt8]], expectedStart: Int64) throws(JournalError) {
-    let total = parts.reduce(0) { $0 + $1.count }
     var before = 0
     for bytes in parts {
-      var written = 0
-      while written < bytes.count {
-        let result = bytes.withUnsafeBytes { raw in
-          Result { () throws(SystemError) in
-            try fileSystem.append(descriptor, UnsafeRawBufferPointer(rebasing: raw[written...]))
-          }
-        }
-        let count: Int
-        do {
-          count = try result.get()
-        } catch {
-          try rollBack(to: expectedStart, after: error, detail: "the write failed")
-        }
-        guard count > 0 else {
-          let error = SystemError("short write to", path: path, code: ENOSPC)
-          try rollBack(
-            to: expectedStart, after: error, detail: "only \(before + written) of \(total) bytes were written")
-        }
-        written += count
-      }
+      try writePart(bytes, expectedStart: expectedStart, before: before)
       before += bytes.count
     }
+    try flush(expectedStart: expectedStart)
+  }
+
+  /// Writes all of one part at the end of the file; `before` bytes of the append are
+  /// already there. On a failure the file goes back to `expectedStart` bytes.
+  private func writePart(_ bytes: [UInt8], expectedStart: Int64, before: Int) throws(JournalError) {
+    var written = 0
+    while written < bytes.count {
+      let result = bytes.withUnsafeBytes { raw in
+        Result { () throws(SystemError) in
+          try fileSystem.append(descriptor, UnsafeRawBufferPointer(rebasing: raw[written...]))
+        }
+      }
+      let count: Int
+      do {
+        count = try result.get()
+      } catch {
+        try rollBack(to: expectedStart, after: error, detail: "the write failed")
+      }
+      guard count > 0 else {
+        let error = SystemError("short write to", path: path, code: ENOSPC)
+        try rollBack(to: expectedStart, after: error, detail: "only \(before + written) bytes were written")
+      }
+      written += count
+    }
+  }
+
+  /// Flushes what was written to disk; on a failure the file goes back to `expectedStart`.
+  private func flush(expectedStart: Int64) throws(JournalError) {
     do {
       try fileSystem.sync(descriptor)
     } catch {

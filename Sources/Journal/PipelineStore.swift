@@ -174,26 +174,21 @@ public final class PipelineStore {
           scratch = next
           return PreparedLines(bytes: EventCodec.encodeBatch(events, after: after), eventIDs: ids)
         }
-        // A large batch (an import): the lines do not depend on the state, so two other
-        // threads encode its halves while this one checks and applies the events.
-        let halves = [EncodedLines(), EncodedLines()]
-        let batch = events
-        let group = DispatchGroup()
-        let middle = batch.count / 2
-        DispatchQueue.global().async(group: group) {
-          halves[0].bytes = EventCodec.encodeBatch(batch[..<middle], after: after, batchSize: batch.count)
+        // A large batch (an import): the lines do not depend on the state, so other threads
+        // encode them a part at a time while this one checks and applies the events, and
+        // then as the parts before are written.
+        let stream = EncodingStream(events: events, after: after)
+        do {
+          for event in events {
+            try next.check(event)
+            try next.apply(event)
+          }
+        } catch {
+          stream.cancel()
+          throw error
         }
-        DispatchQueue.global().async(group: group) {
-          halves[1].bytes = EventCodec.encodeBatch(batch[middle...], after: batch[middle - 1].id, batchSize: 0)
-        }
-        defer { group.wait() }
-        for event in events {
-          try next.check(event)
-          try next.apply(event)
-        }
-        group.wait()
         scratch = next
-        return PreparedLines(parts: [halves[0].bytes, halves[1].bytes], eventIDs: ids)
+        return PreparedLines(parts: [], stream: stream, eventIDs: ids)
       })
     if let scratch { pipeline = scratch }
     return events
@@ -224,6 +219,3 @@ public final class PipelineStore {
 }
 
 /// Lines encoded on another thread, read only after that thread's work has been waited for.
-private final class EncodedLines: @unchecked Sendable {
-  var bytes: [UInt8] = []
-}
