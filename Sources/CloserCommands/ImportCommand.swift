@@ -227,6 +227,7 @@ struct ImportCommand: ParsableCommand {
         parts.append(value.description + (deal.currencyAssumed ? " (default currency)" : ""))
       }
       if let created = deal.created { parts.append("created \(created)") }
+      if deal.status == .open, let entered = deal.stageEntered { parts.append("in stage since \(entered)") }
       if deal.status == .open, case .some(.some(let day)) = deal.expectedClose { parts.append("expected close \(day)") }
       if case .some(.some(let followUp)) = deal.followUp {
         parts.append("next: \(followUp.action), due \(followUp.due)")
@@ -255,7 +256,9 @@ struct ImportCommand: ParsableCommand {
       lines.append(
         "  amounts: decimal \(sheet.decimalMark == .comma ? "comma" : "point") (\(printable(sheet.decimalMarkWhy)))")
     }
-    let dated = sheet.mapping.contains { ["expectedClose", "due", "created", "closed"].contains($0.field) }
+    let dated = sheet.mapping.contains {
+      ["expectedClose", "due", "created", "closed", "stageEntered"].contains($0.field)
+    }
     if dated { lines.append("  dates: \(sheet.dayOrder.words) (\(printable(sheet.dayOrderWhy)))") }
     let assumedCurrency = sheet.deals.count { $0.currencyAssumed }
     if assumedCurrency > 0, let currency = sheet.deals.first(where: { $0.currencyAssumed })?.value??.currency {

@@ -29,6 +29,8 @@ public struct ImportedDeal: Sendable, Equatable {
   /// When a won or lost deal was closed, when the file says (its close date column, or
   /// for a closed deal without one, the expected close date, which CRMs set to it).
   public var closed: CalendarDay?
+  /// When the deal entered its current stage, when the file says.
+  public var stageEntered: CalendarDay?
   /// Whether the value names no currency and got the configured default.
   public var currencyAssumed = false
 
@@ -162,7 +164,9 @@ public struct DealSheet: Sendable {
     decimalMark = mark
     decimalMarkWhy =
       values.first { AmountText.evidence($0) == mark }.map { "\($0) shows it" } ?? markFallback.1
-    let dateColumns = [ImportColumn.expectedClose, .followUpDue, .created, .closed].compactMap { columns[$0] }
+    let dateColumns = [ImportColumn.expectedClose, .followUpDue, .created, .closed, .stageEntered].compactMap {
+      columns[$0]
+    }
     let inferred = DayOrder.infer(
       from: table.rows.lazy.flatMap { row in dateColumns.lazy.map { row[$0] } },
       fallback: table.delimiter == ";" ? .dayFirst : .monthFirst,
@@ -393,10 +397,14 @@ private struct RowReader: Sendable {
       }
     }
 
-    for column in [ImportColumn.created, .closed] {
+    for column in [ImportColumn.created, .closed, .stageEntered] {
       guard let text = cell(column).map(cleanLine), !text.isEmpty else { continue }
       if let day = DateText.parse(text, order: order) {
-        if column == .created { deal.created = day } else { deal.closed = day }
+        switch column {
+        case .created: deal.created = day
+        case .closed: deal.closed = day
+        default: deal.stageEntered = day
+        }
       } else {
         problem(column, "'\(text)' is not a date; write it like 2026-05-31")
       }
@@ -433,6 +441,9 @@ private struct RowReader: Sendable {
     }
     if let created = deal.created, let closed = deal.closed, closed < created {
       problem(.closed, "closed \(closed) is before it was created (\(created))")
+    }
+    if let created = deal.created, let entered = deal.stageEntered, entered < created {
+      problem(.stageEntered, "entered its stage \(entered), before it was created (\(created))")
     }
 
     if let text = cell(.checklist) {

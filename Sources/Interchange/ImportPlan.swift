@@ -150,6 +150,8 @@ private struct Planner {
   mutating func create(_ deal: ImportedDeal) -> [(Change, Timestamp?)] {
     let stage = deal.status == .won ? pipeline.wonStage : (deal.stage ?? pipeline.stages[0].key)
     var new = NewLead(name: deal.name, stage: stage, position: bottom(of: stage))
+    // An open deal's last stage change, when the file has it: its days in stage count from then.
+    if deal.status == .open { new.stageEntered = time(deal.stageEntered) }
     new.company = deal.text[.company] ?? ""
     new.email = deal.text[.email] ?? ""
     new.phone = deal.text[.phone] ?? ""
@@ -233,7 +235,9 @@ private struct Planner {
         var future = lead
         future.checklist = checklist
         let gated = !pipeline.gates(for: future, movingTo: target).isEmpty
-        add(.moved(stage: target, position: bottom(of: target), gateOverridden: gated))
+        // Dated from the file's last stage change, when it is later than the current one.
+        let entered = time(deal.stageEntered).flatMap { $0 > lead.stageEntered ? $0 : nil }
+        add(.moved(stage: target, position: bottom(of: target), gateOverridden: gated), at: entered)
         move(from: lead.stage, to: target)
         what.append("stage \(title(lead.stage)) → \(title(target))")
       }

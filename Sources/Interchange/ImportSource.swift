@@ -44,7 +44,7 @@ public enum ImportSource: String, CaseIterable, Sendable {
         "person - phone (mobile)": .phone, "person - phone (home)": .phone, "person - phone (other)": .phone,
         "activity - subject": .followUp, "activity - due date": .followUpDue, "deal - deal created": .created,
         "deal - add time": .created, "deal - won time": .closed, "deal - lost time": .closed,
-        "deal - close time": .closed,
+        "deal - close time": .closed, "deal - last stage change": .stageEntered,
       ]
     case .hubspot:
       [
@@ -54,6 +54,7 @@ public enum ImportSource: String, CaseIterable, Sendable {
         "original source": .source, "closed lost reason": .lostReason, "create date": .created,
         "dealname": .name, "dealstage": .stage, "closedate": .expectedClose, "createdate": .created,
         "hs object id": .recordID, "hubspot owner id": .owner, "deal currency code": .currency,
+        "date entered current stage": .stageEntered,
       ]
     case .salesforce:
       [
@@ -63,6 +64,7 @@ public enum ImportSource: String, CaseIterable, Sendable {
         "lead source": .source, "leadsource": .source, "contact name": .contact, "loss reason": .lostReason,
         "stage name": .stage, "created date": .created, "id": .recordID, "account.name": .company,
         "owner.name": .owner, "owner name": .owner, "currency iso code": .currency,
+        "last stage change date": .stageEntered,
       ]
     case .generic:
       [
@@ -81,6 +83,8 @@ public enum ImportSource: String, CaseIterable, Sendable {
         "engage date": .created, "closed": .closed, "closed date": .closed, "closed at": .closed,
         "date closed": .closed, "won date": .closed, "lost date": .closed, "sales agent": .owner,
         "sales rep": .owner, "deal owner": .owner, "opportunity id": .reference, "deal id": .reference,
+        "stage entered": .stageEntered, "stage date": .stageEntered, "last stage change": .stageEntered,
+        "last stage change date": .stageEntered, "in stage since": .stageEntered,
       ]
     }
   }
@@ -149,6 +153,8 @@ enum ImportColumn: Int, CaseIterable, Sendable {
   case created
   /// When a won or lost deal was closed: the date of its `lead.won` or `lead.lost` event.
   case closed
+  /// When the deal entered its current stage (its last stage change).
+  case stageEntered
   /// Ticked criteria by key (`budget, authority`).
   case checklist
   case followUp, followUpDue
@@ -181,7 +187,8 @@ enum ImportColumn: Int, CaseIterable, Sendable {
     ("name", .name), ("company", .company), ("value", .value), ("currency", .currency), ("stage", .stage),
     ("status", .status), ("owner", .owner), ("source", .source), ("email", .email), ("phone", .phone),
     ("expectedClose", .expectedClose), ("ref", .reference), ("lostReason", .lostReason), ("created", .created),
-    ("closed", .closed), ("followUp", .followUp), ("due", .followUpDue), ("note", .note),
+    ("closed", .closed), ("stageEntered", .stageEntered), ("followUp", .followUp), ("due", .followUpDue),
+    ("note", .note),
     ("checklist", .checklist), ("id", .closerID),
   ]
 

@@ -85,6 +85,7 @@ public enum EventCodec {
       if let day = new.expectedClose { w.field("expectedClose", day.description) }
       w.field("stage", new.stage)
       w.field("position", Int64(new.position))
+      if let entered = new.stageEntered { w.field("stageEntered", entered.iso8601) }
     case .edited(let edits):
       for edit in edits {
         switch edit {
@@ -272,6 +273,10 @@ public enum EventCodec {
           hasStage = true
         } else if key.matches("position") {
           new.position = try position(&s)
+        } else if key.matches("stageEntered") {
+          let text = try s.string()
+          guard let time = Timestamp(iso8601: text) else { throw LineError("bad timestamp in \"stageEntered\"") }
+          new.stageEntered = time
         } else {
           try s.skipValue()
         }

@@ -94,11 +94,14 @@ public struct NewLead: Hashable, Sendable {
   public var expectedClose: CalendarDay?
   public var stage: String
   public var position: Int
+  /// When the lead entered its stage, when that was after it was created (a deal imported
+  /// with the date of its last stage change); nil: when it was created.
+  public var stageEntered: Timestamp?
 
   public init(
     name: String, company: String = "", email: String = "", phone: String = "", owner: String = "",
     source: String = "", reference: String = "", value: Money? = nil, expectedClose: CalendarDay? = nil, stage: String,
-    position: Int = 1
+    position: Int = 1, stageEntered: Timestamp? = nil
   ) {
     self.name = name
     self.company = company
@@ -111,6 +114,7 @@ public struct NewLead: Hashable, Sendable {
     self.expectedClose = expectedClose
     self.stage = stage
     self.position = position
+    self.stageEntered = stageEntered
   }
 }
 

@@ -253,6 +253,11 @@ public struct Pipeline: Sendable {
     let column = column(forStage: new.stage)
     // The stage's own key string, so a million leads share one copy of each key.
     var lead = Lead(id: id, name: new.name, stage: stages[column].key, created: time)
+    if let entered = new.stageEntered, entered > time {
+      lead.stageEntered = entered
+      lead.stageHistory = [StageVisit(stage: lead.stage, entered: entered)]
+      lead.lastActivity = entered
+    }
     lead.company = new.company
     lead.email = new.email
     lead.phone = new.phone

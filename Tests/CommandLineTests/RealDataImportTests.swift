@@ -65,8 +65,8 @@ import Testing
     let box = Sandbox()
     let file = write(
       """
-      Deal - Title,Deal - Value,Deal - Currency,Organization - Name,Person - Name,Person - Email (Work),Person - Phone (Work),Activity - Subject,Activity - Due date
-      Big sale,1500,EUR,Acme,Ana Lima,ana@acme.example,+49 30 123,Call about pricing,2026-12-04
+      Deal - Title,Deal - Value,Deal - Currency,Organization - Name,Person - Name,Person - Email (Work),Person - Phone (Work),Activity - Subject,Activity - Due date,Deal - Stage,Deal - Deal created,Deal - Last stage change
+      Big sale,1500,EUR,Acme,Ana Lima,ana@acme.example,+49 30 123,Call about pricing,2026-12-04,Proposal Made,2026-01-05 10:00:00,2026-03-01 09:30:00
 
       """, in: box, name: "pipedrive.csv")
     let run = try box.run(["import", file, "--from", "pipedrive"])
@@ -77,6 +77,9 @@ import Testing
     let followUp = try #require(lead["followUp"] as? [String: Any])
     #expect(followUp["action"] as? String == "Call about pricing")
     #expect(followUp["due"] as? String == "2026-12-04")
+    // Created on 5 January, in Proposal since 1 March: its days in stage count from then.
+    #expect((lead["created"] as? String)?.hasPrefix("2026-01-05") == true)
+    #expect((lead["stageEntered"] as? String)?.hasPrefix("2026-03-01") == true)
   }
 
   /// The sales-pipeline data set: snake_case headers, no name column, two-digit years

@@ -136,21 +136,25 @@ struct BoardEndToEndTests {
   }
 
   @Test func aNoteWrittenInTheEditorIsSaved() throws {
-    // The "editor" is a script that writes the note and exits, as a rep would.
+    // The "editor" is a script that types the note above Closer's help and saves, as a
+    // rep would; a line starting with # is the rep's too.
     let script = NSTemporaryDirectory() + "closer-editor-\(UUID().uuidString).sh"
-    try "#!/bin/sh\nprintf 'Met at the fair.\\nWants pricing by Friday.\\n' > \"$1\"\n".write(
-      toFile: script, atomically: true, encoding: .utf8)
+    try """
+    #!/bin/sh
+    { printf '#1 priority\\nMet at the fair.\\nWants pricing by Friday.\\n'; cat "$1"; } > "$1.new" && mv "$1.new" "$1"
+
+    """.write(toFile: script, atomically: true, encoding: .utf8)
     chmod(script, 0o755)
     defer { try? FileManager.default.removeItem(atPath: script) }
     let session = try TmuxSession(environment: "EDITOR=\(script) VISUAL=") { try addLeads($0, Self.leads) }
     try session.waitFor("Ana Lima")
     try session.keys("c")
-    try session.waitFor("Note added to Ana Lima (2 lines)")
+    try session.waitFor("Note added to Ana Lima (3 lines)")
     try session.waitFor("Lead Generation")  // the board is back
     try session.keys("q")
     try session.waitFor("EXIT=0")
     let show = try session.closer(["show", "ana", "--json"])
-    #expect(show.contains("Met at the fair.\\nWants pricing by Friday."))
+    #expect(show.contains("#1 priority\\nMet at the fair.\\nWants pricing by Friday."), "\(show)")
   }
 
   @Test func addingALeadThroughTheFormSettingAFollowUpAndLosingADeal() throws {

@@ -131,6 +131,27 @@ func sealed(bytes body: [UInt8]) -> [UInt8] {
     #expect(plainObject["at"] == nil)
   }
 
+  /// A lead imported with the date of its last stage change entered its stage then.
+  @Test func aNewLeadCanHaveEnteredItsStageLaterThanItWasCreated() throws {
+    let written = Timestamp(iso8601: "2026-11-27T16:40:01.123Z")!
+    let created = Timestamp(iso8601: "2026-01-05T12:00:00.000Z")!
+    let entered = Timestamp(iso8601: "2026-03-01T12:00:00.000Z")!
+    let event = Event(
+      id: "a", time: written, replica: "r", lead: "acme0001",
+      change: .created(NewLead(name: "Acme", stage: "proposal", stageEntered: entered)), occurred: created)
+    let line = EventCodec.encode(event)
+    #expect(try Array(line.dropLast()).withUnsafeBufferPointer { try EventCodec.decode($0) } == event)
+    let payload = try #require(
+      (try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])?["payload"] as? [String: Any])
+    #expect(payload["stageEntered"] as? String == "2026-03-01T12:00:00.000Z")
+    var pipeline = Pipeline()
+    try pipeline.apply(event)
+    let lead = try #require(pipeline["acme0001"])
+    #expect(lead.created == created)
+    #expect(lead.stageEntered == entered)
+    #expect(lead.stageHistory == [StageVisit(stage: "proposal", entered: entered)])
+  }
+
   @Test func theLeadsDatesComeFromWhenItHappened() throws {
     var pipeline = Pipeline()
     let written = Timestamp(iso8601: "2026-11-27T16:40:01.123Z")!

@@ -33,11 +33,13 @@ enum CampaignOperation {
     case .move(let pair):
       return output.hasPrefix("Moved ") && output.contains(" to \(pair.stageTitle), ") && output.hasSuffix("\n")
     case .importFile(let file):
+      // The counts, the journal's line, then how the file was read ("Read as: ...").
       let lines = output.split(separator: "\n")
-      return output.hasSuffix("\n") && lines.count == 2
+      return output.hasSuffix("\n") && lines.count >= 2
         && lines[0].hasPrefix("Imported \(file.fileName) ")
         && lines[0].contains(": \(file.names.count) created, 0 updated")
         && lines[1].hasSuffix("(\(file.names.count) events)")
+        && (lines.count == 2 || lines[2] == "Read as:")
     case .list:
       return output.hasPrefix("[") && output.hasSuffix("]\n")
     }
