@@ -12,10 +12,11 @@ struct AddCommand: ParsableCommand {
 
   @Argument(help: "The contact or deal name.") var name: String
   @Option(help: "Company.") var company: String?
-  @Option(help: "Deal value: 12500, 12,500.50, 12.5k, 'EUR 9000'.") var value: String?
+  @Option(parsing: .unconditional, help: "Deal value: 12500, 12,500.50, 12.500,50, 12.5k, 'EUR 9000'.")
+  var value: String?
   @Option(help: "Stage key or title (default: the first stage).") var stage: String?
   @Option(help: "Email address.") var email: String?
-  @Option(help: "Phone number.") var phone: String?
+  @Option(parsing: .unconditional, help: "Phone number.") var phone: String?
   @Option(help: "How the lead was generated (Referral, Webinar, ...).") var source: String?
   @Option(help: "Who owns the deal.") var owner: String?
   @Option(help: "Expected close date, YYYY-MM-DD.") var expectedClose: String?
@@ -67,7 +68,7 @@ struct AddCommand: ParsableCommand {
         return
       }
     }
-    let store = try options.openStore()
+    let store = try options.openStore(creating: true)
     let id = store.newLeadID()
     try store.recordAll { pipeline in
       new.stage = try stage.map { try pipeline.resolveStage($0).get().key } ?? pipeline.stages[0].key

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Journal
 
 /// `closer`: the sales pipeline for the keyboard.
 public struct CloserCommand: ParsableCommand {
@@ -10,6 +11,8 @@ public struct CloserCommand: ParsableCommand {
       (default: $XDG_DATA_HOME/closer/journal.jsonl; override with --journal or CLOSER_JOURNAL). \
       LEAD is a lead's id or an unambiguous part of its name ("jose" finds "José García").
       """,
+    version:
+      "closer \(CloserCommand.version) (journal format \(JournalHeader.currentMajor).\(JournalHeader.currentMinor))",
     subcommands: [
       BoardCommand.self, PipelineSummaryCommand.self, DemoCommand.self, AddCommand.self, MoveCommand.self,
       ListCommand.self,
@@ -20,6 +23,9 @@ public struct CloserCommand: ParsableCommand {
   )
 
   public init() {}
+
+  /// Closer's version.
+  public static let version = "0.9.0"
 }
 
 /// Options every command takes: which journal, which configuration.

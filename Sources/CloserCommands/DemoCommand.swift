@@ -33,7 +33,7 @@ struct DemoCommand: ParsableCommand {
     var options = JournalOptions()
     options.journal = path
     options.config = config
-    let store = try options.openStore()
+    let store = try options.openStore(creating: true)
     _ = try GenerateCommand.generate(into: store, leads: 40, seed: 7, days: 60)
     if isatty(0) != 0 && isatty(1) != 0 && !printOnly {
       let result = Result { try BoardSession.run(options: options, themeFlag: theme) }

@@ -21,7 +21,7 @@ struct GenerateCommand: ParsableCommand {
   }
 
   func run() throws {
-    let store = try options.openStore()
+    let store = try options.openStore(creating: true)
     let written = try Self.generate(into: store, leads: leads, seed: seed, days: days)
     try Console.printOutcome("wrote \(leads) leads (\(written) events) to \(printable(store.journal.path))")
   }

@@ -89,8 +89,9 @@ struct ImportCommand: ParsableCommand {
             + "\(configured.stages.map(\.key).joined(separator: ", ")), won or lost")
       }
     }
-    var columnMap = settings.importColumns
-    for (header, field) in columnMap where !ImportFields.isValid(field) {
+    let configColumns = settings.importColumns
+    var columnMap: [String: String] = [:]
+    for (header, field) in configColumns where !ImportFields.isValid(field) {
       throw CommandError(
         "[import.columns] in the config maps '\(printable(header))' to '\(printable(field))', which is no field; "
           + "use one of \(ImportFields.names.joined(separator: ", ")) or ignore")
@@ -107,17 +108,28 @@ struct ImportCommand: ParsableCommand {
           "--column \(printable(entry)): '\(printable(field))' is no field; use one of "
             + "\(ImportFields.names.joined(separator: ", ")) or ignore")
       }
+      if let earlier = columnMap.keys.first(where: { $0.lowercased() == header.lowercased() }) {
+        throw CommandError(
+          "--column names '\(printable(earlier))' twice (\(printable(columnMap[earlier] ?? "")) and \(printable(field))); say once what it holds"
+        )
+      }
       columnMap[header] = field
     }
-    if let limit, limit < 1 { throw CommandError("--limit counts rows from 1; got \(limit)") }
+    if let limit {
+      guard dryRun else {
+        throw CommandError("--limit lists fewer rows of a dry run; add --dry-run, or leave it out to import every row")
+      }
+      guard limit >= 1 else { throw CommandError("--limit counts rows from 1; got \(limit)") }
+    }
     let source: ImportSource? = from == .auto ? nil : ImportSource(rawValue: from.rawValue)
-    var sheet = try readSheet(source: source, stageMap: map, pipeline: configured, columnMap: columnMap)
+    var sheet = try readSheet(
+      source: source, stageMap: map, pipeline: configured, columnMap: columnMap, configColumnMap: configColumns)
     if !sheet.problems.isEmpty && !skipBad && !dryRun {
       throw ImportError.badRows(sheet.problems, total: sheet.rowCount)
     }
 
     if dryRun {
-      let pipeline = try options.readPipeline()
+      let pipeline = try options.readPipeline(missingIsEmpty: true)
       var counter = 0
       let plan = ImportPlan(deals: sheet.deals, source: sheet.source, pipeline: pipeline, now: Environment.now()) {
         counter += 1
@@ -133,7 +145,7 @@ struct ImportCommand: ParsableCommand {
       return
     }
 
-    let store = try options.openStore()
+    let store = try options.openStore(creating: true)
     var plan: ImportPlan?
     try store.recordAll { pipeline in
       var planned = ImportPlan(
@@ -156,11 +168,13 @@ struct ImportCommand: ParsableCommand {
   /// The file read and checked. Its bytes and fields are let go on return: only the deals
   /// are kept while they are planned and written.
   private func readSheet(
-    source: ImportSource?, stageMap: [String: String], pipeline: Pipeline, columnMap: [String: String]
+    source: ImportSource?, stageMap: [String: String], pipeline: Pipeline, columnMap: [String: String],
+    configColumnMap: [String: String]
   ) throws -> DealSheet {
     let table = try CSVTable.read(try readFile(file, as: .table))
     return try DealSheet(
-      table, source: source, stageMap: stageMap, pipeline: pipeline, columnMap: columnMap, dayOrder: dateOrder?.order)
+      table, source: source, stageMap: stageMap, pipeline: pipeline, columnMap: columnMap,
+      configColumnMap: configColumnMap, dayOrder: dateOrder?.order)
   }
 
   /// What was (or would be) done, row by row for the first few of each kind.
@@ -217,17 +231,24 @@ struct ImportCommand: ParsableCommand {
         (configured.stage(forKey: stageKey)?.title ?? stageKey)
           + (deal.stage == nil && deal.status == .open ? " (no stage in the file)" : ""),
       ]
+      // Dates later than now are not used: the event then happens at the import.
+      let today = Environment.today()
+      func dated(_ day: CalendarDay?) -> String {
+        guard let day else { return "" }
+        return day > today ? " (\(day) is in the future: dated today)" : " \(day)"
+      }
       switch deal.status {
       case .open: parts.append("open")
-      case .won: parts.append("won" + (deal.closed.map { " \($0)" } ?? ""))
+      case .won: parts.append("won" + dated(deal.closed))
       case .lost:
-        parts.append("lost" + (deal.closed.map { " \($0)" } ?? "") + " (\(deal.lostReason ?? "no reason given"))")
+        parts.append(
+          "lost" + dated(deal.closed) + " (\(deal.lostReason ?? "Lost (imported from \(sheet.source.title))"))")
       }
       if case .some(.some(let value)) = deal.value {
         parts.append(value.description + (deal.currencyAssumed ? " (default currency)" : ""))
       }
-      if let created = deal.created { parts.append("created \(created)") }
-      if deal.status == .open, let entered = deal.stageEntered { parts.append("in stage since \(entered)") }
+      if deal.created != nil { parts.append("created" + dated(deal.created)) }
+      if deal.status == .open, deal.stageEntered != nil { parts.append("in stage since" + dated(deal.stageEntered)) }
       if deal.status == .open, case .some(.some(let day)) = deal.expectedClose { parts.append("expected close \(day)") }
       if case .some(.some(let followUp)) = deal.followUp {
         parts.append("next: \(followUp.action), due \(followUp.due)")
@@ -256,10 +277,15 @@ struct ImportCommand: ParsableCommand {
       lines.append(
         "  amounts: decimal \(sheet.decimalMark == .comma ? "comma" : "point") (\(printable(sheet.decimalMarkWhy)))")
     }
+    for note in sheet.notes { lines.append("  \(printable(note))") }
     let dated = sheet.mapping.contains {
       ["expectedClose", "due", "created", "closed", "stageEntered"].contains($0.field)
     }
-    if dated { lines.append("  dates: \(sheet.dayOrder.words) (\(printable(sheet.dayOrderWhy)))") }
+    if dated {
+      lines.append(
+        sheet.datesAreISO
+          ? "  dates: year-month-day (ISO)" : "  dates: \(sheet.dayOrder.words) (\(printable(sheet.dayOrderWhy)))")
+    }
     let assumedCurrency = sheet.deals.count { $0.currencyAssumed }
     if assumedCurrency > 0, let currency = sheet.deals.first(where: { $0.currencyAssumed })?.value??.currency {
       lines.append(

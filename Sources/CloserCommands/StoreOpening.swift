@@ -8,10 +8,13 @@ extension JournalOptions {
 
   var journalPath: String { environment.journalPath(flag: journal) }
 
-  /// Opens the journal for writing (creating it when missing) and replays it, printing its
-  /// warnings to stderr.
-  func openStore() throws -> PipelineStore {
+  /// Opens the journal for writing and replays it, printing its warnings to stderr. A
+  /// missing journal is created only by commands that add leads (`creating`); a command
+  /// that changes a lead finds none in a journal that does not exist, and says so without
+  /// creating a file.
+  func openStore(creating: Bool = false) throws -> PipelineStore {
     let environment = self.environment
+    if !creating { try requireJournal() }
     let config = try environment.loadConfig(flag: self.config)
     let store = try PipelineStore(
       path: journalPath, config: config, access: .readWrite, replica: environment.replica, clock: Environment.now)
@@ -19,21 +22,37 @@ extension JournalOptions {
     return store
   }
 
-  /// The pipeline to show, read without changing the journal: an empty one when there is
-  /// no journal yet.
-  func readPipeline() throws -> Pipeline {
+  /// The pipeline to show, read without changing the journal. A journal that does not
+  /// exist is an error naming the path (a mistyped CLOSER_JOURNAL must not look like an
+  /// empty pipeline), unless `missingIsEmpty` (a dry run of an import into a new journal).
+  func readPipeline(missingIsEmpty: Bool = false) throws -> Pipeline {
     let environment = self.environment
     let config = try environment.loadConfig(flag: self.config)
     let path = journalPath
-    // Missing means empty; a path that cannot be looked up (a symbolic link loop, no
-    // permission) is an error, not an empty pipeline.
-    let found: FileStatus?
-    do { found = try PosixFileSystem().status(atPath: path) } catch { throw JournalError.system(error) }
-    guard found != nil else { return Pipeline(config: config) }
+    guard try journalExists() else {
+      if missingIsEmpty { return Pipeline(config: config) }
+      throw missingJournal()
+    }
     let store = try PipelineStore(
       path: path, config: config, access: .readOnly, replica: environment.replica, clock: Environment.now)
     report(store)
     return store.pipeline
+  }
+
+  /// Whether there is a file at the journal's path; a path that cannot be looked up (a
+  /// symbolic link loop, no permission) is an error, not a missing journal.
+  func journalExists() throws -> Bool {
+    do { return try PosixFileSystem().status(atPath: journalPath) != nil } catch { throw JournalError.system(error) }
+  }
+
+  func requireJournal() throws {
+    guard try journalExists() else { throw missingJournal() }
+  }
+
+  private func missingJournal() -> CommandError {
+    CommandError(
+      "there is no journal at \(printable(journalPath)); start one with `closer add NAME` or "
+        + "`closer import FILE`, or name another with --journal or CLOSER_JOURNAL")
   }
 
   private func report(_ store: PipelineStore) {

@@ -9,6 +9,15 @@ public enum DayOrder: String, Sendable, Equatable, CaseIterable {
   /// `26-05-31`: a two-digit year first, then month and day.
   case yearFirst
 
+  /// The value of `--date-order` that means this order.
+  public var flag: String {
+    switch self {
+    case .monthFirst: "month-first"
+    case .dayFirst: "day-first"
+    case .yearFirst: "year-first"
+    }
+  }
+
   /// In words, for the dry run ("day first").
   public var words: String {
     switch self {
@@ -24,11 +33,32 @@ public enum DayOrder: String, Sendable, Equatable, CaseIterable {
 /// order the file's other dates decide: `5/31/2026` or `31/5/2026`, `31-05-2026`,
 /// `31.05.2026`, and two-digit years (`20-10-16`). See `DayOrder.infer`.
 enum DateText {
+  /// The years a deal's date can fall in: anything else is a typo (`0000-01-01`).
+  static let years = 1900...2199
+
   static func parse(_ text: String, order: DayOrder) -> CalendarDay? {
-    if text.utf8.count == 10, let day = CalendarDay(iso8601: text) { return day }
-    guard let parts = parts(of: text) else { return nil }
-    if parts.fourDigitYearFirst { return CalendarDay(year: parts.a, month: parts.b, day: parts.c) }
-    return parts.day(in: order)
+    let day: CalendarDay?
+    if text.utf8.count == 10, let iso = CalendarDay(iso8601: text) {
+      day = iso
+    } else if let parts = parts(of: text) {
+      day = parts.fourDigitYearFirst ? CalendarDay(year: parts.a, month: parts.b, day: parts.c) : parts.day(in: order)
+    } else {
+      day = nil
+    }
+    guard let day, years.contains(Int(day.civil.year)) else { return nil }
+    return day
+  }
+
+  /// Why `text` is not a date in `order`: it may be one in another order, which the file's
+  /// other dates contradict.
+  static func problem(_ text: String, order: DayOrder, why: String) -> String {
+    if let parts = parts(of: text), !parts.fourDigitYearFirst,
+      let other = DayOrder.allCases.first(where: { $0 != order && parts.day(in: $0) != nil })
+    {
+      return "'\(text)' is no date \(order.words), the order read from the file (\(why)); "
+        + "if the file writes dates \(other.words), pass --date-order \(other.flag)"
+    }
+    return "'\(text)' is not a date; write it like 2026-05-31"
   }
 
   /// A date's three numbers, and how they are written.

@@ -91,8 +91,13 @@ public struct DealSheet: Sendable {
   /// The order of the file's dates, and why ("18-03-2026 has no month 18").
   public var dayOrder: DayOrder
   public var dayOrderWhy: String
+  /// Whether every date of the file has its year first in four digits: no order to decide.
+  public var datesAreISO = true
   /// The header whose values name the rows, when the file has no name column.
   public var namedBy: String?
+  /// What else the rep should know about how the file was read (a header that appears
+  /// twice).
+  public var notes: [String] = []
 
   /// Reads `table` as a `source` file (nil: detect it from the header). `stageMap` maps
   /// stage names in the file (any case) to a stage key, title, `won` or `lost`; it comes
@@ -101,7 +106,7 @@ public struct DealSheet: Sendable {
   /// order of dates instead of deciding it from the file.
   public init(
     _ table: CSVTable, source: ImportSource?, stageMap: [String: String], pipeline: Pipeline,
-    columnMap: [String: String] = [:], dayOrder forcedOrder: DayOrder? = nil
+    columnMap: [String: String] = [:], configColumnMap: [String: String] = [:], dayOrder forcedOrder: DayOrder? = nil
   ) throws(ImportError) {
     let source = source ?? ImportSource.detect(header: table.header)
     self.source = source
@@ -109,11 +114,19 @@ public struct DealSheet: Sendable {
     var columns = ColumnIndexes()
     var ignored: [String] = []
     var mapping: [(header: String, field: String)] = []
-    // The rep's own map first: header (as written, any case) to field, or ignore.
+    // The rep's own maps first: header (as written, any case) to field, or ignore. Those
+    // from the command line must name a column of the file; those from the config (for
+    // every import) apply to the files that have the column.
     var chosen: [Int: ImportColumn?] = [:]
-    for (header, field) in columnMap.sorted(by: { $0.key < $1.key }) {
+    var chosenBy: [ImportColumn: String] = [:]
+    for (header, field, required) in columnMap.map({ ($0.key, $0.value, true) }).sorted(by: { $0.0 < $1.0 })
+      + configColumnMap.filter({ columnMap[$0.key] == nil }).map({ ($0.key, $0.value, false) }).sorted(by: {
+        $0.0 < $1.0
+      })
+    {
       let wanted = ImportColumn.normalize(header)
       guard let index = table.header.firstIndex(where: { ImportColumn.normalize($0) == wanted }) else {
+        if !required { continue }
         throw .badColumnMap(
           "the file has no column '\(header)'; its columns are \(table.header.map { "'\($0)'" }.joined(separator: ", "))"
         )
@@ -127,8 +140,18 @@ public struct DealSheet: Sendable {
           "'\(field)' is no field of a lead; use one of \(ImportColumn.fieldNames.map(\.0).joined(separator: ", ")) or ignore"
         )
       }
+      if let other = chosenBy[column] {
+        // The command line comes before the config; two of the same kind are a conflict.
+        if !required { continue }
+        throw .badColumnMap(
+          "both '\(other)' and '\(header)' are mapped to \(column.fieldName); map one of them to another field or to ignore"
+        )
+      }
+      chosenBy[column] = header
       chosen[index] = column
     }
+    var seen: [String: Int] = [:]
+    var notes: [String] = []
     for (index, header) in table.header.enumerated() {
       let name = ImportColumn.normalize(header)
       if let mapped = chosen[index] {
@@ -136,13 +159,22 @@ public struct DealSheet: Sendable {
           columns[column] = index
           mapping.append((header, column.fieldName))
         }
-      } else if let column = known[name], columns[column] == nil, !chosen.values.contains(column) {
+      } else if let column = known[name], columns[column] == nil, chosenBy[column] == nil {
         columns[column] = index
         mapping.append((header, column.fieldName))
-      } else if !name.isEmpty && !(source == .generic && LeadCSV.derivedHeaders.contains(name)) {
+      } else if name.isEmpty {
+        // A column without a header: left out, but said, when it holds anything.
+        if table.rows.contains(where: { !$0[index].isEmpty }) {
+          ignored.append("column \(index + 1) (no header)")
+        }
+      } else if let first = seen[name], known[name] != nil {
+        notes.append("'\(header)' is column \(first + 1) and \(index + 1); column \(first + 1) is read")
+      } else if !(source == .generic && LeadCSV.derivedHeaders.contains(name)) {
         ignored.append(header)
       }
+      if seen[name] == nil { seen[name] = index }
     }
+    self.notes = notes
     // A sheet without a name column (the sales-pipeline data set has only an opportunity
     // id) names its rows by their id.
     if columns[.name] == nil, let id = columns[.reference] ?? columns[.recordID] {
@@ -155,10 +187,14 @@ public struct DealSheet: Sendable {
     self.mapping = mapping
     rowCount = table.rows.count
 
+    let configured = pipeline.config.amountMark == .comma ? "a comma" : "a point"
     let markFallback: (DecimalMark, String) =
       table.delimiter == ";"
       ? (.comma, "nothing in the file tells; semicolon-separated files are taken to use a decimal comma")
-      : (pipeline.config.amountMark, "nothing in the file tells; the configured decimal mark (decimal-mark)")
+      : (
+        pipeline.config.amountMark,
+        "nothing in the file tells; \(configured), from decimal-mark, the locale or the default"
+      )
     let values = table.rows.lazy.map { $0[columns[.value] ?? Int.max] }
     let mark = DecimalMark.infer(from: values, fallback: markFallback.0)
     decimalMark = mark
@@ -173,12 +209,16 @@ public struct DealSheet: Sendable {
       because: table.delimiter == ";"
         ? "nothing in the file tells; semicolon-separated files are taken to write the day first"
         : "nothing in the file tells; comma-separated files are taken to write the month first")
+    datesAreISO = !table.rows.contains { row in
+      dateColumns.contains { column in DateText.parts(of: row[column]).map { !$0.fourDigitYearFirst } ?? false }
+    }
     let order = forcedOrder ?? inferred.order
     self.dayOrder = order
     dayOrderWhy = forcedOrder == nil ? inferred.why : "as --date-order says"
 
     var reader = RowReader(
-      source: source, columns: columns, header: table.header, pipeline: pipeline, mark: mark, order: order)
+      source: source, columns: columns, header: table.header, pipeline: pipeline, mark: mark, order: order,
+      orderWhy: dayOrderWhy)
     try reader.mapStages(table.rows, overrides: stageMap)
     var deals: [ImportedDeal] = []
     deals.reserveCapacity(table.rows.count)
@@ -245,13 +285,15 @@ private struct RowReader: Sendable {
   let pipeline: Pipeline
   let mark: DecimalMark
   let order: DayOrder
+  /// Why the file's dates are read in `order`.
+  let orderWhy: String
   var stageTargets: [String: StageTarget] = [:]
   /// Criterion key or folded title to key.
   let criteria: [String: String]
 
   init(
     source: ImportSource, columns: ColumnIndexes, header: [String], pipeline: Pipeline, mark: DecimalMark,
-    order: DayOrder
+    order: DayOrder, orderWhy: String
   ) {
     self.source = source
     self.columns = columns
@@ -259,6 +301,7 @@ private struct RowReader: Sendable {
     self.pipeline = pipeline
     self.mark = mark
     self.order = order
+    self.orderWhy = orderWhy
     var criteria: [String: String] = [:]
     for criterion in pipeline.config.criteria {
       criteria[criterion.key] = criterion.key
@@ -373,9 +416,10 @@ private struct RowReader: Sendable {
       } else {
         switch AmountText.parse(text, mark: mark) {
         case .success(let amount):
-          let named = cell(.currency).map(cleanLine).flatMap { $0.isEmpty ? nil : $0.uppercased() }
-          if let named, !(named.count == 3 && named.allSatisfy({ $0.isASCII && $0.isLetter })) {
-            problem(.currency, "'\(named)' is not a currency code such as USD or EUR")
+          let written = cell(.currency).map(cleanLine) ?? ""
+          let named = written.isEmpty ? nil : AmountReader.currency(named: written)
+          if !written.isEmpty && named == nil {
+            problem(.currency, "'\(written)' is not a currency code such as USD or EUR")
           } else if let named, let inAmount = amount.currency, named != inAmount {
             problem(.value, "'\(text)' is in \(inAmount) but the currency column says \(named)")
           } else {
@@ -393,7 +437,7 @@ private struct RowReader: Sendable {
       } else if let day = DateText.parse(text, order: order) {
         deal.expectedClose = .some(day)
       } else {
-        problem(.expectedClose, "'\(text)' is not a date; write it like 2026-05-31")
+        problem(.expectedClose, DateText.problem(text, order: order, why: orderWhy))
       }
     }
 
@@ -406,7 +450,7 @@ private struct RowReader: Sendable {
         default: deal.stageEntered = day
         }
       } else {
-        problem(column, "'\(text)' is not a date; write it like 2026-05-31")
+        problem(column, DateText.problem(text, order: order, why: orderWhy))
       }
     }
 
@@ -472,7 +516,7 @@ private struct RowReader: Sendable {
       } else if let due = DateText.parse(dueText, order: order) {
         deal.followUp = .some(FollowUp(action: action.isEmpty ? "Follow up" : action, due: due))
       } else {
-        problem(.followUpDue, "'\(dueText)' is not a date; write it like 2026-05-31")
+        problem(.followUpDue, DateText.problem(dueText, order: order, why: orderWhy))
       }
     }
     if let text = cell(.note).map(cleanNote), !text.isEmpty { deal.notes.append(text) }

@@ -6,7 +6,7 @@ public struct JournalHeader: Hashable, Sendable {
   /// Readers refuse to write to a journal of a newer major version; minor versions only
   /// add event types and fields, which older readers keep and ignore.
   public static let currentMajor = 1
-  public static let currentMinor = 1
+  public static let currentMinor = 2
 
   public var major: Int
   public var minor: Int

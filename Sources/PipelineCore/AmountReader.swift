@@ -34,18 +34,28 @@ public enum DecimalMark: String, Sendable, Equatable, CaseIterable {
 /// (`€12.500,50`, `12.500,50 €`, `EUR 9000`, `9000 eur`).
 ///
 /// When both a point and a comma are there, the last one is the decimal mark. A lone point
-/// or comma followed by other than three digits is the decimal mark (`12,5`, `1.5k`). Only a
-/// lone separator followed by exactly three digits (`1,234`, `1.234`) could be either; the
-/// `mark` given (the config's `decimal-mark`, the locale's, or a file's habit) settles it.
-/// Nothing is ever guessed to another magnitude: what cannot be read as written is refused
-/// with the reason.
+/// or comma followed by other than three digits is the decimal mark (`12,5`, `1.5k`). A
+/// lone separator followed by exactly three digits (`1,234`, `12.500`) could be either: when
+/// it is not the `mark` given (the config's `decimal-mark`, the locale's, or a file's
+/// habit) it groups thousands (`1,234` is 1,234 with a decimal point); when it is, the
+/// amount is refused as ambiguous, because nobody writes a deal's value with three
+/// decimals and `12.500` most likely means twelve thousand five hundred. Nothing is ever
+/// guessed to another magnitude: what cannot be read as written is refused with the
+/// reason.
 public enum AmountReader {
   /// Currency symbols, longest first so that `US$` wins over `$`.
   static let symbols: [(String, String)] = [
     ("US$", "USD"), ("CA$", "CAD"), ("C$", "CAD"), ("A$", "AUD"), ("AU$", "AUD"), ("NZ$", "NZD"), ("R$", "BRL"),
     ("HK$", "HKD"), ("S$", "SGD"), ("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₹", "INR"),
-    ("₩", "KRW"), ("₽", "RUB"), ("zł", "PLN"), ("Fr.", "CHF"), ("kr", "SEK"),
+    ("₩", "KRW"), ("₽", "RUB"), ("zł", "PLN"), ("Fr.", "CHF"),
   ]
+
+  /// The currency a column of its own names: an ISO 4217 code (any case) or a symbol (`€`).
+  public static func currency(named text: String) -> String? {
+    let upper = text.uppercased()
+    if Currency.isCode(upper) { return upper }
+    return symbols.first { $0.0 == text }?.1
+  }
 
   /// The amount in minor units, and the currency the text names (nil when it names none).
   public static func read(_ text: String, mark: DecimalMark) -> Result<
@@ -64,6 +74,7 @@ public enum AmountReader {
       rest = Substring(String(rest).trimmingCharacters(where: isSpace))
     }
     if let first = rest.first, first == "-" || first == "(" || first == "\u{2212}" { return refuse(.negative) }
+    if rest.first == "+" { rest = rest.dropFirst() }
     var multiplier: Int64 = 1
     switch rest.last {
     case "k", "K": multiplier = 1_000
@@ -86,7 +97,11 @@ public enum AmountReader {
       let index = rest.firstIndex(of: separator)!
       let after = rest[rest.index(after: index)...].prefix { $0.isASCII && $0.isNumber }.count
       let before = rest[..<index]
-      if after != 3 || before.allSatisfy({ $0 == "0" }) || separator == mark.character { decimal = separator }
+      if after != 3 || before.allSatisfy({ $0 == "0" }) {
+        decimal = separator
+      } else if separator == mark.character {
+        return refuse(.ambiguous(mark: mark))
+      }
     }
     var whole = rest
     var fraction: Substring = ""
@@ -132,7 +147,7 @@ public enum AmountReader {
       }
       return code
     }
-    let isCode = { (s: Substring) in s.count == 3 && s.allSatisfy { $0.isASCII && $0.isLetter } }
+    let isCode = { (s: Substring) in s.count == 3 && Currency.isCode(s.uppercased()) }
     if let space = rest.firstIndex(where: isSpace), isCode(rest[..<space]) {
       defer { rest = rest[space...] }
       return rest[..<space].uppercased()
@@ -154,7 +169,12 @@ public enum AmountReader {
     return nil
   }
 
-  private static func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\u{00A0}" || c == "\u{202F}" }
+  /// Spaces, as amounts are padded and grouped: no-break, narrow, thin and figure spaces
+  /// included, and the line break a paste from another program may end with.
+  private static func isSpace(_ c: Character) -> Bool {
+    c == " " || c == "\t" || c == "\r" || c == "\n" || c == "\r\n" || c == "\u{00A0}" || c == "\u{202F}"
+      || c == "\u{2009}" || c == "\u{2007}"
+  }
 
   /// A point, a comma, or what groups thousands only: spaces, apostrophes, underscores.
   private static func isSeparator(_ c: Character) -> Bool {
@@ -167,4 +187,23 @@ extension String {
     guard let first = firstIndex(where: { !drop($0) }), let last = lastIndex(where: { !drop($0) }) else { return "" }
     return String(self[first...last])
   }
+}
+
+/// ISO 4217 currency codes: a three-letter word in an amount is a currency only if it is
+/// one of these (`THE 5` is not an amount in THE).
+public enum Currency {
+  public static func isCode(_ code: String) -> Bool { codes.contains(code) }
+
+  static let codes: Set<String> = [
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF",
+    "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC",
+    "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS",
+    "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD",
+    "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL",
+    "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD",
+    "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD",
+    "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP",
+    "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES",
+    "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
+  ]
 }

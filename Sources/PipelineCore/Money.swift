@@ -79,6 +79,9 @@ public struct MoneyParseError: Error, Equatable, CustomStringConvertible {
     case grouping
     /// A minus sign or parentheses: a deal's value is zero or more.
     case negative
+    /// A lone decimal mark before three digits (`12.500` with a decimal point): a value
+    /// with three decimals, or thousands grouped with the other convention.
+    case ambiguous(mark: DecimalMark)
     /// More decimals than cents hold; the amounts in cents just below and above it.
     case finerThanCents(below: Int64, above: Int64)
     /// More than `Money.maximumMinorUnits`.
@@ -102,26 +105,16 @@ public struct MoneyParseError: Error, Equatable, CustomStringConvertible {
         + "(12,500 or 12.500) or none (12500), and one decimal mark before the cents (12500.50 or 12500,50)"
     case .negative:
       "'\(text)' is negative; a deal's value is zero or more"
+    case .ambiguous(let mark):
+      "'\(text)' is ambiguous: with \(mark == .point ? "a decimal point" : "a decimal comma") it would have three "
+        + "decimals, and it may well mean thousands; write it without the separator or with two decimals"
+        + " (set decimal-mark = \"\(mark == .point ? "," : ".")\" in the config if \(mark.character) groups thousands for you)"
     case .finerThanCents(let below, let above):
       "'\(text)' is finer than a cent; write \(Money(minorUnits: below, currency: "").plainAmount) "
-        + "or \(Money(minorUnits: above, currency: "").plainAmount)" + thousandsHint
+        + "or \(Money(minorUnits: above, currency: "").plainAmount)"
     case .tooLarge:
       "'\(text)' is more than Closer keeps; amounts go up to "
         + Money(minorUnits: Money.maximumMinorUnits, currency: "").formattedAmount
     }
-  }
-}
-
-extension MoneyParseError {
-  /// For `1.234` read with a decimal point (or `1,234` with a comma): how to write a
-  /// thousand and more instead.
-  fileprivate var thousandsHint: String {
-    let separators = text.filter { $0 == "." || $0 == "," }
-    guard separators.count == 1, let mark = separators.first,
-      text.split(separator: mark).last?.prefix(while: \.isNumber).count == 3
-    else { return "" }
-    let whole = text.filter { $0 != mark }
-    return " (\(mark) is the decimal mark here, set by decimal-mark in the config or your locale; "
-      + "for thousands write \(whole))"
   }
 }

@@ -132,8 +132,8 @@ private struct Reader {
       context: "the file")
 
     if let value = root["currency"] {
-      guard let code = value.string, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-        throw fail("currency must be a three-letter code such as \"EUR\"", key: "currency")
+      guard let code = value.string, Currency.isCode(code.uppercased()) else {
+        throw fail("currency must be an ISO 4217 code such as \"EUR\" or \"USD\"", key: "currency")
       }
       config.defaultCurrency = code.uppercased()
     }

@@ -37,7 +37,7 @@ import Testing
   /// writes nothing; the usual ways of writing an amount still work.
   @Test(arguments: [
     ("0.001", "'0.001' is finer than a cent; write 0 or 0.01"),
-    ("12.345", "'12.345' is finer than a cent; write 12.34 or 12.35"),
+    ("12.3456", "'12.3456' is finer than a cent; write 12.34 or 12.35"),
     ("1,2,3", "'1,2,3' has a separator that does not group thousands"),
   ])
   func valuesThatWouldBeChangedAreRefused(value: String, message: String) throws {

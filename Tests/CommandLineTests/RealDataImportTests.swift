@@ -213,3 +213,82 @@ import Testing
     #expect(box.journalLines().count == lines)
   }
 }
+
+/// What a demanding rep found trying to break the import: each is refused or said.
+@Suite struct ImportHonestyTests {
+  func write(_ text: String, in box: Sandbox, name: String = "sheet.csv") -> String {
+    let path = "\(box.path)/\(name)"
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+    return path
+  }
+
+  /// Round European amounts are not read a thousand times too small.
+  @Test func roundAmountsWithALoneSeparatorAreNotShrunk() throws {
+    let box = Sandbox()
+    let file = write("name,value\nA,\"12.500\"\nB,\"250.000\"\n", in: box)
+    let dry = try box.run(["import", file, "--dry-run"])
+    #expect(dry.status != 0)
+    #expect(dry.stdout.contains("'12.500' is ambiguous"), "\(dry.stdout)")
+    let config = "\(box.path)/config.toml"
+    try "decimal-mark = \",\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+    let run = try box.run(["import", file, "--config", config, "--dry-run"])
+    #expect(
+      run.stdout.contains("row 2: A · create · Lead Generation (no stage in the file) · open · USD 12,500"),
+      "\(run.stdout)")
+    #expect(run.stdout.contains("row 3: B · create · Lead Generation (no stage in the file) · open · USD 250,000"))
+  }
+
+  /// Two columns for one field is a conflict, named; the command line comes before the
+  /// config; a header named twice on the command line is refused.
+  @Test func twoColumnsForOneFieldAreAConflict() throws {
+    let box = Sandbox()
+    let file = write("Client,Deal size,Amount\nAlpha,\"1,000\",5\n", in: box)
+    try box.expectRefused(
+      ["import", file, "--column", "Client=name", "--column", "Deal size=value", "--column", "Amount=value"],
+      saying: "both 'Amount' and 'Deal size' are mapped to value")
+    try box.expectRefused(
+      ["import", file, "--column", "Client=name", "--column", "Client=company"], saying: "--column names 'Client' twice"
+    )
+    let config = "\(box.path)/config.toml"
+    try "[import.columns]\n\"Amount\" = \"value\"\n\"Nope\" = \"note\"\n".write(
+      toFile: config, atomically: true, encoding: .utf8)
+    // The flag wins over the config; the config's column the file lacks is no error.
+    let run = try box.run(
+      ["import", file, "--config", config, "--column", "Client=name", "--column", "Deal size=value", "--dry-run"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("row 2: Alpha · create · Lead Generation (no stage in the file) · open · USD 1,000"))
+  }
+
+  /// A header twice, a column without a header, future dates, --limit without a dry run.
+  @Test func whatTheFileHidesIsSaid() throws {
+    let box = Sandbox()
+    let file = write(
+      "name,value,value,,Created,Closed,Status\nA,100,200,x,2024-01-02,2099-01-01,won\nB,5,6,,2024-01-03,,open\n",
+      in: box)
+    let run = try box.run(["import", file, "--dry-run"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("'value' is column 2 and 3; column 2 is read"), "\(run.stdout)")
+    #expect(run.stdout.contains("column 4 (no header)"))
+    #expect(run.stdout.contains("won (2099-01-01 is in the future: dated today)"))
+    #expect(run.stdout.contains("dates: year-month-day (ISO)"))
+    try box.expectRefused(["import", file, "--limit", "1"], saying: "--limit lists fewer rows of a dry run")
+  }
+
+  /// A date that fits another order than the file's is named as such, with the way out.
+  @Test func aDateAgainstTheFilesOrderSaysSo() throws {
+    let box = Sandbox()
+    let file = write("name,due,follow-up\nA,03/04/2024,Call\nB,05/14/2024,Call\nC,13/05/2024,Call\n", in: box)
+    let run = try box.run(["import", file, "--dry-run"])
+    #expect(run.stdout.contains("'13/05/2024' is no date month first"), "\(run.stdout)")
+    #expect(run.stdout.contains("pass --date-order day-first"))
+  }
+
+  /// Only ISO 4217 codes (or a symbol) in a currency column.
+  @Test func currencyColumnsTakeCodesAndSymbols() throws {
+    let box = Sandbox()
+    let file = write("name,value,currency\nA,100,€\nB,100,XYZ\n", in: box)
+    let run = try box.run(["import", file, "--dry-run"])
+    #expect(run.stdout.contains("row 2: A · create · Lead Generation (no stage in the file) · open · EUR 100"))
+    #expect(run.stdout.contains("'XYZ' is not a currency code"))
+  }
+}

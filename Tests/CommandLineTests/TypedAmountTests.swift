@@ -29,10 +29,24 @@ import Testing
     let box = Sandbox()
     let config = "\(box.path)/config.toml"
     try "decimal-mark = \",\"\n".write(toFile: config, atomically: true, encoding: .utf8)
-    try box.expectRefused(["add", "Ana", "--value", "1,234", "--config", config], saying: "finer than a cent")
+    try box.expectRefused(["add", "Ana", "--value", "1,234", "--config", config], saying: "'1,234' is ambiguous")
     let german = try box.run(["add", "Ana", "--value", "1,234"], environment: ["LANG": "de_DE.UTF-8"])
     #expect(german.status != 0)
-    #expect(german.stderr.contains("for thousands write 1234"), "\(german.stderr)")
+    #expect(german.stderr.contains("'1,234' is ambiguous"), "\(german.stderr)")
+    // A German rep's 12.500 is twelve thousand five hundred.
+    let box2 = Sandbox()
+    let thousands = try box2.run(["add", "Ben", "--value", "12.500"], environment: ["LANG": "de_DE.UTF-8"])
+    #expect(thousands.status == 0, "\(thousands.stderr)")
+    let show = try json(box2.run(["show", "ben", "--json"]).stdout) as? [String: Any]
+    #expect((show?["value"] as? NSNumber)?.doubleValue == 12500)
+  }
+
+  /// Numbers that start with a minus are values, refused for what they are, not taken for
+  /// options.
+  @Test func aNegativeValueIsNamedAsSuch() throws {
+    let box = Sandbox()
+    try box.expectRefused(["add", "Ana", "--value", "-500"], saying: "'-500' is negative")
+    try box.expectRefused(["add", "Ana", "--value=-500"], saying: "'-500' is negative")
   }
 
   @Test func aBadDecimalMarkInTheConfigIsNamed() throws {

@@ -11,7 +11,7 @@ import Testing
     let store = try openStore(path)
     #expect(store.journal.lineCount == 1)
     let text = String(decoding: readBytes(path), as: UTF8.self)
-    #expect(text.hasPrefix(#"{"format":"closer-journal","version":"1.1","#))
+    #expect(text.hasPrefix(#"{"format":"closer-journal","version":"1.2","#))
     #expect(text.hasSuffix("\n"))
     #expect(store.warnings.isEmpty)
   }

@@ -33,7 +33,12 @@ import Testing
       ("1,234", .point, 123_400, nil),
       ("1.234", .comma, 123_400, nil),
       ("12,500", .point, 1_250_000, nil),
-      ("12,500", .comma, 1250, nil),
+      ("12.500", .comma, 1_250_000, nil),
+      // Signs, pastes and the spaces typesetting uses.
+      ("+5", .point, 500, nil),
+      ("5\r\n", .point, 500, nil),
+      ("1\u{2009}234,56", .point, 123_456, nil),
+      ("1\u{2007}234.56", .point, 123_456, nil),
     ] as [(String, DecimalMark, Int64, String?)])
   func stores(_ text: String, _ mark: DecimalMark, _ minor: Int64, _ currency: String?) throws {
     let read = try AmountReader.read(text, mark: mark).get()
@@ -48,8 +53,18 @@ import Testing
   /// magnitude.
   @Test(
     arguments: [
-      ("1.234", DecimalMark.point, "finer than a cent; write 1.23 or 1.24 (. is the decimal mark here"),
-      ("1,234", .comma, "for thousands write 1234"),
+      // A lone decimal mark before three digits: three decimals, or thousands? Refused, not
+      // stored a thousand times too small (12.500 is not 12.50).
+      ("1.234", DecimalMark.point, "'1.234' is ambiguous"),
+      ("12.500", .point, "'12.500' is ambiguous"),
+      ("€1.000", .point, "is ambiguous"),
+      ("1.500k", .point, "is ambiguous"),
+      ("12,500", .comma, "is ambiguous: with a decimal comma"),
+      ("0.001", .point, "finer than a cent; write 0 or 0.01"),
+      // Only ISO 4217 codes are currencies.
+      ("THE 5", .point, "is not an amount"),
+      ("abc5", .point, "is not an amount"),
+      ("12 kr", .point, "is not an amount"),
       ("1,2,3", .point, "does not group thousands"),
       ("12 34", .point, "does not group thousands"),
       ("1.234.56", .point, "does not group thousands"),
