@@ -72,7 +72,9 @@ import Testing
 
   /// The form reads amounts as `closer add --value` does: nothing finer than a cent, no
   /// commas that do not group thousands.
-  @Test(arguments: [("12.345", "finer than a cent"), ("1,2,3", "does not group thousands")])
+  @Test(arguments: [
+    ("12.3456", "finer than a cent"), ("12.500", "is ambiguous"), ("1,2,3", "does not group thousands"),
+  ])
   func aValueThatWouldBeChangedIsRefused(value: String, message: String) {
     var h = Harness()
     h.send(.character("a"))

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// A mistyped journal path is never mistaken for an empty pipeline, and never creates a
+/// file unless a command is about to write an event into it.
+@Suite struct SafePathTests {
+  @Test(arguments: [
+    ["list"], ["summary"], ["stats"], ["export"], ["show", "ana"], ["won", "ana"],
+    ["lost", "ana", "--reason", "Budget"],
+    ["move", "ana", "proposal"], ["follow-up", "ana", "--done"], ["reopen", "ana"],
+  ])
+  func aMissingJournalIsNamedAndNotCreated(arguments: [String]) throws {
+    let box = Sandbox()
+    let run = try box.run(arguments)
+    #expect(run.status != 0, "\(arguments)")
+    #expect(run.stderr.contains("there is no journal at \(box.journal)"), "\(arguments): \(run.stderr)")
+    #expect(run.stdout.isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: box.journal), "\(arguments) created the journal")
+  }
+
+  /// Commands that add leads start a journal; a dry run of an import reads none as empty.
+  @Test func addingStartsAJournal() throws {
+    let box = Sandbox()
+    let csv = "\(box.path)/deals.csv"
+    try "name\nAna\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    let dry = try box.run(["import", csv, "--dry-run"])
+    #expect(dry.status == 0, "\(dry.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: box.journal))
+    #expect(try box.run(["add", "Ana"]).status == 0)
+    #expect(FileManager.default.fileExists(atPath: box.journal))
+  }
+
+  @Test func versionSaysWhichCloserAndJournalFormat() throws {
+    let run = try closer(["--version"])
+    #expect(run.status == 0)
+    #expect(run.stdout.hasPrefix("closer 0."), "\(run.stdout)")
+    #expect(run.stdout.contains("journal format 1.2"))
+  }
+}
