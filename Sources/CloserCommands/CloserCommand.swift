@@ -16,7 +16,8 @@ public struct CloserCommand: ParsableCommand {
     subcommands: [
       BoardCommand.self, PipelineSummaryCommand.self, DemoCommand.self, AddCommand.self, MoveCommand.self,
       ListCommand.self,
-      ShowCommand.self, FollowUpCommand.self, WonCommand.self, LostCommand.self, ReopenCommand.self,
+      ShowCommand.self, TickCommand.self, UntickCommand.self, EditCommand.self, AssignCommand.self, NoteCommand.self,
+      FollowUpCommand.self, WonCommand.self, LostCommand.self, ReopenCommand.self,
       StatsCommand.self, ImportCommand.self, ExportCommand.self, CheckCommand.self, GenerateCommand.self,
     ],
     defaultSubcommand: BoardCommand.self

@@ -29,19 +29,24 @@ struct FollowUpCommand: ParsableCommand {
     let day = try due.map { try DueDate.parse($0, today: Environment.today()).get() }
     let store = try options.openStore()
     var summary = ""
-    try store.record { pipeline in
+    try store.recordIfNeeded { pipeline in
       let found = try pipeline.lookup(lead).get()
       if done {
         guard found.followUp != nil else {
           throw CommandError("\(printable(found.name)) has no follow-up to mark done")
         }
         summary = "Done: \(printable(found.followUp?.action ?? "")) for \(printable(found.name))"
-        return (found.id, .followUpSet(nil))
+        return [(found.id, .followUpSet(nil))]
       }
       let next = FollowUp(action: action.map(cleanLine) ?? "", due: day ?? Environment.today())
       let overdue = next.due < Environment.today() ? " (already overdue)" : ""
+      guard found.followUp != next else {
+        summary =
+          "Next for \(printable(found.name)) is \(printable(next.action)), due \(next.due), already; nothing written"
+        return []
+      }
       summary = "Next for \(printable(found.name)): \(printable(next.action)), due \(next.due)\(overdue)"
-      return (found.id, .followUpSet(next))
+      return [(found.id, .followUpSet(next))]
     }
     try Console.printOutcome(summary)
   }

@@ -24,9 +24,21 @@ struct MoveCommand: ParsableCommand {
     guard position >= 1 else { throw CommandError("--position counts from 1 (the top of the column)") }
     let store = try options.openStore()
     var summary = ""
-    try store.record { pipeline in
+    try store.recordIfNeeded { pipeline in
       let found = try pipeline.lookup(lead).get()
       let target = try pipeline.resolveStage(stage).get()
+      guard found.status == .open else {
+        throw CommandError(
+          "\(printable(found.name)) is \(found.status.rawValue); `closer reopen \(found.id)` brings it back first")
+      }
+      let count = pipeline.cardCount(inStage: target.key) + (found.stage == target.key ? 0 : 1)
+      let at = min(position, count)
+      // Already there: a re-run writes nothing (and does not count as activity).
+      if found.stage == target.key, pipeline.position(of: found.id) == at {
+        summary =
+          "\(printable(found.name)) is in \(printable(target.title)), \(at) of \(count), already; nothing written"
+        return []
+      }
       let gates = pipeline.gates(for: found, movingTo: target.key)
       if !gates.isEmpty && !overrideGate {
         let detail = gates.map { gate in
@@ -34,12 +46,10 @@ struct MoveCommand: ParsableCommand {
         }.joined(separator: "; ")
         throw CommandError(
           "\(printable(found.name)) has not passed its checklist: \(detail). "
-            + "Tick them (the board's keys 1-9) or pass --override-gate to move anyway.")
+            + "Tick them (`closer tick \(found.id) CRITERION`) or pass --override-gate to move anyway.")
       }
-      let count = pipeline.cardCount(inStage: target.key) + (found.stage == target.key ? 0 : 1)
-      let at = min(position, count)
       summary = "Moved \(printable(found.name)) to \(printable(target.title)), \(at) of \(count)"
-      return (found.id, .moved(stage: target.key, position: at, gateOverridden: !gates.isEmpty))
+      return [(found.id, .moved(stage: target.key, position: at, gateOverridden: !gates.isEmpty))]
     }
     try Console.printOutcome(summary)
   }

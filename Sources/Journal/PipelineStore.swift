@@ -127,6 +127,19 @@ public final class PipelineStore {
     return event
   }
 
+  /// Records the changes `make` decides on the current state, with one write, all or
+  /// nothing; when it decides on none, nothing is written (a command re-run by a script
+  /// leaves the journal as it was). Returns the events written.
+  @discardableResult
+  public func recordIfNeeded(_ make: (Pipeline) throws -> [(LeadID, Change)]) throws -> [Event] {
+    try appendAll { pipeline in
+      let time = clock()
+      return try make(pipeline).map { lead, change in
+        Event(id: identifiers.eventID(), time: time, replica: replica, lead: lead, change: change)
+      }
+    }
+  }
+
   /// Records several changes with one write, all or nothing: `make` builds them from the
   /// current state, each is checked against the state the previous ones leave.
   @discardableResult

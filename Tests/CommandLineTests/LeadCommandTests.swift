@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// Every change the board makes to a lead, from the command line; a re-run writes nothing.
+@Suite struct LeadCommandTests {
+  func box() throws -> Sandbox {
+    let box = Sandbox()
+    #expect(try box.run(["add", "Ana Lima", "--company", "Acme", "--value", "1000"]).status == 0)
+    #expect(try box.run(["add", "Ben Okafor"]).status == 0)
+    return box
+  }
+
+  @Test func tickAndUntickByKeyTitleOrNumber() throws {
+    let box = try box()
+    let run = try box.run(["tick", "ana", "budget", "Authority", "3"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("Budget, Authority, Need ticked for Ana Lima"), "\(run.stdout)")
+    let before = box.journalBytes()
+    let again = try box.run(["tick", "ana", "budget"])
+    #expect(again.status == 0)
+    #expect(again.stdout.contains("already ticked"))
+    #expect(box.journalBytes() == before)
+    let json = try #require(try json(box.run(["untick", "ana", "need", "--json"]).stdout) as? [String: Any])
+    let checklist = try #require(json["checklist"] as? [String: Bool])
+    #expect(Set(checklist.filter(\.value).keys) == ["budget", "authority"])
+    try box.expectRefused(["tick", "ana", "vibes"], saying: "'vibes' is no criterion")
+  }
+
+  @Test func editWritesOnlyWhatDiffers() throws {
+    let box = try box()
+    let run = try box.run(["edit", "ana", "--company", "Acme", "--owner", "sam", "--value", "12.500,50"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("Saved Ana Lima: owner, value"), "\(run.stdout)")
+    let cleared = try #require(
+      try json(box.run(["edit", "ana", "--clear", "company", "--json"]).stdout) as? [String: Any])
+    #expect(cleared["company"] is NSNull || cleared["company"] as? String == "")
+    #expect((cleared["value"] as? NSNumber)?.doubleValue == 12500.5)
+    let before = box.journalBytes()
+    #expect(try box.run(["edit", "ana", "--owner", "sam"]).stdout.contains("nothing written"))
+    #expect(box.journalBytes() == before)
+    try box.expectRefused(["edit", "ana", "--clear", "name"], saying: "--clear takes one of")
+  }
+
+  @Test func assignAndNote() throws {
+    let box = try box()
+    #expect(try box.run(["assign", "ben", "kim"]).stdout.contains("Ben Okafor is kim's now"))
+    #expect(try box.run(["note", "ben", "#1 priority\nCall Friday"]).stdout.contains("(2 lines)"))
+    let before = box.journalBytes()
+    #expect(try box.run(["note", "ben", "#1 priority\nCall Friday"]).stdout.contains("nothing written"))
+    #expect(box.journalBytes() == before)
+    let show = try #require(try json(box.run(["show", "ben", "--json"]).stdout) as? [String: Any])
+    #expect(show["owner"] as? String == "kim")
+    #expect((show["notes"] as? [[String: Any]])?.last?["text"] as? String == "#1 priority\nCall Friday")
+  }
+
+  /// Any write command run twice with the same arguments leaves the journal as the first
+  /// run left it.
+  @Test(arguments: [
+    ["move", "ana", "proposal", "--override-gate"], ["tick", "ben", "budget", "need"], ["untick", "ana", "budget"],
+    ["edit", "ben", "--company", "Bluefin", "--value", "EUR 9000"], ["assign", "ana", "ren"],
+    ["note", "ana", "Met at the fair"], ["follow-up", "ben", "Call back", "--due", "2030-01-02"],
+  ])
+  func aReRunWritesNothing(arguments: [String]) throws {
+    let box = try box()
+    let first = try box.run(arguments)
+    #expect(first.status == 0, "\(arguments): \(first.stderr)")
+    let after = box.journalBytes()
+    let second = try box.run(arguments)
+    #expect(second.status == 0, "\(arguments): \(second.stderr)")
+    #expect(box.journalBytes() == after, "\(arguments) wrote again: \(second.stdout)")
+  }
+}
