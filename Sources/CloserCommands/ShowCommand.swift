@@ -62,10 +62,11 @@ struct ShowCommand: ParsableCommand {
     lines.append("History")
     for visit in found.stageHistory {
       let title = printable(pipeline.stage(forKey: visit.stage)?.title ?? visit.stage)
-      let days = visit.entered.days(until: visit.left ?? now)
-      lines.append(
-        "  \(calendar.day(of: visit.entered))  \(title.fitted(toWidth: 22)) \(days) days\(visit.left == nil ? " (now)" : "")"
-      )
+      // The last visit of a closed deal ended when it closed.
+      let end = visit.left ?? found.closed ?? now
+      let days = visit.entered.days(until: min(end, now))
+      let mark = visit.left == nil ? (found.closed == nil ? " (now)" : " (then \(found.status.rawValue))") : ""
+      lines.append("  \(calendar.day(of: visit.entered))  \(title.fitted(toWidth: 22)) \(days) days\(mark)")
     }
     if !found.notes.isEmpty {
       lines.append("Notes")

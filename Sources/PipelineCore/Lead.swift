@@ -78,7 +78,9 @@ public struct Lead: Hashable, Sendable {
   public func isChecked(_ criterion: String) -> Bool { checklist[criterion] ?? false }
 
   /// Whole days since the deal entered its current stage.
-  public func daysInStage(now: Timestamp) -> Int { stageEntered.days(until: now) }
+  /// Whole days in its stage: up to now for an open deal; a won or lost deal stopped ageing
+  /// when it closed.
+  public func daysInStage(now: Timestamp) -> Int { stageEntered.days(until: min(now, closed ?? now)) }
 }
 
 /// A note a rep wrote about a lead; multi-line text.

@@ -37,3 +37,20 @@ import Testing
     #expect(run.stdout.contains("journal format 1.2"))
   }
 }
+
+/// A closed deal stops ageing: its days in stage end when it was won or lost, in `show`,
+/// its JSON and its history.
+@Suite struct ClosedDealAgeTests {
+  @Test func aLostDealStopsAgeing() throws {
+    let box = Sandbox()
+    let csv = "\(box.path)/lost.csv"
+    try "name,status,created,closed,lost reason\nOld deal,lost,2026-01-01,2026-01-14,Budget\n".write(
+      toFile: csv, atomically: true, encoding: .utf8)
+    #expect(try box.run(["import", csv]).status == 0)
+    let show = try box.run(["show", "old deal"])
+    #expect(show.stdout.contains("Lead Generation, 13 days"), "\(show.stdout)")
+    #expect(show.stdout.contains("13 days (then lost)"), "\(show.stdout)")
+    let json = try #require(try json(box.run(["show", "old deal", "--json"]).stdout) as? [String: Any])
+    #expect(json["daysInStage"] as? Int == 13)
+  }
+}
