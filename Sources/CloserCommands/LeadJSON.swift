@@ -31,13 +31,14 @@ struct LeadJSON: Encodable {
 
   var id: String
   var name: String
-  var company: String
-  var email: String
-  var phone: String
-  var owner: String
-  var source: String
-  /// The deal's id in the system it was imported from; empty when typed in Closer.
-  var ref: String
+  /// Text fields are null when the lead has none.
+  var company: String?
+  var email: String?
+  var phone: String?
+  var owner: String?
+  var source: String?
+  /// The deal's id in the system it was imported from; null when typed in Closer.
+  var ref: String?
   var stage: String
   var stageTitle: String
   /// 1-based position in the column; null for lost deals (off the board).
@@ -106,12 +107,13 @@ struct LeadJSON: Encodable {
   init(_ lead: Lead, in pipeline: Pipeline, now: Timestamp, detailed: Bool) {
     id = lead.id.rawValue
     name = lead.name
-    company = lead.company
-    email = lead.email
-    phone = lead.phone
-    owner = lead.owner
-    source = lead.source
-    ref = lead.reference
+    func orNull(_ text: String) -> String? { text.isEmpty ? nil : text }
+    company = orNull(lead.company)
+    email = orNull(lead.email)
+    phone = orNull(lead.phone)
+    owner = orNull(lead.owner)
+    source = orNull(lead.source)
+    ref = orNull(lead.reference)
     stage = lead.stage
     stageTitle = pipeline.stage(forKey: lead.stage)?.title ?? lead.stage
     position = pipeline.position(of: lead.id)
