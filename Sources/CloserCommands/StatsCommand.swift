@@ -12,15 +12,25 @@ struct StatsCommand: ParsableCommand {
   @OptionGroup var options: JournalOptions
   @Option(help: "A period ending now: 30d, 90d, 12w, quarter (this calendar quarter), ytd.") var period: String = "90d"
   @Option(help: "Start date, YYYY-MM-DD, from its local midnight (instead of --period).") var since: String?
-  @Option(help: "End date, YYYY-MM-DD, exclusive: up to its local midnight (default: now).") var until: String?
+  @Option(
+    help: "End date, YYYY-MM-DD, exclusive: up to its local midnight (default: now; a later date counts up to now).")
+  var until: String?
   @Flag(help: "Print JSON.") var json = false
 
   func run() throws {
     let now = Environment.now()
     let calendar = Environment.calendar
-    let end = try until.map { calendar.start(of: try Self.day($0)) } ?? now
-    let start = try since.map { calendar.start(of: try Self.day($0)) } ?? Self.start(of: period, before: end, calendar)
-    guard start < end else { throw CommandError("the period is empty: --since must be before --until") }
+    // A period that ends in the future counts up to now: nothing has happened after it.
+    let asked = try until.map { calendar.start(of: try Self.day($0)) } ?? now
+    let start =
+      try since.map { calendar.start(of: try Self.day($0)) } ?? Self.start(of: period, before: asked, calendar)
+    guard start < asked else {
+      throw CommandError(
+        since != nil
+          ? "the period is empty: --since must be before --until" : "the period is empty: it ends where it starts")
+    }
+    let end = min(asked, now)
+    guard start < end else { throw CommandError("the period starts after now; there is nothing to count yet") }
     let pipeline = try options.readPipeline()
     let insights = pipeline.insights(since: start, until: end)
     if json {
@@ -41,7 +51,8 @@ struct StatsCommand: ParsableCommand {
   /// midnight.
   static func start(of period: String, before end: Timestamp, _ calendar: LocalCalendar) throws -> Timestamp {
     let text = period.lowercased()
-    let (year, month, _) = calendar.day(of: end).civil
+    // The quarter or year the period's last moment falls in (the end is exclusive).
+    let (year, month, _) = calendar.day(of: Timestamp(millisecondsSinceEpoch: end.millisecondsSinceEpoch - 1)).civil
     switch text {
     case "ytd":
       return calendar.start(of: CalendarDay(year: Int(year), month: 1, day: 1)!)
@@ -126,7 +137,8 @@ enum StatsReport {
   }
 }
 
-/// The figures as JSON. Money is in major units of the default currency.
+/// The figures as JSON. Money is in major units of the default currency. Every key is
+/// always there, with null where there is nothing to say (docs/insights.md).
 struct StatsJSON: Encodable {
   struct Stage: Encodable {
     var stage: String
@@ -136,6 +148,19 @@ struct StatsJSON: Encodable {
     var lostReasons: [String: Int]
     var medianDays: Double?
     var p90Days: Double?
+
+    enum CodingKeys: String, CodingKey { case stage, entered, conversion, lost, lostReasons, medianDays, p90Days }
+
+    func encode(to encoder: Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(stage, forKey: .stage)
+      try c.encode(entered, forKey: .entered)
+      try c.encode(conversion, forKey: .conversion)
+      try c.encode(lost, forKey: .lost)
+      try c.encode(lostReasons, forKey: .lostReasons)
+      try c.encode(medianDays, forKey: .medianDays)
+      try c.encode(p90Days, forKey: .p90Days)
+    }
   }
   struct Velocity: Encodable {
     var openDeals: Int
@@ -155,6 +180,18 @@ struct StatsJSON: Encodable {
     var lost: Int
     var winRate: Double?
     var wonValue: Double
+
+    enum CodingKeys: String, CodingKey { case source, leads, won, lost, winRate, wonValue }
+
+    func encode(to encoder: Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(source, forKey: .source)
+      try c.encode(leads, forKey: .leads)
+      try c.encode(won, forKey: .won)
+      try c.encode(lost, forKey: .lost)
+      try c.encode(winRate, forKey: .winRate)
+      try c.encode(wonValue, forKey: .wonValue)
+    }
   }
   struct Slow: Encodable {
     var id: String
@@ -173,6 +210,25 @@ struct StatsJSON: Encodable {
   var forecast: [Month]
   var sources: [Source]
   var slowest: [Slow]
+
+  enum CodingKeys: String, CodingKey {
+    case since, until, currency, stages, won, lost, winRate, velocity, forecast, sources, slowest
+  }
+
+  func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(since, forKey: .since)
+    try c.encode(until, forKey: .until)
+    try c.encode(currency, forKey: .currency)
+    try c.encode(stages, forKey: .stages)
+    try c.encode(won, forKey: .won)
+    try c.encode(lost, forKey: .lost)
+    try c.encode(winRate, forKey: .winRate)
+    try c.encode(velocity, forKey: .velocity)
+    try c.encode(forecast, forKey: .forecast)
+    try c.encode(sources, forKey: .sources)
+    try c.encode(slowest, forKey: .slowest)
+  }
 
   init(_ i: Insights, _ pipeline: Pipeline) {
     func major(_ minor: Int64) -> Double { Double(minor) / 100 }
