@@ -13,33 +13,59 @@ struct ListCommand: ParsableCommand {
 
   @OptionGroup var options: JournalOptions
   @Option(help: "Only this stage (key or title).") var stage: String?
-  @Option(help: "open, won, lost or all.") var status: StatusFilter = .open
+  @Option(help: "open (the default), won, lost or all.") var status: StatusFilter?
   enum SortOrder: String, ExpressibleByArgument, CaseIterable {
     case board, score, value
   }
 
   @Flag(help: "Only open deals with a follow-up, soonest due first (overdue ones on top).") var due = false
   @Flag(help: "Only open deals with no activity for longer than their stage allows.") var stalled = false
-  @Option(help: "board (stage by stage), score or value (highest first).") var sort: SortOrder = .board
+  @Option(
+    help:
+      "board (stage by stage), score or value (highest first; the default currency first, then each currency by its code; no value last). With --due: soonest due first unless --sort is given."
+  )
+  var sort: SortOrder?
   @Flag(help: "Print a JSON array.") var json = false
 
   func run() throws {
+    // --due and --stalled are about open deals: with won or lost ones they would list nothing.
+    if let status, status == .won || status == .lost, due || stalled {
+      throw CommandError(
+        "\(due ? "--due" : "--stalled") lists open deals, so it cannot be combined with --status \(status.rawValue)")
+    }
+    let status = self.status ?? .open
     let pipeline = try options.readPipeline()
     let now = Environment.now()
     let stageFilter = try stage.map { try pipeline.resolveStage($0).get().key }
     var leads = Self.select(pipeline, stage: stageFilter, status: status)
     if stalled { leads = leads.filter { pipeline.isStalled($0, now: now) } }
-    switch sort {
+    if due {
+      leads = leads.filter { $0.followUp != nil && $0.status == .open }
+      if sort == nil { leads.sort { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) } }
+    }
+    switch sort ?? .board {
     case .board: break
     case .score:
       leads = Self.stableSorted(leads) {
         pipeline.score(of: $0, now: now).total > pipeline.score(of: $1, now: now).total
       }
-    case .value: leads = Self.stableSorted(leads) { ($0.value?.minorUnits ?? -1) > ($1.value?.minorUnits ?? -1) }
+    case .value:
+      let home = pipeline.config.defaultCurrency
+      leads = Self.stableSorted(leads) { Self.valueRank($0, home) < Self.valueRank($1, home) }
     }
-    if due {
-      leads = leads.filter { $0.followUp != nil && $0.status == .open }
-        .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }
+    // Say what the default status hid, when it hid what was asked for (won deals in the
+    // last stage).
+    if self.status == nil, let stageFilter {
+      let hidden = pipeline.leads.filter { $0.stage == stageFilter && $0.status != .open }
+      if !hidden.isEmpty {
+        let won = hidden.count { $0.status == .won }
+        let lost = hidden.count - won
+        let what = [won > 0 ? "\(won) won" : nil, lost > 0 ? "\(lost) lost" : nil].compactMap { $0 }
+        Console.printError(
+          "\(what.joined(separator: " and ")) deal\(hidden.count == 1 ? "" : "s") in "
+            + "\(pipeline.stage(forKey: stageFilter)?.title ?? stageFilter) not listed (open deals only); "
+            + "add --status all to see them")
+      }
     }
     if json {
       try printJSON(leads.map { LeadJSON($0, in: pipeline, now: now, detailed: false) })
@@ -66,6 +92,14 @@ struct ListCommand: ParsableCommand {
       ])
     }
     try Console.print(table(rows, maxWidths: [8, 28, 24, 20, 5, 18, 6, 13]))
+  }
+
+  /// How a lead ranks by value: the default currency first, then each other currency by
+  /// its code, highest amount first within each; no value last. Amounts in different
+  /// currencies are never compared as if they were one.
+  static func valueRank(_ lead: Lead, _ home: String) -> (Int, String, Int64) {
+    guard let value = lead.value else { return (2, "", 0) }
+    return value.currency == home ? (0, "", -value.minorUnits) : (1, value.currency, -value.minorUnits)
   }
 
   /// Sorted by `before`, keeping board order among equals.
