@@ -10,6 +10,11 @@ extension CloserCommand {
   /// `Console`, and the errors Closer knows are told with what they quote made visible.
   public static func runAndExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
     var command: ParsableCommand
+    // A first word that is no command would go to the board as an argument and be
+    // answered with the board's usage: say instead which commands come close.
+    if let first = arguments.first, !first.hasPrefix("-"), first != "help", let message = unknownCommand(first) {
+      finish(with: fullMessage(for: CommandError(message)), code: .validationFailure)
+    }
     do {
       command = try parseAsRoot(arguments)
     } catch {
@@ -25,6 +30,40 @@ extension CloserCommand {
       finish(with: fullMessage(for: shown), code: exitCode(for: error))
     }
     Glibc.exit(0)
+  }
+
+  /// The commands' names.
+  static var commandNames: [String] {
+    configuration.subcommands.compactMap { $0.configuration.commandName }
+  }
+
+  /// What to say about `word` when it is no command: the commands it is closest to.
+  static func unknownCommand(_ word: String) -> String? {
+    let names = commandNames
+    guard !names.contains(word) else { return nil }
+    let ranked = names.map { ($0, editDistance(word.lowercased(), $0)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+    let close = ranked.filter { $0.1 <= max(2, word.count / 3) || $0.0.hasPrefix(word.lowercased()) }.map(\.0)
+    let suggestion = close.isEmpty ? "" : " Did you mean \(close.prefix(3).joined(separator: ", "))?"
+    return "'\(printable(word))' is not a command.\(suggestion) `closer --help` lists them all."
+  }
+
+  /// Edit distance with swapped neighbours counted as one edit (`lsit` is one from
+  /// `list`), for suggesting a command.
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
+    for i in 1...a.count {
+      for j in 1...b.count {
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+      }
+    }
+    return d[a.count][b.count]
   }
 
   /// ArgumentParser quotes the arguments it could not read. Asked again about the same

@@ -54,3 +54,14 @@ import Testing
     #expect(json["daysInStage"] as? Int == 13)
   }
 }
+
+/// A mistyped command is answered with the commands it is close to, not the board's usage.
+@Suite struct MistypedCommandTests {
+  @Test(arguments: [("lsit", "Did you mean list"), ("improt", "Did you mean import"), ("stat", "Did you mean stats")])
+  func theClosestCommandsAreNamed(word: String, message: String) throws {
+    let run = try closer([word, "x"])
+    #expect(run.status != 0)
+    #expect(run.stderr.contains("'\(word)' is not a command. \(message)"), "\(run.stderr)")
+    #expect(!run.stderr.contains("closer board"))
+  }
+}
