@@ -1,3 +1,4 @@
+import Foundation
 import Journal
 import PipelineCore
 
@@ -44,18 +45,31 @@ public struct SamplePipeline {
     var time: Timestamp
     var events: [Event] = []
 
-    /// Moves the clock on by up to a quarter of the time left until now.
-    mutating func advance(_ random: inout SplitMix64) {
-      let remaining = now.millisecondsSinceEpoch - time.millisecondsSinceEpoch
-      guard remaining > 2 else { return }
-      time.millisecondsSinceEpoch += Int64.random(in: 1...max(1, remaining / 4), using: &random)
-    }
+    /// Moves the clock to `moment` (never back).
+    mutating func move(to moment: Timestamp) { time = max(time, moment) }
 
     mutating func add(_ change: Change, _ ids: inout Identifiers<SplitMix64>) {
       events.append(Event(id: ids.eventID(), time: time, replica: replica, lead: id, change: change))
     }
   }
 
+  /// Days a deal typically spends in each stage before it moves on (the mean of an
+  /// exponential spread): short at the top of the funnel, longest around the proposal.
+  static let meanStageDays: [Double] = [6, 8, 12, 15, 12, 8, 30]
+
+  /// A duration drawn from an exponential spread with the given mean, in milliseconds.
+  private func days(mean: Double, _ random: inout SplitMix64) -> Int64 {
+    let u = Double.random(in: Double.ulpOfOne..<1, using: &random)
+    return Int64(-log(u) * mean * Double(Timestamp.millisecondsPerDay))
+  }
+
+  /// What `closer generate` models: leads created evenly over the span; each moves through
+  /// the stages with an exponentially spread time in each (means in `meanStageDays`), its
+  /// checklist ticks, notes and follow-ups falling inside those times; a deal whose next
+  /// step would come after now is still open where it is. Later stages are rarer (a
+  /// funnel); a deal that goes no further is lost where it stops once its time there runs
+  /// out (19 in 20; the others linger, stalled). So wins and losses are spread over
+  /// the whole span, and most open deals are young in their stage.
   private func history(
     of id: LeadID, config: PipelineConfig, random: inout SplitMix64, ids: inout Identifiers<SplitMix64>
   ) -> [Event] {
@@ -64,6 +78,12 @@ public struct SamplePipeline {
     let start = Timestamp(
       millisecondsSinceEpoch: now.millisecondsSinceEpoch - Int64.random(in: 1...spanMilliseconds, using: &random))
     var h = History(id: id, replica: replica, now: now, time: start)
+    /// A moment within the next `length` milliseconds, not after now.
+    func within(_ length: Int64, _ random: inout SplitMix64) -> Timestamp {
+      let end = min(now.millisecondsSinceEpoch, h.time.millisecondsSinceEpoch + max(1, length))
+      let from = h.time.millisecondsSinceEpoch
+      return Timestamp(millisecondsSinceEpoch: end <= from ? from : Int64.random(in: from...end, using: &random))
+    }
 
     let people = Self.names.randomElement(using: &random)!
     let first = people.first.randomElement(using: &random)!
@@ -81,22 +101,28 @@ public struct SamplePipeline {
     if Bool.random(using: &random) { new.value = value }
     h.add(.created(new), &ids)
 
-    h.advance(&random)
+    h.move(to: within(Timestamp.millisecondsPerDay, &random))
     var edits: [FieldEdit] = [.text(.email, Self.email(first: first, last: last, company: company))]
     if Bool.random(using: &random) { edits.append(.text(.phone, Self.phone(&random))) }
     if new.value == nil { edits.append(.value(value)) }
     h.add(.edited(edits), &ids)
 
     // Later stages are rarer, as in a real funnel.
-    let target = min(stages.count - 1, Int(Double(stages.count) * pow2(Double.random(in: 0..<1, using: &random))))
+    let target = min(
+      stages.count - 1, Int(Double(stages.count) * pow(Double.random(in: 0..<1, using: &random), 1.2)))
     var stageIndex = 0
     while stageIndex < target {
       let stage = stages[stageIndex]
+      let mean = Self.meanStageDays[min(stageIndex, Self.meanStageDays.count - 1)]
+      let leaving = h.time.millisecondsSinceEpoch + days(mean: mean, &random)
+      // The deal is still here when its time in the stage is not over yet.
+      if leaving > now.millisecondsSinceEpoch { break }
+      let stay = leaving - h.time.millisecondsSinceEpoch
       var gateOverridden = false
       if let key = stage.checklist, let template = config.checklists[key] {
         for criterion in template.criteria {
           if Int.random(in: 0..<10, using: &random) < 8 {
-            h.advance(&random)
+            h.move(to: within(stay / 2, &random))
             h.add(.checked(criterion: criterion.key, isChecked: true), &ids)
           } else {
             gateOverridden = true
@@ -104,22 +130,22 @@ public struct SamplePipeline {
         }
       }
       if Bool.random(using: &random) {
-        h.advance(&random)
+        h.move(to: within(stay / 2, &random))
         h.add(.noteAdded(Self.notes.randomElement(using: &random)!), &ids)
       }
       if Bool.random(using: &random) {
         // The next step agreed on the last call.
-        h.advance(&random)
+        h.move(to: within(stay / 2, &random))
         let due = CalendarDay(daysSinceEpoch: h.time.day.daysSinceEpoch + Int64.random(in: 1...10, using: &random))
         h.add(.followUpSet(FollowUp(action: Self.actions.randomElement(using: &random)!, due: due)), &ids)
       }
       if stageIndex >= 2 && Int.random(in: 0..<5, using: &random) < 3 {
         // Scope changed after discovery or the proposal: a new value.
-        h.advance(&random)
+        h.move(to: within(stay / 2, &random))
         let revised = Money(minorUnits: Int64.random(in: 2...500, using: &random) * 50_000, currency: currency)
         h.add(.edited([.value(revised)]), &ids)
       }
-      h.advance(&random)
+      h.move(to: Timestamp(millisecondsSinceEpoch: leaving))
       stageIndex += 1
       if stageIndex == stages.count - 1 {
         h.add(.won, &ids)
@@ -131,20 +157,25 @@ public struct SamplePipeline {
     if let key = stages[stageIndex].checklist, let template = config.checklists[key] {
       // Deals waiting in a gated stage are part-way through its checklist.
       for criterion in template.criteria.prefix(Int.random(in: 0...template.criteria.count, using: &random)) {
-        h.advance(&random)
+        h.move(to: within(3 * Timestamp.millisecondsPerDay, &random))
         h.add(.checked(criterion: criterion.key, isChecked: true), &ids)
       }
     }
-    h.advance(&random)
-    if Int.random(in: 0..<8, using: &random) == 0 {
+    // A deal that goes no further is lost where it stopped once its time there ran out
+    // (19 in 20; the rest linger, stalled), or is still open when that is after now.
+    let mean = Self.meanStageDays[min(stageIndex, Self.meanStageDays.count - 1)]
+    let ends = h.time.millisecondsSinceEpoch + days(mean: mean, &random)
+    if stageIndex == target && ends <= now.millisecondsSinceEpoch && Int.random(in: 0..<20, using: &random) != 0 {
+      h.move(to: Timestamp(millisecondsSinceEpoch: ends))
       h.add(.lost(reason: config.lostReasons.randomElement(using: &random) ?? "No decision"), &ids)
       return h.events
     }
+    h.move(to: within(2 * Timestamp.millisecondsPerDay, &random))
     // Some follow-ups are overdue, but none was due before the day it was set.
     let due = max(h.time.day, now.day.adding(days: Int.random(in: -6...14, using: &random)))
     h.add(.followUpSet(FollowUp(action: Self.actions.randomElement(using: &random)!, due: due)), &ids)
     if Int.random(in: 0..<4, using: &random) == 0 {
-      h.advance(&random)
+      h.move(to: within(Timestamp.millisecondsPerDay, &random))
       h.add(.edited([.expectedClose(now.day.adding(days: Int.random(in: 7...120, using: &random)))]), &ids)
     }
     return h.events
@@ -163,8 +194,6 @@ public struct SamplePipeline {
     if events.count >= PipelineStore.snapshotMinimumEvents { try? store.saveSnapshot() }
     return events.count
   }
-
-  private func pow2(_ x: Double) -> Double { x * x }
 
   static func email(first: String, last: String, company: String) -> String {
     func ascii(_ text: String) -> String {

@@ -46,3 +46,27 @@ import Testing
     #expect(quarter.stdout.contains("2025-10-01 to 2026-01-01"), "\(quarter.stdout)")
   }
 }
+
+/// `closer generate` reads like a real pipeline: wins and losses spread over the period,
+/// most open deals young in their stage.
+@Suite struct GeneratedRealismTests {
+  @Test func winsSpreadAndFewOpenDealsAreSlow() throws {
+    let box = Sandbox()
+    #expect(try box.run(["generate", "--leads", "3000"]).status == 0)
+    func figures(_ period: String) throws -> [String: Any] {
+      try #require(try json(box.run(["stats", "--period", period, "--json"]).stdout) as? [String: Any])
+    }
+    let all = try figures("180d")
+    let recent = try figures("30d")
+    let won = try #require(all["won"] as? Int)
+    let wonRecently = try #require(recent["won"] as? Int)
+    #expect(won > 100)
+    #expect(Double(wonRecently) < 0.4 * Double(won), "\(wonRecently) of \(won) wins in the last 30 days")
+    let open = try #require(try json(box.run(["list", "--json"]).stdout) as? [Any]).count
+    let slow = (all["slowest"] as? [Any])?.count ?? 0
+    #expect(
+      Double(slow) < 0.35 * Double(open), "\(slow) of \(open) open deals slower than their stage's 90th percentile")
+    let winRate = try #require(all["winRate"] as? Double)
+    #expect(winRate > 0.05 && winRate < 0.4)
+  }
+}
