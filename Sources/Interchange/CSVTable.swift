@@ -94,6 +94,13 @@ public struct CSVTable: Sendable {
     }
     var body = bytes[...]
     if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+    if let first = body.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
+      first == 0x5B || first == 0x7B
+    {
+      throw .unreadable(
+        "it is JSON, not CSV. closer import reads CSV (comma, semicolon or tab separated): export CSV from the CRM, "
+          + "or from Closer with `closer export --format csv`")
+    }
     guard var text = String(validating: body, as: UTF8.self) else {
       let (line, byte) = firstInvalidByte(body)
       throw .notUTF8(

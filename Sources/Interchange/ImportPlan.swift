@@ -51,6 +51,7 @@ public struct ImportPlan: Sendable {
     newID: () -> LeadID
   ) {
     var planner = Planner(pipeline: pipeline, source: source, now: now)
+    var wins: [(LeadID, Change, Timestamp?)] = []
     for deal in deals {
       switch planner.match(deal) {
       case .failure(let problem):
@@ -64,10 +65,18 @@ public struct ImportPlan: Sendable {
         var id = deal.closerID ?? newID()
         while planner.createdIDs.contains(id) || (deal.closerID != id && pipeline[id] != nil) { id = newID() }
         planner.createdIDs.insert(id)
-        changes += planner.create(deal).map { (id, $0.0, $0.1) }
+        var created = planner.create(deal)
+        if case .won = created.last?.0 {
+          // A win puts the deal at the top of the last stage: the wins are written last, in
+          // reverse, so the won deals keep the file's order there (an export imported again
+          // reads as it was).
+          wins.append((id, .won, created.removeLast().1))
+        }
+        changes += created.map { (id, $0.0, $0.1) }
         entries.append(Entry(row: deal.row, lead: id, name: deal.name, action: .create))
       }
     }
+    changes += wins.reversed()
     eventCount = changes.count
   }
 }

@@ -151,3 +151,37 @@ import Testing
     #expect(try leads(copy) == leads(box.journal))
   }
 }
+
+/// Closer's own export imported into a new journal reads as it was: won deals in their
+/// order; a JSON file is named as such, with what import reads.
+@Suite struct RoundTripTests {
+  @Test func wonDealsKeepTheirOrder() throws {
+    let box = Sandbox()
+    for name in ["First Win", "Second Win", "Third Win"] {
+      #expect(try box.run(["add", name]).status == 0)
+    }
+    // Won in reverse, so that the board shows First, Second, Third from the top.
+    for name in ["third win", "second win", "first win"] { #expect(try box.run(["won", name]).status == 0) }
+    func order(_ box: Sandbox) throws -> [String] {
+      let list = try #require(
+        try json(box.run(["list", "--stage", "post-sale", "--status", "won", "--json"]).stdout) as? [[String: Any]])
+      return list.compactMap { $0["name"] as? String }
+    }
+    #expect(try order(box) == ["First Win", "Second Win", "Third Win"])
+    let csv = "\(box.path)/export.csv"
+    #expect(try box.run(["export", "--format", "csv", "-o", csv]).status == 0)
+    let fresh = Sandbox()
+    let imported = try fresh.run(["import", csv])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(try order(fresh) == ["First Win", "Second Win", "Third Win"])
+  }
+
+  @Test func aJSONFileIsNamedAsSuch() throws {
+    let box = Sandbox()
+    #expect(try box.run(["add", "Ana"]).status == 0)
+    let file = "\(box.path)/export.json"
+    #expect(try box.run(["export", "--format", "json", "-o", file]).status == 0)
+    let other = Sandbox()
+    try other.expectRefused(["import", file], saying: "it is JSON, not CSV. closer import reads CSV")
+  }
+}
