@@ -14,7 +14,9 @@ struct AddCommand: ParsableCommand {
   @Option(help: "Company.") var company: String?
   @Option(parsing: .unconditional, help: "Deal value: 12500, 12,500.50, 12.500,50, 12.5k, 'EUR 9000'.")
   var value: String?
-  @Option(help: "Stage key or title (default: the first stage).") var stage: String?
+  @Option(
+    help: "Stage key or title (default: the first stage).", completion: .custom { _, _, _ in Completions.stages() })
+  var stage: String?
   @Option(help: "Email address.") var email: String?
   @Option(parsing: .unconditional, help: "Phone number.") var phone: String?
   @Option(help: "How the lead was generated (Referral, Webinar, ...).") var source: String?

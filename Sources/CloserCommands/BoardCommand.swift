@@ -13,7 +13,9 @@ struct BoardCommand: ParsableCommand {
     commandName: "board", abstract: "Open the interactive board (the default command).")
 
   @OptionGroup var options: JournalOptions
-  @Option(help: "Theme: dark, light, mono, or a file name in $XDG_CONFIG_HOME/closer/themes.")
+  @Option(
+    help: "Theme: dark, light, mono, or a file name in $XDG_CONFIG_HOME/closer/themes.",
+    completion: .custom { _, _, _ in Completions.themes() })
   var theme: String?
 
   func run() throws {

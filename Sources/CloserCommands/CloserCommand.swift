@@ -31,9 +31,12 @@ public struct CloserCommand: ParsableCommand {
 
 /// Options every command takes: which journal, which configuration.
 struct JournalOptions: ParsableArguments {
-  @Option(help: "The journal file. Default: $CLOSER_JOURNAL, then $XDG_DATA_HOME/closer/journal.jsonl.")
+  @Option(
+    help: "The journal file. Default: $CLOSER_JOURNAL, then $XDG_DATA_HOME/closer/journal.jsonl.",
+    completion: .file())
   var journal: String?
 
-  @Option(help: "The configuration file. Default: $XDG_CONFIG_HOME/closer/config.toml.")
+  @Option(
+    help: "The configuration file. Default: $XDG_CONFIG_HOME/closer/config.toml.", completion: .file())
   var config: String?
 }

@@ -12,7 +12,9 @@ struct DemoCommand: ParsableCommand {
 
   @Option(help: "The configuration file. Default: $XDG_CONFIG_HOME/closer/config.toml.")
   var config: String?
-  @Option(help: "Theme: dark, light, mono, or a file name in $XDG_CONFIG_HOME/closer/themes.")
+  @Option(
+    help: "Theme: dark, light, mono, or a file name in $XDG_CONFIG_HOME/closer/themes.",
+    completion: .custom { _, _, _ in Completions.themes() })
   var theme: String?
   @Flag(name: .customLong("print"), help: "Print the sample pipeline as text instead of opening the board (kept).")
   var printOnly = false

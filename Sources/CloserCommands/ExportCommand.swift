@@ -25,7 +25,8 @@ struct ExportCommand: ParsableCommand {
   var status: ListCommand.StatusFilter?
   @Option(
     name: .shortAndLong,
-    help: "Write to this file (replaced whole, never half-written; a device or a pipe is written into).")
+    help: "Write to this file (replaced whole, never half-written; a device or a pipe is written into).",
+    completion: .file())
   var output: String?
   @Flag(help: "Start a CSV with a UTF-8 byte order mark, for Excel.") var bom = false
 

@@ -34,7 +34,10 @@ struct ImportCommand: ParsableCommand {
   }
 
   @OptionGroup var options: JournalOptions
-  @Argument(help: "The CSV file (comma, semicolon or tab separated, UTF-8).") var file: String
+  @Argument(
+    help: "The CSV file (comma, semicolon or tab separated, UTF-8).",
+    completion: .file(extensions: ["csv", "tsv", "txt"]))
+  var file: String
   @Option(help: "Where the file comes from: auto (from its header), pipedrive, hubspot, salesforce or generic.")
   var from: From = .auto
   @Option(

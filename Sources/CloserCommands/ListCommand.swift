@@ -12,7 +12,8 @@ struct ListCommand: ParsableCommand {
   }
 
   @OptionGroup var options: JournalOptions
-  @Option(help: "Only this stage (key or title).") var stage: String?
+  @Option(help: "Only this stage (key or title).", completion: .custom { _, _, _ in Completions.stages() }) var stage:
+    String?
   @Option(help: "open (the default), won, lost or all.") var status: StatusFilter?
   enum SortOrder: String, ExpressibleByArgument, CaseIterable {
     case board, score, value

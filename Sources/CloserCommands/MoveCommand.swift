@@ -16,7 +16,7 @@ struct MoveCommand: ParsableCommand {
   @OptionGroup var options: JournalOptions
 
   @Argument(help: "Lead id or part of its name.") var lead: String
-  @Argument(help: "Stage key or title.") var stage: String
+  @Argument(help: "Stage key or title.", completion: .custom { _, _, _ in Completions.stages() }) var stage: String
   @Option(help: "Position in the column, 1 = top.") var position: Int = 1
   @Flag(help: "Move past stages whose required checklist is incomplete.") var overrideGate = false
 

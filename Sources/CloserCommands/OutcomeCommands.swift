@@ -65,7 +65,7 @@ struct ReopenCommand: ParsableCommand {
 
   @OptionGroup var options: JournalOptions
   @Argument(help: "Lead id or part of its name.") var lead: String
-  @Option(help: "Stage key or title.") var stage: String?
+  @Option(help: "Stage key or title.", completion: .custom { _, _, _ in Completions.stages() }) var stage: String?
 
   func run() throws {
     let store = try options.openStore()

@@ -10,7 +10,10 @@ struct StatsCommand: ParsableCommand {
     discussion: "Definitions: docs/insights.md.")
 
   @OptionGroup var options: JournalOptions
-  @Option(help: "A period ending now: 30d, 90d, 12w, quarter (this calendar quarter), ytd.") var period: String = "90d"
+  @Option(
+    help: "A period ending now: 30d, 90d, 12w, quarter (this calendar quarter), ytd.",
+    completion: .list(["30d", "90d", "12w", "quarter", "ytd"]))
+  var period: String = "90d"
   @Option(help: "Start date, YYYY-MM-DD, from its local midnight (instead of --period).") var since: String?
   @Option(
     help: "End date, YYYY-MM-DD, exclusive: up to its local midnight (default: now; a later date counts up to now).")

@@ -65,3 +65,20 @@ import Testing
     #expect(!run.stderr.contains("closer board"))
   }
 }
+
+/// The completion scripts complete file names for paths and offer stage keys, periods and
+/// theme names.
+@Suite struct CompletionTests {
+  @Test func bashCompletesPathsStagesPeriodsAndThemes() throws {
+    let script = try closer(["--generate-completion-script", "bash"])
+    #expect(script.status == 0)
+    #expect(script.stdout.contains("-W '30d'$'\\n''90d'$'\\n''12w'$'\\n''quarter'$'\\n''ytd'"))
+    let stages = try closer(["---completion", "list", "--", "--stage", "2", "0"])
+    #expect(stages.stdout.split(separator: "\n").contains("proposal"), "\(stages.stdout)")
+    let themes = try closer(["---completion", "board", "--", "--theme", "2", "0"])
+    #expect(Set(themes.stdout.split(separator: "\n")).isSuperset(of: ["dark", "light", "mono"]))
+    // --journal, --config, import's file and export's -o complete file names.
+    let journal = try #require(script.stdout.range(of: "'--journal')\n"))
+    #expect(script.stdout[journal.upperBound...].prefix(80).contains("-f"))
+  }
+}
