@@ -133,7 +133,9 @@ enum StatsReport {
       for item in insights.slowest.prefix(10) {
         let name = pipeline[item.lead].map { printable($0.name) } ?? item.lead.rawValue
         let stage = pipeline.stage(forKey: item.stage)?.title ?? item.stage
-        lines.append("  \(name)  \(printable(stage))  \(Int(item.days)) days")
+        // Whole days counted as `show` and the board count them.
+        let days = pipeline[item.lead]?.daysInStage(now: insights.until) ?? Int(item.days)
+        lines.append("  \(name)  \(printable(stage))  \(days) days")
       }
     }
     return lines.joined(separator: "\n")
@@ -199,7 +201,8 @@ struct StatsJSON: Encodable {
   struct Slow: Encodable {
     var id: String
     var stage: String
-    var daysInStage: Double
+    /// Whole days, as `show --json` counts them.
+    var daysInStage: Int
   }
 
   var since: String
@@ -257,6 +260,10 @@ struct StatsJSON: Encodable {
         source: $0.source, leads: $0.leads, won: $0.won, lost: $0.lost, winRate: $0.winRate,
         wonValue: major($0.wonValue))
     }
-    slowest = i.slowest.map { Slow(id: $0.lead.rawValue, stage: $0.stage, daysInStage: $0.days) }
+    slowest = i.slowest.map {
+      Slow(
+        id: $0.lead.rawValue, stage: $0.stage, daysInStage: pipeline[$0.lead]?.daysInStage(now: i.until) ?? Int($0.days)
+      )
+    }
   }
 }

@@ -68,5 +68,11 @@ import Testing
       Double(slow) < 0.35 * Double(open), "\(slow) of \(open) open deals slower than their stage's 90th percentile")
     let winRate = try #require(all["winRate"] as? Double)
     #expect(winRate > 0.05 && winRate < 0.4)
+    // show and stats count the same whole days for the same lead.
+    for slowDeal in ((all["slowest"] as? [[String: Any]]) ?? []).prefix(5) {
+      let id = try #require(slowDeal["id"] as? String)
+      let shown = try #require(try json(box.run(["show", id, "--json"]).stdout) as? [String: Any])
+      #expect(shown["daysInStage"] as? Int == slowDeal["daysInStage"] as? Int, "\(id)")
+    }
   }
 }
