@@ -40,21 +40,28 @@ public enum BoardSession {
     let environment = options.environment
     let settings = try environment.loadSettings(flag: options.config)
     let (theme, themeWarning) = loadTheme(named: themeFlag ?? settings.theme, environment: environment)
-    let store = try PipelineStore(
-      path: options.journalPath, config: settings.pipeline, access: .readWrite, replica: environment.replica,
-      clock: Environment.now)
+    let open = {
+      try PipelineStore(
+        path: options.journalPath, config: settings.pipeline, access: .readWrite, replica: environment.replica,
+        clock: Environment.now)
+    }
+    // A journal that is not there yet is created by the first change, not by looking.
+    let existing = try options.journalExists() ? try open() : nil
     let screen = try Screen(theme: theme, useColor: environment.wantsColor && theme.name != "mono")
     installSignalHandlers()
     defer { screen.close() }
 
     // What the journal said on opening is shown now; later warnings after each look.
-    _ = store.takeNewWarnings()
+    _ = existing?.takeNewWarnings()
     let opening = [screen.localeNote, themeWarning].compactMap { $0 }
+    let store: any BoardStore =
+      existing.map { JournalWatch(store: $0) }
+      ?? JournalToBe(config: settings.pipeline, exists: { (try? options.journalExists()) == true }, open: open)
     let runtime = BoardRuntime(
-      store: JournalWatch(store: store), terminal: BoardScreen(screen: screen, environment: environment),
+      store: store, terminal: BoardScreen(screen: screen, environment: environment),
       clock: Environment.now, calendar: Environment.calendar,
-      journalName: String(store.journal.path.split(separator: "/").last ?? ""),
-      notices: opening + store.warnings.map(\.description))
+      journalName: String(options.journalPath.split(separator: "/").last ?? ""),
+      notices: opening + (existing?.warnings.map(\.description) ?? []))
     runtime.run { pendingSignal != 0 }
   }
 
@@ -96,6 +103,42 @@ public enum BoardSession {
       Glibc.signal(signal) { number in pendingSignal = number }
     }
     Screen.restoreTerminalOnCrash()
+  }
+}
+
+/// A journal that does not exist yet: the board shows an empty pipeline and creates the
+/// file with the first change, or opens it once another process has created it (`closer
+/// add` in another pane). Opening the board on a mistyped path leaves nothing behind.
+final class JournalToBe: BoardStore {
+  private let empty: Pipeline
+  private let exists: () -> Bool
+  private let open: () throws -> PipelineStore
+  private var watch: JournalWatch?
+  private var identifiers = Identifiers()
+
+  init(config: PipelineConfig, exists: @escaping () -> Bool, open: @escaping () throws -> PipelineStore) {
+    empty = Pipeline(config: config)
+    self.exists = exists
+    self.open = open
+  }
+
+  var pipeline: Pipeline { watch?.pipeline ?? empty }
+  var readOnlyReason: String? { watch?.readOnlyReason }
+  var isCatchingUp: Bool { watch?.isCatchingUp ?? false }
+
+  /// Any id is unused in a journal that does not exist yet.
+  func newLeadID() -> LeadID { watch?.newLeadID() ?? identifiers.leadID() }
+
+  func record(_ change: Change, to lead: LeadID, decidedOn card: LeadID?) throws -> String {
+    if watch == nil { watch = JournalWatch(store: try open()) }
+    return try watch!.record(change, to: lead, decidedOn: card)
+  }
+
+  func look() -> [Message] {
+    if let watch { return watch.look() }
+    guard exists(), let store = try? open() else { return [] }
+    watch = JournalWatch(store: store)
+    return [.externalChanges(count: max(1, store.journal.lineCount - 1))]
   }
 }
 

@@ -177,3 +177,44 @@ private final class PathLookups: FileSystem, @unchecked Sendable {
   }
   func remove(_ path: String) { real.remove(path) }
 }
+
+/// The board opened on a journal that does not exist: nothing is created by looking; the
+/// first change creates it; a journal another process creates meanwhile is picked up.
+@Suite struct JournalToBeTests {
+  func paths() -> (directory: String, journal: String) {
+    var template = Array("/tmp/closer-tobe-XXXXXX".utf8CString)
+    let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+    let directory = String(cString: made!)
+    return (directory, directory + "/journal.jsonl")
+  }
+
+  func store(_ path: String) -> JournalToBe {
+    JournalToBe(
+      config: .standard, exists: { FileManager.default.fileExists(atPath: path) },
+      open: { try PipelineStore(path: path, access: .readWrite, replica: "tester", clock: Environment.now) })
+  }
+
+  @Test func lookingCreatesNothingAndTheFirstChangeCreatesTheJournal() throws {
+    let (directory, journal) = paths()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let board = store(journal)
+    #expect(board.look().isEmpty)
+    #expect(board.pipeline.count == 0)
+    #expect(!FileManager.default.fileExists(atPath: journal))
+    let id = board.newLeadID()
+    _ = try board.record(.created(NewLead(name: "First Lead", stage: "lead-generation")), to: id, decidedOn: nil)
+    #expect(FileManager.default.fileExists(atPath: journal))
+    #expect(board.pipeline[id]?.name == "First Lead")
+  }
+
+  @Test func aJournalCreatedElsewhereIsPickedUp() throws {
+    let (directory, journal) = paths()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let board = store(journal)
+    let other = try PipelineStore(path: journal, access: .readWrite, replica: "other", clock: Environment.now)
+    try other.record { _ in (LeadID("else0001"), .created(NewLead(name: "From Elsewhere", stage: "lead-generation"))) }
+    let news = board.look()
+    #expect(news.contains { if case .externalChanges = $0 { true } else { false } })
+    #expect(board.pipeline["else0001"]?.name == "From Elsewhere")
+  }
+}
