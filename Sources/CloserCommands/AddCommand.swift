@@ -24,6 +24,8 @@ struct AddCommand: ParsableCommand {
   @Option(help: "Expected close date, YYYY-MM-DD.") var expectedClose: String?
   @Option(help: "The next action, such as \"Call back\" (needs --due).") var followUp: String?
   @Option(help: "When the next action is due: today, tomorrow, fri, +3d, +2w, YYYY-MM-DD.") var due: String?
+  @Flag(help: "Refuse a lead with the same name and company, or the same email, as one already there.")
+  var unique = false
 
   func run() throws {
     // Stored cleaned as an import stores it: no control characters, single spaces.
@@ -61,22 +63,38 @@ struct AddCommand: ParsableCommand {
     if let key = try? (stage.map { try configured.resolveStage($0).get().key } ?? configured.stages[0].key) {
       new.stage = key
       var warnings: [JournalWarning] = []
+      var duplicate: String?
       let quick = try PipelineStore.quickCreate(
         journal: options.journalPath, config: config, replica: environment.replica, clock: Environment.now,
-        lead: new, then: more, warnings: &warnings)
+        lead: new, then: more, warnings: &warnings,
+        duplicate: { id, reason in duplicate = try duplicateFound(id.rawValue, reason) })
       for warning in warnings { Console.printError("warning: \(options.journalPath): \(warning)") }
       if let event = quick {
+        if let duplicate { Console.printError(duplicate) }
         try Self.printID(event.lead)
         return
       }
     }
     let store = try options.openStore(creating: true)
     let id = store.newLeadID()
+    var duplicate: String?
     try store.recordAll { pipeline in
       new.stage = try stage.map { try pipeline.resolveStage($0).get().key } ?? pipeline.stages[0].key
+      if let match = DuplicateKey.match(name: new.name, company: new.company, email: new.email, in: pipeline) {
+        duplicate = try duplicateFound(match.lead.id.rawValue, match.reason)
+      }
       return [(id, .created(new))] + more.map { (id, $0) }
     }
+    if let duplicate { Console.printError(duplicate) }
     try Self.printID(id)
+  }
+
+  /// A lead like the new one is there already: refused with --unique, else said after the
+  /// lead is added.
+  private func duplicateFound(_ id: String, _ reason: String) throws -> String {
+    let what = "'\(printable(name))' has \(reason) as lead \(id) (`closer show \(id)`)"
+    if unique { throw CommandError("\(what); nothing added (without --unique it is added anyway)") }
+    return "warning: \(what); added anyway (--unique refuses)"
   }
 
   /// Prints the new lead's id; the lead is saved by then, so a failure says so.

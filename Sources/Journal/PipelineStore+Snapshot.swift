@@ -123,21 +123,34 @@ extension PipelineStore {
   /// the snapshot vouches for the lines it covers, the lines after it are read and checked,
   /// and its sorted id list keeps the new id unique. Returns nil when there is no usable
   /// snapshot; the caller then opens the store normally.
+  ///
+  /// `duplicate` decides, given the id of a lead with the same name and company or the same
+  /// email (from the snapshot's index, or among the leads created after it) and why,
+  /// whether to go on (it may throw to refuse); it is not called when there is none.
   public static func quickCreate(
     journal path: String, config: PipelineConfig, replica: String, fileSystem: FileSystem = PosixFileSystem(),
     clock: @escaping () -> Timestamp, lead new: NewLead, then more: [Change] = [],
-    warnings: inout [JournalWarning]
+    warnings: inout [JournalWarning], duplicate: (LeadID, String) throws -> Void = { _, _ in }
   ) throws -> Event? {
     guard let sections = readSnapshot(journal: path, fileSystem: fileSystem, sections: 2),
       let seal = try? sections.seal(), seal.configFingerprint == Snapshot.fingerprint(config),
-      let known = try? sections.leadIDs()
+      let index = try? sections.leadIndex()
     else { return nil }
+    let known = index.ids
+    let nameKey = DuplicateKey.name(new.name, company: new.company)
+    let emailKey = DuplicateKey.email(new.email)
+    // Leads created after the snapshot, by their keys (renames after it are not seen).
+    var createdKeys: [UInt64: LeadID] = [:]
     // Repeats among the few lines after the snapshot change nothing about a new lead: the
     // event ids the snapshot covers are not loaded.
     let eventIDs = EventIDSet()
     var created = Set<LeadID>()
     let collect: (Event, Int) -> Void = { event, _ in
-      if case .created = event.change { created.insert(event.lead) }
+      if case .created(let lead) = event.change {
+        created.insert(event.lead)
+        createdKeys[DuplicateKey.name(lead.name, company: lead.company)] = event.lead
+        if let email = DuplicateKey.email(lead.email) { createdKeys[email] = event.lead }
+      }
     }
     let journal: JournalFile
     do {
@@ -161,6 +174,14 @@ extension PipelineStore {
     var identifiers = Identifiers()
     var events: [Event] = []
     try journal.append(apply: collect) { after in
+      // Decided on what is in the journal now, under its lock.
+      if let match = createdKeys[nameKey] ?? index.lead(withKey: nameKey, in: index.names).map({ LeadID($0) }) {
+        try duplicate(match, "the same name and company")
+      } else if let emailKey,
+        let match = createdKeys[emailKey] ?? index.lead(withKey: emailKey, in: index.emails).map({ LeadID($0) })
+      {
+        try duplicate(match, "the same email")
+      }
       var id = identifiers.leadID()
       while isTaken(id) { id = identifiers.leadID() }
       // The creation and any changes that come with it (a follow-up), checked in order on

@@ -24,12 +24,14 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// checksum), taken with another configuration, or does not match the journal, it is
 /// ignored and rebuilt from a full replay. Deleting it is always safe.
 ///
-/// Layout: magic, then four sections (seal, sorted lead ids, state, event ids), each as
-/// length (u64) + bytes + CRC-32C (u32). The lead ids let `closer add` check that a new id
-/// is unused without loading the state; the event ids let an event whose line appears
-/// twice be applied once, also when the first copy is in the part the snapshot covers.
+/// Layout: magic, then four sections (seal, lead index, state, event ids), each as
+/// length (u64) + bytes + CRC-32C (u32). The lead index (the sorted lead ids, and the
+/// `DuplicateKey`s of names and emails, sorted, each with the index of its lead's id) lets
+/// `closer add` check that a new id is unused and warn about a duplicate without loading
+/// the state; the event ids let an event whose line appears twice be applied once, also
+/// when the first copy is in the part the snapshot covers.
 enum Snapshot {
-  static let magic = Array("CLOSNAP3".utf8)
+  static let magic = Array("CLOSNAP4".utf8)
   static let sectionCount = 4
 
   static func path(forJournal journal: String) -> String { journal + ".snapshot" }
@@ -52,9 +54,23 @@ enum Snapshot {
 
     let image = pipeline.image
     var ids = BinaryWriter()
-    let sorted = image.leads.map(\.id.rawValue).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    ids.count(sorted.count)
-    for id in sorted { ids.string(id) }
+    let byID = image.leads.sorted { $0.id.rawValue.utf8.lexicographicallyPrecedes($1.id.rawValue.utf8) }
+    ids.count(byID.count)
+    for lead in byID { ids.string(lead.id.rawValue) }
+    var names: [(UInt64, Int)] = []
+    var emails: [(UInt64, Int)] = []
+    names.reserveCapacity(byID.count)
+    for (index, lead) in byID.enumerated() {
+      names.append((DuplicateKey.name(lead.name, company: lead.company), index))
+      if let email = DuplicateKey.email(lead.email) { emails.append((email, index)) }
+    }
+    for keys in [names.sorted { $0.0 < $1.0 }, emails.sorted { $0.0 < $1.0 }] {
+      ids.count(keys.count)
+      for (key, index) in keys {
+        ids.i64(Int64(bitPattern: key))
+        ids.count(index)
+      }
+    }
     section(ids.bytes, into: &out)
 
     var state = BinaryWriter()
@@ -133,6 +149,24 @@ enum Snapshot {
 
   // MARK: Reading
 
+  /// The lead ids a snapshot holds, and the keys that find duplicates among them.
+  struct LeadIndex {
+    var ids: [String] = []
+    var names: [(UInt64, Int)] = []
+    var emails: [(UInt64, Int)] = []
+
+    /// The id of a lead with `key` among `keys` (sorted), or nil.
+    func lead(withKey key: UInt64, in keys: [(UInt64, Int)]) -> String? {
+      var low = 0
+      var high = keys.count
+      while low < high {
+        let mid = (low + high) / 2
+        if keys[mid].0 < key { low = mid + 1 } else { high = mid }
+      }
+      return low < keys.count && keys[low].0 == key ? ids[keys[low].1] : nil
+    }
+  }
+
   /// The sections of a snapshot file, each checked against its checksum when read.
   struct Sections {
     let bytes: [UInt8]
@@ -186,13 +220,27 @@ enum Snapshot {
     }
 
     /// The lead ids, sorted by their UTF-8 bytes.
-    func leadIDs() throws(SnapshotError) -> [String] {
+    func leadIDs() throws(SnapshotError) -> [String] { try leadIndex().ids }
+
+    /// The lead ids, sorted by their UTF-8 bytes, and the duplicate keys of names and
+    /// emails, sorted, each with the index of its lead's id.
+    func leadIndex() throws(SnapshotError) -> LeadIndex {
       try section(1) { (r: inout BinaryReader) throws(SnapshotError) in
         let count = try r.count()
-        var ids: [String] = []
-        ids.reserveCapacity(count)
-        for _ in 0..<count { ids.append(try r.string()) }
-        return ids
+        var index = LeadIndex()
+        index.ids.reserveCapacity(count)
+        for _ in 0..<count { index.ids.append(try r.string()) }
+        for list in 0..<2 {
+          var keys: [(UInt64, Int)] = []
+          for _ in 0..<(try r.count()) {
+            let key = UInt64(bitPattern: try r.i64())
+            let lead = try r.count()
+            guard lead < count else { throw SnapshotError("a duplicate key names no lead") }
+            keys.append((key, lead))
+          }
+          if list == 0 { index.names = keys } else { index.emails = keys }
+        }
+        return index
       }
     }
 

@@ -70,3 +70,36 @@ import Testing
     #expect(box.journalBytes() == after, "\(arguments) wrote again: \(second.stdout)")
   }
 }
+
+/// `add` says when a lead like the new one is there already (the same name and company, or
+/// the same email, case and accents aside), and `--unique` refuses it; with and without a
+/// snapshot.
+@Suite struct DuplicateLeadTests {
+  @Test func aSecondAnaLimaAtAcmeIsSaidOrRefused() throws {
+    let box = Sandbox()
+    let first = try box.run(["add", "Ana Lima", "--company", "Acme", "--email", "ana@acme.io"])
+    let id = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let again = try box.run(["add", "ana lima", "--company", "ACME"])
+    #expect(again.status == 0)
+    #expect(again.stderr.contains("has the same name and company as lead \(id)"), "\(again.stderr)")
+    try box.expectRefused(
+      ["add", "Other", "--email", "ANA@acme.io", "--unique"], saying: "has the same email as lead \(id)")
+    let different = try box.run(["add", "Ana Lima", "--company", "Globex", "--unique"])
+    #expect(different.status == 0 && different.stderr.isEmpty, "\(different.stderr)")
+  }
+
+  @Test func theSnapshotsIndexFindsThemWithoutLoadingEveryLead() throws {
+    let box = Sandbox()
+    #expect(try box.run(["generate", "--leads", "3000"]).status == 0)
+    #expect(FileManager.default.fileExists(atPath: box.journal + ".snapshot"))
+    let lead = try #require(try json(box.run(["list", "--json"]).stdout) as? [[String: Any]]).first
+    let name = try #require(lead?["name"] as? String)
+    let company = lead?["company"] as? String ?? ""
+    let id = try #require(lead?["id"] as? String)
+    try box.expectRefused(["add", name, "--company", company, "--unique"], saying: "as lead \(id)")
+    let added = try box.run(["add", "Brand New", "--company", "Nowhere Ltd"])
+    let newID = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    // One created after the snapshot is found among the lines after it.
+    try box.expectRefused(["add", "brand new", "--company", "nowhere ltd", "--unique"], saying: "as lead \(newID)")
+  }
+}
