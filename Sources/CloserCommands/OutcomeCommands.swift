@@ -14,12 +14,17 @@ struct WonCommand: ParsableCommand {
   func run() throws {
     let store = try options.openStore()
     var summary = ""
-    try store.record { pipeline in
+    try store.recordIfNeeded { pipeline in
       let found = try pipeline.lookup(lead).get()
+      // A re-run writes nothing.
+      if found.status == .won {
+        summary = "\(printable(found.name)) is won already; nothing written"
+        return []
+      }
       let stage = pipeline.stage(forKey: pipeline.wonStage)?.title ?? pipeline.wonStage
       let value = printable(found.value?.description ?? "no value")
       summary = "Won: \(printable(found.name)) (\(value)), now in \(printable(stage))"
-      return (found.id, .won)
+      return [(found.id, .won)]
     }
     try Console.printOutcome(summary)
   }
@@ -37,14 +42,19 @@ struct LostCommand: ParsableCommand {
   func run() throws {
     let store = try options.openStore()
     var summary = ""
-    try store.record { pipeline in
+    try store.recordIfNeeded { pipeline in
       let found = try pipeline.lookup(lead).get()
       let why = Self.resolve(reason, among: pipeline.config.lostReasons)
       guard !why.isEmpty else {
         throw CommandError("give a reason: \(pipeline.config.lostReasons.joined(separator: ", ")), or your own words")
       }
+      // A re-run writes nothing.
+      if found.status == .lost && found.lostReason == why {
+        summary = "\(printable(found.name)) is lost (\(printable(why))) already; nothing written"
+        return []
+      }
       summary = "Lost: \(printable(found.name)) (\(printable(why)))"
-      return (found.id, .lost(reason: why))
+      return [(found.id, .lost(reason: why))]
     }
     try Console.printOutcome(summary)
   }
@@ -70,12 +80,18 @@ struct ReopenCommand: ParsableCommand {
   func run() throws {
     let store = try options.openStore()
     var summary = ""
-    try store.record { pipeline in
+    try store.recordIfNeeded { pipeline in
       let found = try pipeline.lookup(lead).get()
       let target = try stage.map { try pipeline.resolveStage($0).get() } ?? pipeline.stage(forKey: found.stage)
       guard let target else { throw CommandError("give --stage: the deal's stage no longer exists") }
+      // A re-run writes nothing.
+      if found.status == .open {
+        let title = pipeline.stage(forKey: found.stage)?.title ?? found.stage
+        summary = "\(printable(found.name)) is open already (in \(printable(title))); nothing written"
+        return []
+      }
       summary = "Reopened: \(printable(found.name)) in \(printable(target.title))"
-      return (found.id, .reopened(stage: target.key))
+      return [(found.id, .reopened(stage: target.key))]
     }
     try Console.printOutcome(summary)
   }

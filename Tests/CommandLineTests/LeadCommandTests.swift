@@ -59,6 +59,7 @@ import Testing
     ["move", "ana", "proposal", "--override-gate"], ["tick", "ben", "budget", "need"], ["untick", "ana", "budget"],
     ["edit", "ben", "--company", "Bluefin", "--value", "EUR 9000"], ["assign", "ana", "ren"],
     ["note", "ana", "Met at the fair"], ["follow-up", "ben", "Call back", "--due", "2030-01-02"],
+    ["won", "ana"], ["lost", "ben", "--reason", "Budget"], ["reopen", "ana"],
   ])
   func aReRunWritesNothing(arguments: [String]) throws {
     let box = try box()

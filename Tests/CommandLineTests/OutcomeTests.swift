@@ -43,7 +43,6 @@ import Testing
   @Test(arguments: [
     (["won", "nobody"], "no lead matches"),
     (["lost", "ana", "--reason", "  "], "give a reason"),
-    (["reopen", "ana"], "already open"),
     (["reopen", "ana", "--stage", "nowhere"], "there is no stage"),
   ])
   func badOutcomesAreErrorsAndWriteNothing(arguments: [String], message: String) throws {
