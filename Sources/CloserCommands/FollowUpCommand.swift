@@ -10,6 +10,7 @@ struct FollowUpCommand: ParsableCommand {
     discussion: "Dates: today, tomorrow, a weekday (fri: the next one), +3d, +2w, +1m or YYYY-MM-DD.")
 
   @OptionGroup var options: JournalOptions
+  @Flag(help: "Print the lead after the change as JSON.") var json = false
   @Argument(help: "Lead id or part of its name.") var lead: String
   @Argument(help: "The next action, such as \"Send the proposal\".") var action: String?
   @Option(help: "When it is due.") var due: String?
@@ -29,8 +30,10 @@ struct FollowUpCommand: ParsableCommand {
     let day = try due.map { try DueDate.parse($0, today: Environment.today()).get() }
     let store = try options.openStore()
     var summary = ""
+    var id: LeadID?
     try store.recordIfNeeded { pipeline in
       let found = try pipeline.lookup(lead).get()
+      id = found.id
       if done {
         guard found.followUp != nil else {
           throw CommandError("\(printable(found.name)) has no follow-up to mark done")
@@ -48,6 +51,6 @@ struct FollowUpCommand: ParsableCommand {
       summary = "Next for \(printable(found.name)): \(printable(next.action)), due \(next.due)\(overdue)"
       return [(found.id, .followUpSet(next))]
     }
-    try Console.printOutcome(summary)
+    try LeadChange.report(summary, lead: id, in: store, json: json)
   }
 }

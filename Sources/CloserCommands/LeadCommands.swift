@@ -26,6 +26,11 @@ enum LeadChange {
       message = decision.changes.isEmpty ? decision.unchanged : decision.done
       return decision.changes.map { (found.id, $0) }
     }
+    try report(message, lead: id, in: store, json: json)
+  }
+
+  /// Says what was done, or with `json` prints the lead after it as `show --json` does.
+  static func report(_ message: String, lead id: LeadID?, in store: PipelineStore, json: Bool) throws {
     if json, let id, let lead = store.pipeline[id] {
       try printJSON(LeadJSON(lead, in: store.pipeline, now: Environment.now(), detailed: true))
     } else {

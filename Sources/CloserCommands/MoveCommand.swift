@@ -14,6 +14,7 @@ struct MoveCommand: ParsableCommand {
       """)
 
   @OptionGroup var options: JournalOptions
+  @Flag(help: "Print the lead after the change as JSON.") var json = false
 
   @Argument(help: "Lead id or part of its name.") var lead: String
   @Argument(help: "Stage key or title.", completion: .custom { _, _, _ in Completions.stages() }) var stage: String
@@ -24,8 +25,10 @@ struct MoveCommand: ParsableCommand {
     guard position >= 1 else { throw CommandError("--position counts from 1 (the top of the column)") }
     let store = try options.openStore()
     var summary = ""
+    var id: LeadID?
     try store.recordIfNeeded { pipeline in
       let found = try pipeline.lookup(lead).get()
+      id = found.id
       let target = try pipeline.resolveStage(stage).get()
       guard found.status == .open else {
         throw CommandError(
@@ -51,6 +54,6 @@ struct MoveCommand: ParsableCommand {
       summary = "Moved \(printable(found.name)) to \(printable(target.title)), \(at) of \(count)"
       return [(found.id, .moved(stage: target.key, position: at, gateOverridden: !gates.isEmpty))]
     }
-    try Console.printOutcome(summary)
+    try LeadChange.report(summary, lead: id, in: store, json: json)
   }
 }

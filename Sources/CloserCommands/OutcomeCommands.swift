@@ -9,13 +9,16 @@ struct WonCommand: ParsableCommand {
     commandName: "won", abstract: "Mark a deal won (it moves to the last stage, Post-Sale Follow-Up by default).")
 
   @OptionGroup var options: JournalOptions
+  @Flag(help: "Print the lead after the change as JSON.") var json = false
   @Argument(help: "Lead id or part of its name.") var lead: String
 
   func run() throws {
     let store = try options.openStore()
     var summary = ""
+    var id: LeadID?
     try store.recordIfNeeded { pipeline in
       let found = try pipeline.lookup(lead).get()
+      id = found.id
       // A re-run writes nothing.
       if found.status == .won {
         summary = "\(printable(found.name)) is won already; nothing written"
@@ -26,7 +29,7 @@ struct WonCommand: ParsableCommand {
       summary = "Won: \(printable(found.name)) (\(value)), now in \(printable(stage))"
       return [(found.id, .won)]
     }
-    try Console.printOutcome(summary)
+    try LeadChange.report(summary, lead: id, in: store, json: json)
   }
 }
 
@@ -36,14 +39,17 @@ struct LostCommand: ParsableCommand {
     commandName: "lost", abstract: "Mark a deal lost, with a reason; `closer reopen` brings it back.")
 
   @OptionGroup var options: JournalOptions
+  @Flag(help: "Print the lead after the change as JSON.") var json = false
   @Argument(help: "Lead id or part of its name.") var lead: String
   @Option(help: "Why: one of the configured reasons (a number or its name) or your own words.") var reason: String
 
   func run() throws {
     let store = try options.openStore()
     var summary = ""
+    var id: LeadID?
     try store.recordIfNeeded { pipeline in
       let found = try pipeline.lookup(lead).get()
+      id = found.id
       let why = Self.resolve(reason, among: pipeline.config.lostReasons)
       guard !why.isEmpty else {
         throw CommandError("give a reason: \(pipeline.config.lostReasons.joined(separator: ", ")), or your own words")
@@ -56,7 +62,7 @@ struct LostCommand: ParsableCommand {
       summary = "Lost: \(printable(found.name)) (\(printable(why)))"
       return [(found.id, .lost(reason: why))]
     }
-    try Console.printOutcome(summary)
+    try LeadChange.report(summary, lead: id, in: store, json: json)
   }
 
   /// A configured reason by its number (1 = first) or name, case-insensitively; else the
@@ -74,14 +80,17 @@ struct ReopenCommand: ParsableCommand {
     commandName: "reopen", abstract: "Reopen a won or lost deal, at the top of a stage (the one it was in by default).")
 
   @OptionGroup var options: JournalOptions
+  @Flag(help: "Print the lead after the change as JSON.") var json = false
   @Argument(help: "Lead id or part of its name.") var lead: String
   @Option(help: "Stage key or title.", completion: .custom { _, _, _ in Completions.stages() }) var stage: String?
 
   func run() throws {
     let store = try options.openStore()
     var summary = ""
+    var id: LeadID?
     try store.recordIfNeeded { pipeline in
       let found = try pipeline.lookup(lead).get()
+      id = found.id
       let target = try stage.map { try pipeline.resolveStage($0).get() } ?? pipeline.stage(forKey: found.stage)
       guard let target else { throw CommandError("give --stage: the deal's stage no longer exists") }
       // A re-run writes nothing.
@@ -93,6 +102,6 @@ struct ReopenCommand: ParsableCommand {
       summary = "Reopened: \(printable(found.name)) in \(printable(target.title))"
       return [(found.id, .reopened(stage: target.key))]
     }
-    try Console.printOutcome(summary)
+    try LeadChange.report(summary, lead: id, in: store, json: json)
   }
 }

@@ -88,6 +88,12 @@ import Testing
     try expectMatches(box.run(["edit", "delta", "--owner", "sam", "--json"]).stdout, "lead", "edit")
     try expectMatches(box.run(["assign", "gamma", "kim", "--json"]).stdout, "lead", "assign")
     try expectMatches(box.run(["note", "gamma", "#1", "--json"]).stdout, "lead", "note")
+    try expectMatches(box.run(["move", "delta", "proposal", "--override-gate", "--json"]).stdout, "lead", "move")
+    try expectMatches(
+      box.run(["follow-up", "delta", "Send quote", "--due", "2030-02-01", "--json"]).stdout, "lead", "follow-up")
+    try expectMatches(box.run(["won", "delta", "--json"]).stdout, "lead", "won")
+    try expectMatches(box.run(["reopen", "delta", "--json"]).stdout, "lead", "reopen")
+    try expectMatches(box.run(["lost", "delta", "--reason", "Budget", "--json"]).stdout, "lead", "lost")
     try expectMatches(
       box.run(["stats", "--since", "2026-01-01", "--until", "2026-04-01", "--json"]).stdout, "stats", "stats")
     try expectMatches(box.run(["stats", "--period", "7d", "--json"]).stdout, "stats", "stats of a quiet week")
