@@ -35,8 +35,10 @@ struct FollowUpCommand: ParsableCommand {
       let found = try pipeline.lookup(lead).get()
       id = found.id
       if done {
+        // Done already (a re-run): nothing to write.
         guard found.followUp != nil else {
-          throw CommandError("\(printable(found.name)) has no follow-up to mark done")
+          summary = "\(printable(found.name)) has no follow-up open; nothing written"
+          return []
         }
         summary = "Done: \(printable(found.followUp?.action ?? "")) for \(printable(found.name))"
         return [(found.id, .followUpSet(nil))]

@@ -7,6 +7,7 @@ import Testing
     let box = Sandbox()
     #expect(try box.run(["add", "Ana Lima", "--company", "Acme", "--value", "1000"]).status == 0)
     #expect(try box.run(["add", "Ben Okafor"]).status == 0)
+    #expect(try box.run(["follow-up", "ana", "Call", "--due", "2030-01-01"]).status == 0)
     return box
   }
 
@@ -59,7 +60,7 @@ import Testing
     ["move", "ana", "proposal", "--override-gate"], ["tick", "ben", "budget", "need"], ["untick", "ana", "budget"],
     ["edit", "ben", "--company", "Bluefin", "--value", "EUR 9000"], ["assign", "ana", "ren"],
     ["note", "ana", "Met at the fair"], ["follow-up", "ben", "Call back", "--due", "2030-01-02"],
-    ["won", "ana"], ["lost", "ben", "--reason", "Budget"], ["reopen", "ana"],
+    ["won", "ana"], ["lost", "ben", "--reason", "Budget"], ["reopen", "ana"], ["follow-up", "ana", "--done"],
   ])
   func aReRunWritesNothing(arguments: [String]) throws {
     let box = try box()
