@@ -42,12 +42,7 @@ struct AddCommand: ParsableCommand {
     if let value {
       new.value = try Money.parse(value, defaultCurrency: config.defaultCurrency, mark: config.amountMark).get()
     }
-    if let expectedClose {
-      guard let day = CalendarDay(iso8601: expectedClose) else {
-        throw CommandError("'\(printable(expectedClose))' is not a date; write it as YYYY-MM-DD")
-      }
-      new.expectedClose = day
-    }
+    if let expectedClose { new.expectedClose = try isoDay(expectedClose) }
     var more: [Change] = []
     switch (followUp.map(cleanLine), due) {
     case (nil, nil): break

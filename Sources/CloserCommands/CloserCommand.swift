@@ -1,5 +1,7 @@
 import ArgumentParser
 import Journal
+import PipelineCore
+import TerminalText
 
 /// `closer`: the sales pipeline for the keyboard.
 public struct CloserCommand: ParsableCommand {
@@ -39,4 +41,12 @@ struct JournalOptions: ParsableArguments {
   @Option(
     help: "The configuration file. Default: $XDG_CONFIG_HOME/closer/config.toml.", completion: .file())
   var config: String?
+}
+
+/// A date given on the command line as YYYY-MM-DD, or an error that says how to write it.
+func isoDay(_ text: String) throws -> CalendarDay {
+  guard let day = CalendarDay(iso8601: text) else {
+    throw CommandError("'\(printable(text))' is not a date; write it as YYYY-MM-DD")
+  }
+  return day
 }

@@ -118,12 +118,7 @@ struct EditCommand: ParsableCommand {
     let money = try value.map {
       try Money.parse($0, defaultCurrency: config.defaultCurrency, mark: config.amountMark).get()
     }
-    let day = try expectedClose.map { text -> CalendarDay in
-      guard let day = CalendarDay(iso8601: text) else {
-        throw CommandError("'\(printable(text))' is not a date; write it as YYYY-MM-DD")
-      }
-      return day
-    }
+    let day = try expectedClose.map(isoDay)
     let clearable = ["company", "email", "phone", "owner", "source", "value", "expected-close"]
     for field in clear where !clearable.contains(field.lowercased()) {
       throw CommandError("--clear takes one of \(clearable.joined(separator: ", ")); got '\(printable(field))'")

@@ -24,9 +24,9 @@ struct StatsCommand: ParsableCommand {
     let now = Environment.now()
     let calendar = Environment.calendar
     // A period that ends in the future counts up to now: nothing has happened after it.
-    let asked = try until.map { calendar.start(of: try Self.day($0)) } ?? now
+    let asked = try until.map { calendar.start(of: try isoDay($0)) } ?? now
     let start =
-      try since.map { calendar.start(of: try Self.day($0)) } ?? Self.start(of: period, before: asked, calendar)
+      try since.map { calendar.start(of: try isoDay($0)) } ?? Self.start(of: period, before: asked, calendar)
     guard start < asked else {
       throw CommandError(
         since != nil
@@ -41,13 +41,6 @@ struct StatsCommand: ParsableCommand {
     } else {
       try Console.print(StatsReport.text(insights, pipeline, calendar: calendar))
     }
-  }
-
-  static func day(_ text: String) throws -> CalendarDay {
-    guard let day = CalendarDay(iso8601: text) else {
-      throw CommandError("'\(printable(text))' is not a date; write YYYY-MM-DD")
-    }
-    return day
   }
 
   /// The start of a named period ending at `end`; a year or a quarter starts at local

@@ -181,13 +181,6 @@ private final class PathLookups: FileSystem, @unchecked Sendable {
 /// The board opened on a journal that does not exist: nothing is created by looking; the
 /// first change creates it; a journal another process creates meanwhile is picked up.
 @Suite struct JournalToBeTests {
-  func paths() -> (directory: String, journal: String) {
-    var template = Array("/tmp/closer-tobe-XXXXXX".utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    let directory = String(cString: made!)
-    return (directory, directory + "/journal.jsonl")
-  }
-
   func store(_ path: String) -> JournalToBe {
     JournalToBe(
       config: .standard, exists: { FileManager.default.fileExists(atPath: path) },
@@ -195,8 +188,8 @@ private final class PathLookups: FileSystem, @unchecked Sendable {
   }
 
   @Test func lookingCreatesNothingAndTheFirstChangeCreatesTheJournal() throws {
-    let (directory, journal) = paths()
-    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let box = Sandbox()
+    let journal = box.journal
     let board = store(journal)
     #expect(board.look().isEmpty)
     #expect(board.pipeline.count == 0)
@@ -208,8 +201,8 @@ private final class PathLookups: FileSystem, @unchecked Sendable {
   }
 
   @Test func aJournalCreatedElsewhereIsPickedUp() throws {
-    let (directory, journal) = paths()
-    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let box = Sandbox()
+    let journal = box.journal
     let board = store(journal)
     let other = try PipelineStore(path: journal, access: .readWrite, replica: "other", clock: Environment.now)
     try other.record { _ in (LeadID("else0001"), .created(NewLead(name: "From Elsewhere", stage: "lead-generation"))) }

@@ -40,6 +40,9 @@ import Testing
     #expect(try box.run(["edit", "ana", "--owner", "sam"]).stdout.contains("nothing written"))
     #expect(box.journalBytes() == before)
     try box.expectRefused(["edit", "ana", "--clear", "name"], saying: "--clear takes one of")
+    try box.expectRefused(
+      ["edit", "ana", "--expected-close", "soon"], saying: "'soon' is not a date; write it as YYYY-MM-DD")
+    try box.expectRefused(["edit", "ana", "--value", "12.500"], saying: "'12.500' is ambiguous")
   }
 
   @Test func assignAndNote() throws {
