@@ -87,15 +87,17 @@ static uint32_t closer_multiply_mod_p(uint32_t a, uint32_t b) {
   return p;
 }
 
-/// x^(n * 2^k) modulo the polynomial.
+/// x^(n * 2^k) modulo the polynomial, for k + bits of n up to 72. The powers x^(2^i) are not
+/// taken modulo 32 (zlib's table is, which holds for its own polynomial, not this one: the
+/// CRC-32C of more than 512 MiB came out wrong).
 static uint32_t closer_x_power_mod_p(uint64_t n, unsigned k) {
-  uint32_t powers[32];
+  uint32_t powers[72];
   uint32_t p = (uint32_t)1 << 30;  // x^1
   powers[0] = p;
-  for (int i = 1; i < 32; i++) powers[i] = p = closer_multiply_mod_p(p, p);
+  for (int i = 1; i < 72; i++) powers[i] = p = closer_multiply_mod_p(p, p);
   p = (uint32_t)1 << 31;  // x^0
   while (n) {
-    if (n & 1) p = closer_multiply_mod_p(powers[k & 31], p);
+    if (n & 1) p = closer_multiply_mod_p(powers[k], p);
     n >>= 1;
     k++;
   }

@@ -54,7 +54,7 @@ struct JournalCursor {
   private(set) var scanLineCount = 0
   /// Where the last line read starts.
   private(set) var lastScanStart: Int64 = 0
-  private var scanChecksum = CRC32C.Running()
+  private(set) var scanChecksum = CRC32C.Running()
   private var parked: [ParkedLine] = []
   private var decoder = EventDecoder()
 
@@ -107,35 +107,56 @@ struct JournalCursor {
   mutating func take(
     _ line: UnsafeBufferPointer<UInt8>, hasNewline: Bool, deliver: (Event, Int) -> Void
   ) {
-    let start = scanOffset
-    lastScanStart = start
-    var length = Int64(line.count)
-    if hasNewline { length += 1 }
-    scanChecksum.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[...])))
-    if hasNewline { scanChecksum.update(Self.newline) }
-    scanOffset += length
-    scanLineCount += 1
-    let number = scanLineCount
-    if number == 1 {
-      takeHeader(line, hasNewline: hasNewline, start: start)
+    var checksum = scanChecksum
+    checksum.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[...])))
+    if hasNewline { checksum.update(Self.newline) }
+    let length = Int64(line.count) + (hasNewline ? 1 : 0)
+    if scanLineCount == 0 {
+      takeHeader(line, length: length, hasNewline: hasNewline, checksum: checksum)
       return
     }
     var links = LineLinks()
     let content: Result<(Event, LineLinks), LineError>
     do {
-      let event = try decoder.decode(line, links: &links)
-      if parked.isEmpty && links.batch <= 1 {
-        // The usual case: a sound line on its own settles at once.
-        settle(number: number, start: start, end: scanOffset, hasNewline: hasNewline, checksum: scanChecksum)
-        handOver(event, links: links, line: number, deliver: deliver)
-        return
-      }
-      content = .success((event, links))
+      content = .success((try decoder.decode(line, links: &links), links))
     } catch {
       content = .failure(error)
     }
+    take(decoded: content, length: length, hasNewline: hasNewline, checksum: checksum, deliver: deliver)
+  }
+
+  /// Takes the next line read, decoded elsewhere (`DecodingStream`): its length (newline
+  /// included), the running checksum after it, and what it holds.
+  mutating func take(_ line: DecodingStream.Line, deliver: (Event, Int) -> Void) {
+    switch line.content {
+    case .header(let bytes):
+      bytes.withUnsafeBufferPointer { bytes in
+        takeHeader(bytes, length: line.length, hasNewline: line.hasNewline, checksum: line.checksum)
+      }
+    case .event(let content):
+      take(
+        decoded: content, length: line.length, hasNewline: line.hasNewline, checksum: line.checksum, deliver: deliver)
+    }
+  }
+
+  private mutating func take(
+    decoded content: Result<(Event, LineLinks), LineError>, length: Int64, hasNewline: Bool,
+    checksum: CRC32C.Running, deliver: (Event, Int) -> Void
+  ) {
+    let start = scanOffset
+    lastScanStart = start
+    scanChecksum = checksum
+    scanOffset += length
+    scanLineCount += 1
+    let number = scanLineCount
+    if case .success(let (event, links)) = content, parked.isEmpty && links.batch <= 1 {
+      // The usual case: a sound line on its own settles at once.
+      settle(number: number, start: start, end: scanOffset, hasNewline: hasNewline, checksum: scanChecksum)
+      handOver(event, links: links, line: number, deliver: deliver)
+      return
+    }
     var batchSize = 1
-    if case .success = content {
+    if case .success(let (_, links)) = content {
       batchSize = max(1, links.batch)
       // A batch head: room for the whole batch, so that parking it copies nothing twice.
       if batchSize > 1 && parked.isEmpty { parked.reserveCapacity(min(batchSize, 1 << 20)) }
@@ -150,7 +171,14 @@ struct JournalCursor {
   }
 
   /// The first line: the journal's header.
-  private mutating func takeHeader(_ line: UnsafeBufferPointer<UInt8>, hasNewline: Bool, start: Int64) {
+  private mutating func takeHeader(
+    _ line: UnsafeBufferPointer<UInt8>, length: Int64, hasNewline: Bool, checksum: CRC32C.Running
+  ) {
+    let start = scanOffset
+    lastScanStart = start
+    scanChecksum = checksum
+    scanOffset += length
+    scanLineCount += 1
     do {
       let decoded = try EventCodec.decodeHeader(line)
       header = decoded

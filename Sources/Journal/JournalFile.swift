@@ -86,9 +86,11 @@ public final class JournalFile {
   public init(
     path: String, access: Access, replica: String, fileSystem: FileSystem = PosixFileSystem(),
     now: @escaping () -> Timestamp, resume: JournalResume? = nil, resumeOnly: Bool = false,
+    decodeAsideFrom: Int64 = JournalFile.defaultDecodeAsideFrom,
     start: (Bool) -> Void = { _ in }, apply: (Event, Int) -> Void
   ) throws(JournalError) {
     self.path = path
+    self.decodeAsideFrom = decodeAsideFrom
     self.access = access
     self.fileSystem = fileSystem
     self.now = now
@@ -127,6 +129,9 @@ public final class JournalFile {
   }
 
   deinit { fileSystem.close(descriptor) }
+
+  /// From how many bytes on a read decodes on another thread (`DecodingStream`).
+  let decodeAsideFrom: Int64
 
   /// Creates a new, empty journal and flushes every directory on its path, so that neither
   /// the file nor a directory made for it is lost in a crash; also when another process
@@ -310,6 +315,10 @@ public final class JournalFile {
       if end == fileSize { cursor.reachedEnd() }
       return
     }
+    if end - cursor.scanOffset >= decodeAsideFrom {
+      try scanDecodingAside(to: end, fileSize: fileSize, apply: apply)
+      return
+    }
     let chunkSize = 4 << 20
     var buffer = [UInt8](repeating: 0, count: Int(min(Int64(chunkSize), max(end - cursor.scanOffset, 1))))
     var carried = 0  // bytes of a partial line kept at the start of the buffer
@@ -342,6 +351,31 @@ public final class JournalFile {
       }
     }
     cursor.reachedEnd()
+  }
+
+  /// From how many bytes on a read decodes on another thread while this one applies.
+  public static let defaultDecodeAsideFrom: Int64 = 8 << 20
+
+  /// `scan` for a long stretch: lines are read and decoded on another thread
+  /// (`DecodingStream`) while this one settles and applies the ones before.
+  private func scanDecodingAside(to end: Int64, fileSize: Int64, apply: (Event, Int) -> Void) throws(JournalError) {
+    let stream = DecodingStream(
+      fileSystem: fileSystem, file: descriptor, from: cursor.scanOffset, to: end, fileSize: fileSize,
+      lineNumber: cursor.scanLineCount, checksum: cursor.scanChecksum)
+    defer { stream.cancel() }
+    while let lines = stream.next() {
+      for line in lines {
+        if line.length == 1 && line.hasNewline && cursor.endsWithoutNewline && cursor.scanOffset == cursor.offset {
+          // The newline the last line lacked, written by the next append.
+          cursor.skipMissingNewline()
+        } else {
+          cursor.take(line, deliver: apply)
+        }
+      }
+    }
+    let finish = stream.finish
+    if let error = finish.error { throw JournalError.system(error) }
+    if finish.position == fileSize { cursor.reachedEnd() }
   }
 
   /// Hands every complete line in `bytes` to the cursor; returns how many bytes that was.

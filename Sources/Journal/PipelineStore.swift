@@ -166,44 +166,57 @@ public final class PipelineStore {
     try appendAll { _ in events }
   }
 
-  /// Checks the events in order on a copy of the state, appends them as one batch (seen
-  /// whole or not at all, even if this process dies while writing it), and only then makes
-  /// the copy the state.
+  /// Checks and applies the events in order, appends them as one batch (seen whole or not
+  /// at all, even if this process dies while writing it), and takes them back when any of
+  /// that fails. The state is changed in place, keeping only what the batch touches to take
+  /// it back: a copy of a pipeline of a million leads would cost more than the batch.
   @discardableResult
   private func appendAll(_ make: (Pipeline) throws -> [Event]) throws -> [Event] {
     var events: [Event] = []
-    var scratch: Pipeline?
-    try journal.append(
-      apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings) },
-      build: { after in
-        var next = pipeline
-        events = try make(pipeline)
-        let ids = events.map(\.id)
-        guard events.count >= 2_000 else {
-          for event in events {
-            try next.check(event)
-            try next.apply(event)
+    var undo: Pipeline.BatchUndo?
+    // A batch applied for an attempt that did not end in the file (the file was replaced
+    // while it was written: the append reads the new file and builds again) comes off first.
+    func takeBack() {
+      if let pending = undo { pipeline.rollBack(pending) }
+      undo = nil
+    }
+    do {
+      try journal.append(
+        apply: { event, line in
+          takeBack()
+          Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings)
+        },
+        build: { after in
+          takeBack()
+          events = try make(pipeline)
+          let ids = events.map(\.id)
+          undo = pipeline.beginBatch()
+          guard events.count >= 2_000 else {
+            for event in events {
+              try pipeline.check(event)
+              try pipeline.apply(event, undo: &undo!)
+            }
+            return PreparedLines(bytes: EventCodec.encodeBatch(events, after: after), eventIDs: ids)
           }
-          scratch = next
-          return PreparedLines(bytes: EventCodec.encodeBatch(events, after: after), eventIDs: ids)
-        }
-        // A large batch (an import): the lines do not depend on the state, so other threads
-        // encode them a part at a time while this one checks and applies the events, and
-        // then as the parts before are written.
-        let stream = EncodingStream(events: events, after: after)
-        do {
-          for event in events {
-            try next.check(event)
-            try next.apply(event)
+          // A large batch (an import): the lines do not depend on the state, so other threads
+          // encode them a part at a time while this one checks and applies the events, and
+          // then as the parts before are written.
+          let stream = EncodingStream(events: events, after: after)
+          do {
+            for event in events {
+              try pipeline.check(event)
+              try pipeline.apply(event, undo: &undo!)
+            }
+          } catch {
+            stream.cancel()
+            throw error
           }
-        } catch {
-          stream.cancel()
-          throw error
-        }
-        scratch = next
-        return PreparedLines(parts: [], stream: stream, eventIDs: ids)
-      })
-    if let scratch { pipeline = scratch }
+          return PreparedLines(parts: [], stream: stream, eventIDs: ids)
+        })
+    } catch {
+      takeBack()
+      throw error
+    }
     return events
   }
 

@@ -18,7 +18,7 @@ public struct Pipeline: Sendable {
   /// out of the pipeline (`leads`, `count`, lookups, the image).
   var withdrawn: Set<Int32> = []
   /// Goes up with every applied event, so views can tell when to recompute what they cache.
-  public private(set) var revision = 0
+  public internal(set) var revision = 0
   /// Per column: open deals, and value in the default currency of the cards on the board,
   /// kept up to date event by event so that headers cost nothing to draw.
   var columnTotals: [ColumnTotals] = []

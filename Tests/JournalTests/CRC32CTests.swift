@@ -54,6 +54,26 @@ import Testing
     }
   }
 
+  /// A second piece longer than 512 MiB (a journal of a million leads is 2.3 GB, checked in
+  /// two halves): the combined checksum is still the whole's. Zeros are checksummed a
+  /// megabyte at a time, so nothing large is held in memory.
+  @Test func combiningPiecesLongerThan512MiBGivesTheWhole() {
+    let head = Array("{\"format\":\"closer-journal\"}\n".utf8)
+    let zeros = [UInt8](repeating: 0, count: 1 << 20)
+    for megabytes in [511, 513, 1200] {
+      var whole = CRC32C.Running()
+      whole.update(head)
+      var second = CRC32C.Running()
+      for _ in 0..<megabytes {
+        whole.update(zeros)
+        second.update(zeros)
+      }
+      let combined = CRC32C.combine(
+        CRC32C.checksum(head), second.value, secondLength: Int64(megabytes) << 20)
+      #expect(combined == whole.value, "\(megabytes) MiB")
+    }
+  }
+
   /// The processor's instruction and the table agree on every length and alignment, and a
   /// checksum taken piece by piece equals the one taken at once.
   @Test func hardwareTableAndPiecewiseAgree() {

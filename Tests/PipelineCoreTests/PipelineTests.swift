@@ -273,3 +273,68 @@ struct Script {
     #expect(pipeline.count == 2)
   }
 }
+
+/// A batch applied in place and taken back (an event of it did not fit, or its lines could
+/// not be written) leaves the pipeline exactly as before, without a copy of the whole of it.
+@Suite struct BatchUndoTests {
+  @Test func aBatchTakenBackLeavesThePipelineExactlyAsItWas() throws {
+    var s = Script()
+    for index in 0..<40 {
+      try s.create("lead\(1000 + index)", "Lead \(index)", stage: index % 2 == 0 ? "qualifying" : "proposal")
+    }
+    try s.apply("lead1003", .lost(reason: "Budget"))
+    try s.apply("lead1005", .won)
+    try s.apply("lead1007", .restored(Restoration(reverses: "e1", lead: nil)))
+    let before = s.pipeline.image
+    let revision = s.pipeline.revision
+    let totals = s.pipeline.stages.map { s.pipeline.totals(inStage: $0.key).minorUnits }
+    var undo = s.pipeline.beginBatch()
+    let time = Timestamp(iso8601: "2026-12-01T09:00:00Z")!
+    let batch: [(String, Change)] = [
+      ("lead2000", .created(NewLead(name: "New", stage: "a-stage-only-the-journal-knows"))),
+      ("lead1000", .moved(stage: "negotiation", position: 1, gateOverridden: true)),
+      ("lead1000", .edited([.text(.name, "Renamed"), .value(Money(minorUnits: 5_000_00, currency: "USD"))])),
+      ("lead1002", .won),
+      ("lead1003", .reopened(stage: "qualifying")),
+      ("lead1004", .lost(reason: "Timing")),
+      ("lead1006", .noteAdded("A note")),
+      ("lead1008", .checked(criterion: "budget", isChecked: true)),
+      ("lead1009", .restored(Restoration(reverses: "e9", lead: nil))),
+      (
+        "lead1007",
+        .restored(
+          Restoration(reverses: "e10", lead: Lead(id: "lead1007", name: "Back", stage: "closing", created: time)))
+      ),
+      (
+        "lead1011",
+        .restored(
+          Restoration(
+            reverses: "e11", lead: Lead(id: "lead1011", name: "As was", stage: "qualifying", created: time), position: 2
+          ))
+      ),
+      ("lead1001", .moved(stage: "proposal", position: 3, gateOverridden: false)),
+    ]
+    for (index, (lead, change)) in batch.enumerated() {
+      try s.pipeline.apply(
+        Event(id: "b\(index)", time: time, replica: "test", lead: LeadID(lead), change: change), undo: &undo)
+    }
+    // The next event does not fit (the lead was lost in this very batch): the batch comes off.
+    #expect(throws: PipelineError.self) {
+      try s.pipeline.apply(Event(id: "bad", time: time, replica: "test", lead: "lead1004", change: .won), undo: &undo)
+    }
+    #expect(s.pipeline.image != before)
+    s.pipeline.rollBack(undo)
+    #expect(s.pipeline.image == before)
+    #expect(s.pipeline.revision == revision)
+    #expect(s.pipeline.stages.map { s.pipeline.totals(inStage: $0.key).minorUnits } == totals)
+    #expect(s.pipeline["lead2000"] == nil)
+    #expect(
+      s.pipeline.position(of: "lead1000")
+        == before.columns[1].firstIndex(of: before.leads.firstIndex { $0.id == "lead1000" }.map(Int32.init)!).map {
+          $0 + 1
+        })
+    // And it goes on from there as if the batch had never been.
+    try s.apply("lead1000", .won)
+    #expect(s.pipeline[LeadID("lead1000")]?.status == .won)
+  }
+}
