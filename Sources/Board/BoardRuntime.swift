@@ -121,6 +121,9 @@ public final class BoardRuntime {
     }
   }
 
+  /// Leads indexed for search between two looks at the keyboard: about 2 ms of work.
+  static let indexingSlice = 1_500
+
   /// Draws the board as it is now.
   public func draw() { terminal.draw(state.render(store.pipeline)) }
 
@@ -135,7 +138,9 @@ public final class BoardRuntime {
     var lastSliceRead = false
     while !state.wantsToQuit && !shouldStop() && !terminal.isGone {
       var input: [Message] = []
-      if let event = terminal.readInput(wait: !(store.isCatchingUp && lastSliceRead)) {
+      // While the search index is built a slice at a time, keys are looked for between
+      // slices instead of waited for.
+      if let event = terminal.readInput(wait: !(store.isCatchingUp && lastSliceRead) && !state.isIndexing) {
         // Keep the board's clock current before acting on a key (days in stage, insights).
         if clock().millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 1000 { input.append(.tick(clock())) }
         switch event {
@@ -160,10 +165,14 @@ public final class BoardRuntime {
         }
       }
       guard !news.isEmpty || !input.isEmpty else {
-        if now.millisecondsSinceEpoch - lastInput.millisecondsSinceEpoch > 300
-          && state.searchIndexIsStale(store.pipeline)
+        let idle = now.millisecondsSinceEpoch - lastInput.millisecondsSinceEpoch > 300
+        if state.searchIndexIsStale(store.pipeline)
+          && (idle || state.isIndexing || state.needsSearchIndexNow(store.pipeline))
         {
-          state.prepareSearch(store.pipeline)
+          let searching = state.needsSearchIndexNow(store.pipeline)
+          state.prepareSearch(store.pipeline, budget: Self.indexingSlice)
+          // A search that was waiting for the index shows its matches now.
+          if searching && !state.isIndexing { draw() }
         }
         continue
       }

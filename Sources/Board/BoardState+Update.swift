@@ -70,10 +70,43 @@ extension BoardState {
   /// Whether the search index is out of date with the pipeline.
   public func searchIndexIsStale(_ pipeline: Pipeline) -> Bool { searchIndex?.revision != pipeline.revision }
 
-  /// Builds the search index ahead of time, so that `/` opens at once. The loop calls this
-  /// when the rep has been idle for a moment.
-  public mutating func prepareSearch(_ pipeline: Pipeline) {
-    if searchIndexIsStale(pipeline) { searchIndex = SearchIndex(pipeline) }
+  /// Whether a search index is being built, a slice at a time (the loop then looks for keys
+  /// between slices instead of waiting for one).
+  public var isIndexing: Bool { searchIndexBuilder != nil }
+
+  /// Whether the search index should be built now rather than when the rep is idle: a
+  /// search is open on an index that is out of date.
+  public func needsSearchIndexNow(_ pipeline: Pipeline) -> Bool {
+    if case .search = mode { return searchIndexIsStale(pipeline) }
+    return false
+  }
+
+  /// Builds the search index ahead of time, so that `/` opens at once: about `budget` leads
+  /// at a time (the loop calls this when the rep has been idle for a moment, and again
+  /// between keys until it is done). When it is done during a search, the search is run
+  /// again on it.
+  public mutating func prepareSearch(_ pipeline: Pipeline, budget: Int = .max) {
+    guard searchIndexIsStale(pipeline) else {
+      searchIndexBuilder = nil
+      return
+    }
+    var builder = searchIndexBuilder ?? SearchIndex.Builder(pipeline)
+    guard let index = builder.advance(pipeline, budget: budget) else {
+      searchIndexBuilder = builder
+      return
+    }
+    searchIndex = index
+    searchIndexBuilder = nil
+    if case .search(let search) = mode { mode = .search(search.rerun(&self, pipeline)) }
+  }
+
+  /// Makes the search index current when that is cheap; true when there is one to search.
+  mutating func searchIndexForSearching(_ pipeline: Pipeline) -> Bool {
+    if searchIndexIsStale(pipeline) && pipeline.count <= searchIndexBuiltAtOnceUpTo {
+      searchIndex = SearchIndex(pipeline)
+      searchIndexBuilder = nil
+    }
+    return searchIndex != nil
   }
 
   /// The dispatch: a key reaches the mode only when the mode's table binds it, and a

@@ -45,6 +45,12 @@ public struct BoardState: Sendable {
   /// The last search, kept after Enter for highlighting and n / N.
   public internal(set) var highlight: SearchState?
   var searchIndex: SearchIndex?
+  /// The next search index, built a slice at a time while the rep is idle.
+  var searchIndexBuilder: SearchIndex.Builder?
+  /// Up to this many leads, a search index out of date is rebuilt at once when a search
+  /// needs it (a few milliseconds); above, the search uses the last index until the loop has
+  /// built the next one between keys.
+  var searchIndexBuiltAtOnceUpTo = 20_000
   var undoStack: [UndoEntry] = []
   var redoStack: [UndoEntry] = []
   /// The latest message for the status line.

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Little-endian binary writing for snapshots.
 struct BinaryWriter {
   private(set) var bytes: [UInt8] = []
@@ -40,16 +42,33 @@ struct BinaryWriter {
 }
 
 /// Reads what `BinaryWriter` wrote; any overrun or nonsense is a `SnapshotError`.
+///
+/// Either over bytes in memory, or over a section of a file read a window at a time
+/// (`SectionStream`), so that a snapshot of a million leads is never whole in memory.
 struct BinaryReader {
-  let buffer: UnsafeRawBufferPointer
+  private(set) var buffer: UnsafeRawBufferPointer
   var offset = 0
+  private let stream: SectionStream?
 
-  init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+  init(_ buffer: UnsafeRawBufferPointer) {
+    self.buffer = buffer
+    stream = nil
+  }
 
-  var isAtEnd: Bool { offset == buffer.count }
+  init(_ stream: SectionStream) {
+    self.buffer = UnsafeRawBufferPointer(start: nil, count: 0)
+    self.stream = stream
+  }
+
+  var isAtEnd: Bool { offset == buffer.count && (stream?.isAtEnd ?? true) }
 
   private mutating func take(_ count: Int) throws(SnapshotError) -> UnsafeRawBufferPointer {
-    guard count >= 0, count <= buffer.count - offset else { throw SnapshotError("truncated") }
+    guard count >= 0 else { throw SnapshotError("truncated") }
+    if count > buffer.count - offset {
+      guard let stream else { throw SnapshotError("truncated") }
+      buffer = try stream.refill(keeping: UnsafeRawBufferPointer(rebasing: buffer[offset...]), toHold: count)
+      offset = 0
+    }
     defer { offset += count }
     return UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
   }
@@ -86,6 +105,12 @@ struct BinaryReader {
     return String(decoding: raw.bindMemory(to: UInt8.self), as: UTF8.self)
   }
 
+  /// A string that many leads share (a stage key, an owner, a currency): one copy of each.
+  mutating func string(_ cache: inout StringCache) throws(SnapshotError) -> String {
+    let raw = try take(try count())
+    return cache.string(raw.bindMemory(to: UInt8.self))
+  }
+
   mutating func bool() throws(SnapshotError) -> Bool {
     switch try u8() {
     case 0: return false
@@ -103,4 +128,60 @@ struct BinaryReader {
 struct SnapshotError: Error, CustomStringConvertible {
   var description: String
   init(_ description: String) { self.description = description }
+}
+
+/// A section of a snapshot file read a window at a time, its checksum computed on the way.
+/// What `take` hands out stays valid until the next refill, which is all a reader needs: it
+/// makes its strings and numbers from the bytes at once.
+final class SectionStream {
+  private let fileSystem: FileSystem
+  private let descriptor: Int32
+  private var position: Int64
+  private let end: Int64
+  private var window: UnsafeMutableRawBufferPointer
+  private(set) var checksum = CRC32C.Running()
+
+  init(fileSystem: FileSystem, descriptor: Int32, range: Range<Int64>, windowSize: Int = 8 << 20) {
+    self.fileSystem = fileSystem
+    self.descriptor = descriptor
+    position = range.lowerBound
+    end = range.upperBound
+    window = .allocate(byteCount: max(1, min(windowSize, Int(range.count))), alignment: 16)
+  }
+
+  deinit { window.deallocate() }
+
+  var isAtEnd: Bool { position == end }
+
+  /// Moves the bytes not read yet (`rest`, inside the window) to its start and reads what
+  /// follows in the file, until at least `count` bytes are there; the new window's bytes.
+  func refill(keeping rest: UnsafeRawBufferPointer, toHold count: Int) throws(SnapshotError)
+    -> UnsafeRawBufferPointer
+  {
+    guard Int64(count - rest.count) <= end - position else { throw SnapshotError("truncated") }
+    if count > window.count {
+      let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+      if rest.count > 0 { memmove(larger.baseAddress!, rest.baseAddress!, rest.count) }
+      window.deallocate()
+      window = larger
+    } else if rest.count > 0 {
+      memmove(window.baseAddress!, rest.baseAddress!, rest.count)  // the two may overlap
+    }
+    var filled = rest.count
+    let want = Int(min(Int64(window.count - filled), end - position))
+    while filled < rest.count + want {
+      let target = UnsafeMutableRawBufferPointer(rebasing: window[filled..<(rest.count + want)])
+      let got: Int
+      do {
+        got = try fileSystem.read(descriptor, into: target, at: position)
+      } catch {
+        throw SnapshotError("unreadable: \(error)")
+      }
+      guard got > 0 else { throw SnapshotError("truncated") }
+      checksum.update(UnsafeRawBufferPointer(rebasing: window[filled..<(filled + got)]))
+      filled += got
+      position += Int64(got)
+    }
+    return UnsafeRawBufferPointer(rebasing: window[..<filled])
+  }
 }

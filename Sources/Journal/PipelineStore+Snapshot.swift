@@ -12,10 +12,18 @@ extension PipelineStore {
   static func loadSnapshot(journal path: String, config: PipelineConfig, fileSystem: FileSystem)
     -> (resume: JournalResume, pipeline: Pipeline)?
   {
-    guard let sections = readSnapshot(journal: path, fileSystem: fileSystem),
-      let seal = try? sections.seal(), seal.configFingerprint == Snapshot.fingerprint(config),
-      let image = try? sections.image(), let pipeline = try? Pipeline(config: config, image: image),
-      let eventIDs = try? sections.eventIDs()
+    // Read a window at a time: the file's bytes are never whole in memory beside the leads
+    // made from them (a million leads: a 560 MB file).
+    let snapshotPath = Snapshot.path(forJournal: path)
+    guard (try? fileSystem.status(atPath: snapshotPath))??.kind == .regular,
+      let descriptor = try? fileSystem.open(snapshotPath, writable: false, create: false)
+    else { return nil }
+    defer { fileSystem.close(descriptor) }
+    guard let status = try? fileSystem.status(descriptor), status.kind == .regular, status.size > 0,
+      let file = try? Snapshot.File(fileSystem: fileSystem, descriptor: descriptor, size: status.size),
+      let seal = try? file.section(0, Snapshot.readSeal), seal.configFingerprint == Snapshot.fingerprint(config),
+      let eventIDs = try? file.section(3, Snapshot.readEventIDs),
+      let pipeline = try? Pipeline(config: config, image: file.section(2, Snapshot.readImage))
     else { return nil }
     return (JournalResume(seal: seal, eventIDs: eventIDs), pipeline)
   }

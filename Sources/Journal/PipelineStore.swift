@@ -24,12 +24,20 @@ public final class PipelineStore {
     replica: String, fileSystem: FileSystem = PosixFileSystem(), clock: @escaping () -> Timestamp,
     snapshots: Bool = true
   ) throws(JournalError) {
-    let snapshot = snapshots ? Self.loadSnapshot(journal: path, config: config, fileSystem: fileSystem) : nil
+    var snapshot = snapshots ? Self.loadSnapshot(journal: path, config: config, fileSystem: fileSystem) : nil
+    let seal = snapshot?.resume.seal
     var pipeline = Pipeline(config: config)
     var problems: [JournalWarning] = []
     journal = try JournalFile(
       path: path, access: access, replica: replica, fileSystem: fileSystem, now: clock, resume: snapshot?.resume,
-      start: { resumed in if resumed, let snapshot { pipeline = snapshot.pipeline } },
+      start: { resumed in
+        // Taken, not shared: the first event applied would otherwise copy every lead.
+        if resumed, let taken = snapshot {
+          snapshot = nil
+          pipeline = taken.pipeline
+        }
+        snapshot = nil
+      },
       apply: { event, line in Self.replay(event, line: line, into: &pipeline, problems: &problems) })
     self.pipeline = pipeline
     self.replayWarnings = problems
@@ -37,7 +45,7 @@ public final class PipelineStore {
     self.clock = clock
     self.fileSystem = fileSystem
     if snapshots {
-      saveSnapshotIfWorthwhile(replayedSince: journal.resumed ? snapshot?.resume.seal : nil)
+      saveSnapshotIfWorthwhile(replayedSince: journal.resumed ? seal : nil)
     }
   }
 

@@ -209,16 +209,6 @@ enum Snapshot {
       return try result.get()
     }
 
-    func seal() throws(SnapshotError) -> SnapshotSeal {
-      try section(0) { (r: inout BinaryReader) throws(SnapshotError) in
-        SnapshotSeal(
-          position: JournalPosition(offset: try r.i64(), lineCount: Int(try r.i64())),
-          prefixChecksum: try r.u32(), lastLineStart: try r.i64(), endsWithoutNewline: try r.bool(),
-          lastEventID: try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() },
-          configFingerprint: try r.u32(), unknownEvents: Int(try r.i64()))
-      }
-    }
-
     /// The lead ids, sorted by their UTF-8 bytes.
     func leadIDs() throws(SnapshotError) -> [String] { try leadIndex().ids }
 
@@ -244,59 +234,126 @@ enum Snapshot {
       }
     }
 
+    func seal() throws(SnapshotError) -> SnapshotSeal { try section(0, Snapshot.readSeal) }
+
     /// The ids of the events the snapshot covers.
-    func eventIDs() throws(SnapshotError) -> EventIDSet {
-      try section(3) { (r: inout BinaryReader) throws(SnapshotError) in
-        let count = try r.count()
-        var packed: [PackedEventID] = []
-        packed.reserveCapacity(count)
-        for _ in 0..<count {
-          packed.append(PackedEventID(high: UInt64(bitPattern: try r.i64()), low: UInt64(bitPattern: try r.i64())))
+    func eventIDs() throws(SnapshotError) -> EventIDSet { try section(3, Snapshot.readEventIDs) }
+
+    func image() throws(SnapshotError) -> PipelineImage { try section(2, Snapshot.readImage) }
+  }
+
+  static func readSeal(_ r: inout BinaryReader) throws(SnapshotError) -> SnapshotSeal {
+    SnapshotSeal(
+      position: JournalPosition(offset: try r.i64(), lineCount: Int(try r.i64())),
+      prefixChecksum: try r.u32(), lastLineStart: try r.i64(), endsWithoutNewline: try r.bool(),
+      lastEventID: try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() },
+      configFingerprint: try r.u32(), unknownEvents: Int(try r.i64()))
+  }
+
+  /// A snapshot file whose sections are read a window at a time, each checked against its
+  /// checksum once read; the file's bytes are never whole in memory.
+  struct File {
+    let fileSystem: FileSystem
+    let descriptor: Int32
+    private var ranges: [Range<Int64>] = []
+
+    init(fileSystem: FileSystem, descriptor: Int32, size: Int64) throws(SnapshotError) {
+      self.fileSystem = fileSystem
+      self.descriptor = descriptor
+      func read(_ count: Int, at offset: Int64) throws(SnapshotError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+          let got = bytes.withUnsafeMutableBytes { [filled] raw in
+            try? fileSystem.read(
+              descriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: offset + Int64(filled))
+          }
+          guard let got, got > 0 else { throw SnapshotError("truncated") }
+          filled += got
         }
-        var others = Set<String>()
-        for _ in 0..<(try r.count()) { others.insert(try r.string()) }
-        return EventIDSet(covered: packed, others: others)
+        return bytes
       }
+      guard try read(magic.count, at: 0) == magic else { throw SnapshotError("not a snapshot") }
+      var offset = Int64(magic.count)
+      while offset < size {
+        guard size - offset >= 12 else { throw SnapshotError("truncated") }
+        let length = try read(8, at: offset).withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) }
+        guard length >= 0, length <= size - offset - 12 else { throw SnapshotError("truncated") }
+        ranges.append((offset + 8)..<(offset + 8 + length))
+        offset += 8 + length + 4
+      }
+      guard ranges.count == sectionCount else { throw SnapshotError("wrong number of sections") }
     }
 
-    func image() throws(SnapshotError) -> PipelineImage {
-      try section(2) { (r: inout BinaryReader) throws(SnapshotError) in
-        var stages: [Stage] = []
-        for _ in 0..<(try r.count()) {
-          let key = try r.string()
-          let title = try r.string()
-          let probability = Int(try r.i64())
-          let checklist = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() }
-          let stall = Int(try r.i64())
-          stages.append(Stage(key: key, title: title, probability: probability, checklist: checklist, stallDays: stall))
-        }
-        let leadCount = try r.count()
-        var leads: [Lead] = []
-        leads.reserveCapacity(leadCount)
-        for _ in 0..<leadCount { leads.append(try Snapshot.readLead(&r)) }
-        var columns: [[Int32]] = []
-        for _ in stages {
-          let count = try r.count()
-          var column: [Int32] = []
-          column.reserveCapacity(count)
-          for _ in 0..<count { column.append(Int32(try r.count())) }
-          columns.append(column)
-        }
-        return PipelineImage(stages: stages, leads: leads, columns: columns)
+    /// Section `index`, read by `read` and checked against its checksum.
+    func section<T>(_ index: Int, _ read: (inout BinaryReader) throws(SnapshotError) -> T) throws(SnapshotError) -> T {
+      let range = ranges[index]
+      let stream = SectionStream(fileSystem: fileSystem, descriptor: descriptor, range: range)
+      var reader = BinaryReader(stream)
+      let value = try read(&reader)
+      guard reader.isAtEnd else { throw SnapshotError("unexpected bytes") }
+      var stored: UInt32 = 0
+      let got = withUnsafeMutableBytes(of: &stored) { raw in
+        try? fileSystem.read(descriptor, into: raw, at: range.upperBound)
       }
+      guard got == 4, stream.checksum.value == UInt32(littleEndian: stored) else {
+        throw SnapshotError("checksum mismatch")
+      }
+      return value
     }
   }
 
-  private static func readLead(_ r: inout BinaryReader) throws(SnapshotError) -> Lead {
+  /// The ids of the events the snapshot covers.
+  static func readEventIDs(_ r: inout BinaryReader) throws(SnapshotError) -> EventIDSet {
+    let count = try r.count()
+    var packed: [PackedEventID] = []
+    packed.reserveCapacity(count)
+    for _ in 0..<count {
+      packed.append(PackedEventID(high: UInt64(bitPattern: try r.i64()), low: UInt64(bitPattern: try r.i64())))
+    }
+    var others = Set<String>()
+    for _ in 0..<(try r.count()) { others.insert(try r.string()) }
+    return EventIDSet(covered: packed, others: others)
+  }
+
+  static func readImage(_ r: inout BinaryReader) throws(SnapshotError) -> PipelineImage {
+    var stages: [Stage] = []
+    for _ in 0..<(try r.count()) {
+      let key = try r.string()
+      let title = try r.string()
+      let probability = Int(try r.i64())
+      let checklist = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() }
+      let stall = Int(try r.i64())
+      stages.append(Stage(key: key, title: title, probability: probability, checklist: checklist, stallDays: stall))
+    }
+    let leadCount = try r.count()
+    var leads: [Lead] = []
+    leads.reserveCapacity(leadCount)
+    var cache = StringCache()
+    for _ in 0..<leadCount { leads.append(try Snapshot.readLead(&r, cache: &cache)) }
+    var columns: [[Int32]] = []
+    for _ in stages {
+      let count = try r.count()
+      var column: [Int32] = []
+      column.reserveCapacity(count)
+      for _ in 0..<count { column.append(Int32(try r.count())) }
+      columns.append(column)
+    }
+    return PipelineImage(stages: stages, leads: leads, columns: columns)
+  }
+
+  /// One lead; the strings many leads share (stage keys, owners, sources, currencies,
+  /// reasons, actions, criteria) are kept once through `cache`.
+  private static func readLead(_ r: inout BinaryReader, cache: inout StringCache) throws(SnapshotError) -> Lead {
     let id = LeadID(try r.string())
     let name = try r.string()
     let company = try r.string()
     let email = try r.string()
     let phone = try r.string()
-    let owner = try r.string()
-    let source = try r.string()
+    let owner = try r.string(&cache)
+    let source = try r.string(&cache)
     let reference = try r.string()
-    let stage = try r.string()
+    let stage = try r.string(&cache)
     let created: Timestamp
     var lead = Lead(id: id, name: name, stage: stage, created: Timestamp(millisecondsSinceEpoch: 0))
     lead.company = company
@@ -306,7 +363,7 @@ enum Snapshot {
     lead.source = source
     lead.reference = reference
     lead.value = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
-      Money(minorUnits: try r.i64(), currency: try r.string())
+      Money(minorUnits: try r.i64(), currency: try r.string(&cache))
     }
     lead.expectedClose = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
       CalendarDay(daysSinceEpoch: try r.i64())
@@ -317,7 +374,7 @@ enum Snapshot {
     case 2: lead.status = .lost
     default: throw SnapshotError("bad status")
     }
-    lead.lostReason = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() }
+    lead.lostReason = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string(&cache) }
     created = Timestamp(millisecondsSinceEpoch: try r.i64())
     lead.created = created
     lead.stageEntered = Timestamp(millisecondsSinceEpoch: try r.i64())
@@ -329,7 +386,7 @@ enum Snapshot {
     if checks > 0 {
       var checklist: [String: Bool] = [:]
       checklist.reserveCapacity(checks)
-      for _ in 0..<checks { checklist[try r.string()] = try r.bool() }
+      for _ in 0..<checks { checklist[try r.string(&cache)] = try r.bool() }
       lead.checklist = checklist
     }
     let notes = try r.count()
@@ -337,13 +394,13 @@ enum Snapshot {
       lead.notes.append(Note(text: try r.string(), time: Timestamp(millisecondsSinceEpoch: try r.i64())))
     }
     lead.followUp = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
-      FollowUp(action: try r.string(), due: CalendarDay(daysSinceEpoch: try r.i64()))
+      FollowUp(action: try r.string(&cache), due: CalendarDay(daysSinceEpoch: try r.i64()))
     }
     let visits = try r.count()
     var history: [StageVisit] = []
     history.reserveCapacity(visits)
     for _ in 0..<visits {
-      let stage = try r.string()
+      let stage = try r.string(&cache)
       let entered = Timestamp(millisecondsSinceEpoch: try r.i64())
       let left = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
         Timestamp(millisecondsSinceEpoch: try r.i64())

@@ -46,7 +46,10 @@ extension Pipeline {
     for stage in image.stages.dropFirst(stages.count) { addStage(stage) }
     for (index, stage) in image.stages.enumerated() { stages[index] = stage }
     let columnLists = image.columns
+    // Taken, not shared: the leads are changed in place below, and a shared array would be
+    // copied whole first (a million leads: hundreds of megabytes and a second).
     storage = image.leads
+    image.leads = []
     slotByID.reserveCapacity(storage.count)
     columns.addSlots(storage.count)
     for slot in storage.indices {

@@ -71,6 +71,25 @@ public struct Pipeline: Sendable {
     for slot in columns.slots(in: column) { body(storage[Int(slot)]) }
   }
 
+  /// Calls `body` with up to `limit` cards of a stage from index `start` (0 = top) down,
+  /// without copying them; returns how many that was. For work done a slice at a time.
+  @discardableResult
+  public func forEachCard(inStage key: String, from start: Int, limit: Int, _ body: (Lead) -> Void) -> Int {
+    guard let column = stageIndexByKey[key] else { return 0 }
+    return columns.forEachSlot(in: column, from: start, limit: limit) { body(storage[Int($0)]) }
+  }
+
+  /// How many leads were ever created: `forEachLead(slots:)` takes ranges below this.
+  public var slotCount: Int { storage.count }
+
+  /// Calls `body` with each lead created in the range of creation order (leads whose adding
+  /// was undone are left out), without copying them.
+  public func forEachLead(slots: Range<Int>, _ body: (Lead) -> Void) {
+    for slot in slots.clamped(to: storage.indices) where withdrawn.isEmpty || !withdrawn.contains(Int32(slot)) {
+      body(storage[slot])
+    }
+  }
+
   /// The ids of a stage's cards, top to bottom, without copying the leads.
   public func leadIDs(inStage key: String) -> [LeadID] {
     guard let column = stageIndexByKey[key] else { return [] }
@@ -103,7 +122,11 @@ public struct Pipeline: Sendable {
   /// Commands call this before writing an event, so that nothing invalid reaches the journal.
   /// With `strict`, stages must be ones the pipeline knows; replay is lenient about that.
   public func check(_ event: Event, strict: Bool = true) throws(PipelineError) {
-    let slot = slotByID[event.lead]
+    try check(event, slot: slotByID[event.lead], strict: strict)
+  }
+
+  /// `check` with the lead's slot already looked up (replay looks it up once per event).
+  func check(_ event: Event, slot: Int32?, strict: Bool) throws(PipelineError) {
     switch event.change {
     case .created(let new):
       guard slot == nil else { throw .duplicateLead(event.lead) }
@@ -158,7 +181,8 @@ public struct Pipeline: Sendable {
 
   /// Applies one event. Nothing changes when it throws.
   public mutating func apply(_ event: Event) throws(PipelineError) {
-    try check(event, strict: false)
+    let found = slotByID[event.lead]
+    try check(event, slot: found, strict: false)
     revision += 1
     let time = event.effectiveTime
     if case .created(let new) = event.change {
@@ -170,7 +194,7 @@ public struct Pipeline: Sendable {
       restore(event.lead, restoration)
       return
     }
-    guard case .some(let slot) = slotByID[event.lead] else { return }
+    guard let slot = found else { return }
     count(slot, sign: -1)
     defer { count(slot, sign: 1) }
     let index = Int(slot)
@@ -230,9 +254,8 @@ public struct Pipeline: Sendable {
 
   /// Adds (`sign` 1) or removes (-1) a card's share of its column's totals.
   mutating func count(_ slot: Int32, sign: Int) {
-    guard columns.isOnBoard(slot) else { return }
+    guard let column = columns.column(of: slot) else { return }
     let lead = Int(slot)
-    guard let column = stageIndexByKey[storage[lead].stage] else { return }
     if storage[lead].status == .open { columnTotals[column].open += sign }
     guard let value = storage[lead].value else { return }
     if value.currency == config.defaultCurrency {

@@ -23,9 +23,12 @@ func milliseconds(since start: ContinuousClock.Instant) -> Double {
   return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
 }
 
-func peakMemoryMegabytes() -> Double {
+func peakMemoryMegabytes() -> Double { memoryMegabytes("VmHWM:") }
+
+/// Resident memory now (`VmRSS`) or at its peak (`VmHWM`), in megabytes.
+func memoryMegabytes(_ field: String) -> Double {
   guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-  for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+  for line in status.split(separator: "\n") where line.hasPrefix(field) {
     let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
     return kilobytes / 1024
   }
@@ -95,6 +98,10 @@ if arguments.first == "--open-once", arguments.count >= 2 {
   )
   let elapsed = milliseconds(since: start)
   print("\(elapsed) \(peakMemoryMegabytes()) \(store.pipeline.count) \(store.journal.lineCount - 1)")
+  if arguments.contains("--memory") {
+    print(
+      "resident after opening: \(memoryMegabytes("VmRSS:")) MB; a lead is \(MemoryLayout<Lead>.stride) bytes in place")
+  }
   exit(0)
 }
 

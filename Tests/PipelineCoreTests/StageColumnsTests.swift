@@ -26,7 +26,9 @@ import Testing
       } else {
         let slot = Array(columnOf.keys)[Int(random.next() % UInt64(columnOf.count))]
         let column = columnOf[slot]!
-        let removedAt = columns.remove(slot, column: column)
+        #expect(columns.column(of: slot) == column)
+        let removedAt = columns.index(of: slot, column: column)
+        columns.remove(slot, column: column)
         #expect(removedAt == model[column].firstIndex(of: slot))
         model[column].remove(at: removedAt)
         if action < 8 {

@@ -55,7 +55,7 @@ struct BrowseMode: ModeComponent {
     case .shiftUp, .character("K"): return step(dColumn: 0, dRow: -1, &board, pipeline)
     case .shiftDown, .character("J"): return step(dColumn: 0, dRow: 1, &board, pipeline)
     case .character("/"):
-      if board.searchIndex?.revision != pipeline.revision { board.searchIndex = SearchIndex(pipeline) }
+      _ = board.searchIndexForSearching(pipeline)
       board.mode = .search(SearchState())
     case .character("n"): jumpToMatch(1, &board, pipeline)
     case .character("N"): jumpToMatch(-1, &board, pipeline)

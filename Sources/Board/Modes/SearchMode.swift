@@ -77,7 +77,12 @@ extension SearchState: ModeComponent {
   }
 
   func status(board: BoardState, pipeline: Pipeline) -> StatusLine {
-    let count = query.isEmpty ? "type to search" : "\(matchCount) match\(matchCount == 1 ? "" : "es")"
+    var count = query.isEmpty ? "type to search" : "\(matchCount) match\(matchCount == 1 ? "" : "es")"
+    if board.searchIndex == nil {
+      count = "indexing…"
+    } else if board.isIndexing {
+      count += " (indexing the latest changes…)"
+    }
     if let picked = lead(at: picked), let lead = pipeline[picked], lead.status == .lost {
       return .plain(
         "/\(query)▏ \(count) · \(lead.name): lost (\(lead.lostReason ?? "no reason")) · Enter reopen · Esc clear")
@@ -85,14 +90,23 @@ extension SearchState: ModeComponent {
     return .plain("/\(query)▏ \(count) · \(Self.hints)")
   }
 
+  /// The same query again on the current index (it was just built).
+  func rerun(_ board: inout BoardState, _ pipeline: Pipeline) -> SearchState {
+    var search = rematched(narrowing: false, &board, pipeline)
+    if let picked = search.lead(at: search.picked), pipeline.position(of: picked) != nil {
+      board.focus(on: picked, pipeline)
+    } else if search.matchCount == 0 {
+      search.picked = 0
+    }
+    return search
+  }
+
   /// Matches for the query. When a letter was added (`narrowing`), only the previous
   /// matches can still match, so only they are tested.
   private func rematched(narrowing: Bool, _ board: inout BoardState, _ pipeline: Pipeline) -> SearchState {
     var canNarrow = narrowing && index != nil
-    if board.searchIndex?.revision != pipeline.revision {
-      board.searchIndex = SearchIndex(pipeline)
-      canNarrow = false
-    }
+    _ = board.searchIndexForSearching(pipeline)
+    if board.searchIndex?.revision != index?.revision { canNarrow = false }
     guard let fresh = board.searchIndex else { return self }
     var result = self
     result.index = fresh

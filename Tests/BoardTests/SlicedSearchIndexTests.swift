@@ -1,0 +1,98 @@
+import Foundation
+import TerminalModel
+import Testing
+
+@testable import Board
+@testable import PipelineCore
+
+/// The search index of a large pipeline is built a slice at a time between keys, never in
+/// front of one; built in slices, it is exactly the index built at once.
+@Suite struct SlicedSearchIndexTests {
+  /// A pipeline with cards in every column, lost deals, and an add that was undone.
+  static func pipeline() -> Pipeline {
+    var pipeline = Fixture.pipeline()
+    let time = Timestamp(iso8601: "2026-11-09T09:00:00Z")!
+    let stages = pipeline.stages.map(\.key)
+    for index in 0..<300 {
+      let id = LeadID("bulk\(1000 + index)")
+      let stage = stages[index % stages.count]
+      try! pipeline.apply(
+        Event(
+          id: "b\(index)", time: time, replica: "t", lead: id,
+          change: .created(NewLead(name: "Marta \(index)", company: "Lumen \(index % 7)", stage: stage))))
+      if index % 9 == 0 {
+        try! pipeline.apply(Event(id: "l\(index)", time: time, replica: "t", lead: id, change: .lost(reason: "Budget")))
+      }
+      if index % 50 == 0 {
+        try! pipeline.apply(
+          Event(
+            id: "u\(index)", time: time, replica: "t", lead: id,
+            change: .restored(Restoration(reverses: "b\(index)", lead: nil))))
+      }
+    }
+    return pipeline
+  }
+
+  @Test func anIndexBuiltInSlicesIsTheIndexBuiltAtOnce() {
+    let pipeline = Self.pipeline()
+    let whole = SearchIndex(pipeline)
+    for budget in [1, 7, 64, 10_000] {
+      var builder = SearchIndex.Builder(pipeline)
+      var slices = 0
+      var built: SearchIndex?
+      while built == nil {
+        built = builder.advance(pipeline, budget: budget)
+        slices += 1
+      }
+      #expect(built?.ids == whole.ids, "budget \(budget)")
+      #expect(built?.matches("marta 1") == whole.matches("marta 1"), "budget \(budget)")
+      #expect(slices >= min(whole.ids.count / budget, 100), "budget \(budget)")
+    }
+    // Every lead still in the pipeline is found once; the undone adds are not.
+    #expect(whole.ids.count == pipeline.count)
+    #expect(Set(whole.ids).count == whole.ids.count)
+  }
+
+  /// A change while the index is being built starts it again on the new pipeline.
+  @Test func aChangeWhileBuildingStartsAgain() throws {
+    var pipeline = Self.pipeline()
+    var builder = SearchIndex.Builder(pipeline)
+    #expect(builder.advance(pipeline, budget: 50) == nil)
+    try pipeline.apply(
+      Event(
+        id: "new", time: Timestamp(iso8601: "2026-11-09T10:00:00Z")!, replica: "t", lead: "zzzz",
+        change: .created(NewLead(name: "Quentin Late", stage: "proposal"))))
+    var built: SearchIndex?
+    while built == nil { built = builder.advance(pipeline, budget: 50) }
+    #expect(built?.revision == pipeline.revision)
+    #expect(built.map { $0.matches("quentin").count } == 1)
+  }
+
+  /// Above the size built at once, `/` opens without building, says it is indexing, the
+  /// loop builds the index a slice at a time, and the search shows its matches once done.
+  @Test func aLargePipelineIsIndexedBetweenKeys() {
+    var h = Harness(width: 160, height: 45, pipeline: Self.pipeline())
+    h.state.searchIndexBuiltAtOnceUpTo = 0
+    h.send(.character("/"))
+    h.type("marta 2")
+    #expect(h.state.searchIndex == nil)
+    #expect(h.frame.text.contains("indexing…"))
+    #expect(h.state.needsSearchIndexNow(h.pipeline))
+    var slices = 0
+    while h.state.searchIndexIsStale(h.pipeline) {
+      h.state.prepareSearch(h.pipeline, budget: 20)
+      slices += 1
+    }
+    #expect(slices > 5)
+    #expect(!h.state.isIndexing)
+    guard case .search(let search) = h.state.mode else {
+      Issue.record("the search closed")
+      return
+    }
+    // "Marta 2", "Marta 20".."Marta 29", "Marta 200".."Marta 299", less the lost and undone.
+    let expected = h.pipeline.leads.filter { $0.name.hasPrefix("Marta 2") }.count
+    #expect(search.matchCount == expected)
+    #expect(h.frame.text.contains("\(expected) matches"))
+    #expect(h.written.isEmpty)
+  }
+}
