@@ -122,7 +122,15 @@ public final class BoardRuntime {
   }
 
   /// Leads indexed for search between two looks at the keyboard: about 2 ms of work.
-  static let indexingSlice = 1_500
+  public static let indexingSlice = 1_500
+
+  /// Builds about `budget` leads of the search index, as the loop does between keys; false
+  /// once the index is current.
+  public func prepareSearch(budget: Int) -> Bool {
+    guard state.searchIndexIsStale(store.pipeline) else { return false }
+    state.prepareSearch(store.pipeline, budget: budget)
+    return true
+  }
 
   /// Draws the board as it is now.
   public func draw() { terminal.draw(state.render(store.pipeline)) }

@@ -90,7 +90,10 @@ extension BoardState {
       searchIndexBuilder = nil
       return
     }
+    // Taken out while it grows: a second reference would make every slice copy the whole
+    // index built so far.
     var builder = searchIndexBuilder ?? SearchIndex.Builder(pipeline)
+    searchIndexBuilder = nil
     guard let index = builder.advance(pipeline, budget: budget) else {
       searchIndexBuilder = builder
       return

@@ -133,7 +133,8 @@ struct StageColumns: Hashable, Sendable {
   func forEachSlot(in column: Int, from start: Int, limit: Int, _ body: (Int32) -> Void) -> Int {
     var skip = start
     var done = 0
-    for chunkID in columns[column] where done < limit {
+    for chunkID in columns[column] {
+      guard done < limit else { break }
       let chunk = chunks[Int(chunkID)]
       if skip >= chunk.count {
         skip -= chunk.count
