@@ -120,7 +120,7 @@ public final class JournalFile {
       cursor.note(JournalWarning(line: nil, .uncertainAppend(fault)))
       if access == .readWrite { refusal = fault }
     }
-    if let resume, try self.resume(from: resume) {
+    if let resume, try self.resume(from: resume, quick: resumeOnly) {
       resumed = true
     }
     if resumeOnly && !resumed { throw .snapshotOutOfDate(path: path) }

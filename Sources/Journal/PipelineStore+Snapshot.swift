@@ -140,11 +140,18 @@ extension PipelineStore {
     clock: @escaping () -> Timestamp, lead new: NewLead, then more: [Change] = [],
     warnings: inout [JournalWarning], duplicate: (LeadID, String) throws -> Void = { _, _ in }
   ) throws -> Event? {
-    guard let sections = readSnapshot(journal: path, fileSystem: fileSystem, sections: 2),
-      let seal = try? sections.seal(), seal.configFingerprint == Snapshot.fingerprint(config),
-      let index = try? sections.leadIndex()
+    // The seal and the lead index, read a window at a time: the state and the event ids
+    // (nearly all of the file) are never read.
+    let snapshotPath = Snapshot.path(forJournal: path)
+    guard (try? fileSystem.status(atPath: snapshotPath))??.kind == .regular,
+      let descriptor = try? fileSystem.open(snapshotPath, writable: false, create: false)
     else { return nil }
-    let known = index.ids
+    defer { fileSystem.close(descriptor) }
+    guard let status = try? fileSystem.status(descriptor), status.kind == .regular, status.size > 0,
+      let file = try? Snapshot.File(fileSystem: fileSystem, descriptor: descriptor, size: status.size),
+      let seal = try? file.section(0, Snapshot.readSeal), seal.configFingerprint == Snapshot.fingerprint(config),
+      let index = try? file.section(1, Snapshot.readLeadIndex)
+    else { return nil }
     let nameKey = DuplicateKey.name(new.name, company: new.company)
     let emailKey = DuplicateKey.email(new.email)
     // Leads created after the snapshot, by their keys (renames after it are not seen).
@@ -168,17 +175,7 @@ extension PipelineStore {
     } catch JournalError.snapshotOutOfDate {
       return nil
     }
-    func isTaken(_ id: LeadID) -> Bool {
-      if created.contains(id) { return true }
-      let target = Array(id.rawValue.utf8)
-      var low = 0
-      var high = known.count
-      while low < high {
-        let mid = (low + high) / 2
-        if known[mid].utf8.lexicographicallyPrecedes(target) { low = mid + 1 } else { high = mid }
-      }
-      return low < known.count && known[low] == id.rawValue
-    }
+    func isTaken(_ id: LeadID) -> Bool { created.contains(id) || index.contains(id.rawValue) }
     var identifiers = Identifiers()
     var events: [Event] = []
     try journal.append(apply: collect) { after in

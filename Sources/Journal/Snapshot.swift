@@ -15,6 +15,13 @@ public struct SnapshotSeal: Equatable, Sendable {
   /// Fingerprint of the configuration the state was built with.
   var configFingerprint: UInt32
   var unknownEvents: Int
+  /// CRC-32C of the first and of the last `quickSpan` bytes covered: what `closer add`
+  /// checks instead of every byte (see `JournalFile.resume`).
+  var headChecksum: UInt32 = 0
+  var tailChecksum: UInt32 = 0
+
+  /// How much of each end of the covered bytes the quick check reads.
+  static let quickSpan: Int64 = 1 << 20
 }
 
 /// A derived copy of a pipeline's state, next to the journal (`journal.jsonl.snapshot`),
@@ -31,7 +38,7 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// the state; the event ids let an event whose line appears twice be applied once, also
 /// when the first copy is in the part the snapshot covers.
 enum Snapshot {
-  static let magic = Array("CLOSNAP4".utf8)
+  static let magic = Array("CLOSNAP5".utf8)
   static let sectionCount = 4
 
   static func path(forJournal journal: String) -> String { journal + ".snapshot" }
@@ -50,6 +57,8 @@ enum Snapshot {
     sealBytes.optional(seal.lastEventID) { $0.string($1) }
     sealBytes.u32(seal.configFingerprint)
     sealBytes.i64(Int64(seal.unknownEvents))
+    sealBytes.u32(seal.headChecksum)
+    sealBytes.u32(seal.tailChecksum)
     section(sealBytes.bytes, into: &out)
 
     let image = pipeline.image
@@ -150,10 +159,45 @@ enum Snapshot {
   // MARK: Reading
 
   /// The lead ids a snapshot holds, and the keys that find duplicates among them.
+  /// The lead ids, sorted by their UTF-8 bytes, in one buffer (a million ids are a million
+  /// strings otherwise, made on every `closer add`), and the duplicate keys.
   struct LeadIndex {
-    var ids: [String] = []
+    private(set) var idBytes: [UInt8] = []
+    private(set) var idEnds: [Int] = []
     var names: [(UInt64, Int)] = []
     var emails: [(UInt64, Int)] = []
+
+    var count: Int { idEnds.count }
+
+    mutating func reserve(_ count: Int) {
+      idEnds.reserveCapacity(count)
+      idBytes.reserveCapacity(count * 9)
+    }
+
+    mutating func append(_ id: UnsafeRawBufferPointer) {
+      idBytes.append(contentsOf: id)
+      idEnds.append(idBytes.count)
+    }
+
+    func id(at index: Int) -> String {
+      let start = index == 0 ? 0 : idEnds[index - 1]
+      return String(decoding: idBytes[start..<idEnds[index]], as: UTF8.self)
+    }
+
+    var ids: [String] { (0..<count).map(id(at:)) }
+
+    /// Whether `id` is among the ids (a binary search over their bytes).
+    func contains(_ id: String) -> Bool {
+      let target = Array(id.utf8)
+      var low = 0
+      var high = count
+      func bytes(_ index: Int) -> ArraySlice<UInt8> { idBytes[(index == 0 ? 0 : idEnds[index - 1])..<idEnds[index]] }
+      while low < high {
+        let mid = (low + high) / 2
+        if bytes(mid).lexicographicallyPrecedes(target) { low = mid + 1 } else { high = mid }
+      }
+      return low < count && bytes(low).elementsEqual(target)
+    }
 
     /// The id of a lead with `key` among `keys` (sorted), or nil.
     func lead(withKey key: UInt64, in keys: [(UInt64, Int)]) -> String? {
@@ -163,7 +207,7 @@ enum Snapshot {
         let mid = (low + high) / 2
         if keys[mid].0 < key { low = mid + 1 } else { high = mid }
       }
-      return low < keys.count && keys[low].0 == key ? ids[keys[low].1] : nil
+      return low < keys.count && keys[low].0 == key ? id(at: keys[low].1) : nil
     }
   }
 
@@ -214,25 +258,7 @@ enum Snapshot {
 
     /// The lead ids, sorted by their UTF-8 bytes, and the duplicate keys of names and
     /// emails, sorted, each with the index of its lead's id.
-    func leadIndex() throws(SnapshotError) -> LeadIndex {
-      try section(1) { (r: inout BinaryReader) throws(SnapshotError) in
-        let count = try r.count()
-        var index = LeadIndex()
-        index.ids.reserveCapacity(count)
-        for _ in 0..<count { index.ids.append(try r.string()) }
-        for list in 0..<2 {
-          var keys: [(UInt64, Int)] = []
-          for _ in 0..<(try r.count()) {
-            let key = UInt64(bitPattern: try r.i64())
-            let lead = try r.count()
-            guard lead < count else { throw SnapshotError("a duplicate key names no lead") }
-            keys.append((key, lead))
-          }
-          if list == 0 { index.names = keys } else { index.emails = keys }
-        }
-        return index
-      }
-    }
+    func leadIndex() throws(SnapshotError) -> LeadIndex { try section(1, Snapshot.readLeadIndex) }
 
     func seal() throws(SnapshotError) -> SnapshotSeal { try section(0, Snapshot.readSeal) }
 
@@ -242,12 +268,35 @@ enum Snapshot {
     func image() throws(SnapshotError) -> PipelineImage { try section(2, Snapshot.readImage) }
   }
 
+  /// The lead ids, sorted by their UTF-8 bytes, and the duplicate keys of names and
+  /// emails, sorted, each with the index of its lead's id.
+  static func readLeadIndex(_ r: inout BinaryReader) throws(SnapshotError) -> LeadIndex {
+    let count = try r.count()
+    var index = LeadIndex()
+    index.reserve(count)
+    for _ in 0..<count { index.append(try r.bytes(try r.count())) }
+    for list in 0..<2 {
+      var keys: [(UInt64, Int)] = []
+      let keyCount = try r.count()
+      keys.reserveCapacity(keyCount)
+      for _ in 0..<keyCount {
+        let key = UInt64(bitPattern: try r.i64())
+        let lead = try r.count()
+        guard lead < count else { throw SnapshotError("a duplicate key names no lead") }
+        keys.append((key, lead))
+      }
+      if list == 0 { index.names = keys } else { index.emails = keys }
+    }
+    return index
+  }
+
   static func readSeal(_ r: inout BinaryReader) throws(SnapshotError) -> SnapshotSeal {
     SnapshotSeal(
       position: JournalPosition(offset: try r.i64(), lineCount: Int(try r.i64())),
       prefixChecksum: try r.u32(), lastLineStart: try r.i64(), endsWithoutNewline: try r.bool(),
       lastEventID: try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() },
-      configFingerprint: try r.u32(), unknownEvents: Int(try r.i64()))
+      configFingerprint: try r.u32(), unknownEvents: Int(try r.i64()), headChecksum: try r.u32(),
+      tailChecksum: try r.u32())
   }
 
   /// A snapshot file whose sections are read a window at a time, each checked against its

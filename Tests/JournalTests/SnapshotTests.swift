@@ -166,4 +166,42 @@ import Testing
     }
     #expect(readBytes(path) == bytes)
   }
+
+  /// `closer add` checks the first and the last megabyte the snapshot covers, not every byte
+  /// (2.4 GB at a million leads): a change there sends it to a full open; a change further
+  /// inside is not looked for by it, and the next full open sees it and replays.
+  @Test func quickCreateChecksBothEndsOfWhatTheSnapshotCovers() throws {
+    let dir = TemporaryDirectory()
+    let path = dir.file("journal.jsonl")
+    let store = try openStore(path)
+    let padding = String(repeating: "a", count: 300)
+    try store.recordAll { _ in
+      (0..<10_000).map { (LeadID("bulk\($0)"), .created(NewLead(name: "Lead \(padding) \($0)", stage: "qualifying"))) }
+    }
+    try store.saveSnapshot()
+    let original = readBytes(path)
+    #expect(original.count > 3 << 20)
+    for (name, offset, quick) in [("end", original.count - 100_000, false), ("middle", original.count / 2, true)] {
+      let copy = dir.file("\(name).jsonl")
+      var bytes = original
+      let at = bytes[offset...].firstIndex(of: UInt8(ascii: "a"))!
+      bytes[at] = UInt8(ascii: "b")
+      writeBytes(bytes, to: copy)
+      writeBytes(readBytes(path + ".snapshot"), to: copy + ".snapshot")
+      let event = try quickCreate(
+        journal: copy, config: .standard, replica: "t", clock: TestClock().now,
+        lead: NewLead(name: "Quick", stage: "proposal"))
+      #expect((event != nil) == quick, "\(name)")
+      if quick {
+        // The next full open checks every byte: the snapshot no longer matches, the line
+        // changed is reported (its seal no longer fits), and the new lead is there.
+        let reopened = try openStore(copy, access: .readOnly)
+        #expect(!reopened.journal.resumed)
+        #expect(reopened.warnings.contains { $0.isDamage })
+        #expect(reopened.pipeline[event!.lead]?.name == "Quick")
+      } else {
+        #expect(readBytes(copy) == bytes, "\(name): nothing written by the quick path")
+      }
+    }
+  }
 }
