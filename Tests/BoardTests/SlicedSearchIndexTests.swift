@@ -96,3 +96,30 @@ import Testing
     #expect(h.written.isEmpty)
   }
 }
+
+/// The one-pass scan finds exactly the entries that contain the query, as testing each
+/// entry on its own does, at entry boundaries too.
+@Suite struct SearchScanTests {
+  @Test func theScanFindsWhatTestingEachEntryFinds() {
+    let words = ["ana", "anabel", "banana", "b", "", "nab", "xanax", "a", "na", "an"]
+    var bytes: [UInt8] = []
+    var ends: [Int] = []
+    for word in words {
+      bytes += Array(word.utf8) + [0x1F] + Array(word.reversed().map { $0 }.map(String.init).joined().utf8)
+      ends.append(bytes.count)
+    }
+    for query in ["a", "an", "ana", "nab", "ban", "x", "anax", "bana", "\u{1F}a", "zz", "b"] {
+      let needle = Array(query.utf8)
+      let expected = ends.indices.filter { index in
+        let start = index == 0 ? 0 : ends[index - 1]
+        let entry = Array(bytes[start..<ends[index]])
+        return entry.count >= needle.count
+          && (0...(entry.count - needle.count)).contains { Array(entry[$0..<($0 + needle.count)]) == needle }
+      }.map(Int32.init)
+      let found = bytes.withUnsafeBufferPointer { haystack in
+        needle.withUnsafeBufferPointer { SearchIndex.scan(haystack, ends: ends, for: $0) }
+      }
+      #expect(found == expected, "\(query)")
+    }
+  }
+}
