@@ -144,7 +144,7 @@ extension EventCodec {
     lead.stageEntered = try fields["stageEntered"].map(time) ?? lead.created
     lead.closed = try fields["closed"].map(time)
     lead.lastActivity = try fields["lastActivity"].map(time) ?? lead.created
-    lead.checklist = checklist
+    lead.checklist = LeadChecklist(checklist)
     lead.followUp = followUp
     if !history.isEmpty { lead.stageHistory = history }
     return lead

@@ -434,12 +434,7 @@ enum Snapshot {
     }
     lead.lastActivity = Timestamp(millisecondsSinceEpoch: try r.i64())
     let checks = try r.count()
-    if checks > 0 {
-      var checklist: [String: Bool] = [:]
-      checklist.reserveCapacity(checks)
-      for _ in 0..<checks { checklist[try r.string(&cache)] = try r.bool() }
-      lead.checklist = checklist
-    }
+    for _ in 0..<checks { lead.checklist[try r.string(&cache)] = try r.bool() }
     let notes = try r.count()
     for _ in 0..<notes {
       lead.notes.append(Note(text: try r.string(), time: Timestamp(millisecondsSinceEpoch: try r.i64())))

@@ -45,7 +45,7 @@ public struct Lead: Hashable, Sendable {
   /// The latest event that touched this lead; the stalled clock starts here.
   public var lastActivity: Timestamp
   /// Criterion key -> ticked. Criteria never touched are absent (unticked).
-  public var checklist: [String: Bool]
+  public var checklist: LeadChecklist
   public var notes: [Note]
   public var followUp: FollowUp?
   /// Every stage the deal has been in, oldest first; the last one is the current stage.
@@ -65,7 +65,7 @@ public struct Lead: Hashable, Sendable {
     self.created = created
     self.stageEntered = created
     self.lastActivity = created
-    self.checklist = [:]
+    self.checklist = LeadChecklist()
     self.notes = []
     self.stageHistory = [StageVisit(stage: stage, entered: created)]
   }

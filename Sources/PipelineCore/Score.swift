@@ -38,7 +38,7 @@ public struct Score: Hashable, Sendable {
   static let scoredFieldCount = 6
 
   public init(lead: Lead, criteria: [Criterion], weights: ScoringWeights, cutoffs: TierCutoffs, now: Timestamp) {
-    let ticked = criteria.reduce(0) { $0 + (lead.isChecked($1.key) ? 1 : 0) }
+    let ticked = lead.checklist.tickedCount(of: criteria)
     // Without criteria, their points go to the fields.
     let checklistWeight = criteria.isEmpty ? 0 : weights.checklist
     let fieldWeight = criteria.isEmpty ? weights.fields + weights.checklist : weights.fields

@@ -170,7 +170,7 @@ func apply(
       #expect(read.owner == original.owner && read.source == original.source && read.reference == original.reference)
       #expect(read.value == original.value && read.expectedClose == original.expectedClose)
       #expect(read.stage == original.stage && read.status == original.status && read.lostReason == original.lostReason)
-      #expect(read.checklist.filter(\.value) == original.checklist.filter(\.value))
+      #expect(read.checklist.dictionary.filter(\.value) == original.checklist.dictionary.filter(\.value))
       #expect(read.followUp == original.followUp)
       #expect(copy.position(of: read.id) == pipeline.position(of: original.id))
     }
