@@ -132,8 +132,9 @@ struct SnapshotError: Error, CustomStringConvertible {
 
 /// A section of a snapshot file read a window at a time, its checksum computed on the way.
 /// What `take` hands out stays valid until the next refill, which is all a reader needs: it
-/// makes its strings and numbers from the bytes at once.
-final class SectionStream {
+/// makes its strings and numbers from the bytes at once. One thread reads it at a time (it
+/// may be handed to another before it is read).
+final class SectionStream: @unchecked Sendable {
   private let fileSystem: FileSystem
   private let descriptor: Int32
   private var position: Int64

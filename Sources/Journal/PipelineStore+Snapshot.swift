@@ -41,7 +41,7 @@ extension PipelineStore {
       side.done.signal()
     }
     worker.start()
-    let pipeline = try? Pipeline(config: config, image: file.section(2, Snapshot.readImage))
+    let pipeline = try? Pipeline(config: config, image: file.image())
     side.done.wait()
     guard let pipeline, let eventIDs = side.eventIDs else { return nil }
     return (JournalResume(seal: seal, eventIDs: eventIDs, prefix: side.prefix), pipeline)

@@ -1,3 +1,4 @@
+import Foundation
 import PipelineCore
 
 /// Where a snapshot stops in its journal, and how to tell that the journal still holds
@@ -91,12 +92,22 @@ enum Snapshot {
       state.optional(stage.checklist) { $0.string($1) }
       state.i64(Int64(stage.stallDays))
     }
+    // The leads in two halves, and at the very end where the second half begins, so that
+    // two threads read one each (`File.image()`).
+    let split = image.leads.count / 2
     state.count(image.leads.count)
-    for lead in image.leads { write(lead, into: &state) }
+    state.count(split)
+    var splitOffset = state.bytes.count
+    for (index, lead) in image.leads.enumerated() {
+      if index == split { splitOffset = state.bytes.count }
+      write(lead, into: &state)
+    }
+    if split == image.leads.count { splitOffset = state.bytes.count }
     for column in image.columns {
       state.count(column.count)
       for slot in column { state.count(Int(slot)) }
     }
+    state.i64(Int64(splitOffset))
     section(state.bytes, into: &out)
 
     let (packed, others) = eventIDs.all()
@@ -299,6 +310,21 @@ enum Snapshot {
       tailChecksum: try r.u32())
   }
 
+  /// What the thread reading the second half of the leads found; read after `done`.
+  private final class SecondHalf: @unchecked Sendable {
+    /// The columns, read after the leads.
+    var result: Result<[[Int32]], SnapshotError> = .failure(SnapshotError("not read"))
+    /// Leads made in place so far.
+    var made = 0
+    let done = DispatchSemaphore(value: 0)
+  }
+
+  /// Where the leads of a snapshot are made in place, handed to the thread that makes the
+  /// second half (each thread writes only its own half).
+  private struct LeadSlots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Lead>
+  }
+
   /// A snapshot file whose sections are read a window at a time, each checked against its
   /// checksum once read; the file's bytes are never whole in memory.
   struct File {
@@ -334,6 +360,82 @@ enum Snapshot {
       guard ranges.count == sectionCount else { throw SnapshotError("wrong number of sections") }
     }
 
+    /// The state section, its two halves of leads read on two threads at once.
+    func image() throws(SnapshotError) -> PipelineImage {
+      let range = ranges[2]
+      guard range.count >= 8 else { throw SnapshotError("truncated") }
+      var trailer: Int64 = 0
+      let got = withUnsafeMutableBytes(of: &trailer) { raw in
+        try? fileSystem.read(descriptor, into: raw, at: range.upperBound - 8)
+      }
+      let splitOffset = Int64(littleEndian: trailer)
+      guard got == 8, splitOffset >= 0, splitOffset <= Int64(range.count) - 8 else {
+        throw SnapshotError("bad split")
+      }
+      let split = range.lowerBound + splitOffset
+      // The second half on another thread: it needs only to know how many leads come first.
+      let second = SecondHalf()
+      let firstStream = SectionStream(fileSystem: fileSystem, descriptor: descriptor, range: range.lowerBound..<split)
+      let secondStream = SectionStream(
+        fileSystem: fileSystem, descriptor: descriptor, range: split..<range.upperBound)
+      var first = BinaryReader(firstStream)
+      let header = try readImageHeader(&first)
+      let count = header.leadCount
+      // Both halves are made in place in one array, the second by another thread: no half
+      // is copied after (a million leads: 150 MB and a tenth of a second).
+      var columns: [[Int32]] = []
+      let leads = try [Lead](unsafeUninitializedCapacity: count + count / 4 + 1024) {
+        (buffer, initialized) throws(SnapshotError) in
+        let target = LeadSlots(base: buffer.baseAddress!)
+        let worker = Thread { [second, header, target] in
+          var reader = BinaryReader(secondStream)
+          var cache = StringCache()
+          second.result = Result { () throws(SnapshotError) in
+            for index in header.split..<header.leadCount {
+              (target.base + index).initialize(to: try Snapshot.readLead(&reader, cache: &cache))
+              second.made += 1
+            }
+            var none: [Lead] = []
+            let columns = try readImageEnd(&reader, count: 0, columns: header.stages.count, into: &none)
+            guard reader.isAtEnd else { throw SnapshotError("unexpected bytes") }
+            return columns
+          }
+          second.done.signal()
+        }
+        worker.start()
+        var cache = StringCache()
+        var made = 0
+        let firstHalf = Result { () throws(SnapshotError) in
+          for index in 0..<header.split {
+            (target.base + index).initialize(to: try Snapshot.readLead(&first, cache: &cache))
+            made += 1
+          }
+          guard first.isAtEnd else { throw SnapshotError("the first half does not end where it says") }
+        }
+        second.done.wait()
+        do throws(SnapshotError) {
+          try firstHalf.get()
+          columns = try second.result.get()
+          initialized = count
+        } catch {
+          // Whatever was made is taken apart again; the array is left empty.
+          target.base.deinitialize(count: made)
+          (target.base + header.split).deinitialize(count: second.made)
+          initialized = 0
+          throw error
+        }
+      }
+      var stored: UInt32 = 0
+      let read = withUnsafeMutableBytes(of: &stored) { raw in
+        try? fileSystem.read(descriptor, into: raw, at: range.upperBound)
+      }
+      let combined = CRC32C.combine(
+        firstStream.checksum.value, secondStream.checksum.value, secondLength: range.upperBound - split)
+      guard read == 4, combined == UInt32(littleEndian: stored) else { throw SnapshotError("checksum mismatch") }
+
+      return PipelineImage(stages: header.stages, leads: leads, columns: columns)
+    }
+
     /// Section `index`, read by `read` and checked against its checksum.
     func section<T>(_ index: Int, _ read: (inout BinaryReader) throws(SnapshotError) -> T) throws(SnapshotError) -> T {
       let range = ranges[index]
@@ -366,6 +468,33 @@ enum Snapshot {
   }
 
   static func readImage(_ r: inout BinaryReader) throws(SnapshotError) -> PipelineImage {
+    let header = try readImageHeader(&r)
+    var leads = header.emptyLeads()
+    var cache = StringCache()
+    for _ in 0..<header.split { leads.append(try Snapshot.readLead(&r, cache: &cache)) }
+    let columns = try readImageEnd(
+      &r, count: header.leadCount - header.split, columns: header.stages.count, into: &leads)
+    return PipelineImage(stages: header.stages, leads: leads, columns: columns)
+  }
+
+  /// The start of the state section: the stages, how many leads, and how many of them come
+  /// in the first half.
+  struct ImageHeader: Sendable {
+    var stages: [Stage]
+    var leadCount: Int
+    var split: Int
+
+    /// An array for the leads, with room for all of them and for the ones added after the
+    /// snapshot: a full array doubles when one more is added (a million leads: 300 MB more
+    /// for a moment). Room never written takes no memory.
+    func emptyLeads() -> [Lead] {
+      var leads: [Lead] = []
+      leads.reserveCapacity(leadCount + leadCount / 4 + 1024)
+      return leads
+    }
+  }
+
+  static func readImageHeader(_ r: inout BinaryReader) throws(SnapshotError) -> ImageHeader {
     var stages: [Stage] = []
     for _ in 0..<(try r.count()) {
       let key = try r.string()
@@ -376,21 +505,28 @@ enum Snapshot {
       stages.append(Stage(key: key, title: title, probability: probability, checklist: checklist, stallDays: stall))
     }
     let leadCount = try r.count()
-    var leads: [Lead] = []
-    // Room for the leads added after the snapshot: a full array doubles when one more is
-    // added (a million leads: 300 MB more for a moment). Room never written takes no memory.
-    leads.reserveCapacity(leadCount + leadCount / 4 + 1024)
+    let split = try r.count()
+    guard split <= leadCount else { throw SnapshotError("bad split") }
+    return ImageHeader(stages: stages, leadCount: leadCount, split: split)
+  }
+
+  /// The second half: `count` leads appended to `leads`, the columns, and the offset of
+  /// the second half (checked by the caller that needed it, skipped otherwise).
+  static func readImageEnd(_ r: inout BinaryReader, count: Int, columns stageCount: Int, into leads: inout [Lead])
+    throws(SnapshotError) -> [[Int32]]
+  {
     var cache = StringCache()
-    for _ in 0..<leadCount { leads.append(try Snapshot.readLead(&r, cache: &cache)) }
+    for _ in 0..<count { leads.append(try Snapshot.readLead(&r, cache: &cache)) }
     var columns: [[Int32]] = []
-    for _ in stages {
+    for _ in 0..<stageCount {
       let count = try r.count()
       var column: [Int32] = []
       column.reserveCapacity(count)
       for _ in 0..<count { column.append(Int32(try r.count())) }
       columns.append(column)
     }
-    return PipelineImage(stages: stages, leads: leads, columns: columns)
+    _ = try r.i64()
+    return columns
   }
 
   /// One lead; the strings many leads share (stage keys, owners, sources, currencies,

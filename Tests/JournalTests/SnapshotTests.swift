@@ -204,4 +204,25 @@ import Testing
       }
     }
   }
+
+  /// The leads are read in two halves on two threads: any count, odd or tiny, comes back
+  /// exactly as replayed.
+  @Test func theTwoHalvesOfTheLeadsReadBackExactly() throws {
+    for count in [1, 2, 3, 7, 64] {
+      let dir = TemporaryDirectory()
+      let path = dir.file("journal.jsonl")
+      let store = try openStore(path)
+      for index in 0..<count {
+        let id = try addLead(store, "Lead \(index) Ünïcode", stage: index % 2 == 0 ? "qualifying" : "proposal")
+        if index % 3 == 1 { try store.record { _ in (id, .lost(reason: "Budget")) } }
+        if index % 3 == 2 { try store.record { _ in (id, .checked(criterion: "budget", isChecked: true)) } }
+      }
+      try store.saveSnapshot()
+      let resumed = try openStore(path, access: .readOnly)
+      #expect(resumed.journal.resumed, "\(count) leads")
+      let replayed = try PipelineStore(
+        path: path, access: .readOnly, replica: "t", clock: TestClock().now, snapshots: false)
+      #expect(resumed.pipeline.image == replayed.pipeline.image, "\(count) leads")
+    }
+  }
 }
