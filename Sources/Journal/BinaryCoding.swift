@@ -4,6 +4,10 @@ import Glibc
 struct BinaryWriter {
   private(set) var bytes: [UInt8] = []
 
+  init() {}
+
+  init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
   mutating func u8(_ value: UInt8) { bytes.append(value) }
 
   mutating func u32(_ value: UInt32) {

@@ -6,14 +6,14 @@
 /// they are searched there instead of being hashed again on every opening.
 struct EventIDSet {
   /// From a snapshot: sorted.
-  private(set) var covered: [PackedEventID] = []
+  private(set) var covered = SortedEventIDs()
   private(set) var coveredOthers: Set<String> = []
   private var recent = PackedEventIDTable()
   private var recentOthers: Set<String> = []
 
   init() {}
 
-  init(covered: [PackedEventID], others: Set<String>) {
+  init(covered: SortedEventIDs, others: Set<String>) {
     self.covered = covered
     self.coveredOthers = others
   }
@@ -24,7 +24,7 @@ struct EventIDSet {
       if coveredOthers.contains(id) { return false }
       return recentOthers.insert(id).inserted
     }
-    if !covered.isEmpty && covered.binarySearch(packed) { return false }
+    if covered.count > 0 && covered.contains(packed) { return false }
     return recent.insert(packed)
   }
 
@@ -33,7 +33,7 @@ struct EventIDSet {
 
   /// Every id, the packed ones sorted, for a snapshot.
   func all() -> (packed: [PackedEventID], others: [String]) {
-    let packed = recent.count == 0 ? covered : (covered + recent.elements).sorted()
+    let packed = recent.count == 0 ? covered.all : (covered.all + recent.elements).sorted()
     return (packed, (coveredOthers.union(recentOthers)).sorted())
   }
 }
@@ -86,6 +86,50 @@ extension Array where Element == PackedEventID {
       if self[middle] < value { low = middle + 1 } else { high = middle }
     }
     return low < count && self[low] == value
+  }
+}
+
+/// Sorted packed ids, their two parts in two arrays: 10 bytes an id instead of 16 (eleven
+/// million ids, a million leads' history: 110 MB instead of 175 MB).
+struct SortedEventIDs {
+  private var high: [UInt16] = []
+  private var low: [UInt64] = []
+
+  init() {}
+
+  /// From ids already sorted.
+  init(sorted ids: [PackedEventID]) {
+    high = ids.map { UInt16(truncatingIfNeeded: $0.high) }
+    low = ids.map(\.low)
+  }
+
+  mutating func reserve(_ count: Int) {
+    high.reserveCapacity(count)
+    low.reserveCapacity(count)
+  }
+
+  /// Appends an id not smaller than the last one.
+  mutating func append(_ id: PackedEventID) {
+    high.append(UInt16(truncatingIfNeeded: id.high))
+    low.append(id.low)
+  }
+
+  var count: Int { low.count }
+
+  subscript(index: Int) -> PackedEventID { PackedEventID(high: UInt64(high[index]), low: low[index]) }
+
+  var all: [PackedEventID] { (0..<count).map { self[$0] } }
+
+  var isSorted: Bool { (1..<max(1, count)).allSatisfy { self[$0 - 1] < self[$0] } }
+
+  func contains(_ id: PackedEventID) -> Bool {
+    var lower = 0
+    var upper = count
+    while lower < upper {
+      let middle = (lower + upper) / 2
+      if self[middle] < id { lower = middle + 1 } else { upper = middle }
+    }
+    return lower < count && self[lower] == id
   }
 }
 
