@@ -22,19 +22,29 @@ public struct SamplePipeline {
 
   /// The events, in time order, ready to append to an empty journal.
   public func events(config: PipelineConfig) -> [Event] {
+    let (all, order) = eventsAndOrder(config: config)
+    return order.map { all[Int($0)] }
+  }
+
+  /// Every lead's history one after the other, and the order that makes one timeline of
+  /// them: the events are not moved to sort them, only their places (a million leads make
+  /// eleven million events, 1.6 GB; their places, 44 MB).
+  func eventsAndOrder(config: PipelineConfig) -> (events: [Event], order: [Int32]) {
     var random = SplitMix64(seed: seed)
     var ids = Identifiers(generator: SplitMix64(seed: seed &+ 1))
     var usedIDs = Set<LeadID>()
     var all: [Event] = []
-    all.reserveCapacity(leadCount * 10)
+    all.reserveCapacity(leadCount * 12)
     for _ in 0..<leadCount {
       var id = ids.leadID()
       while !usedIDs.insert(id).inserted { id = ids.leadID() }
       all.append(contentsOf: history(of: id, config: config, random: &random, ids: &ids))
     }
-    // Merge the leads' histories into one timeline; each history is already in order.
-    all.sort { $0.time < $1.time }
-    return all
+    // Merge the leads' histories into one timeline; each history is already in order, and
+    // the sort keeps events of the same moment in the order they were made.
+    var keys = all.indices.map { (time: all[$0].time.millisecondsSinceEpoch, place: Int32($0)) }
+    keys.sort { $0.time != $1.time ? $0.time < $1.time : $0.place < $1.place }
+    return (all, keys.map(\.place))
   }
 
   /// One lead's story, written event by event with a clock that only moves forward.
@@ -183,16 +193,16 @@ public struct SamplePipeline {
 
   /// Appends the events to `store` in batches of a few megabytes; returns how many.
   public func append(to store: PipelineStore) throws -> Int {
-    let events = events(config: store.pipeline.config)
+    let (events, order) = eventsAndOrder(config: store.pipeline.config)
     var start = 0
-    while start < events.count {
-      let end = min(start + 20_000, events.count)
-      try store.recordAll(Array(events[start..<end]))
+    while start < order.count {
+      let end = min(start + 50_000, order.count)
+      try store.recordAll(order[start..<end].map { events[Int($0)] })
       start = end
     }
     // A large sample opens fast from the start; failing to write the snapshot costs only speed.
     if events.count >= PipelineStore.snapshotMinimumEvents { try? store.saveSnapshot() }
-    return events.count
+    return order.count
   }
 
   static func email(first: String, last: String, company: String) -> String {

@@ -201,8 +201,7 @@ public final class PipelineStore {
           undo = pipeline.beginBatch()
           guard events.count >= 2_000 else {
             for event in events {
-              try pipeline.check(event)
-              try pipeline.apply(event, undo: &undo!)
+              try pipeline.apply(event, undo: &undo!, strict: true)
             }
             return PreparedLines(bytes: EventCodec.encodeBatch(events, after: after), eventIDs: ids)
           }
@@ -212,8 +211,7 @@ public final class PipelineStore {
           let stream = EncodingStream(events: events, after: after)
           do {
             for event in events {
-              try pipeline.check(event)
-              try pipeline.apply(event, undo: &undo!)
+              try pipeline.apply(event, undo: &undo!, strict: true)
             }
           } catch {
             stream.cancel()

@@ -98,9 +98,9 @@ enum Snapshot {
     var names: [(UInt64, Int)] = []
     var emails: [(UInt64, Int)] = []
     names.reserveCapacity(byID.count)
-    for (index, lead) in byID.lazy.map({ leads[$0] }).enumerated() {
-      names.append((DuplicateKey.name(lead.name, company: lead.company), index))
-      if let email = DuplicateKey.email(lead.email) { emails.append((email, index)) }
+    for (index, slot) in byID.enumerated() {
+      names.append((DuplicateKey.name(leads[slot].name, company: leads[slot].company), index))
+      if let email = DuplicateKey.email(leads[slot].email) { emails.append((email, index)) }
     }
     for keys in [names.sorted { $0.0 < $1.0 }, emails.sorted { $0.0 < $1.0 }] {
       ids.count(keys.count)

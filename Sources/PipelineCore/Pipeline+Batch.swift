@@ -25,14 +25,15 @@ extension Pipeline {
   }
 
   /// Applies one event of a batch, first keeping in `undo` what it is about to change.
-  public mutating func apply(_ event: Event, undo: inout BatchUndo) throws(PipelineError) {
-    try check(event, strict: false)
+  /// With `strict`, stages must be ones the pipeline knows (as `check` has it).
+  public mutating func apply(_ event: Event, undo: inout BatchUndo, strict: Bool = false) throws(PipelineError) {
     let slot = slotByID[event.lead]
+    try check(event, slot: slot, strict: strict)
     if undo.savedSlots[event.lead] == nil { undo.savedSlots[event.lead] = .some(slot) }
     if let slot, Int(slot) < undo.storageCount, undo.savedLeads[slot] == nil {
       undo.savedLeads[slot] = storage[Int(slot)]
     }
-    try apply(event)
+    applyChecked(event, slot: slot)
   }
 
   /// Puts the pipeline back as it was when `undo`'s batch began.

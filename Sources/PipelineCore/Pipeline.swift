@@ -183,6 +183,11 @@ public struct Pipeline: Sendable {
   public mutating func apply(_ event: Event) throws(PipelineError) {
     let found = slotByID[event.lead]
     try check(event, slot: found, strict: false)
+    applyChecked(event, slot: found)
+  }
+
+  /// Applies an event that passed `check`; `found` is its lead's slot.
+  mutating func applyChecked(_ event: Event, slot found: Int32?) {
     revision += 1
     let time = event.effectiveTime
     if case .created(let new) = event.change {
