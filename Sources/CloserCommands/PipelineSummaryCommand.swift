@@ -20,22 +20,38 @@ struct PipelineSummaryCommand: ParsableCommand {
   static func summary(_ pipeline: Pipeline, now: Timestamp) -> String {
     let currency = pipeline.config.defaultCurrency
     var rows = [["STAGE", "DEALS", "VALUE (\(currency))", "WEIGHTED", "TOP OF COLUMN"]]
+    // Each card read in place: copying a million leads to sum their values costs more
+    // than the sums.
     for stage in pipeline.stages {
-      let leads = pipeline.leads(inStage: stage.key)
-      let own = leads.compactMap(\.value).filter { $0.currency == currency }
-      let total = own.reduce(0) { Self.sum($0, $1.minorUnits) }
-      let others = Set(leads.compactMap(\.value).map(\.currency)).subtracting([currency]).sorted()
+      var count = 0
+      var total: Int64 = 0
+      var others = Set<String>()
+      pipeline.forEachCard(inStage: stage.key) { lead in
+        count += 1
+        guard let value = lead.value else { return }
+        if value.currency == currency {
+          total = Self.sum(total, value.minorUnits)
+        } else {
+          others.insert(value.currency)
+        }
+      }
       let weighted = Self.share(of: total, percent: stage.probability)
-      let top = leads.first.map { printable($0.name) + ($0.company.isEmpty ? "" : ", " + printable($0.company)) } ?? ""
+      let top =
+        pipeline.lead(inStage: stage.key, at: 1).map {
+          printable($0.name) + ($0.company.isEmpty ? "" : ", " + printable($0.company))
+        } ?? ""
       rows.append([
-        "\(stage.title) (\(stage.probability)%)", String(leads.count),
+        "\(stage.title) (\(stage.probability)%)", String(count),
         Money(minorUnits: total, currency: currency).formattedAmount
-          + (others.isEmpty ? "" : " + " + others.joined(separator: ", ")),
+          + (others.isEmpty ? "" : " + " + others.sorted().joined(separator: ", ")),
         Money(minorUnits: weighted, currency: currency).formattedAmount, top,
       ])
     }
-    let lost = pipeline.leads.filter { $0.status == .lost }.count
-    let won = pipeline.leads.filter { $0.status == .won }.count
+    var lost = 0
+    var won = 0
+    pipeline.forEachLead(slots: 0..<pipeline.slotCount) { lead in
+      if lead.status == .lost { lost += 1 } else if lead.status == .won { won += 1 }
+    }
     return table(rows, maxWidths: [30, 6, 24, 16, 36])
       + "\n\(pipeline.count) leads: \(won) won, \(lost) lost, \(pipeline.count - won - lost) open"
   }

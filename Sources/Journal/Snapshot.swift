@@ -32,12 +32,15 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// checksum), taken with another configuration, or does not match the journal, it is
 /// ignored and rebuilt from a full replay. Deleting it is always safe.
 ///
-/// Layout: magic, then four sections (seal, lead index, state, event ids), each as
-/// length (u64) + bytes + CRC-32C (u32). The lead index (the sorted lead ids, and the
-/// `DuplicateKey`s of names and emails, sorted, each with the index of its lead's id) lets
-/// `closer add` check that a new id is unused and warn about a duplicate without loading
-/// the state; the event ids let an event whose line appears twice be applied once, also
-/// when the first copy is in the part the snapshot covers.
+/// Layout (5): magic, then four sections (seal, lead index, state, event ids), each as
+/// length (u64) + bytes + CRC-32C (u32), written one at a time. The seal also holds the
+/// checksums of the first and last megabyte covered, which `closer add` checks instead of
+/// every byte. The lead index (the sorted lead ids, and the `DuplicateKey`s of names and
+/// emails, sorted, each with the index of its lead's id) lets `closer add` check that a new
+/// id is unused and warn about a duplicate without loading the state. The state holds the
+/// leads in two halves and ends with where the second begins, so two threads read one each.
+/// The event ids let an event whose line appears twice be applied once, also when the first
+/// copy is in the part the snapshot covers.
 enum Snapshot {
   static let magic = Array("CLOSNAP5".utf8)
   static let sectionCount = 4
