@@ -66,6 +66,18 @@ struct BinaryReader {
 
   var isAtEnd: Bool { offset == buffer.count && (stream?.isAtEnd ?? true) }
 
+  /// How many bytes are left to read: a count read from the file is held to it before
+  /// room is made for that many things (a damaged or crafted count never asks for more
+  /// memory than the file could fill).
+  var bytesLeft: Int { buffer.count - offset + (stream?.bytesLeftInFile ?? 0) }
+
+  /// A count of things that take at least `size` bytes each, held to the bytes left.
+  mutating func count(ofAtLeast size: Int) throws(SnapshotError) -> Int {
+    let value = try count()
+    guard value <= bytesLeft / max(1, size) else { throw SnapshotError("count larger than the file") }
+    return value
+  }
+
   private mutating func take(_ count: Int) throws(SnapshotError) -> UnsafeRawBufferPointer {
     guard count >= 0 else { throw SnapshotError("truncated") }
     if count > buffer.count - offset {
@@ -157,6 +169,8 @@ final class SectionStream: @unchecked Sendable {
   deinit { window.deallocate() }
 
   var isAtEnd: Bool { position == end }
+
+  var bytesLeftInFile: Int { Int(end - position) }
 
   /// Moves the bytes not read yet (`rest`, inside the window) to its start and reads what
   /// follows in the file, until at least `count` bytes are there; the new window's bytes.

@@ -309,13 +309,13 @@ enum Snapshot {
   /// The lead ids, sorted by their UTF-8 bytes, and the duplicate keys of names and
   /// emails, sorted, each with the index of its lead's id.
   static func readLeadIndex(_ r: inout BinaryReader) throws(SnapshotError) -> LeadIndex {
-    let count = try r.count()
+    let count = try r.count(ofAtLeast: 1)
     var index = LeadIndex()
     index.reserve(count)
     for _ in 0..<count { index.append(try r.bytes(try r.count())) }
     for list in 0..<2 {
       var keys: [(UInt64, Int)] = []
-      let keyCount = try r.count()
+      let keyCount = try r.count(ofAtLeast: 9)
       keys.reserveCapacity(keyCount)
       for _ in 0..<keyCount {
         let key = UInt64(bitPattern: try r.i64())
@@ -407,6 +407,7 @@ enum Snapshot {
         fileSystem: fileSystem, descriptor: descriptor, range: split..<range.upperBound)
       var first = BinaryReader(firstStream)
       let header = try readImageHeader(&first)
+      try header.check(sectionBytes: Int(range.count))
       let count = header.leadCount
       // Both halves are made in place in one array, the second by another thread: no half
       // is copied after (a million leads: 150 MB and a tenth of a second).
@@ -483,7 +484,7 @@ enum Snapshot {
 
   /// The ids of the events the snapshot covers.
   static func readEventIDs(_ r: inout BinaryReader) throws(SnapshotError) -> EventIDSet {
-    let count = try r.count()
+    let count = try r.count(ofAtLeast: 16)
     var packed = SortedEventIDs()
     packed.reserve(count)
     for _ in 0..<count {
@@ -498,6 +499,7 @@ enum Snapshot {
 
   static func readImage(_ r: inout BinaryReader) throws(SnapshotError) -> PipelineImage {
     let header = try readImageHeader(&r)
+    try header.check(sectionBytes: r.bytesLeft)
     var leads = header.emptyLeads()
     var cache = StringCache()
     for _ in 0..<header.split { leads.append(try Snapshot.readLead(&r, cache: &cache)) }
@@ -512,6 +514,12 @@ enum Snapshot {
     var stages: [Stage]
     var leadCount: Int
     var split: Int
+
+    /// Refuses a count of leads the section's `bytes` could not hold (a lead takes at least
+    /// 30: nine strings' lengths, its numbers and flags) before room is made for them.
+    func check(sectionBytes bytes: Int) throws(SnapshotError) {
+      guard leadCount <= bytes / 30 else { throw SnapshotError("count larger than the file") }
+    }
 
     /// An array for the leads, with room for all of them and for the ones added after the
     /// snapshot: a full array doubles when one more is added (a million leads: 300 MB more
@@ -548,7 +556,7 @@ enum Snapshot {
     for _ in 0..<count { leads.append(try Snapshot.readLead(&r, cache: &cache)) }
     var columns: [[Int32]] = []
     for _ in 0..<stageCount {
-      let count = try r.count()
+      let count = try r.count(ofAtLeast: 1)
       var column: [Int32] = []
       column.reserveCapacity(count)
       for _ in 0..<count { column.append(Int32(try r.count())) }

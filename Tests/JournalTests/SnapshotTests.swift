@@ -225,4 +225,49 @@ import Testing
       #expect(resumed.pipeline.image == replayed.pipeline.image, "\(count) leads")
     }
   }
+
+  /// A snapshot whose state says it holds two billion leads (its checksum made to match, as
+  /// only a crafted file would) is refused before any room is made for them: the journal is
+  /// replayed instead, and nothing crashes.
+  @Test func aCraftedLeadCountIsRefusedBeforeAnyRoomIsMade() throws {
+    let dir = TemporaryDirectory()
+    let path = dir.file("journal.jsonl")
+    let store = try openStore(path)
+    for index in 0..<20 { try addLead(store, "Lead \(index)") }
+    try store.saveSnapshot()
+    var bytes = readBytes(path + ".snapshot")
+    // Walk to the state section (the third) and rewrite its lead count, then its checksum.
+    var offset = Snapshot.magic.count
+    var ranges: [Range<Int>] = []
+    while offset < bytes.count {
+      let length = bytes[offset..<(offset + 8)].withUnsafeBytes {
+        Int(Int64(littleEndian: $0.loadUnaligned(as: Int64.self)))
+      }
+      ranges.append((offset + 8)..<(offset + 8 + length))
+      offset += 8 + length + 4
+    }
+    var state = Array(bytes[ranges[2]])
+    let reader = state.withUnsafeBytes { raw in
+      var r = BinaryReader(raw)
+      let stages = (try? r.count()) ?? 0
+      for _ in 0..<stages {
+        _ = try? r.string()
+        _ = try? r.string()
+        _ = try? r.i64()
+        _ = try? r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() }
+        _ = try? r.i64()
+      }
+      return r.offset
+    }
+    state.replaceSubrange(reader..<(reader + 1), with: [0xFF, 0xFF, 0xFF, 0xFF, 0x07])
+    var section = BinaryWriter()
+    section.i64(Int64(state.count))
+    section.append(state)
+    section.u32(CRC32C.checksum(state))
+    bytes.replaceSubrange((ranges[2].lowerBound - 8)..<(ranges[2].upperBound + 4), with: section.bytes)
+    writeBytes(bytes, to: path + ".snapshot")
+    let reopened = try openStore(path, access: .readOnly)
+    #expect(!reopened.journal.resumed)
+    #expect(reopened.pipeline.count == 20)
+  }
 }
