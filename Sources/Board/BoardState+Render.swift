@@ -188,7 +188,7 @@ extension BoardState {
     _ pipeline: Pipeline
   ) {
     let search = activeSearch
-    let isMatch = search?.contains(lead.id) ?? false
+    let isMatch = search?.contains(lead.id, in: pipeline) ?? false
     let dimmed = search != nil && !isMatch && !focused
     let role: Role = lifted ? .lifted : focused ? .cardFocused : isMatch ? .match : dimmed ? .dimmed : .card
     let base = Style(role, bold: lifted, reverse: focused, dim: dimmed)

@@ -122,8 +122,8 @@ public struct SearchState: Sendable, Equatable {
     return index.ids[Int(entries[position])]
   }
 
-  func contains(_ lead: LeadID) -> Bool {
-    guard let entry = index?.entryOf[lead] else { return false }
+  func contains(_ lead: LeadID, in pipeline: Pipeline) -> Bool {
+    guard let entry = index?.entry(of: lead, in: pipeline) else { return false }
     return isMatch.indices.contains(Int(entry)) && isMatch[Int(entry)]
   }
 

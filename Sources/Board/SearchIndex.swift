@@ -8,8 +8,10 @@ struct SearchIndex: Sendable {
   let revision: Int
   /// Entry -> lead, in board order (stage by stage, top to bottom).
   private(set) var ids: [LeadID] = []
-  /// Lead -> entry, to tell whether a card on screen matches.
-  private(set) var entryOf: [LeadID: Int32] = [:]
+  /// Lead (by its place in creation order) -> entry, -1 for none: to tell whether a card on
+  /// screen matches. An array, not a dictionary: a million leads are 4 MB made at once,
+  /// not a million insertions.
+  private var entryOfSlot: [Int32] = []
   private var bytes: [UInt8] = []
   private var ends: [Int] = []
 
@@ -23,15 +25,24 @@ struct SearchIndex: Sendable {
     }
   }
 
-  private init(revision: Int, capacity: Int) {
+  private init(revision: Int, capacity: Int, slots: Int) {
     self.revision = revision
     ids.reserveCapacity(capacity)
-    entryOf.reserveCapacity(capacity)
     ends.reserveCapacity(capacity)
+    // About 30 bytes a lead; asked for at once, so that the buffer is never copied as it grows.
+    bytes.reserveCapacity(capacity * 48)
+    entryOfSlot = [Int32](repeating: -1, count: slots)
   }
 
-  private mutating func add(_ lead: Lead) {
-    entryOf[lead.id] = Int32(ids.count)
+  /// The entry of a lead, if it is in the index.
+  func entry(of lead: LeadID, in pipeline: Pipeline) -> Int32? {
+    guard let slot = pipeline.slot(of: lead), entryOfSlot.indices.contains(slot) else { return nil }
+    let entry = entryOfSlot[slot]
+    return entry >= 0 && ids[Int(entry)] == lead ? entry : nil
+  }
+
+  private mutating func add(_ slot: Int, _ lead: Lead) {
+    if entryOfSlot.indices.contains(slot) { entryOfSlot[slot] = Int32(ids.count) }
     ids.append(lead.id)
     SearchKey.appendFolded(lead.name, to: &bytes)
     bytes.append(0x1F)
@@ -50,7 +61,7 @@ struct SearchIndex: Sendable {
     private var place = 0
 
     init(_ pipeline: Pipeline) {
-      index = SearchIndex(revision: pipeline.revision, capacity: pipeline.count)
+      index = SearchIndex(revision: pipeline.revision, capacity: pipeline.count, slots: pipeline.slotCount)
     }
 
     var revision: Int { index.revision }
@@ -61,7 +72,7 @@ struct SearchIndex: Sendable {
       var left = budget
       while left > 0 && stage < pipeline.stages.count {
         let taken = pipeline.forEachCard(inStage: pipeline.stages[stage].key, from: place, limit: left) {
-          index.add($0)
+          index.add($0, $1)
         }
         left -= taken
         place += taken
@@ -73,8 +84,8 @@ struct SearchIndex: Sendable {
       // Lost deals are off the board but still found, after every card.
       while left > 0 && place < pipeline.slotCount {
         let end = min(pipeline.slotCount, place + min(left, 50_000))
-        pipeline.forEachLead(slots: place..<end) { lead in
-          if lead.status == .lost { index.add(lead) }
+        pipeline.forEachLead(slots: place..<end) { slot, lead in
+          if lead.status == .lost { index.add(slot, lead) }
         }
         left -= end - place
         place = end

@@ -49,7 +49,7 @@ struct PipelineSummaryCommand: ParsableCommand {
     }
     var lost = 0
     var won = 0
-    pipeline.forEachLead(slots: 0..<pipeline.slotCount) { lead in
+    pipeline.forEachLead(slots: 0..<pipeline.slotCount) { _, lead in
       if lead.status == .lost { lost += 1 } else if lead.status == .won { won += 1 }
     }
     return table(rows, maxWidths: [30, 6, 24, 16, 36])

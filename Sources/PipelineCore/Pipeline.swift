@@ -74,19 +74,25 @@ public struct Pipeline: Sendable {
   /// Calls `body` with up to `limit` cards of a stage from index `start` (0 = top) down,
   /// without copying them; returns how many that was. For work done a slice at a time.
   @discardableResult
-  public func forEachCard(inStage key: String, from start: Int, limit: Int, _ body: (Lead) -> Void) -> Int {
+  public func forEachCard(inStage key: String, from start: Int, limit: Int, _ body: (_ slot: Int, Lead) -> Void)
+    -> Int
+  {
     guard let column = stageIndexByKey[key] else { return 0 }
-    return columns.forEachSlot(in: column, from: start, limit: limit) { body(storage[Int($0)]) }
+    return columns.forEachSlot(in: column, from: start, limit: limit) { body(Int($0), storage[Int($0)]) }
   }
+
+  /// A lead's place in creation order (what `forEachCard(inStage:from:limit:)` and
+  /// `forEachLead(slots:)` hand over), while it is in the pipeline.
+  public func slot(of id: LeadID) -> Int? { slotByID[id].map(Int.init) }
 
   /// How many leads were ever created: `forEachLead(slots:)` takes ranges below this.
   public var slotCount: Int { storage.count }
 
   /// Calls `body` with each lead created in the range of creation order (leads whose adding
   /// was undone are left out), without copying them.
-  public func forEachLead(slots: Range<Int>, _ body: (Lead) -> Void) {
+  public func forEachLead(slots: Range<Int>, _ body: (_ slot: Int, Lead) -> Void) {
     for slot in slots.clamped(to: storage.indices) where withdrawn.isEmpty || !withdrawn.contains(Int32(slot)) {
-      body(storage[slot])
+      body(slot, storage[slot])
     }
   }
 

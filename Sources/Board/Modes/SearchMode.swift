@@ -127,7 +127,7 @@ extension SearchState: ModeComponent {
     for entry in result.entries { result.isMatch[Int(entry)] = true }
     // Keep the focused lead picked when it still matches; otherwise the first match.
     result.picked = 0
-    if let focused = board.focusedLead, let entry = fresh.entryOf[focused], result.isMatch[Int(entry)] {
+    if let focused = board.focusedLead, let entry = fresh.entry(of: focused, in: pipeline), result.isMatch[Int(entry)] {
       result.picked = Self.position(of: entry, in: result.entries)
     }
     return result
