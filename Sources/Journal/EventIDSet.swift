@@ -78,19 +78,6 @@ struct PackedEventID: Hashable, Comparable, Sendable {
   }()
 }
 
-extension Array where Element == PackedEventID {
-  /// Whether a sorted array holds `value`.
-  func binarySearch(_ value: PackedEventID) -> Bool {
-    var low = 0
-    var high = count
-    while low < high {
-      let middle = (low + high) / 2
-      if self[middle] < value { low = middle + 1 } else { high = middle }
-    }
-    return low < count && self[low] == value
-  }
-}
-
 /// Sorted packed ids, their two parts in two arrays: 10 bytes an id instead of 16 (eleven
 /// million ids, a million leads' history: 110 MB instead of 175 MB).
 struct SortedEventIDs {

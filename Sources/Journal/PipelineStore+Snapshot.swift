@@ -22,6 +22,17 @@ extension PipelineStore {
   {
     // Read a window at a time: the file's bytes are never whole in memory beside the leads
     // made from them (a million leads: a 560 MB file).
+    withSnapshot(journal: path, config: config, fileSystem: fileSystem) { file, seal in
+      load(file, seal: seal, journal: path, config: config, fileSystem: fileSystem)
+    }
+  }
+
+  /// Opens the snapshot of the journal at `path` (a regular file only: a named pipe is never
+  /// waited on), reads its seal, and hands both to `body` when it was made with `config`;
+  /// nil otherwise.
+  static func withSnapshot<T>(
+    journal path: String, config: PipelineConfig, fileSystem: FileSystem, _ body: (Snapshot.File, SnapshotSeal) -> T?
+  ) -> T? {
     let snapshotPath = Snapshot.path(forJournal: path)
     guard (try? fileSystem.status(atPath: snapshotPath))??.kind == .regular,
       let descriptor = try? fileSystem.open(snapshotPath, writable: false, create: false)
@@ -31,6 +42,12 @@ extension PipelineStore {
       let file = try? Snapshot.File(fileSystem: fileSystem, descriptor: descriptor, size: status.size),
       let seal = try? file.section(0, Snapshot.readSeal), seal.configFingerprint == Snapshot.fingerprint(config)
     else { return nil }
+    return body(file, seal)
+  }
+
+  private static func load(
+    _ file: Snapshot.File, seal: SnapshotSeal, journal path: String, config: PipelineConfig, fileSystem: FileSystem
+  ) -> (resume: JournalResume, pipeline: Pipeline)? {
     // Beside the leads, on a second thread: the ids of the events covered, and the checksum
     // of the journal's bytes the snapshot covers (2.4 GB at a million leads), which opening
     // the journal then compares instead of reading them again.
@@ -45,48 +62,6 @@ extension PipelineStore {
     side.done.wait()
     guard let pipeline, let eventIDs = side.eventIDs else { return nil }
     return (JournalResume(seal: seal, eventIDs: eventIDs, prefix: side.prefix), pipeline)
-  }
-
-  /// The snapshot file's sections (the first `count` of them: `closer add` needs only the
-  /// seal and the lead ids, not the state); nil when there is none, or something other than
-  /// a regular file is at its path (a named pipe is never waited on).
-  static func readSnapshot(journal path: String, fileSystem: FileSystem, sections count: Int = Snapshot.sectionCount)
-    -> Snapshot.Sections?
-  {
-    let snapshotPath = Snapshot.path(forJournal: path)
-    guard (try? fileSystem.status(atPath: snapshotPath))??.kind == .regular,
-      let descriptor = try? fileSystem.open(snapshotPath, writable: false, create: false)
-    else { return nil }
-    defer { fileSystem.close(descriptor) }
-    guard let status = try? fileSystem.status(descriptor), status.kind == .regular, status.size > 0,
-      status.size < 1 << 32
-    else { return nil }
-    func read(_ count: Int, at offset: Int) -> [UInt8]? {
-      guard count >= 0, Int64(offset) + Int64(count) <= status.size else { return nil }
-      var bytes = [UInt8](repeating: 0, count: count)
-      var filled = 0
-      while filled < count {
-        let got = bytes.withUnsafeMutableBytes { [filled] raw in
-          try? fileSystem.read(
-            descriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: Int64(offset + filled))
-        }
-        guard let got, got > 0 else { return nil }
-        filled += got
-      }
-      return bytes
-    }
-    guard count < Snapshot.sectionCount else {
-      return read(Int(status.size), at: 0).flatMap { try? Snapshot.Sections($0) }
-    }
-    // Section by section: a length, then the bytes and their checksum.
-    guard var bytes = read(Snapshot.magic.count, at: 0) else { return nil }
-    for _ in 0..<count {
-      guard let length = read(8, at: bytes.count) else { return nil }
-      let size = length.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) }
-      guard size >= 0, size < status.size, let rest = read(Int(size) + 4, at: bytes.count + 8) else { return nil }
-      bytes += length + rest
-    }
-    return try? Snapshot.Sections(bytes, sections: count)
   }
 
   /// Writes a new snapshot of the current state when the journal is sound and enough
@@ -173,15 +148,10 @@ extension PipelineStore {
   ) throws -> Event? {
     // The seal and the lead index, read a window at a time: the state and the event ids
     // (nearly all of the file) are never read.
-    let snapshotPath = Snapshot.path(forJournal: path)
-    guard (try? fileSystem.status(atPath: snapshotPath))??.kind == .regular,
-      let descriptor = try? fileSystem.open(snapshotPath, writable: false, create: false)
-    else { return nil }
-    defer { fileSystem.close(descriptor) }
-    guard let status = try? fileSystem.status(descriptor), status.kind == .regular, status.size > 0,
-      let file = try? Snapshot.File(fileSystem: fileSystem, descriptor: descriptor, size: status.size),
-      let seal = try? file.section(0, Snapshot.readSeal), seal.configFingerprint == Snapshot.fingerprint(config),
-      let index = try? file.section(1, Snapshot.readLeadIndex)
+    guard
+      let (seal, index) = withSnapshot(
+        journal: path, config: config, fileSystem: fileSystem,
+        { file, seal in (try? file.section(1, Snapshot.readLeadIndex)).map { (seal, $0) } })
     else { return nil }
     let nameKey = DuplicateKey.name(new.name, company: new.company)
     let emailKey = DuplicateKey.email(new.email)

@@ -249,63 +249,6 @@ enum Snapshot {
     }
   }
 
-  /// The sections of a snapshot file, each checked against its checksum when read.
-  struct Sections {
-    let bytes: [UInt8]
-    private var ranges: [Range<Int>] = []
-
-    /// The sections of a whole snapshot, or of its first `sections` only.
-    init(_ bytes: [UInt8], sections: Int = Snapshot.sectionCount) throws(SnapshotError) {
-      self.bytes = bytes
-      guard bytes.count >= magic.count, Array(bytes[..<magic.count]) == magic else {
-        throw SnapshotError("not a snapshot")
-      }
-      var offset = magic.count
-      while offset < bytes.count {
-        guard bytes.count - offset >= 12 else { throw SnapshotError("truncated") }
-        let length = bytes.withUnsafeBytes {
-          Int64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: Int64.self))
-        }
-        guard length >= 0, length <= Int64(bytes.count - offset - 12) else { throw SnapshotError("truncated") }
-        let range = (offset + 8)..<(offset + 8 + Int(length))
-        ranges.append(range)
-        offset = range.upperBound + 4
-      }
-      guard ranges.count == sections else { throw SnapshotError("wrong number of sections") }
-    }
-
-    /// Section `index`'s bytes, after checking its checksum.
-    func section<T>(_ index: Int, _ read: (inout BinaryReader) throws(SnapshotError) -> T) throws(SnapshotError) -> T {
-      let range = ranges[index]
-      let result: Result<T, SnapshotError> = bytes.withUnsafeBytes { raw in
-        let slice = UnsafeRawBufferPointer(rebasing: raw[range])
-        let stored = raw.loadUnaligned(fromByteOffset: range.upperBound, as: UInt32.self).littleEndian
-        guard CRC32C.checksum(slice) == stored else { return .failure(SnapshotError("checksum mismatch")) }
-        var reader = BinaryReader(slice)
-        return Result { () throws(SnapshotError) in
-          let value = try read(&reader)
-          guard reader.isAtEnd else { throw SnapshotError("unexpected bytes") }
-          return value
-        }
-      }
-      return try result.get()
-    }
-
-    /// The lead ids, sorted by their UTF-8 bytes.
-    func leadIDs() throws(SnapshotError) -> [String] { try leadIndex().ids }
-
-    /// The lead ids, sorted by their UTF-8 bytes, and the duplicate keys of names and
-    /// emails, sorted, each with the index of its lead's id.
-    func leadIndex() throws(SnapshotError) -> LeadIndex { try section(1, Snapshot.readLeadIndex) }
-
-    func seal() throws(SnapshotError) -> SnapshotSeal { try section(0, Snapshot.readSeal) }
-
-    /// The ids of the events the snapshot covers.
-    func eventIDs() throws(SnapshotError) -> EventIDSet { try section(3, Snapshot.readEventIDs) }
-
-    func image() throws(SnapshotError) -> PipelineImage { try section(2, Snapshot.readImage) }
-  }
-
   /// The lead ids, sorted by their UTF-8 bytes, and the duplicate keys of names and
   /// emails, sorted, each with the index of its lead's id.
   static func readLeadIndex(_ r: inout BinaryReader) throws(SnapshotError) -> LeadIndex {
@@ -495,17 +438,6 @@ enum Snapshot {
     var others = Set<String>()
     for _ in 0..<(try r.count()) { others.insert(try r.string()) }
     return EventIDSet(covered: packed, others: others)
-  }
-
-  static func readImage(_ r: inout BinaryReader) throws(SnapshotError) -> PipelineImage {
-    let header = try readImageHeader(&r)
-    try header.check(sectionBytes: r.bytesLeft)
-    var leads = header.emptyLeads()
-    var cache = StringCache()
-    for _ in 0..<header.split { leads.append(try Snapshot.readLead(&r, cache: &cache)) }
-    let columns = try readImageEnd(
-      &r, count: header.leadCount - header.split, columns: header.stages.count, into: &leads)
-    return PipelineImage(stages: header.stages, leads: leads, columns: columns)
   }
 
   /// The start of the state section: the stages, how many leads, and how many of them come
