@@ -121,8 +121,8 @@ public final class BoardRuntime {
     }
   }
 
-  /// Leads indexed for search between two looks at the keyboard: about 2 ms of work.
-  public static let indexingSlice = 1_500
+  /// Leads indexed for search between two looks at the keyboard: about a millisecond of work.
+  public static let indexingSlice = 500
 
   /// Builds about `budget` leads of the search index, as the loop does between keys; false
   /// once the index is current.
