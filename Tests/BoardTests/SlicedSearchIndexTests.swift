@@ -9,22 +9,22 @@ import Testing
 /// front of one; built in slices, it is exactly the index built at once.
 @Suite struct SlicedSearchIndexTests {
   /// A pipeline with cards in every column, lost deals, and an add that was undone.
-  static func pipeline() -> Pipeline {
+  static func pipeline() throws -> Pipeline {
     var pipeline = Fixture.pipeline()
     let time = Timestamp(iso8601: "2026-11-09T09:00:00Z")!
     let stages = pipeline.stages.map(\.key)
     for index in 0..<300 {
       let id = LeadID("bulk\(1000 + index)")
       let stage = stages[index % stages.count]
-      try! pipeline.apply(
+      try pipeline.apply(
         Event(
           id: "b\(index)", time: time, replica: "t", lead: id,
           change: .created(NewLead(name: "Marta \(index)", company: "Lumen \(index % 7)", stage: stage))))
       if index % 9 == 0 {
-        try! pipeline.apply(Event(id: "l\(index)", time: time, replica: "t", lead: id, change: .lost(reason: "Budget")))
+        try pipeline.apply(Event(id: "l\(index)", time: time, replica: "t", lead: id, change: .lost(reason: "Budget")))
       }
       if index % 50 == 0 {
-        try! pipeline.apply(
+        try pipeline.apply(
           Event(
             id: "u\(index)", time: time, replica: "t", lead: id,
             change: .restored(Restoration(reverses: "b\(index)", lead: nil))))
@@ -33,8 +33,8 @@ import Testing
     return pipeline
   }
 
-  @Test func anIndexBuiltInSlicesIsTheIndexBuiltAtOnce() {
-    let pipeline = Self.pipeline()
+  @Test func anIndexBuiltInSlicesIsTheIndexBuiltAtOnce() throws {
+    let pipeline = try Self.pipeline()
     let whole = SearchIndex(pipeline)
     for budget in [1, 7, 64, 10_000] {
       var builder = SearchIndex.Builder(pipeline)
@@ -55,7 +55,7 @@ import Testing
 
   /// A change while the index is being built starts it again on the new pipeline.
   @Test func aChangeWhileBuildingStartsAgain() throws {
-    var pipeline = Self.pipeline()
+    var pipeline = try Self.pipeline()
     var builder = SearchIndex.Builder(pipeline)
     #expect(builder.advance(pipeline, budget: 50) == nil)
     try pipeline.apply(
@@ -70,8 +70,8 @@ import Testing
 
   /// Above the size built at once, `/` opens without building, says it is indexing, the
   /// loop builds the index a slice at a time, and the search shows its matches once done.
-  @Test func aLargePipelineIsIndexedBetweenKeys() {
-    var h = Harness(width: 160, height: 45, pipeline: Self.pipeline())
+  @Test func aLargePipelineIsIndexedBetweenKeys() throws {
+    var h = Harness(width: 160, height: 45, pipeline: try Self.pipeline())
     h.state.searchIndexBuiltAtOnceUpTo = 0
     h.send(.character("/"))
     h.type("marta 2")
