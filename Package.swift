@@ -28,7 +28,11 @@ let package = Package(
     .target(name: "TerminalModel", dependencies: ["TerminalText"], swiftSettings: strict),
     // The board's view-model: state, modes, messages, update and render into a frame of
     // cells, and the runtime that connects it to a store and a terminal.
-    .target(name: "Board", dependencies: ["PipelineCore", "TerminalText", "TerminalModel"], swiftSettings: strict),
+    .target(
+      name: "Board", dependencies: ["PipelineCore", "TerminalText", "TerminalModel", "CTextScan"],
+      swiftSettings: strict),
+    // The search's scan of packed names and companies, sixteen bytes at a time.
+    .target(name: "CTextScan"),
     // ncursesw, and the thin adapter that draws frames and reads keys with it.
     .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
     .target(

@@ -102,8 +102,6 @@ public struct SearchState: Sendable, Equatable {
   public var query: String = ""
   /// Matching search-index entries, in board order (stage by stage, top to bottom).
   var entries: [Int32] = []
-  /// Per search-index entry, whether it matches (for highlighting cards on screen).
-  var isMatch: [Bool] = []
   /// Index into the matches of the picked one.
   public var picked = 0
   /// The index the entries refer to.
@@ -124,7 +122,8 @@ public struct SearchState: Sendable, Equatable {
 
   func contains(_ lead: LeadID, in pipeline: Pipeline) -> Bool {
     guard let entry = index?.entry(of: lead, in: pipeline) else { return false }
-    return isMatch.indices.contains(Int(entry)) && isMatch[Int(entry)]
+    let place = Self.position(of: entry, in: entries)
+    return place < entries.count && entries[place] == entry
   }
 
   public static func == (lhs: SearchState, rhs: SearchState) -> Bool {

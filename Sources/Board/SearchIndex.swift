@@ -1,4 +1,5 @@
-import Glibc
+import CTextScan
+import Dispatch
 import PipelineCore
 import TerminalModel
 
@@ -95,77 +96,88 @@ struct SearchIndex: Sendable {
   }
 
   /// Entries whose name or company contains `query` (folded), in board order. `within`
-  /// narrows the test to earlier matches, when the query only grew.
+  /// narrows the test to earlier matches, when the query only grew and they are few (when
+  /// they are many, one pass over the whole buffer is quicker than a test per entry).
   func matches(_ query: String, within: [Int32]? = nil) -> [Int32] {
     var needle: [UInt8] = []
     SearchKey.appendFolded(query, to: &needle)
     guard !needle.isEmpty else { return [] }
-    var result: [Int32] = []
-    bytes.withUnsafeBufferPointer { haystack in
-      needle.withUnsafeBufferPointer { n in
-        func test(_ entry: Int) {
-          let start = entry == 0 ? 0 : ends[entry - 1]
-          let end = ends[entry]
-          if end - start >= n.count && Self.contains(haystack.baseAddress! + start, count: end - start, n) {
-            result.append(Int32(entry))
+    return bytes.withUnsafeBufferPointer { haystack in
+      needle.withUnsafeBufferPointer { needle in
+        if let within, within.count < ids.count / 8 {
+          return Self.test(within, haystack, ends: ends, for: needle)
+        }
+        return Self.scan(haystack, ends: ends, for: needle)
+      }
+    }
+  }
+
+  /// Every entry that contains `needle`, in one pass over the whole buffer: sixteen places
+  /// at a time are compared with the needle's first and last bytes, and only where both
+  /// match is the rest compared; after a match the scan goes on from the next entry. A
+  /// large index is scanned in two halves at once.
+  static func scan(
+    _ haystack: UnsafeBufferPointer<UInt8>, ends: [Int], for needle: UnsafeBufferPointer<UInt8>,
+    halvesFrom: Int = scanHalvesFrom
+  ) -> [Int32] {
+    guard let base = haystack.baseAddress, let needleBase = needle.baseAddress, !ends.isEmpty, !needle.isEmpty
+    else { return [] }
+    let count = ends.count
+    let halves = count >= max(2, halvesFrom) ? 2 : 1
+    return ends.withUnsafeBufferPointer { ends in
+      ends.withMemoryRebound(to: Int64.self) { ends in
+        [Int32](unsafeUninitializedCapacity: count) { out, found in
+          let split = count / halves
+          let job = ScanJob(
+            haystack: base, ends: ends.baseAddress!, needle: needleBase, needleCount: needle.count,
+            out: out.baseAddress!, counts: .allocate(capacity: 2))
+          defer { job.counts.deallocate() }
+          DispatchQueue.concurrentPerform(iterations: halves) { half in
+            job.run(first: half == 0 ? 0 : split, limit: half == halves - 1 ? count : split, half: half)
+          }
+          found = job.counts[0]
+          if halves == 2 {
+            (job.out + found).update(from: job.out + split, count: job.counts[1])
+            found += job.counts[1]
           }
         }
-        if let within {
-          for entry in within { test(Int(entry)) }
-        } else {
-          result = Self.scan(haystack, ends: ends, for: n)
+      }
+    }
+  }
+
+  /// One half of a scan: pointers into buffers that outlive it, each half writing only its
+  /// own part of `out` and its own count.
+  private struct ScanJob: @unchecked Sendable {
+    let haystack: UnsafePointer<UInt8>
+    let ends: UnsafePointer<Int64>
+    let needle: UnsafePointer<UInt8>
+    let needleCount: Int
+    let out: UnsafeMutablePointer<Int32>
+    let counts: UnsafeMutablePointer<Int>
+
+    func run(first: Int, limit: Int, half: Int) {
+      counts[half] = closer_scan_entries(
+        haystack, first == 0 ? 0 : Int(ends[first - 1]), ends, first, limit, needle, needleCount, out + first)
+    }
+  }
+
+  /// From this many entries on, a scan runs in two halves on two threads.
+  static let scanHalvesFrom = 100_000
+
+  /// The listed entries (ascending) that contain `needle`.
+  static func test(
+    _ entries: [Int32], _ haystack: UnsafeBufferPointer<UInt8>, ends: [Int], for needle: UnsafeBufferPointer<UInt8>
+  ) -> [Int32] {
+    guard let base = haystack.baseAddress, let needleBase = needle.baseAddress, !entries.isEmpty else { return [] }
+    return ends.withUnsafeBufferPointer { ends in
+      ends.withMemoryRebound(to: Int64.self) { ends in
+        entries.withUnsafeBufferPointer { entries in
+          [Int32](unsafeUninitializedCapacity: entries.count) { out, found in
+            found = closer_test_entries(
+              base, ends.baseAddress!, entries.baseAddress!, entries.count, needleBase, needle.count, out.baseAddress!)
+          }
         }
       }
     }
-    return result
-  }
-
-  /// Every entry that contains `needle`, in one pass over the whole buffer: memchr finds
-  /// the next place the needle's first byte occurs, the entry it falls in is found by
-  /// walking the entries' ends forward (never back), memcmp checks the rest, and after a
-  /// match the scan goes on from the next entry. About a byte's worth of work per byte,
-  /// instead of a call per entry (a million leads: 18 ms before, a few now).
-  static func scan(_ haystack: UnsafeBufferPointer<UInt8>, ends: [Int], for needle: UnsafeBufferPointer<UInt8>)
-    -> [Int32]
-  {
-    var result: [Int32] = []
-    guard let base = haystack.baseAddress, !ends.isEmpty else { return result }
-    let total = ends[ends.count - 1]
-    var entry = 0
-    var position = 0
-    ends.withUnsafeBufferPointer { ends in
-      while position <= total - needle.count {
-        guard let found = memchr(base + position, Int32(needle[0]), total - needle.count - position + 1) else {
-          break
-        }
-        position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-        while ends[entry] <= position { entry += 1 }
-        if position + needle.count <= ends[entry] && memcmp(base + position, needle.baseAddress!, needle.count) == 0 {
-          result.append(Int32(entry))
-          position = ends[entry]
-          entry += 1
-          if entry == ends.count { break }
-        } else {
-          position += 1
-        }
-      }
-    }
-    return result
-  }
-
-  /// Whether `count` bytes at `haystack` contain `needle`: memchr finds candidates for
-  /// the first byte, memcmp checks the rest.
-  private static func contains(_ haystack: UnsafePointer<UInt8>, count: Int, _ needle: UnsafeBufferPointer<UInt8>)
-    -> Bool
-  {
-    let last = count - needle.count
-    var start = 0
-    while start <= last {
-      guard let found = memchr(haystack + start, Int32(needle[0]), last - start + 1) else { return false }
-      let at = UnsafeRawPointer(haystack).distance(to: UnsafeRawPointer(found))
-      if memcmp(haystack + at, needle.baseAddress!, needle.count) == 0 { return true }
-      start = at + 1
-    }
-    return false
   }
 }

@@ -9,7 +9,7 @@ import TerminalModel
 /// sent, every effect carried out (a journal change appended and flushed) and answered,
 /// then the whole frame rendered and handed to the terminal (here one that keeps it).
 enum BoardBenchmark {
-  static func run(journal: String) throws {
+  static func run(journal: String, onlySearch: Bool = false) throws {
     let store = try PipelineStore(path: journal, access: .readWrite, replica: "bench", clock: now)
     print("\(store.pipeline.count) leads; medians and 99th percentiles of key -> finished frame")
     print("| action | size | median | p99 |")
@@ -19,76 +19,100 @@ enum BoardBenchmark {
         store: JournalWatch(store: store), terminal: ScriptedTerminal(width: width, height: height), clock: now)
       func press(_ key: Key) { runtime.send(.key(key)) }
       runtime.draw()
-
-      // Focus moves: down and up through the first column, and across columns.
-      let focus = measure(400) { i in
-        press(i % 40 < 20 ? .down : .up)
-        runtime.draw()
-      }
-      report("focus move (Down/Up)", width, height, focus)
-      let across = measure(400) { i in
-        press(i % 12 < 6 ? .right : .left)
-        runtime.draw()
-      }
-      report("focus move (Left/Right)", width, height, across)
-
-      // Checklist toggle: the key, the journal append (write + fdatasync), the frame.
-      let toggle = measure(100) { _ in
-        press(.character("1"))
-        runtime.draw()
-      }
-      report("checklist toggle, saved", width, height, toggle)
-
-      // Lift, carry one place down or up, drop (the drop includes the journal append).
-      var drops: [Double] = []
-      for i in 0..<100 {
-        press(.character(" "))
-        press(i % 2 == 0 ? .down : .up)
-        let start = ContinuousClock.now
-        press(.enter)
-        runtime.draw()
-        drops.append(milliseconds(since: start))
-      }
-      report("drop, saved", width, height, drops)
-
-      // The insights view: all figures for the last 90 days, then the frame.
-      let insights = measure(5) { _ in
-        press(.character("i"))
-        runtime.draw()
-        press(.escape)
-      }
-      report("open the insights view (i)", width, height, insights)
-
-      // The search index, built a slice at a time between keys as the loop does when the
-      // rep is idle: the whole build, and the longest slice (what a key could wait).
-      var start = ContinuousClock.now
-      var slices: [Double] = []
-      while true {
-        let slice = ContinuousClock.now
-        guard runtime.prepareSearch(budget: BoardRuntime.indexingSlice) else { break }
-        slices.append(milliseconds(since: slice))
-      }
-      print(
-        "| building the search index, \(slices.count) slices | \(width)x\(height) | \(String(format: "%.0f ms", milliseconds(since: start))) in all | longest slice \(String(format: "%.2f ms", slices.max() ?? 0)) |"
-      )
-      // Quick search: `/`, then each keystroke filters every lead.
-      start = ContinuousClock.now
-      press(.character("/"))
-      runtime.draw()
-      report("open search", width, height, [milliseconds(since: start)])
-      var keystrokes: [Double] = []
-      for round in 0..<20 {
-        for character in ["m", "a", "r", "i"] {
-          start = ContinuousClock.now
-          press(.character(Character(character)))
-          runtime.draw()
-          keystrokes.append(milliseconds(since: start))
-        }
-        for _ in 0..<4 { press(.backspace) }
-        if round == 19 { press(.escape) }
-      }
-      report("search keystroke", width, height, keystrokes)
+      if !onlySearch { try everyOtherKey(runtime, width, height) }
+      try search(runtime, width, height)
     }
+  }
+
+  static func everyOtherKey(_ runtime: BoardRuntime, _ width: Int, _ height: Int) throws {
+    func press(_ key: Key) { runtime.send(.key(key)) }
+    // Focus moves: down and up through the first column, and across columns.
+    let focus = measure(400) { i in
+      press(i % 40 < 20 ? .down : .up)
+      runtime.draw()
+    }
+    report("focus move (Down/Up)", width, height, focus)
+    let across = measure(400) { i in
+      press(i % 12 < 6 ? .right : .left)
+      runtime.draw()
+    }
+    report("focus move (Left/Right)", width, height, across)
+
+    // Checklist toggle: the key, the journal append (write + fdatasync), the frame.
+    let toggle = measure(100) { _ in
+      press(.character("1"))
+      runtime.draw()
+    }
+    report("checklist toggle, saved", width, height, toggle)
+
+    // Lift, carry one place down or up, drop (the drop includes the journal append).
+    var drops: [Double] = []
+    for i in 0..<100 {
+      press(.character(" "))
+      press(i % 2 == 0 ? .down : .up)
+      let start = ContinuousClock.now
+      press(.enter)
+      runtime.draw()
+      drops.append(milliseconds(since: start))
+    }
+    report("drop, saved", width, height, drops)
+
+    // The insights view: all figures for the last 90 days, then the frame.
+    let insights = measure(5) { _ in
+      press(.character("i"))
+      runtime.draw()
+      press(.escape)
+    }
+    report("open the insights view (i)", width, height, insights)
+  }
+
+  static func search(_ runtime: BoardRuntime, _ width: Int, _ height: Int) throws {
+    func press(_ key: Key) { runtime.send(.key(key)) }
+
+    // The search index, built a slice at a time between keys as the loop does when the
+    // rep is idle: the whole build, and the longest slice (what a key could wait).
+    var start = ContinuousClock.now
+    var slices: [Double] = []
+    while true {
+      let slice = ContinuousClock.now
+      guard runtime.prepareSearch(budget: BoardRuntime.indexingSlice) else { break }
+      slices.append(milliseconds(since: slice))
+    }
+    print(
+      "| building the search index, \(slices.count) slices | \(width)x\(height) | \(String(format: "%.0f ms", milliseconds(since: start))) in all | longest slice \(String(format: "%.2f ms", slices.max() ?? 0)) |"
+    )
+    // Quick search: `/`, then each keystroke filters every lead.
+    start = ContinuousClock.now
+    press(.character("/"))
+    runtime.draw()
+    report("open search", width, height, [milliseconds(since: start)])
+    // Each keystroke of "mari", then four backspaces; by prefix too, since the first letter
+    // tests every lead and the next ones only the earlier matches.
+    let query = ["m", "a", "r", "i"]
+    var keystrokes: [Double] = []
+    var byPrefix = [[Double]](repeating: [], count: query.count)
+    var backspaces: [Double] = []
+    for round in 0..<20 {
+      for (i, character) in query.enumerated() {
+        start = ContinuousClock.now
+        press(.character(Character(character)))
+        runtime.draw()
+        keystrokes.append(milliseconds(since: start))
+        byPrefix[i].append(keystrokes.last!)
+      }
+      for _ in 0..<4 {
+        start = ContinuousClock.now
+        press(.backspace)
+        runtime.draw()
+        backspaces.append(milliseconds(since: start))
+      }
+      if round == 19 { press(.escape) }
+    }
+    report("search keystroke", width, height, keystrokes)
+    for i in query.indices {
+      report("  \"\(query[...i].joined())\"", width, height, byPrefix[i])
+    }
+    report("search backspace", width, height, backspaces)
   }
 
   static func measure(_ count: Int, _ body: (Int) -> Void) -> [Double] {

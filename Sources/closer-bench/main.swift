@@ -10,8 +10,8 @@
 //   closer add         the real binary adding one lead, process start to exit
 //   closer stats       the real binary reporting insights for the last 90 days
 //
-// Other modes: --profile JOURNAL (where an open's time goes), --board JOURNAL (key press to
-// frame), --terminal-bytes JOURNAL (bytes per frame), --interchange JOURNAL [--dir DIR]
+// Other modes: --profile JOURNAL (where an open's time goes), --board JOURNAL [--search] (key
+// press to frame; --search: only the search index and search keystrokes), --terminal-bytes JOURNAL (bytes per frame), --interchange JOURNAL [--dir DIR]
 // (closer export and closer import end to end, and a board catching up with an import).
 import CloserCommands
 import Foundation
@@ -151,7 +151,7 @@ if arguments.first == "--terminal-bytes", arguments.count >= 2 {
 
 // Board mode: key press to finished frame, in-process, on a large pipeline.
 if arguments.first == "--board", arguments.count >= 2 {
-  try BoardBenchmark.run(journal: arguments[1])
+  try BoardBenchmark.run(journal: arguments[1], onlySearch: arguments.contains("--search"))
   exit(0)
 }
 

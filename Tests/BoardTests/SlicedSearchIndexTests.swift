@@ -122,4 +122,46 @@ import Testing
       #expect(found == expected, "\(query)")
     }
   }
+
+  /// Random entries of every length (empty, shorter and longer than the sixteen bytes
+  /// compared at once) and random needles over a small alphabet, so that needles often
+  /// match, often at an entry's edges, and often would match across two entries: the scan
+  /// in one piece and in two halves, and the test of listed entries, agree with testing
+  /// each entry on its own.
+  @Test func theScanAgreesWithTestingEachEntryOnRandomText() {
+    var generator = SplitMix64(seed: 20_261_130)
+    let alphabet = Array("abc\u{1F}".utf8)
+    var bytes: [UInt8] = []
+    var ends: [Int] = []
+    for _ in 0..<800 {
+      let length = Int.random(in: 0...70, using: &generator)
+      for _ in 0..<length { bytes.append(alphabet.randomElement(using: &generator)!) }
+      ends.append(bytes.count)
+    }
+    func expected(_ needle: [UInt8], among entries: [Int]) -> [Int32] {
+      entries.filter { index in
+        let entry = bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        return entry.count >= needle.count
+          && (entry.startIndex...(entry.endIndex - needle.count)).contains {
+            bytes[$0..<($0 + needle.count)].elementsEqual(needle)
+          }
+      }.map(Int32.init)
+    }
+    for _ in 0..<120 {
+      let needle = (0..<Int.random(in: 1...20, using: &generator)).map { _ in
+        alphabet.randomElement(using: &generator)!
+      }
+      let every = expected(needle, among: Array(ends.indices))
+      let listed = ends.indices.filter { _ in Bool.random(using: &generator) }
+      bytes.withUnsafeBufferPointer { haystack in
+        needle.withUnsafeBufferPointer { needleBytes in
+          #expect(SearchIndex.scan(haystack, ends: ends, for: needleBytes, halvesFrom: .max) == every)
+          #expect(SearchIndex.scan(haystack, ends: ends, for: needleBytes, halvesFrom: 2) == every)
+          #expect(
+            SearchIndex.test(listed.map(Int32.init), haystack, ends: ends, for: needleBytes)
+              == expected(needle, among: listed))
+        }
+      }
+    }
+  }
 }

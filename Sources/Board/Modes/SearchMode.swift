@@ -112,23 +112,16 @@ extension SearchState: ModeComponent {
     result.index = fresh
     if query.isEmpty {
       result.entries = []
-      result.isMatch = []
       result.picked = 0
       return result
     }
     let previous = canNarrow && index?.revision == fresh.revision && !query.dropLast().isEmpty
     result.entries = fresh.matches(query, within: previous ? entries : nil)
-    if previous, !isMatch.isEmpty {
-      result.isMatch = isMatch
-      for entry in entries { result.isMatch[Int(entry)] = false }
-    } else {
-      result.isMatch = [Bool](repeating: false, count: fresh.ids.count)
-    }
-    for entry in result.entries { result.isMatch[Int(entry)] = true }
     // Keep the focused lead picked when it still matches; otherwise the first match.
     result.picked = 0
-    if let focused = board.focusedLead, let entry = fresh.entry(of: focused, in: pipeline), result.isMatch[Int(entry)] {
-      result.picked = Self.position(of: entry, in: result.entries)
+    if let focused = board.focusedLead, let entry = fresh.entry(of: focused, in: pipeline) {
+      let place = Self.position(of: entry, in: result.entries)
+      if place < result.entries.count && result.entries[place] == entry { result.picked = place }
     }
     return result
   }
