@@ -159,16 +159,6 @@ struct PackedEventIDTable {
 
   var elements: [PackedEventID] { slots.filter { $0 != Self.empty } }
 
-  /// Asks for transparent huge pages over the whole 2 MB pages inside `buffer`.
-  static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
-    let page = 2 << 20
-    guard buffer.count >= 2 * page, let base = buffer.baseAddress else { return }
-    let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
-    let end = (Int(bitPattern: base) + buffer.count) & ~(page - 1)
-    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(pointer, end - start, MADV_HUGEPAGE)
-  }
-
   private func slot(of id: PackedEventID) -> Int {
     Int(truncatingIfNeeded: ((id.low ^ (id.high << 49)) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
   }
@@ -178,7 +168,7 @@ struct PackedEventIDTable {
     slots = [PackedEventID](unsafeUninitializedCapacity: size) { buffer, initialized in
       // Eleven million ids make a 256 MB table touched at random: in 2 MB pages the
       // processor finds each place without a page walk (where the system allows it).
-      Self.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
       buffer.initialize(repeating: Self.empty)
       initialized = size
     }
@@ -186,4 +176,15 @@ struct PackedEventIDTable {
     count = 0
     for id in old where id != Self.empty { _ = insert(id) }
   }
+}
+
+/// Asks for transparent huge pages over the whole 2 MB pages inside `buffer`: a large table
+/// or array filled at once then costs a page fault per 2 MB instead of per 4 KB.
+func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+  let page = 2 << 20
+  guard buffer.count >= 2 * page, let base = buffer.baseAddress else { return }
+  let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
+  let end = (Int(bitPattern: base) + buffer.count) & ~(page - 1)
+  guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+  _ = madvise(pointer, end - start, MADV_HUGEPAGE)
 }

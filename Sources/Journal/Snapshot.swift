@@ -357,6 +357,7 @@ enum Snapshot {
       var columns: [[Int32]] = []
       let leads = try [Lead](unsafeUninitializedCapacity: count + count / 4 + 1024) {
         (buffer, initialized) throws(SnapshotError) in
+        adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
         let target = LeadSlots(base: buffer.baseAddress!)
         let worker = Thread { [second, header, target] in
           var reader = BinaryReader(secondStream)
@@ -539,7 +540,7 @@ enum Snapshot {
     }
     lead.lastActivity = Timestamp(millisecondsSinceEpoch: try r.i64())
     let checks = try r.count()
-    for _ in 0..<checks { lead.checklist[try r.string(&cache)] = try r.bool() }
+    for _ in 0..<checks { lead.checklist.set(cache.criterion(try r.string(&cache)), to: try r.bool()) }
     let notes = try r.count()
     for _ in 0..<notes {
       lead.notes.append(Note(text: try r.string(), time: Timestamp(millisecondsSinceEpoch: try r.i64())))

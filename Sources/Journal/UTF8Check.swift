@@ -1,4 +1,5 @@
 import Glibc
+import PipelineCore
 
 /// Whether bytes are well-formed UTF-8, checked once per line so that every string in it
 /// can then be made without validating again. ASCII, most of a journal, is checked eight
@@ -57,6 +58,16 @@ enum UTF8Check {
 struct StringCache {
   private var entries: [(bytes: [UInt8], string: String)] = []
   private var next = 0
+  /// Checklist criteria met so far, with their bits.
+  private var criteria: [LeadChecklist.KeyBit] = []
+
+  /// The criterion `name`, its bit looked up the first time only.
+  mutating func criterion(_ name: String) -> LeadChecklist.KeyBit {
+    if let known = criteria.first(where: { $0.name == name }) { return known }
+    let key = LeadChecklist.KeyBit(name)
+    if criteria.count < 64 { criteria.append(key) }
+    return key
+  }
 
   mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     if bytes.count <= 15 { return String(decoding: bytes, as: UTF8.self) }  // stored inline anyway

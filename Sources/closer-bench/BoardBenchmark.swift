@@ -10,15 +10,22 @@ import TerminalModel
 /// then the whole frame rendered and handed to the terminal (here one that keeps it).
 enum BoardBenchmark {
   static func run(journal: String, onlySearch: Bool = false) throws {
+    let opening = ContinuousClock.now
     let store = try PipelineStore(path: journal, access: .readWrite, replica: "bench", clock: now)
+    let opened = milliseconds(since: opening)
     print("\(store.pipeline.count) leads; medians and 99th percentiles of key -> finished frame")
     print("| action | size | median | p99 |")
     print("|---|---|---:|---:|")
     for (width, height) in [(160, 45), (80, 24)] {
+      let start = ContinuousClock.now
       let runtime = BoardRuntime(
         store: JournalWatch(store: store), terminal: ScriptedTerminal(width: width, height: height), clock: now)
-      func press(_ key: Key) { runtime.send(.key(key)) }
       runtime.draw()
+      if width == 160 {
+        print(
+          "| open, then the first frame | \(width)x\(height) | \(String(format: "%.0f ms", opened)) + \(String(format: "%.0f ms", milliseconds(since: start))) | |"
+        )
+      }
       if !onlySearch { try everyOtherKey(runtime, width, height) }
       try search(runtime, width, height)
     }

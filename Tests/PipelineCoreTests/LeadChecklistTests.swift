@@ -39,4 +39,20 @@ import Testing
     #expect(removed.isEmpty && removed == LeadChecklist())
     #expect(LeadChecklist(["a-key": true]) == ["a-key": true])
   }
+
+  /// A key looked up once and set many times (as a snapshot is read) gives the same
+  /// checklist as the subscript, for keys with a bit and keys past the 64th alike.
+  @Test func aKeyLookedUpOnceSetsWhatTheSubscriptSets() {
+    let names = ["budget", "authority"] + (0..<70).map { "set-by-key-\($0)" }
+    var byKey = LeadChecklist()
+    var bySubscript = LeadChecklist()
+    for (index, name) in names.enumerated() {
+      let key = LeadChecklist.KeyBit(name)
+      byKey.set(key, to: index % 2 == 0)
+      byKey.set(key, to: index % 3 == 0)
+      bySubscript[name] = index % 3 == 0
+    }
+    #expect(byKey == bySubscript)
+    #expect(byKey.dictionary == bySubscript.dictionary && byKey.count == names.count)
+  }
 }
