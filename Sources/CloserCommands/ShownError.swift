@@ -74,6 +74,8 @@ private func shown(_ error: JournalError) -> JournalError {
   case .replaced(let path, let detail): return .replaced(path: printable(path), detail: printable(detail))
   case .appendUncertain(let path, let system, let detail):
     return .appendUncertain(path: printable(path), shown(system), detail: detail)
+  case .badReplica(let replica): return .badReplica(printable(replica))
+  case .emptyTeam(let path): return .emptyTeam(path: printable(path))
   }
 }
 

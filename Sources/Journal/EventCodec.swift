@@ -62,6 +62,7 @@ public enum EventCodec {
     w.field("id", event.id)
     w.field("ts", time.text(for: event.time))
     if let occurred = event.occurred { w.field("at", occurred.iso8601) }
+    if let clock = event.clock { w.field("hlc", clock.description) }
     w.field("replica", event.replica)
     w.field("type", typeName(event.change))
     w.field("lead", event.lead.rawValue)

@@ -29,6 +29,7 @@ public struct EventDecoder {
     var id: String?
     var time: Timestamp?
     var occurred: Timestamp?
+    var clock: HybridTime?
     var replica: String?
     var type: UnsafeBufferPointer<UInt8>?
     var lead: String?
@@ -52,6 +53,13 @@ public struct EventDecoder {
           throw LineError("bad timestamp in \"at\"", column: range.lowerBound + 1)
         }
         occurred = parsed
+      } else if key.matches("hlc") {
+        let (range, escaped) = try scanner.rawString()
+        let text = String(decoding: UnsafeBufferPointer(rebasing: scanner.bytes[range]), as: UTF8.self)
+        guard !escaped, let parsed = HybridTime(text) else {
+          throw LineError("bad clock in \"hlc\"", column: range.lowerBound + 1)
+        }
+        clock = parsed
       } else if key.matches("replica") {
         replica = try scanner.string(&cache)
       } else if key.matches("type") {
@@ -98,6 +106,7 @@ public struct EventDecoder {
       restoration.lead?.id = LeadID(lead)
       change = .restored(restoration)
     }
-    return Event(id: id, time: time, replica: replica, lead: LeadID(lead), change: change, occurred: occurred)
+    return Event(
+      id: id, time: time, replica: replica, lead: LeadID(lead), change: change, occurred: occurred, clock: clock)
   }
 }

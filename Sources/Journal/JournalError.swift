@@ -22,6 +22,10 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
   case replaced(path: String, detail: String)
   /// An append failed and could not be undone: the change may or may not be in the file.
   case appendUncertain(path: String, SystemError, detail: String)
+  /// A team pipeline's journals are named after replicas, which must make a file name.
+  case badReplica(String)
+  /// A team pipeline with no journal yet, opened for reading.
+  case emptyTeam(path: String)
 
   public var description: String {
     switch self {
@@ -46,6 +50,11 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
         "could not save to \(path): \(error) (\(detail)), and the line could not be taken out again: the change may or may not be in the journal. Nothing more is written; check the disk, then run `closer check`"
     case .missing(let path):
       return "there is no journal at \(path); `closer add NAME` starts one, or pass --journal PATH"
+    case .badReplica(let replica):
+      return
+        "'\(replica)' cannot name a replica of a team pipeline: use letters, digits and . _ - @ + (at most 64, not starting with a dot); set CLOSER_REPLICA"
+    case .emptyTeam(let path):
+      return "the team pipeline at \(path) has no journals yet; `closer add NAME` starts yours"
     }
   }
 }
@@ -77,14 +86,21 @@ public struct JournalWarning: Hashable, Sendable, CustomStringConvertible {
     case unknownEvents(count: Int)
     /// The journal was written by a newer major version; it is read-only.
     case newerVersion(String)
+    /// In a team pipeline, another member's journal could not be read at all; the others
+    /// still load.
+    case unreadable(String)
   }
 
   public var line: Int?
   public var kind: Kind
+  /// In a team pipeline, the journal the line is in (`journals/ben@desk.jsonl`); nil for
+  /// the journal being opened.
+  public var file: String?
 
-  public init(line: Int?, _ kind: Kind) {
+  public init(line: Int?, _ kind: Kind, file: String? = nil) {
     self.line = line
     self.kind = kind
+    self.file = file
   }
 
   /// Whether this warning means the journal cannot be trusted for writing.
@@ -96,7 +112,8 @@ public struct JournalWarning: Hashable, Sendable, CustomStringConvertible {
   }
 
   public var description: String {
-    let at = line.map { "line \($0): " } ?? ""
+    var at = line.map { "line \($0): " } ?? ""
+    if let file { at = file + (line.map { " line \($0): " } ?? ": ") }
     switch kind {
     case .tornTail(let bytes, let lines, let sideFile):
       let what =
@@ -128,6 +145,8 @@ public struct JournalWarning: Hashable, Sendable, CustomStringConvertible {
       return "\(count) event(s) of types this version does not know were kept as they are"
     case .newerVersion(let version):
       return "\(at)written by a newer Closer (format \(version)); upgrade Closer to change it"
+    case .unreadable(let reason):
+      return "\(at)could not be read: \(reason); the other journals were loaded without it"
     }
   }
 }

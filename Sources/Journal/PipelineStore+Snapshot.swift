@@ -67,6 +67,7 @@ extension PipelineStore {
   /// Writes a new snapshot of the current state when the journal is sound and enough
   /// events were replayed since the last one. Failing to write it only costs speed.
   func saveSnapshotIfWorthwhile(replayedSince seal: SnapshotSeal?) {
+    guard team == nil else { return }  // a team pipeline is not kept in one snapshot (yet)
     let events = journal.lineCount - 1
     let replayed = journal.lineCount - (seal?.position.lineCount ?? 1)
     // A large journal's snapshot is rewritten after a share of its events rather than a
@@ -86,6 +87,7 @@ extension PipelineStore {
   /// another process can tell it from one a killed process left behind, which it removes)
   /// and renamed into place.
   public func saveSnapshot() throws {
+    guard team == nil else { return }
     guard
       let seal = journal.seal(
         configFingerprint: Snapshot.fingerprint(pipeline.config), unknownEvents: unknownEventCount)

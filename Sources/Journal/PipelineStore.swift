@@ -10,6 +10,9 @@ public final class PipelineStore {
   let clock: () -> Timestamp
   let fileSystem: FileSystem
   private var identifiers = Identifiers()
+  /// In a team pipeline: the other members' journals and the order of everyone's events;
+  /// nil for a journal of one's own.
+  let team: TeamMerge?
   private var replayWarnings: [JournalWarning] = []
   /// How many of the journal's warnings, and of the replay's, the board has been told about.
   private var warningsTaken = (journal: 0, replay: 0)
@@ -24,6 +27,18 @@ public final class PipelineStore {
     replica: String, fileSystem: FileSystem = PosixFileSystem(), clock: @escaping () -> Timestamp,
     snapshots: Bool = true
   ) throws(JournalError) {
+    if let layout = try TeamLayout.at(path, fileSystem: fileSystem) {
+      let (journal, team, pipeline) = try Self.openTeam(
+        layout, config: config, access: access, replica: replica, fileSystem: fileSystem, clock: clock)
+      self.journal = journal
+      self.team = team
+      self.pipeline = pipeline
+      self.replica = replica
+      self.clock = clock
+      self.fileSystem = fileSystem
+      return
+    }
+    team = nil
     var snapshot = snapshots ? Self.loadSnapshot(journal: path, config: config, fileSystem: fileSystem) : nil
     let seal = snapshot?.resume.seal
     var pipeline = Pipeline(config: config)
@@ -49,9 +64,34 @@ public final class PipelineStore {
     }
   }
 
+  /// Opens every journal of a team pipeline: this replica's own to write to (read-only,
+  /// or when it has none yet, the first one there is held instead), the others to read,
+  /// and applies all their events in the team's order.
+  private static func openTeam(
+    _ layout: TeamLayout, config: PipelineConfig, access: JournalFile.Access, replica: String,
+    fileSystem: FileSystem, clock: @escaping () -> Timestamp
+  ) throws(JournalError) -> (JournalFile, TeamMerge, Pipeline) {
+    guard TeamLayout.isValidReplica(replica) else { throw .badReplica(replica) }
+    let own = TeamLayout.fileName(replica: replica)
+    let names = layout.journalNames(fileSystem: fileSystem)
+    let held = access == .readWrite || names.contains(own) ? own : names.first
+    guard let held else { throw .emptyTeam(path: layout.directory) }
+    var arrivals: [(file: String, event: Event, line: Int)] = []
+    let journal = try JournalFile(
+      path: "\(layout.journalsPath)/\(held)", access: held == own ? access : .readOnly, replica: replica,
+      fileSystem: fileSystem, now: clock, apply: { event, line in arrivals.append((held, event, line)) })
+    let team = TeamMerge(layout: layout, replica: replica, ownFile: held)
+    for name in names where name != held {
+      team.open(name, fileSystem: fileSystem, clock: clock) { arrivals.append(($0, $1, $2)) }
+    }
+    var pipeline = Pipeline(config: config)
+    team.take(arrivals, into: &pipeline)
+    return (journal, team, pipeline)
+  }
+
   /// Everything worth telling the rep about the journal: damage, repairs, skipped events.
   public var warnings: [JournalWarning] {
-    var all = journal.warnings + replayWarnings
+    var all = journal.warnings + (team?.warnings ?? []) + replayWarnings
     if unknownEventCount > 0 {
       all.append(JournalWarning(line: nil, .unknownEvents(count: unknownEventCount)))
     }
@@ -79,6 +119,18 @@ public final class PipelineStore {
   /// that was, and whether more are waiting. Without `waitForWriters`, returns at once
   /// (no events, more waiting) while another process is in the middle of an append.
   public func refresh(limit: Int64, waitForWriters: Bool = true) throws(JournalError) -> (events: Int, more: Bool) {
+    if let team {
+      var arrivals: [(file: String, event: Event, line: Int)] = []
+      var more = try journal.refresh(limit: limit, waitForWriters: waitForWriters) { event, line in
+        arrivals.append((team.ownFile, event, line))
+      }
+      more =
+        team.refresh(limit: limit, waitForWriters: waitForWriters, fileSystem: fileSystem, clock: clock) {
+          arrivals.append(($0, $1, $2))
+        } || more
+      team.take(arrivals, into: &pipeline)
+      return (arrivals.count, more)
+    }
     var count = 0
     let more = try journal.refresh(limit: limit, waitForWriters: waitForWriters) { event, line in
       Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings)
@@ -115,7 +167,7 @@ public final class PipelineStore {
     let name = card.flatMap { pipeline[$0]?.name }
     try journal.append(
       apply: { event, line in
-        Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings)
+        arrive(event, line: line)
         if event.lead == card && StaleDecision.invalidates(event.change) { fromElsewhere = event }
       },
       build: { after in
@@ -125,13 +177,15 @@ public final class PipelineStore {
           throw StaleDecision(name: name, change: fromElsewhere, stageTitle: title)
         }
         let (lead, change) = try make(pipeline)
-        let event = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: lead, change: change)
+        var event = Event(id: identifiers.eventID(), time: clock(), replica: replica, lead: lead, change: change)
+        if let team { event = team.stamped([event])[0] }
         try pipeline.check(event)
         recorded = event
         return PreparedLines(bytes: EventCodec.encode(event, links: LineLinks(after: after)), eventIDs: [event.id])
       })
     guard let event = recorded else { preconditionFailure("append returned without building") }
     apply(event)
+    team?.recordOwn([event], lastLine: journal.lineCount)
     return event
   }
 
@@ -192,11 +246,12 @@ public final class PipelineStore {
       try journal.append(
         apply: { event, line in
           takeBack()
-          Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings)
+          arrive(event, line: line)
         },
         build: { after in
           takeBack()
           events = try make(pipeline)
+          if let team { events = team.stamped(events) }
           let ids = events.map(\.id)
           undo = pipeline.beginBatch()
           guard events.count >= 2_000 else {
@@ -223,7 +278,17 @@ public final class PipelineStore {
       takeBack()
       throw error
     }
+    team?.recordOwn(events, lastLine: journal.lineCount)
     return events
+  }
+
+  /// A line another process appended to this journal, applied in its place.
+  private func arrive(_ event: Event, line: Int) {
+    if let team {
+      team.take([(team.ownFile, event, line)], into: &pipeline)
+    } else {
+      Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings)
+    }
   }
 
   /// An event built here with the store's clock, replica and a fresh id.

@@ -14,15 +14,26 @@ public struct Event: Hashable, Sendable {
   /// (a deal created in 2023, won in 2024). The lead's dates come from it; `time` stays when
   /// the event was written.
   public var occurred: Timestamp?
+  /// The writer's hybrid clock reading (a team pipeline orders events by it), written only
+  /// when it is not what the line's place in its file implies: the writer had seen an event
+  /// from a replica whose clock was ahead of its own (docs/team.md).
+  public var clock: HybridTime?
 
-  public init(id: String, time: Timestamp, replica: String, lead: LeadID, change: Change, occurred: Timestamp? = nil) {
+  public init(
+    id: String, time: Timestamp, replica: String, lead: LeadID, change: Change, occurred: Timestamp? = nil,
+    clock: HybridTime? = nil
+  ) {
     self.id = id
     self.time = time
     self.replica = replica
     self.lead = lead
     self.change = change
     self.occurred = occurred
+    self.clock = clock
   }
+
+  /// The clock reading the writer stated: `clock`, else when it was written.
+  public var statedClock: HybridTime { clock ?? HybridTime(wall: time) }
 
   /// When the change happened: `occurred`, else when it was written.
   public var effectiveTime: Timestamp { occurred ?? time }

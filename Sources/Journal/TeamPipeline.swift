@@ -1,0 +1,282 @@
+import PipelineCore
+
+/// A team pipeline: a folder (a git work tree) with one journal per replica in `journals/`,
+/// the team's shared configuration, and the marker that says what the folder is.
+///
+/// Each replica appends only to its own journal, so git never merges lines; the pipeline is
+/// every journal's events together, in the order of their hybrid clocks (docs/team.md).
+public struct TeamLayout: Sendable, Equatable {
+  public static let markerName = "closer-team.toml"
+  public static let journalsFolder = "journals"
+  public static let markerContents = """
+    # This folder is a Closer team pipeline: one journal per member's machine in journals/,
+    # the team's configuration in config.toml. See docs/team.md.
+    format = "closer-team"
+    version = 1
+
+    """
+  /// Git must never change a journal's bytes (line endings) or merge two versions of one.
+  public static let attributes = """
+    # Closer: journals are appended to by one replica each and never merged line by line.
+    journals/*.jsonl -text merge=binary
+
+    """
+
+  public let directory: String
+
+  /// The layout of the team pipeline at `path`, or nil when the path is not a folder that
+  /// holds one. A path that cannot be looked up is an error, never taken for "not a team".
+  public static func at(_ path: String, fileSystem: FileSystem = PosixFileSystem()) throws(JournalError)
+    -> TeamLayout?
+  {
+    do {
+      guard try fileSystem.status(atPath: path)?.kind == .directory,
+        try fileSystem.status(atPath: "\(path)/\(markerName)")?.kind == .regular
+      else { return nil }
+    } catch {
+      throw .system(error)
+    }
+    return TeamLayout(creating: path)
+  }
+
+  /// A layout for a folder that is about to become a team pipeline.
+  public init(creating directory: String) { self.directory = directory }
+
+  public var markerPath: String { "\(directory)/\(Self.markerName)" }
+  public var journalsPath: String { "\(directory)/\(Self.journalsFolder)" }
+  public var configPath: String { "\(directory)/config.toml" }
+  public var attributesPath: String { "\(directory)/.gitattributes" }
+
+  public func journalPath(replica: String) -> String { "\(journalsPath)/\(Self.fileName(replica: replica))" }
+
+  public static func fileName(replica: String) -> String { "\(replica).jsonl" }
+
+  /// The replica whose journal `name` is (`ana@laptop.jsonl` -> `ana@laptop`).
+  public static func replica(fileName name: String) -> String? {
+    guard name.hasSuffix(".jsonl") else { return nil }
+    let replica = String(name.dropLast(".jsonl".count))
+    return isValidReplica(replica) ? replica : nil
+  }
+
+  /// A replica id names a file: letters, digits and `.`, `_`, `-`, `@`, `+`; not starting
+  /// with a dot; 1 to 64 characters.
+  public static func isValidReplica(_ id: String) -> Bool {
+    let allowed: Set<Character> = [".", "_", "-", "@", "+"]
+    return (1...64).contains(id.count) && !id.hasPrefix(".")
+      && id.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || allowed.contains($0) }
+  }
+
+  /// The journals in `journals/`, by file name, sorted.
+  public func journalNames(fileSystem: FileSystem) -> [String] {
+    fileSystem.contents(ofDirectory: journalsPath).filter { Self.replica(fileName: $0) != nil }.sorted()
+  }
+}
+
+/// Where an event sorts among every member's events: its clock, then the replica that wrote
+/// it, then its id. Every member with the same events sorts them alike.
+public struct TeamOrder: Comparable, Hashable, Sendable {
+  public var clock: HybridTime
+  public var replica: String
+  public var id: String
+
+  public static func < (lhs: TeamOrder, rhs: TeamOrder) -> Bool {
+    if lhs.clock != rhs.clock { return lhs.clock < rhs.clock }
+    if lhs.replica != rhs.replica { return lhs.replica < rhs.replica }
+    return lhs.id < rhs.id
+  }
+}
+
+/// An event that did not apply where it sorts: a change made at the same time as another
+/// that sorts before it and took the lead elsewhere (a move of a deal that was lost, a win
+/// of one already won). It stays in its journal and the history.
+public struct TeamConflict: Hashable, Sendable {
+  public var event: Event
+  public var file: String
+  public var line: Int
+  public var reason: String
+}
+
+/// Every member's events, merged into one order and applied to a pipeline.
+///
+/// Each journal is in the order its replica wrote it; an event's place in the team is its
+/// clock as the file implies it: the clock it states, or the one after the previous line's
+/// when that is later (lines written before clocks, or in one batch at one moment). Events
+/// that arrive after everything applied are applied at the end; one that sorts earlier (a
+/// member who synced late) makes the whole history apply again, so the result never depends
+/// on the order things arrived in.
+final class TeamMerge {
+  let layout: TeamLayout
+  let replica: String
+  let ownFile: String
+  /// The members' journals other than the one the store writes to, by file name.
+  var others: [String: JournalFile] = [:]
+  /// The clock of the last event read from each journal, as its file implies it.
+  private(set) var lastClock: [String: HybridTime] = [:]
+  /// Every event applied or tried, in order.
+  private(set) var history: [(order: TeamOrder, event: Event, file: String, line: Int)] = []
+  private(set) var conflicts: [TeamConflict] = []
+  /// The latest clock seen in any journal.
+  private(set) var latest: HybridTime?
+
+  init(layout: TeamLayout, replica: String, ownFile: String) {
+    self.layout = layout
+    self.replica = replica
+    self.ownFile = ownFile
+  }
+
+  /// The clock the file implies for its next event.
+  private func impliedClock(of event: Event, file: String) -> HybridTime {
+    guard let previous = lastClock[file] else { return event.statedClock }
+    return max(event.statedClock, previous.successor)
+  }
+
+  /// Adds events read from the journals (each journal's in its own order) and applies them.
+  func take(_ arrivals: [(file: String, event: Event, line: Int)], into pipeline: inout Pipeline) {
+    guard !arrivals.isEmpty else { return }
+    var fresh: [(order: TeamOrder, event: Event, file: String, line: Int)] = []
+    fresh.reserveCapacity(arrivals.count)
+    for arrival in arrivals {
+      let clock = impliedClock(of: arrival.event, file: arrival.file)
+      lastClock[arrival.file] = clock
+      latest = max(latest ?? clock, clock)
+      fresh.append(
+        (
+          TeamOrder(clock: clock, replica: arrival.event.replica, id: arrival.event.id), arrival.event, arrival.file,
+          arrival.line
+        ))
+    }
+    fresh.sort { $0.order < $1.order }
+    if let last = history.last, let first = fresh.first, first.order < last.order {
+      history = merged(history, fresh)
+      applyAll(to: &pipeline)
+    } else {
+      history += fresh
+      for entry in fresh { apply(entry, to: &pipeline) }
+    }
+  }
+
+  /// Every event again, in order, from an empty pipeline.
+  private func applyAll(to pipeline: inout Pipeline) {
+    pipeline = Pipeline(config: pipeline.config)
+    conflicts = []
+    for entry in history { apply(entry, to: &pipeline) }
+  }
+
+  private func apply(_ entry: (order: TeamOrder, event: Event, file: String, line: Int), to pipeline: inout Pipeline) {
+    do {
+      try pipeline.apply(entry.event)
+    } catch {
+      conflicts.append(TeamConflict(event: entry.event, file: entry.file, line: entry.line, reason: "\(error)"))
+    }
+  }
+
+  private func merged(
+    _ a: [(order: TeamOrder, event: Event, file: String, line: Int)],
+    _ b: [(order: TeamOrder, event: Event, file: String, line: Int)]
+  ) -> [(order: TeamOrder, event: Event, file: String, line: Int)] {
+    var result: [(order: TeamOrder, event: Event, file: String, line: Int)] = []
+    result.reserveCapacity(a.count + b.count)
+    var i = 0
+    var j = 0
+    while i < a.count && j < b.count {
+      if b[j].order < a[i].order {
+        result.append(b[j])
+        j += 1
+      } else {
+        result.append(a[i])
+        i += 1
+      }
+    }
+    result += a[i...]
+    result += b[j...]
+    return result
+  }
+
+  /// The events as this replica writes them: each with the clock after everything seen,
+  /// stated in the line only when the file would not imply it.
+  func stamped(_ events: [Event]) -> [Event] {
+    var own = lastClock[ownFile]
+    var seen = latest
+    return events.map { event in
+      var event = event
+      event.clock = nil
+      let clock = HybridTime.next(after: seen, now: event.time)
+      let implied = own.map { max(event.statedClock, $0.successor) } ?? event.statedClock
+      if implied != clock { event.clock = clock }
+      own = clock
+      seen = clock
+      return event
+    }
+  }
+
+  /// Events this replica wrote (stamped) and applied, the last of them now on line
+  /// `lastLine` of its journal: they sort after everything seen, so they go at the end.
+  func recordOwn(_ events: [Event], lastLine: Int) {
+    for (index, event) in events.enumerated() {
+      let clock = impliedClock(of: event, file: ownFile)
+      lastClock[ownFile] = clock
+      latest = max(latest ?? clock, clock)
+      history.append(
+        (
+          TeamOrder(clock: clock, replica: event.replica, id: event.id), event, ownFile,
+          lastLine - events.count + 1 + index
+        ))
+    }
+  }
+
+  /// Opens another member's journal read-only, handing each of its events to `collect`; a
+  /// journal that cannot be read is reported (`warnings`) and the others still load.
+  func open(
+    _ name: String, fileSystem: FileSystem, clock: @escaping () -> Timestamp,
+    collect: (String, Event, Int) -> Void
+  ) {
+    do {
+      others[name] = try JournalFile(
+        path: "\(layout.journalsPath)/\(name)", access: .readOnly, replica: replica, fileSystem: fileSystem,
+        now: clock, apply: { collect(name, $0, $1) })
+      unreadable[name] = nil
+    } catch {
+      unreadable[name] = "\(error)"
+    }
+  }
+
+  /// Journals that could not be opened, with why.
+  private var unreadable: [String: String] = [:]
+
+  /// Reads what was appended to the other members' journals, and opens journals that
+  /// appeared (a new member, after a sync); whether more is waiting.
+  func refresh(
+    limit: Int64, waitForWriters: Bool, fileSystem: FileSystem, clock: @escaping () -> Timestamp,
+    collect: (String, Event, Int) -> Void
+  ) -> Bool {
+    for name in layout.journalNames(fileSystem: fileSystem) where name != ownFile && others[name] == nil {
+      open(name, fileSystem: fileSystem, clock: clock, collect: collect)
+    }
+    var more = false
+    for name in others.keys.sorted() {
+      guard let file = others[name] else { continue }
+      do {
+        more = try file.refresh(limit: limit, waitForWriters: waitForWriters) { collect(name, $0, $1) } || more
+      } catch {
+        unreadable[name] = "\(error)"
+      }
+    }
+    return more
+  }
+
+  /// What the other members' journals say about themselves: damage with the file and
+  /// line, journals that could not be read.
+  var warnings: [JournalWarning] {
+    var all: [JournalWarning] = []
+    for name in others.keys.sorted() {
+      for var warning in others[name]?.warnings ?? [] {
+        warning.file = "\(TeamLayout.journalsFolder)/\(name)"
+        all.append(warning)
+      }
+    }
+    for (name, reason) in unreadable.sorted(by: { $0.key < $1.key }) {
+      all.append(JournalWarning(line: nil, .unreadable(reason), file: "\(TeamLayout.journalsFolder)/\(name)"))
+    }
+    return all
+  }
+}
