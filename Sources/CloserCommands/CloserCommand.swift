@@ -21,6 +21,7 @@ public struct CloserCommand: ParsableCommand {
       ShowCommand.self, TickCommand.self, UntickCommand.self, EditCommand.self, AssignCommand.self, NoteCommand.self,
       FollowUpCommand.self, WonCommand.self, LostCommand.self, ReopenCommand.self,
       StatsCommand.self, ImportCommand.self, ExportCommand.self, CheckCommand.self, GenerateCommand.self,
+      TeamCommand.self, SyncCommand.self,
     ],
     defaultSubcommand: BoardCommand.self
   )

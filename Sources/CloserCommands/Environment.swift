@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Journal
 import PipelineCore
@@ -7,6 +8,9 @@ import TerminalText
 /// Where Closer's files live and who is writing, from flags and the environment.
 struct Environment {
   var variables: [String: String]
+  /// The command's `--journal`, when it has one: a team pipeline brings its own
+  /// configuration, and this machine writes to it under its team identity.
+  var journalFlag: String?
 
   static var current: Environment {
     var variables: [String: String] = [:]
@@ -36,16 +40,64 @@ struct Environment {
     return "\(data)/closer/journal.jsonl"
   }
 
-  /// `--config`, then `$XDG_CONFIG_HOME/closer/config.toml`; only an explicit path must exist.
+  /// The team pipeline the journal path names, if it names one.
+  var teamLayout: TeamLayout? { (try? TeamLayout.at(journalPath(flag: journalFlag))) ?? nil }
+
+  /// `--config`, then a team pipeline's `config.toml`, then
+  /// `$XDG_CONFIG_HOME/closer/config.toml`; only an explicit path must exist.
   func configPath(flag: String?) -> (path: String, required: Bool) {
     if let flag, !flag.isEmpty { return (flag, true) }
+    if let team = teamLayout, (try? PosixFileSystem().status(atPath: team.configPath)) != nil {
+      return (team.configPath, false)
+    }
     let config = nonEmpty("XDG_CONFIG_HOME") ?? "\(home)/.config"
     return ("\(config)/closer/config.toml", false)
   }
 
-  /// Who writes the events: `CLOSER_REPLICA`, or user@host.
+  /// Who writes the events: `CLOSER_REPLICA`; in a team pipeline, this machine's team
+  /// identity (`teamReplica`); else user@host.
   var replica: String {
     if let replica = nonEmpty("CLOSER_REPLICA") { return replica }
+    if teamLayout != nil, let replica = try? teamReplica() { return replica }
+    return machineName
+  }
+
+  /// Where this machine's team identity is kept: outside every team folder, so that copying
+  /// a folder never copies who writes to it.
+  var identityPath: String { "\(nonEmpty("XDG_DATA_HOME") ?? "\(home)/.local/share")/closer/replica" }
+
+  /// This machine's replica in team pipelines: `CLOSER_REPLICA`, else the id kept at
+  /// `identityPath`, made the first time (user@host and four random characters, so that a
+  /// machine set up again is a new replica).
+  func teamReplica() throws -> String {
+    if let replica = nonEmpty("CLOSER_REPLICA") {
+      guard TeamLayout.isValidReplica(replica) else { throw JournalError.badReplica(replica) }
+      return replica
+    }
+    let path = identityPath
+    if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+      let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+      guard TeamLayout.isValidReplica(id) else {
+        throw CommandError("\(printable(path)) does not hold a replica id ('\(printable(id))'); remove it to make a new one")
+      }
+      return id
+    }
+    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+    func clean(_ text: String) -> String { String(text.filter { allowed.contains($0) }.prefix(24)) }
+    let parts = machineName.split(separator: "@", maxSplits: 1).map { clean(String($0)) }
+    var random = SystemRandomNumberGenerator()
+    let suffix = String((0..<4).map { _ in Array("0123456789abcdefghjkmnpqrstvwxyz")[Int(random.next() % 32)] })
+    let id = "\(parts.first.flatMap { $0.isEmpty ? nil : $0 } ?? "user")@\(parts.count > 1 && !parts[1].isEmpty ? parts[1] : "host")-\(suffix)"
+    try? FileManager.default.createDirectory(
+      atPath: String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]), withIntermediateDirectories: true)
+    guard FileManager.default.createFile(atPath: path, contents: Data((id + "\n").utf8)) else {
+      throw CommandError("cannot write this machine's replica id to \(printable(path))")
+    }
+    return id
+  }
+
+  /// user@host.
+  var machineName: String {
     var buffer = [CChar](repeating: 0, count: 256)
     let host =
       gethostname(&buffer, buffer.count) == 0

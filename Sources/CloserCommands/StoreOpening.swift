@@ -4,7 +4,11 @@ import PipelineCore
 import TerminalText
 
 extension JournalOptions {
-  var environment: Environment { .current }
+  var environment: Environment {
+    var environment = Environment.current
+    environment.journalFlag = journal
+    return environment
+  }
 
   var journalPath: String { environment.journalPath(flag: journal) }
 

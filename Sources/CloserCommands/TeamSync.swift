@@ -1,0 +1,211 @@
+import Foundation
+import Glibc
+import Journal
+import PipelineCore
+import TerminalText
+
+/// `closer sync` for one team pipeline: commits this replica's settled lines, fetches,
+/// brings in the other members' journals and pushes, driving the system git.
+struct TeamSync {
+  let layout: TeamLayout
+  let replica: String
+  let git: Git
+  /// How many times a push that another member beat is tried again.
+  var attempts = 5
+
+  init(layout: TeamLayout, replica: String) {
+    self.layout = layout
+    self.replica = replica
+    git = Git(directory: layout.directory)
+  }
+
+  var ownPath: String { "\(TeamLayout.journalsFolder)/\(TeamLayout.fileName(replica: replica))" }
+
+  /// What a sync did, in lines for the rep.
+  struct Outcome {
+    var lines: [String] = []
+    /// Whether it reached the remote (false: offline, no remote; still a success).
+    var reachedRemote = false
+  }
+
+  func run(settledBytes: Int64) throws -> Outcome {
+    var outcome = Outcome()
+    guard (try? git.output(["rev-parse", "--is-inside-work-tree"], what: "git")) == "true" else {
+      throw CommandError(
+        "\(printable(layout.directory)) is a team pipeline but not a git work tree; run `git init` there, or make it again with `closer team init`"
+      )
+    }
+    let committed = try commitOwn(settledBytes: settledBytes)
+    outcome.lines.append(
+      committed > 0 ? "committed \(committed) new event(s) of yours" : "no new events of yours to commit")
+    let remotes = try git.output(["remote"], what: "git remote").split(separator: "\n")
+    guard remotes.contains("origin") else {
+      outcome.lines.append("no remote named origin: committed locally only (add one with `git remote add origin URL`)")
+      return outcome
+    }
+    let branch = try git.output(["symbolic-ref", "--short", "HEAD"], what: "git symbolic-ref")
+    for attempt in 1...attempts {
+      let fetched = try git.run(["fetch", "--quiet", "origin"], network: true)
+      guard fetched.succeeded else {
+        if Self.isOffline(fetched.said) {
+          outcome.lines.append("could not reach origin (\(fetched.said)): committed locally; sync again when online")
+          return outcome
+        }
+        throw CommandError("could not fetch from origin: \(fetched.said)")
+      }
+      let upstream = "refs/remotes/origin/\(branch)"
+      if try git.run(["rev-parse", "--verify", "--quiet", upstream]).succeeded {
+        try checkOwnJournalIsOurs(upstream: upstream)
+        let before = journalEventCounts()
+        try integrate(upstream)
+        let brought = journalEventCounts().reduce(0) { $0 + max(0, $1.value - (before[$1.key] ?? 0)) }
+        if attempt == 1 || brought > 0 {
+          outcome.lines.append(brought > 0 ? "brought in \(brought) event(s) from others" : "nothing new from others")
+        }
+      }
+      let pushed = try git.run(["push", "--quiet", "origin", "HEAD:refs/heads/\(branch)"], network: true)
+      if pushed.succeeded {
+        outcome.reachedRemote = true
+        outcome.lines.append("pushed to origin (\(branch))")
+        try recordSyncTime()
+        return outcome
+      }
+      if Self.wasBeaten(pushed.said) && attempt < attempts { continue }
+      if Self.isOffline(pushed.said) {
+        outcome.lines.append("could not reach origin to push (\(pushed.said)): committed locally; sync again when online")
+        return outcome
+      }
+      throw CommandError("could not push to origin: \(pushed.said)")
+    }
+    throw CommandError("others kept pushing first; \(attempts) tries did not get through. Sync again")
+  }
+
+  // MARK: Committing
+
+  /// Commits the first `settledBytes` of this replica's journal (complete events and
+  /// batches, never a torn tail) without touching anything else staged in the work tree;
+  /// returns how many new lines that was.
+  func commitOwn(settledBytes: Int64) throws -> Int {
+    let path = "\(layout.directory)/\(ownPath)"
+    guard settledBytes > 0, let handle = FileHandle(forReadingAtPath: path) else { return 0 }
+    defer { try? handle.close() }
+    let bytes = Array((try? handle.read(upToCount: Int(settledBytes))) ?? Data())
+    guard bytes.count == Int(settledBytes), bytes.last == 0x0A else { return 0 }
+    let head = try git.run(["rev-parse", "--verify", "--quiet", "HEAD"]).succeeded
+    let before = head ? try committedBytes(of: ownPath, at: "HEAD") : nil
+    if let before {
+      if let line = Self.firstDifference(before, isPrefixOf: bytes) {
+        throw CommandError(
+          "\(ownPath) no longer begins with what was committed (line \(line) differs): it was edited by hand, or another machine writes as \(replica). Nothing was committed or pushed; put the committed lines back (`git diff \(ownPath)`) and sync again"
+        )
+      }
+      if before.count == bytes.count { return 0 }
+    }
+    let blob = try git.output(["hash-object", "-w", "--stdin"], input: bytes, what: "git hash-object")
+    // The commit is made from a separate index: whatever the rep has staged stays staged
+    // and out of this commit.
+    let index = "\(layout.directory)/.git/closer-sync-index"
+    defer { unlink(index) }
+    let environment = ["GIT_INDEX_FILE": index]
+    let read = try git.run(head ? ["read-tree", "HEAD"] : ["read-tree", "--empty"], extraEnvironment: environment)
+    guard read.succeeded else { throw CommandError("git read-tree failed: \(read.said)") }
+    let added = try git.run(
+      ["update-index", "--add", "--cacheinfo", "100644,\(blob),\(ownPath)"], extraEnvironment: environment)
+    guard added.succeeded else { throw CommandError("git update-index failed: \(added.said)") }
+    let tree = try git.run(["write-tree"], extraEnvironment: environment)
+    guard tree.succeeded else { throw CommandError("git write-tree failed: \(tree.said)") }
+    // Events, not lines: a journal's first line is its header.
+    let lines = bytes.count(where: { $0 == 0x0A }) - (before?.count(where: { $0 == 0x0A }) ?? 1)
+    let message = "closer sync: \(replica), \(lines) event(s)"
+    let commit = try git.output(
+      ["commit-tree", tree.output.trimmingCharacters(in: .whitespacesAndNewlines)] + (head ? ["-p", "HEAD"] : [])
+        + ["-m", message], extraEnvironment: git.identityEnvironment(replica: replica), what: "git commit-tree")
+    _ = try git.output(["update-ref", "-m", message, "HEAD", commit], what: "git update-ref")
+    // The rep's own index learns the committed version too, so that `git status` agrees.
+    _ = try? git.run(["update-index", "--add", "--cacheinfo", "100644,\(blob),\(ownPath)"])
+    return lines
+  }
+
+  /// The bytes of `path` in `revision`, or nil when it is not there.
+  func committedBytes(of path: String, at revision: String) throws -> [UInt8]? {
+    let result = try git.run(["cat-file", "blob", "\(revision):\(path)"])
+    return result.succeeded ? result.bytes : nil
+  }
+
+  /// The number of the first line where `prefix` and `bytes` differ, or nil when `prefix`
+  /// is where `bytes` begins.
+  static func firstDifference(_ prefix: [UInt8], isPrefixOf bytes: [UInt8]) -> Int? {
+    let common = zip(prefix, bytes).prefix { $0 == $1 }.count
+    if common == prefix.count { return nil }
+    return prefix[..<common].count(where: { $0 == 0x0A }) + 1
+  }
+
+  // MARK: Integrating
+
+  /// The remote's copy of this replica's journal must be where ours begins: if it is not,
+  /// another machine writes as this replica (a copied home folder), and merging would mix
+  /// two histories in one file.
+  func checkOwnJournalIsOurs(upstream: String) throws {
+    guard let theirs = try committedBytes(of: ownPath, at: upstream) else { return }
+    let ours = try committedBytes(of: ownPath, at: "HEAD") ?? []
+    if Self.firstDifference(theirs, isPrefixOf: ours) != nil {
+      throw CommandError(
+        "origin has a different \(ownPath): another machine writes as replica \(replica) (a copied home folder or identity file). Nothing was merged or pushed. On the machine that should be a new member, remove \(printable(Environment.current.identityPath)) (or set CLOSER_REPLICA to a new id) and run `closer team join` again; see docs/team.md"
+      )
+    }
+  }
+
+  func integrate(_ upstream: String) throws {
+    let merged = try git.run(
+      ["merge", "--quiet", "--no-edit", "--no-verify", "--no-stat", upstream],
+      extraEnvironment: git.identityEnvironment(replica: replica))
+    guard merged.succeeded else {
+      _ = try? git.run(["merge", "--abort"])
+      throw CommandError(
+        "could not bring in origin's journals: \(merged.said). Nothing was pushed; run `closer team` to see what needs attention")
+    }
+  }
+
+  /// Events in each journal in the work tree, by file name (to count what arrived).
+  func journalEventCounts() -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for name in layout.journalNames(fileSystem: PosixFileSystem()) {
+      let lines = FileManager.default.contents(atPath: "\(layout.journalsPath)/\(name)")?.count(where: { $0 == 0x0A })
+      counts[name] = max(0, (lines ?? 0) - 1)
+    }
+    return counts
+  }
+
+  /// When this work tree last synced with its remote, kept inside `.git` (never shared).
+  var syncTimePath: String { "\(layout.directory)/.git/closer-last-sync" }
+
+  func recordSyncTime() throws {
+    let now = Environment.now().iso8601
+    _ = FileManager.default.createFile(atPath: syncTimePath, contents: Data((now + "\n").utf8))
+  }
+
+  var lastSync: Timestamp? {
+    (try? String(contentsOfFile: syncTimePath, encoding: .utf8)).flatMap {
+      Timestamp(iso8601: $0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+  }
+
+  // MARK: What git said
+
+  /// A network that is not there: sync still succeeds, having committed locally.
+  static func isOffline(_ said: String) -> Bool {
+    let text = said.lowercased()
+    return [
+      "could not resolve host", "network is unreachable", "connection refused", "connection timed out",
+      "no route to host", "operation timed out", "no answer in time", "could not connect", "name or service not known",
+      "temporary failure in name resolution", "does not appear to be a git repository",
+    ].contains { text.contains($0) }
+  }
+
+  /// Another member pushed first: fetch, merge and push again.
+  static func wasBeaten(_ said: String) -> Bool {
+    let text = said.lowercased()
+    return text.contains("rejected") || text.contains("fetch first") || text.contains("non-fast-forward")
+      || text.contains("cannot lock ref") || text.contains("failed to update ref")
+  }
+}
