@@ -78,7 +78,8 @@ struct Environment {
     if let text = try? String(contentsOfFile: path, encoding: .utf8) {
       let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
       guard TeamLayout.isValidReplica(id) else {
-        throw CommandError("\(printable(path)) does not hold a replica id ('\(printable(id))'); remove it to make a new one")
+        throw CommandError(
+          "\(printable(path)) does not hold a replica id ('\(printable(id))'); remove it to make a new one")
       }
       return id
     }
@@ -87,7 +88,8 @@ struct Environment {
     let parts = machineName.split(separator: "@", maxSplits: 1).map { clean(String($0)) }
     var random = SystemRandomNumberGenerator()
     let suffix = String((0..<4).map { _ in Array("0123456789abcdefghjkmnpqrstvwxyz")[Int(random.next() % 32)] })
-    let id = "\(parts.first.flatMap { $0.isEmpty ? nil : $0 } ?? "user")@\(parts.count > 1 && !parts[1].isEmpty ? parts[1] : "host")-\(suffix)"
+    let id =
+      "\(parts.first.flatMap { $0.isEmpty ? nil : $0 } ?? "user")@\(parts.count > 1 && !parts[1].isEmpty ? parts[1] : "host")-\(suffix)"
     try? FileManager.default.createDirectory(
       atPath: String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]), withIntermediateDirectories: true)
     guard FileManager.default.createFile(atPath: path, contents: Data((id + "\n").utf8)) else {

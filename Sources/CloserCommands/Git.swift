@@ -50,7 +50,9 @@ struct Git {
 
   /// Runs `git ARGUMENTS` in the work tree (or, for a clone, wherever `directory` is).
   @discardableResult
-  func run(_ arguments: [String], network: Bool = false, input: [UInt8]? = nil, extraEnvironment: [String: String] = [:])
+  func run(
+    _ arguments: [String], network: Bool = false, input: [UInt8]? = nil, extraEnvironment: [String: String] = [:]
+  )
     throws -> Result
   {
     try Self.run(
@@ -161,7 +163,9 @@ struct Git {
   private static func temporaryFile() throws -> (descriptor: Int32, path: String) {
     var template = Array("\(NSTemporaryDirectory())/closer-git-XXXXXX".utf8CString)
     let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard descriptor >= 0 else { throw CommandError("cannot make a temporary file: \(String(cString: strerror(errno)))") }
+    guard descriptor >= 0 else {
+      throw CommandError("cannot make a temporary file: \(String(cString: strerror(errno)))")
+    }
     return (descriptor, String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
   }
 

@@ -104,10 +104,12 @@ struct TeamInitCommand: ParsableCommand {
       unlink(source + ".snapshot")  // the snapshot of a journal that is no longer there
       if symlink(target, source) != 0 {
         lines.append(
-          "your journal (\(events) events) is now \(printable(journal)); point commands at the team with --journal \(printable(target)) or CLOSER_JOURNAL")
+          "your journal (\(events) events) is now \(printable(journal)); point commands at the team with --journal \(printable(target)) or CLOSER_JOURNAL"
+        )
       } else {
         lines.append(
-          "your \(events) event(s) are now \(TeamLayout.journalsFolder)/\(TeamLayout.fileName(replica: replica)); \(printable(source)) points to the team pipeline (the old file is kept as \(printable(kept)))")
+          "your \(events) event(s) are now \(TeamLayout.journalsFolder)/\(TeamLayout.fileName(replica: replica)); \(printable(source)) points to the team pipeline (the old file is kept as \(printable(kept)))"
+        )
       }
     } else {
       lines.append("work in it with --journal \(printable(target)) or CLOSER_JOURNAL=\(printable(target))")
@@ -160,7 +162,8 @@ struct TeamJoinCommand: ParsableCommand {
     }
     guard let layout = try TeamLayout.at(target) else {
       throw CommandError(
-        "\(printable(url)) is not a Closer team pipeline (it has no \(TeamLayout.markerName)); \(printable(target)) was left as cloned")
+        "\(printable(url)) is not a Closer team pipeline (it has no \(TeamLayout.markerName)); \(printable(target)) was left as cloned"
+      )
     }
     let replica = try environment.teamReplica()
     if FileManager.default.fileExists(atPath: layout.journalPath(replica: replica)) {
@@ -170,9 +173,11 @@ struct TeamJoinCommand: ParsableCommand {
     }
     try FileManager.default.createDirectory(atPath: layout.journalsPath, withIntermediateDirectories: true)
     let members = layout.journalNames(fileSystem: PosixFileSystem()).count
-    try Console.printOutcome("joined the team pipeline in \(printable(target)) as \(replica) (\(members) member journal(s))")
     try Console.printOutcome(
-      "work in it with --journal \(printable(target)) or CLOSER_JOURNAL=\(printable(target)); `closer sync` exchanges changes")
+      "joined the team pipeline in \(printable(target)) as \(replica) (\(members) member journal(s))")
+    try Console.printOutcome(
+      "work in it with --journal \(printable(target)) or CLOSER_JOURNAL=\(printable(target)); `closer sync` exchanges changes"
+    )
   }
 }
 
@@ -278,12 +283,16 @@ private func write(_ text: String, to path: String) throws {
 /// Writes a new file and flushes it to disk before anything relies on it.
 private func writeSynced(_ bytes: Data, to path: String) throws {
   let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-  guard descriptor >= 0 else { throw CommandError("cannot create \(printable(path)): \(String(cString: strerror(errno)))") }
+  guard descriptor >= 0 else {
+    throw CommandError("cannot create \(printable(path)): \(String(cString: strerror(errno)))")
+  }
   defer { close(descriptor) }
   var done = 0
   while done < bytes.count {
     let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + done, $0.count - done) }
-    guard written > 0 else { throw CommandError("cannot write \(printable(path)): \(String(cString: strerror(errno)))") }
+    guard written > 0 else {
+      throw CommandError("cannot write \(printable(path)): \(String(cString: strerror(errno)))")
+    }
     done += written
   }
   guard fsync(descriptor) == 0 else { throw CommandError("cannot flush \(printable(path))") }

@@ -47,7 +47,7 @@ struct TeamSync {
     for attempt in 1...attempts {
       let fetched = try git.run(["fetch", "--quiet", "origin"], network: true)
       guard fetched.succeeded else {
-        if Self.isOffline(fetched.said) {
+        if Self.isOffline(fetched.error + fetched.said) {
           outcome.lines.append("could not reach origin (\(fetched.said)): committed locally; sync again when online")
           return outcome
         }
@@ -70,9 +70,10 @@ struct TeamSync {
         try recordSyncTime()
         return outcome
       }
-      if Self.wasBeaten(pushed.said) && attempt < attempts { continue }
-      if Self.isOffline(pushed.said) {
-        outcome.lines.append("could not reach origin to push (\(pushed.said)): committed locally; sync again when online")
+      if Self.wasBeaten(pushed.error) && attempt < attempts { continue }
+      if Self.isOffline(pushed.error + pushed.said) {
+        outcome.lines.append(
+          "could not reach origin to push (\(pushed.said)): committed locally; sync again when online")
         return outcome
       }
       throw CommandError("could not push to origin: \(pushed.said)")
@@ -162,7 +163,8 @@ struct TeamSync {
     guard merged.succeeded else {
       _ = try? git.run(["merge", "--abort"])
       throw CommandError(
-        "could not bring in origin's journals: \(merged.said). Nothing was pushed; run `closer team` to see what needs attention")
+        "could not bring in origin's journals: \(merged.said). Nothing was pushed; run `closer team` to see what needs attention"
+      )
     }
   }
 
@@ -198,7 +200,8 @@ struct TeamSync {
     return [
       "could not resolve host", "network is unreachable", "connection refused", "connection timed out",
       "no route to host", "operation timed out", "no answer in time", "could not connect", "name or service not known",
-      "temporary failure in name resolution", "does not appear to be a git repository",
+      "temporary failure in name resolution", "does not appear to be a git repository", "couldn't connect to server",
+      "failed to connect",
     ].contains { text.contains($0) }
   }
 

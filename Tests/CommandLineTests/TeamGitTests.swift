@@ -1,0 +1,313 @@
+import Foundation
+import Testing
+
+/// A team of members, each with a home of their own and a clone of one bare repository.
+final class TeamSandbox {
+  let root = Sandbox()
+  var remote: String { "\(root.path)/remote.git" }
+
+  init(remote makeRemote: Bool = true) throws {
+    if makeRemote { try git(["init", "--quiet", "--bare", remote], in: root.path) }
+  }
+
+  struct Member {
+    var name: String
+    var folder: String
+    var home: String
+    var replica: String
+    var journal: String
+
+    var environment: [String: String] {
+      [
+        "HOME": home, "XDG_DATA_HOME": "\(home)/data", "XDG_CONFIG_HOME": "\(home)/config", "CLOSER_REPLICA": replica,
+        "CLOSER_JOURNAL": journal,
+      ]
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Run {
+      try closer(arguments, environment: environment.merging(extra) { _, new in new })
+    }
+
+    /// Runs a command that must succeed, and returns its output.
+    @discardableResult
+    func ok(_ arguments: [String], _ comment: Comment? = nil) throws -> String {
+      let run = try self.run(arguments)
+      #expect(run.status == 0, "\(name) \(arguments): \(run.stderr)")
+      return run.stdout
+    }
+
+    var everything: String { (try? ok(["list", "--status", "all", "--json"])) ?? "" }
+    /// `stats --json` without its window's ends, which are the moment it ran.
+    var stats: String {
+      guard let text = try? ok(["stats", "--json"]), var object = (try? json(text)) as? [String: Any] else { return "" }
+      object["since"] = nil
+      object["until"] = nil
+      let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+      return data.map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+  }
+
+  /// A member whose journal is the team folder itself (after `team join`), or a journal
+  /// file of their own (before `team init`).
+  func member(_ name: String, soloJournal: Bool = false) -> Member {
+    let home = "\(root.path)/home-\(name)"
+    try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    let folder = "\(root.path)/\(name)-team"
+    return Member(
+      name: name, folder: folder, home: home, replica: "\(name)@machine",
+      journal: soloJournal ? "\(home)/journal.jsonl" : folder)
+  }
+
+  /// Ana makes the team from a journal with three leads; the others join.
+  func started(_ names: [String]) throws -> [Member] {
+    let ana = member(names[0], soloJournal: true)
+    for lead in ["Acme", "Globex", "Initech"] { try ana.ok(["add", lead]) }
+    try ana.ok(["team", "init", ana.folder, "--remote", remote])
+    var members = [ana]
+    for name in names.dropFirst() {
+      let other = member(name)
+      try other.ok(["team", "join", remote, other.folder])
+      members.append(other)
+    }
+    return members
+  }
+}
+
+@discardableResult
+func git(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> String {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+  process.arguments = ["-C", directory] + arguments
+  var env = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t"]
+  env["GIT_COMMITTER_NAME"] = "t"
+  env["GIT_COMMITTER_EMAIL"] = "t@t"
+  env.merge(environment) { _, new in new }
+  process.environment = env
+  let out = Pipe()
+  process.standardOutput = out
+  process.standardError = FileHandle.nullDevice
+  try process.run()
+  let data = out.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return String(decoding: data, as: UTF8.self)
+}
+
+/// Team pipelines against real git: a bare repository and clones in temporary folders.
+@Suite(.serialized) struct TeamGitTests {
+  /// Two members change things offline, the same card included, and sync in either order:
+  /// both end with byte-identical `list --json` and `stats --json`.
+  @Test(arguments: [false, true])
+  func membersWhoSyncInEitherOrderEndEqual(benFirst: Bool) throws {
+    let team = try TeamSandbox()
+    let members = try team.started(["ana", "ben"])
+    let (ana, ben) = (members[0], members[1])
+    try ana.ok(["move", "acme", "proposal", "--override-gate"])
+    try ana.ok(["tick", "globex", "budget"])
+    try ben.ok(["sync"])  // ben sees the three leads
+    try ben.ok(["move", "acme", "negotiation", "--override-gate"])
+    try ben.ok(["edit", "initech", "--value", "5000"])
+    try ben.ok(["untick", "globex", "budget"])
+    try ben.ok(["add", "Umbrella"])
+    let order = benFirst ? [ben, ana, ben] : [ana, ben, ana]
+    for member in order { try member.ok(["sync"]) }
+    #expect(ana.everything == ben.everything)
+    #expect(ana.stats == ben.stats)
+    let leads = try #require(try json(ana.everything) as? [[String: Any]])
+    #expect(leads.count == 4)
+    let acme = try #require(leads.first { $0["name"] as? String == "Acme" })
+    // The later of the two moves wins: Ben's, made after Ana's.
+    #expect(acme["stage"] as? String == "negotiation")
+  }
+
+  /// A lead lost by one member while another moves it stays lost, whichever sorts later; the
+  /// move stays in its journal.
+  @Test func aLossAgainstAMoveStaysLost() throws {
+    let team = try TeamSandbox()
+    let members = try team.started(["ana", "ben"])
+    let (ana, ben) = (members[0], members[1])
+    try ben.ok(["sync"])
+    try ana.ok(["lost", "acme", "--reason", "Price"])
+    try ben.ok(["move", "acme", "closing", "--override-gate"])
+    for member in [ana, ben, ana] { try member.ok(["sync"]) }
+    #expect(ana.everything == ben.everything)
+    let leads = try #require(try json(ben.everything) as? [[String: Any]])
+    #expect(leads.first { $0["name"] as? String == "Acme" }?["status"] as? String == "lost")
+    let benJournal = try String(contentsOfFile: "\(ana.folder)/journals/ben@machine.jsonl", encoding: .utf8)
+    #expect(benJournal.contains("lead.moved"), "the losing move is kept")
+  }
+
+  /// Two members sync at the same moment: one push is rejected, its retry gets through,
+  /// and both end equal.
+  @Test func aPushRaceIsRetried() throws {
+    let team = try TeamSandbox()
+    let members = try team.started(["ana", "ben", "cy"])
+    for (index, member) in members.enumerated() { try member.ok(["add", "Lead of \(member.name) \(index)"]) }
+    let results = Results()
+    DispatchQueue.concurrentPerform(iterations: 3) { index in
+      results.set(index, try? members[index].run(["sync"]))
+    }
+    for index in 0..<3 {
+      #expect(results.get(index)?.status == 0, "\(results.get(index)?.stderr ?? "")")
+    }
+    for member in members { try member.ok(["sync"]) }
+    #expect(members[0].everything == members[1].everything)
+    #expect(members[1].everything == members[2].everything)
+    let leads = try #require(try json(members[0].everything) as? [[String: Any]])
+    #expect(leads.count == 6)
+  }
+
+  /// No remote: sync commits locally and succeeds. An unreachable remote: it says so, fast,
+  /// and succeeds; nothing waits for a password.
+  @Test func noRemoteAndAnUnreachableRemoteCommitLocally() throws {
+    let team = try TeamSandbox(remote: false)
+    let ana = team.member("ana", soloJournal: true)
+    try ana.ok(["add", "Acme"])
+    try ana.ok(["team", "init", ana.folder])
+    var local = ana
+    local.journal = ana.folder
+    try local.ok(["add", "Globex"])
+    let offline = try local.ok(["sync"])
+    #expect(offline.contains("committed locally"))
+    #expect(try git(["log", "--oneline"], in: ana.folder).split(separator: "\n").count == 2)
+    for url in ["ssh://git@127.0.0.1:9/team.git", "https://127.0.0.1:9/team.git", "/nonexistent/team.git"] {
+      try git(["remote", "remove", "origin"], in: ana.folder)
+      try git(["remote", "add", "origin", url], in: ana.folder)
+      try local.ok(["add", "Lead for \(url)"])
+      let started = ContinuousClock.now
+      let run = try local.run(["sync"])
+      #expect(ContinuousClock.now - started < .seconds(30), "\(url)")
+      #expect(run.status == 0, "\(url): \(run.stderr)")
+      #expect(run.stdout.contains("could not reach origin"), "\(url): \(run.stdout)")
+    }
+  }
+
+  /// Whatever the user's git configuration says (pull.rebase, pull.ff=only, hooks that fail,
+  /// signing that cannot work), init, join and sync work.
+  @Test func theUsersGitConfigurationDoesNotGetInTheWay() throws {
+    let team = try TeamSandbox()
+    let hooks = "\(team.root.path)/hooks"
+    try FileManager.default.createDirectory(atPath: hooks, withIntermediateDirectories: true)
+    for hook in ["pre-commit", "commit-msg", "pre-push", "pre-merge-commit", "post-merge"] {
+      _ = FileManager.default.createFile(
+        atPath: "\(hooks)/\(hook)", contents: Data("#!/bin/sh\necho refused by \(hook) >&2\nexit 1\n".utf8),
+        attributes: [.posixPermissions: 0o755])
+    }
+    let config = """
+      [user]
+        name = Someone
+        email = someone@example.com
+      [pull]
+        rebase = false
+        ff = only
+      [core]
+        hooksPath = \(hooks)
+      [commit]
+        gpgsign = true
+      [gpg]
+        program = /bin/false
+      [merge]
+        ff = only
+
+      """
+    for name in ["ana", "ben"] {
+      let home = "\(team.root.path)/home-\(name)"
+      try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+      _ = FileManager.default.createFile(atPath: "\(home)/.gitconfig", contents: Data(config.utf8))
+    }
+    let members = try team.started(["ana", "ben"])
+    try members[1].ok(["add", "Umbrella"])
+    try members[0].ok(["add", "Hooli"])
+    for member in members + members { try member.ok(["sync"]) }
+    #expect(members[0].everything == members[1].everything)
+    #expect(try #require(try json(members[0].everything) as? [[String: Any]]).count == 5)
+  }
+
+  /// This member's journal edited by hand: sync says where and pushes nothing. Another
+  /// member's journal damaged: it is reported with the file and line, and the rest loads.
+  @Test func aJournalEditedByHandIsReportedAndNotPushed() throws {
+    let team = try TeamSandbox()
+    let members = try team.started(["ana", "ben"])
+    let (ana, ben) = (members[0], members[1])
+    try ben.ok(["add", "Umbrella"])
+    try ben.ok(["sync"])
+    let own = "\(ben.folder)/journals/ben@machine.jsonl"
+    let text = try String(contentsOfFile: own, encoding: .utf8)
+    try text.replacingOccurrences(of: "Umbrella", with: "Umbrelly").write(
+      toFile: own, atomically: true, encoding: .utf8)
+    let remoteBefore = try git(["rev-parse", "main"], in: team.remote)
+    let refused = try ben.run(["sync"])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("line 2 differs"), "\(refused.stderr)")
+    #expect(try git(["rev-parse", "main"], in: team.remote) == remoteBefore)
+    // Ana receives a damaged copy of Ben's journal: the rest of the team still loads.
+    try ana.ok(["sync"])
+    let theirs = "\(ana.folder)/journals/ben@machine.jsonl"
+    let received = try String(contentsOfFile: theirs, encoding: .utf8)
+    try received.replacingOccurrences(of: "Umbrella", with: "Umbrelly").write(
+      toFile: theirs, atomically: true, encoding: .utf8)
+    let listed = try ana.run(["list"])
+    #expect(listed.status == 0)
+    #expect(listed.stderr.contains("journals/ben@machine.jsonl line 2"), "\(listed.stderr)")
+    #expect(listed.stdout.contains("Acme"))
+  }
+
+  /// Two machines with one identity (a copied home folder): joining says so, and a clone
+  /// made by hand that writes as another member is caught at sync, before anything is
+  /// merged or pushed.
+  @Test func aCopiedIdentityIsCaught() throws {
+    let team = try TeamSandbox()
+    let members = try team.started(["ana", "ben"])
+    try members[1].ok(["add", "Umbrella"])
+    try members[1].ok(["sync"])
+    var copy = team.member("ben-copy")
+    copy.replica = "ben@machine"
+    let joined = try copy.run(["team", "join", team.remote, copy.folder])
+    #expect(joined.status != 0)
+    #expect(joined.stderr.contains("already has a journal for ben@machine"), "\(joined.stderr)")
+    // By hand: clone, then write as ben (behind ben's latest).
+    try? FileManager.default.removeItem(atPath: copy.folder)
+    try git(["clone", "--quiet", "--branch", "main", team.remote, copy.folder], in: team.root.path)
+    try git(["reset", "--quiet", "--hard", "HEAD~1"], in: copy.folder)
+    try copy.ok(["add", "Stark"])
+    let remoteBefore = try git(["rev-parse", "main"], in: team.remote)
+    let caught = try copy.run(["sync"])
+    #expect(caught.status != 0)
+    #expect(caught.stderr.contains("another machine writes as replica ben@machine"), "\(caught.stderr)")
+    #expect(try git(["rev-parse", "main"], in: team.remote) == remoteBefore)
+  }
+
+  /// `team init` of a journal of 10,000 leads keeps every event: the same leads, byte for
+  /// byte in JSON, and the old path leads to the team.
+  @Test func teamInitKeepsEveryEventOfALargeJournal() throws {
+    let team = try TeamSandbox(remote: false)
+    let ana = team.member("ana", soloJournal: true)
+    try ana.ok(["generate", "--leads", "10000", "--seed", "7"])
+    let before = ana.everything
+    let journalBefore = try Data(contentsOf: URL(fileURLWithPath: ana.journal))
+    try ana.ok(["team", "init", ana.folder])
+    #expect(ana.everything == before, "through the old path")
+    var member = ana
+    member.journal = ana.folder
+    #expect(member.everything == before, "through the team folder")
+    let moved = try Data(contentsOf: URL(fileURLWithPath: "\(ana.folder)/journals/ana@machine.jsonl"))
+    #expect(moved == journalBefore)
+    #expect(FileManager.default.fileExists(atPath: ana.journal + ".before-team"))
+  }
+}
+
+/// Results written by several threads, one slot each.
+private final class Results: @unchecked Sendable {
+  private var runs: [Int: Run] = [:]
+  private let lock = NSLock()
+  func set(_ index: Int, _ run: Run?) {
+    lock.lock()
+    runs[index] = run
+    lock.unlock()
+  }
+  func get(_ index: Int) -> Run? {
+    lock.lock()
+    defer { lock.unlock() }
+    return runs[index]
+  }
+}
