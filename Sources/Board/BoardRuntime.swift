@@ -19,6 +19,15 @@ public protocol BoardStore: AnyObject {
   /// What other writers did since the last look, as messages for the board (changes read,
   /// warnings, the journal lost).
   func look() -> [Message]
+  /// Starts exchanging changes with the team in the background (the board keeps answering
+  /// keys meanwhile; `look` reports how it went). Returns what to tell the rep now.
+  func startSync() -> String
+}
+
+extension BoardStore {
+  public func startSync() -> String {
+    "this pipeline is not shared with a team: `closer team init DIR` makes it a team pipeline (docs/team.md)"
+  }
 }
 
 /// The terminal the board is drawn on and read from: ncurses, or a script in tests.
@@ -118,6 +127,8 @@ public final class BoardRuntime {
       } catch {
         return .notice("\(error)")
       }
+    case .sync:
+      return .notice(store.startSync())
     }
   }
 

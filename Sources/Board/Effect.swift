@@ -39,6 +39,9 @@ public enum Effect: Sendable, Equatable {
   case editNote(lead: LeadID, name: String)
   /// Add a new lead; the loop picks its id, records it, and answers with `.recorded`.
   case create(NewLead)
+  /// Exchange changes with the team in the background (a team pipeline); the loop answers
+  /// with a `.notice` saying it started, and later ones saying how it went.
+  case sync
   case quit
 }
 

@@ -1,4 +1,5 @@
 import Board
+import Foundation
 import Journal
 import PipelineCore
 import TerminalModel
@@ -21,8 +22,25 @@ public final class JournalWatch: BoardStore {
   /// shown once, not again every half second.
   private var lastError: String?
 
+  /// A sync with the team running in the background, and what it said once done.
+  private let sync = SyncInBackground()
+
   public init(store: PipelineStore) {
     self.store = store
+  }
+
+  /// Starts `closer sync` on another thread: git may take seconds (or a minute, offline),
+  /// and the board answers keys meanwhile. Only the lines settled now are committed.
+  public func startSync() -> String {
+    guard let layout = store.teamLayout else {
+      return "this pipeline is not shared with a team: `closer team init DIR` makes it a team pipeline (docs/team.md)"
+    }
+    let task = TeamSync(layout: layout, replica: store.replica)
+    let settled = store.journal.offset
+    guard sync.start({ try task.run(settledBytes: settled).lines.joined(separator: "; ") }) else {
+      return "a sync is already running"
+    }
+    return "syncing with the team…"
   }
 
   /// Reads about `limit` bytes of what other processes appended, without waiting for a
@@ -47,6 +65,10 @@ public final class JournalWatch: BoardStore {
     if let notice = BoardRuntime.notice(store.takeNewWarnings().map(\.description)) {
       messages.append(.notice(notice))
     }
+    if let outcome = sync.takeOutcome() {
+      // The others' lines it brought in are read by the next look, like any appends.
+      messages.append(.notice(outcome))
+    }
     // Last, so that it is what the status line shows: why nothing more is written.
     if let failure, failure != lastError { messages.append(.notice(failure)) }
     lastError = failure
@@ -65,5 +87,45 @@ public final class JournalWatch: BoardStore {
 
   public func record(_ change: Change, to lead: LeadID, decidedOn card: LeadID?) throws -> String {
     try store.record(decidedOn: card) { _ in (lead, change) }.id
+  }
+}
+
+/// One background sync at a time, and its outcome until the board has seen it.
+final class SyncInBackground: @unchecked Sendable {
+  private let lock = NSLock()
+  private var running = false
+  private var outcome: String?
+
+  /// Runs `work` on a thread of its own unless one is running; false when one is.
+  func start(_ work: @escaping @Sendable () throws -> String) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    guard !running else { return false }
+    running = true
+    let thread = Thread { [self] in
+      let said: String
+      do { said = "synced: " + (try work()) } catch { said = "sync failed: \(error)" }
+      lock.lock()
+      outcome = said
+      running = false
+      lock.unlock()
+    }
+    thread.start()
+    return true
+  }
+
+  /// What the last sync said, once.
+  func takeOutcome() -> String? {
+    lock.lock()
+    defer { lock.unlock() }
+    let said = outcome
+    outcome = nil
+    return said
+  }
+
+  var isRunning: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return running
   }
 }

@@ -89,6 +89,13 @@ public final class PipelineStore {
     return (journal, team, pipeline)
   }
 
+  /// The team pipeline this store reads, or nil for a journal of one's own.
+  public var teamLayout: TeamLayout? { team?.layout }
+
+  /// Events that did not apply where they sort among every member's events (a move of a
+  /// deal another member lost at the same time): in a team pipeline only.
+  public var conflicts: [TeamConflict] { team?.conflicts ?? [] }
+
   /// Everything worth telling the rep about the journal: damage, repairs, skipped events.
   public var warnings: [JournalWarning] {
     var all = journal.warnings + (team?.warnings ?? []) + replayWarnings

@@ -38,6 +38,7 @@ extension Harness {
     case .record(let record): "record \"\(record.label)\""
     case .create(let new): "create \(new.name)"
     case .editNote(let lead, _): "edit note on \(lead)"
+    case .sync: "sync"
     case .quit: "quit"
     }
   }
@@ -57,6 +58,15 @@ extension Harness {
     h.send(.enter)
     #expect(h.step(keys[0]) == ["key End"])
     #expect(h.state.mode == .detail(item: 0))
+    #expect(h.written.isEmpty)
+  }
+
+  /// `S` on a pipeline that is not shared says how to share it, and writes nothing.
+  @Test func syncOnAPipelineOfOnesOwnSaysHowToShareIt() {
+    var h = Harness()
+    let trace = h.step(.character("S"))
+    #expect(trace.first == "key S → sync")
+    #expect(trace.last?.hasPrefix("notice this pipeline is not shared with a team") == true, "\(trace)")
     #expect(h.written.isEmpty)
   }
 

@@ -1,4 +1,7 @@
+import CloserCommands
 import Foundation
+import Journal
+import PipelineCore
 import Testing
 
 /// A team of members, each with a home of their own and a clone of one bare repository.
@@ -293,6 +296,45 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
     let moved = try Data(contentsOf: URL(fileURLWithPath: "\(ana.folder)/journals/ana@machine.jsonl"))
     #expect(moved == journalBefore)
     #expect(FileManager.default.fileExists(atPath: ana.journal + ".before-team"))
+  }
+}
+
+/// The board's `S`: a sync in the background, reported when done, after which the other
+/// members' changes appear like any other appends.
+@Suite struct BoardSyncTests {
+  @Test func theBoardSyncsInTheBackgroundAndShowsWhatArrived() throws {
+    let team = try TeamSandbox()
+    let members = try team.started(["ana", "ben"])
+    let (ana, ben) = (members[0], members[1])
+    try ana.ok(["add", "Umbrella"])
+    try ana.ok(["sync"])
+    let store = try PipelineStore(
+      path: ben.folder, replica: ben.replica, clock: { Timestamp(millisecondsSinceEpoch: 1) })
+    let watch = JournalWatch(store: store)
+    #expect(store.pipeline.count == 3)
+    let id = store.newLeadID()
+    try store.record { _ in (id, .created(NewLead(name: "Hooli", stage: "lead-generation"))) }
+    #expect(watch.startSync() == "syncing with the team…")
+    let deadline = ContinuousClock.now + .seconds(60)
+    var said: [String] = []
+    while ContinuousClock.now < deadline
+      && !said.contains(where: { $0.hasPrefix("synced") || $0.hasPrefix("sync failed") })
+    {
+      said += watch.look().compactMap { if case .notice(let text) = $0 { text } else { nil } }
+      usleep(20_000)
+    }
+    #expect(
+      said.contains { $0.hasPrefix("synced: committed 1 new event(s) of yours; brought in 1 event(s)") }, "\(said)")
+    _ = watch.look()
+    #expect(store.pipeline.leads.map(\.name).sorted() == ["Acme", "Globex", "Hooli", "Initech", "Umbrella"])
+    try ana.ok(["sync"])
+    #expect(ana.everything == ben.everything)
+    // A journal of one's own is not shared: the key says how to make it so.
+    let solo = Sandbox()
+    _ = try solo.run(["add", "Acme"])
+    let single = JournalWatch(
+      store: try PipelineStore(path: solo.journal, replica: "r", clock: { Timestamp(millisecondsSinceEpoch: 1) }))
+    #expect(single.startSync().contains("closer team init"))
   }
 }
 

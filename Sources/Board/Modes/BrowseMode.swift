@@ -24,6 +24,7 @@ struct BrowseMode: ModeComponent {
     KeyBinding("c", "comment: write a note in $EDITOR", writes: true, Key.characters("c")),
     KeyBinding("a / e", "add a lead here / edit the focused one", writes: true, Key.characters("ae")),
     KeyBinding("i", "insights: funnel, velocity, sources", Key.characters("i")),
+    KeyBinding("S", "sync with the team, in the background", Key.characters("S")),
     KeyBinding(
       "u Ctrl-R", "undo / redo the last change", hint: "u undo", writes: true, [.character("u"), .control("r")]),
     KeyBinding("Esc", "clear the search highlight", [.escape]),
@@ -71,6 +72,8 @@ struct BrowseMode: ModeComponent {
     case .character("e"):
       guard let id = board.focusedLead, let lead = pipeline[id] else { return board.noCard() }
       board.mode = .form(LeadForm(editing: lead))
+    case .character("S"):
+      return [.sync]
     case .character("i"):
       board.mode = .insights(InsightsView(period: 1, now: board.now, pipeline))
     case .character("w"): return markWon(&board, pipeline)
