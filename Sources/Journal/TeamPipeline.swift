@@ -145,7 +145,13 @@ final class TeamMerge {
           arrival.line
         ))
     }
-    fresh.sort { $0.order < $1.order }
+    // Each journal's events are in order already: usually they all are (one journal read),
+    // else the places are sorted, not the entries (large values to move).
+    if zip(fresh, fresh.dropFirst()).contains(where: { $1.order < $0.order }) {
+      var places = Array(fresh.indices)
+      places.sort { fresh[$0].order < fresh[$1].order }
+      fresh = places.map { fresh[$0] }
+    }
     if let last = history.last, let first = fresh.first, first.order < last.order {
       history = merged(history, fresh)
       applyAll(to: &pipeline)
