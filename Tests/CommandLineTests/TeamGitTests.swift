@@ -1,8 +1,11 @@
-import CloserCommands
+import Board
 import Foundation
 import Journal
 import PipelineCore
+import TerminalModel
 import Testing
+
+@testable import CloserCommands
 
 /// A team of members, each with a home of their own and a clone of one bare repository.
 final class TeamSandbox {
@@ -335,6 +338,38 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
     let single = JournalWatch(
       store: try PipelineStore(path: solo.journal, replica: "r", clock: { Timestamp(millisecondsSinceEpoch: 1) }))
     #expect(single.startSync().contains("closer team init"))
+  }
+}
+
+/// Undo on the board takes back one's own change after others' changes were merged, and
+/// leaves theirs as they are.
+@Suite struct TeamUndoTests {
+  @Test func undoAfterAMergeTakesBackOnlyOnesOwnChange() throws {
+    let team = try TeamSandbox()
+    let members = try team.started(["ana", "ben"])
+    let (ana, ben) = (members[0], members[1])
+    try ben.ok(["sync"])
+    let store = try PipelineStore(path: ana.folder, replica: ana.replica, clock: Environment.now)
+    let watch = JournalWatch(store: store)
+    let runtime = BoardRuntime(
+      store: watch, terminal: ScriptedTerminal(width: 160, height: 45), clock: Environment.now)
+    // The top card of Lead Generation (Initech, added last) goes one stage on.
+    runtime.send(.key(.character("L")))
+    let initech = try #require(store.pipeline.leads.first { $0.name == "Initech" })
+    #expect(initech.stage == "qualifying")
+    // Meanwhile Ben moved Globex and added a lead; Ana's sync brings both in.
+    try ben.ok(["move", "globex", "proposal", "--override-gate"])
+    try ben.ok(["add", "Umbrella"])
+    try ben.ok(["sync"])
+    try ana.ok(["sync"])
+    for message in watch.look() { runtime.send(message) }
+    #expect(store.pipeline.leads.count == 4)
+    runtime.send(.key(.character("u")))
+    #expect(store.pipeline[initech.id]?.stage == "lead-generation", "Ana's move is taken back")
+    #expect(store.pipeline.leads.first { $0.name == "Globex" }?.stage == "proposal", "Ben's move stays")
+    try ana.ok(["sync"])
+    try ben.ok(["sync"])
+    #expect(ana.everything == ben.everything)
   }
 }
 
