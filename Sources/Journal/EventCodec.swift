@@ -66,6 +66,7 @@ public enum EventCodec {
     w.field("replica", event.replica)
     w.field("type", typeName(event.change))
     w.field("lead", event.lead.rawValue)
+    if let base = event.base { w.field("base", base) }
     if let after = links.after { w.field("after", after) }
     if links.batch > 1 { w.field("batch", Int64(links.batch)) }
     w.key("payload")

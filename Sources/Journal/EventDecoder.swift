@@ -30,6 +30,7 @@ public struct EventDecoder {
     var time: Timestamp?
     var occurred: Timestamp?
     var clock: HybridTime?
+    var base: String?
     var replica: String?
     var type: UnsafeBufferPointer<UInt8>?
     var lead: String?
@@ -68,6 +69,8 @@ public struct EventDecoder {
         type = UnsafeBufferPointer(rebasing: scanner.bytes[range])
       } else if key.matches("lead") {
         lead = try scanner.string()
+      } else if key.matches("base") {
+        base = try scanner.string()
       } else if key.matches("after") {
         links.after = try scanner.string()
       } else if key.matches("batch") {
@@ -107,6 +110,7 @@ public struct EventDecoder {
       change = .restored(restoration)
     }
     return Event(
-      id: id, time: time, replica: replica, lead: LeadID(lead), change: change, occurred: occurred, clock: clock)
+      id: id, time: time, replica: replica, lead: LeadID(lead), change: change, occurred: occurred, clock: clock,
+      base: base)
   }
 }

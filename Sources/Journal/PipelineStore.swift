@@ -96,6 +96,10 @@ public final class PipelineStore {
   /// deal another member lost at the same time): in a team pipeline only.
   public var conflicts: [TeamConflict] { team?.conflicts ?? [] }
 
+  /// The leads whose last change lost to one made at the same time by another member, with
+  /// what won and what lost: in a team pipeline only.
+  public var conflictMarks: [LeadID: ConflictMark] { team?.marks ?? [:] }
+
   /// Everything worth telling the rep about the journal: damage, repairs, skipped events.
   public var warnings: [JournalWarning] {
     var all = journal.warnings + (team?.warnings ?? []) + replayWarnings

@@ -156,8 +156,9 @@ final class TeamMerge {
       history = merged(history, fresh)
       applyAll(to: &pipeline)
     } else {
+      let start = history.count
       history += fresh
-      for entry in fresh { apply(entry, to: &pipeline) }
+      for index in start..<history.count { apply(at: index, to: &pipeline) }
     }
   }
 
@@ -165,15 +166,78 @@ final class TeamMerge {
   private func applyAll(to pipeline: inout Pipeline) {
     pipeline = Pipeline(config: pipeline.config)
     conflicts = []
-    for entry in history { apply(entry, to: &pipeline) }
+    recent = [:]
+    marks = [:]
+    for index in history.indices { apply(at: index, to: &pipeline) }
   }
 
-  private func apply(_ entry: (order: TeamOrder, event: Event, file: String, line: Int), to pipeline: inout Pipeline) {
+  /// Applies the event at `index` of the history, noting a conflict with a change made at
+  /// the same time: one that sorts before it on the same lead, by another replica, that
+  /// its writer had not seen (it is not the event's `base` or before it), and that touches
+  /// the same thing (the card's place, a field, a criterion, the next action).
+  private func apply(at index: Int, to pipeline: inout Pipeline) {
+    let entry = history[index]
+    let event = entry.event
+    let touches = Touch.of(event.change)
+    let clashing = unseen(by: event).last { touches.overlaps($0.touches) }
     do {
-      try pipeline.apply(entry.event)
+      try pipeline.apply(event)
+      if let clashing {
+        marks[event.lead] = ConflictMark(winner: event, loser: history[Int(clashing.index)].event)
+      } else if touches != .nothing {
+        // A change made having seen the lead as it is settles what it had.
+        marks[event.lead] = nil
+      }
     } catch {
-      conflicts.append(TeamConflict(event: entry.event, file: entry.file, line: entry.line, reason: "\(error)"))
+      conflicts.append(TeamConflict(event: event, file: entry.file, line: entry.line, reason: "\(error)"))
+      let winner = (clashing ?? recent[event.lead]?.last).map { history[Int($0.index)].event }
+      if let winner, winner.replica != event.replica { marks[event.lead] = ConflictMark(winner: winner, loser: event) }
     }
+    remember(index, touches: touches)
+  }
+
+  /// Recent events on the lead that sort before `event`, by other replicas, that its writer
+  /// had not seen. Lines written outside a team carry no `base`: nothing is known of what
+  /// their writer saw, and they are never taken for concurrent.
+  private func unseen(by event: Event) -> [Recent] {
+    guard let base = event.base, let list = recent[event.lead] else { return [] }
+    let seenUpTo: Int
+    if base.isEmpty {
+      seenUpTo = -1  // its writer had seen nothing of the lead but its creation
+    } else if let found = list.lastIndex(where: { history[Int($0.index)].event.id == base }) {
+      seenUpTo = found
+    } else {
+      return []  // its base is older than what is kept: too old to tell; taken as seen
+    }
+    return list[(seenUpTo + 1)...].filter { history[Int($0.index)].event.replica != event.replica }
+  }
+
+  private func remember(_ index: Int, touches: Touch) {
+    let lead = history[index].event.lead
+    var list = recent[lead] ?? []
+    list.append(Recent(index: Int32(index), touches: touches))
+    if list.count > Self.recentPerLead { list.removeFirst(list.count - Self.recentPerLead) }
+    recent[lead] = list
+  }
+
+  /// How many of a lead's latest events are kept to tell what a writer had seen.
+  static let recentPerLead = 8
+
+  /// An event on a lead, by its place in the history, and what it touches.
+  struct Recent {
+    var index: Int32
+    var touches: Touch
+  }
+
+  /// The latest events on each lead.
+  private var recent: [LeadID: [Recent]] = [:]
+
+  /// For each lead whose last change lost a conflict: what won and what lost.
+  private(set) var marks: [LeadID: ConflictMark] = [:]
+
+  /// The id of the last event on `lead` this replica has seen, for the next one's `base`.
+  func lastEventID(on lead: LeadID) -> String? {
+    recent[lead]?.last.map { history[Int($0.index)].event.id }
   }
 
   private func merged(
@@ -203,9 +267,18 @@ final class TeamMerge {
   func stamped(_ events: [Event]) -> [Event] {
     var own = lastClock[ownFile]
     var seen = latest
+    var lastOnLead: [LeadID: String] = [:]
     return events.map { event in
       var event = event
       event.clock = nil
+      // What this replica has seen of the lead: the last event on it, or the previous one
+      // of this same batch ("": nothing, for a lead it creates).
+      if case .created = event.change {
+        event.base = nil
+      } else {
+        event.base = lastOnLead[event.lead] ?? lastEventID(on: event.lead) ?? ""
+      }
+      lastOnLead[event.lead] = event.id
       let clock = HybridTime.next(after: seen, now: event.time)
       let implied = own.map { max(event.statedClock, $0.successor) } ?? event.statedClock
       if implied != clock { event.clock = clock }
@@ -227,6 +300,11 @@ final class TeamMerge {
           TeamOrder(clock: clock, replica: event.replica, id: event.id), event, ownFile,
           lastLine - events.count + 1 + index
         ))
+      // Written after everything seen: it settles whatever conflict the lead had (as
+      // applying it after a fresh read would).
+      let touches = Touch.of(event.change)
+      if touches != .nothing { marks[event.lead] = nil }
+      remember(history.count - 1, touches: touches)
     }
   }
 
@@ -284,5 +362,93 @@ final class TeamMerge {
       all.append(JournalWarning(line: nil, .unreadable(reason), file: "\(TeamLayout.journalsFolder)/\(name)"))
     }
     return all
+  }
+}
+
+/// A change on a lead that lost to another made at the same time: the board marks the card
+/// until the rep has looked at it.
+public struct ConflictMark: Hashable, Sendable {
+  public var winner: Event
+  public var loser: Event
+
+  /// In words, for the replica `me`: "moved to Negotiation by ana@desk at the same time as
+  /// your move to Proposal".
+  public func description(me: String, pipeline: Pipeline) -> String {
+    func stage(_ key: String) -> String { pipeline.stage(forKey: key)?.title ?? key }
+    func done(_ change: Change) -> String {
+      switch change {
+      case .moved(let key, _, _): "moved to \(stage(key))"
+      case .won: "won"
+      case .lost(let reason): "lost (\(reason))"
+      case .reopened(let key): "reopened in \(stage(key))"
+      case .checked(let criterion, let isChecked): "\(isChecked ? "ticked" : "unticked") \(criterion)"
+      case .followUpSet(let followUp): followUp == nil ? "cleared its next action" : "given a new next action"
+      case .edited: "edited"
+      case .restored: "put back by an undo"
+      case .created, .noteAdded, .noteRetracted, .unknown: "changed"
+      }
+    }
+    func noun(_ change: Change) -> String {
+      switch change {
+      case .moved(let key, _, _): "move to \(stage(key))"
+      case .won: "win"
+      case .lost: "loss"
+      case .reopened(let key): "reopening in \(stage(key))"
+      case .checked(let criterion, let isChecked): "\(isChecked ? "tick" : "untick") of \(criterion)"
+      case .followUpSet: "next action"
+      case .edited: "edit"
+      case .restored: "undo"
+      case .created, .noteAdded, .noteRetracted, .unknown: "change"
+      }
+    }
+    let who = winner.replica == me ? "you" : winner.replica
+    let whose = loser.replica == me ? "your" : "\(loser.replica)'s"
+    return "\(done(winner.change)) by \(who) at the same time as \(whose) \(noun(loser.change))"
+  }
+}
+
+/// What a change touches on its lead, one bit per thing: two changes made at the same time
+/// conflict when they touch the same thing.
+struct Touch: Hashable {
+  var bits: UInt64
+
+  static let place = Touch(bits: 1)
+  static let followUp = Touch(bits: 1 << 1)
+  static let value = Touch(bits: 1 << 2)
+  static let expectedClose = Touch(bits: 1 << 3)
+  static let nothing = Touch(bits: 0)
+  static let everything = Touch(bits: ~0)
+
+  static func field(_ field: TextField) -> Touch {
+    Touch(bits: 1 << (4 + UInt64(TextField.allCases.firstIndex(of: field) ?? 0)))
+  }
+
+  /// A criterion's bit, from its key (two keys may share one: a conflict then shows where
+  /// there was none, never the other way round).
+  static func criterion(_ key: String) -> Touch {
+    var hash: UInt64 = 5381
+    for byte in key.utf8 { hash = hash &* 33 &+ UInt64(byte) }
+    return Touch(bits: 1 << (16 + hash % 48))
+  }
+
+  func overlaps(_ other: Touch) -> Bool { bits & other.bits != 0 }
+
+  static func of(_ change: Change) -> Touch {
+    switch change {
+    case .created, .noteAdded, .noteRetracted, .unknown: return .nothing
+    case .moved, .won, .lost, .reopened: return .place
+    case .checked(let criterion, _): return .criterion(criterion)
+    case .followUpSet: return .followUp
+    case .restored: return .everything
+    case .edited(let edits):
+      return Touch(
+        bits: edits.reduce(0) { bits, edit in
+          switch edit {
+          case .text(let field, _): bits | Touch.field(field).bits
+          case .value: bits | Touch.value.bits
+          case .expectedClose: bits | Touch.expectedClose.bits
+          }
+        })
+    }
   }
 }

@@ -18,10 +18,14 @@ public struct Event: Hashable, Sendable {
   /// when it is not what the line's place in its file implies: the writer had seen an event
   /// from a replica whose clock was ahead of its own (docs/team.md).
   public var clock: HybridTime?
+  /// In a team pipeline, the id of the last event on this lead the writer had seen (nil: it
+  /// had seen none, or the line was written outside a team): how a change made at the same
+  /// time as another is told from one made after it.
+  public var base: String?
 
   public init(
     id: String, time: Timestamp, replica: String, lead: LeadID, change: Change, occurred: Timestamp? = nil,
-    clock: HybridTime? = nil
+    clock: HybridTime? = nil, base: String? = nil
   ) {
     self.id = id
     self.time = time
@@ -30,6 +34,7 @@ public struct Event: Hashable, Sendable {
     self.change = change
     self.occurred = occurred
     self.clock = clock
+    self.base = base
   }
 
   /// The clock reading the writer stated: `clock`, else when it was written.

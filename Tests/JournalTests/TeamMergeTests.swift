@@ -204,6 +204,76 @@ func lineCount(_ path: String) -> Int { readBytes(path).filter { $0 == 0x0A }.co
       #expect(canonical(reopened.pipeline) == expected, "member \(member), opened again")
     }
     #expect(canonical(late.pipeline) == expected, "the folder that received the journals last")
+    // The same conflicts are marked for everyone.
+    for member in 1..<3 { #expect(stores[member].conflictMarks == stores[0].conflictMarks, "member \(member)") }
+    #expect(late.conflictMarks == stores[0].conflictMarks)
+  }
+
+  /// Two members who both saw a card move it at the same time: the later move wins, and the
+  /// card is marked with what happened, for both; a move made having seen the other is no
+  /// conflict, and a later change made having seen the result settles the mark.
+  @Test func concurrentChangesAreMarkedOnTheCard() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let (ana, ben) = (dir.file("ana"), dir.file("ben"))
+    makeTeamFolder(ana)
+    makeTeamFolder(ben)
+    let anaStore = try PipelineStore(path: ana, replica: "ana@laptop", clock: MemberClock().now)
+    let benStore = try PipelineStore(path: ben, replica: "ben@desk", clock: MemberClock(offsetDays: 1).now)
+    let acme = try addLead(anaStore, "Acme")
+    let globex = try addLead(anaStore, "Globex")
+    let anaFile = "journals/ana@laptop.jsonl"
+    let benFile = "journals/ben@desk.jsonl"
+    deliver("\(ana)/\(anaFile)", to: "\(ben)/\(anaFile)")
+    try benStore.refresh()
+    // At the same time: Ana moves Acme to Proposal, Ben to Negotiation (his clock is later).
+    try anaStore.record { _ in (acme, .moved(stage: "proposal", position: 1, gateOverridden: true)) }
+    try benStore.record { _ in (acme, .moved(stage: "negotiation", position: 1, gateOverridden: true)) }
+    // And Ben moves Globex having seen nothing new of it: no conflict there.
+    try benStore.record { _ in (globex, .moved(stage: "qualifying", position: 1, gateOverridden: true)) }
+    deliver("\(ana)/\(anaFile)", to: "\(ben)/\(anaFile)")
+    deliver("\(ben)/\(benFile)", to: "\(ana)/\(benFile)")
+    try anaStore.refresh()
+    try benStore.refresh()
+    for store in [anaStore, benStore] {
+      #expect(store.pipeline[acme]?.stage == "negotiation")
+      #expect(Set(store.conflictMarks.keys) == [acme])
+    }
+    let mark = try #require(anaStore.conflictMarks[acme])
+    #expect(
+      mark.description(me: "ana@laptop", pipeline: anaStore.pipeline)
+        == "moved to Negotiation by ben@desk at the same time as your move to Proposal")
+    #expect(
+      mark.description(me: "ben@desk", pipeline: benStore.pipeline)
+        == "moved to Negotiation by you at the same time as ana@laptop's move to Proposal")
+    #expect(benStore.conflictMarks == anaStore.conflictMarks)
+    // Ana, having seen it, moves the card on: settled, for both.
+    try anaStore.record { _ in (acme, .moved(stage: "closing", position: 1, gateOverridden: true)) }
+    deliver("\(ana)/\(anaFile)", to: "\(ben)/\(anaFile)")
+    try benStore.refresh()
+    #expect(anaStore.conflictMarks.isEmpty && benStore.conflictMarks.isEmpty)
+  }
+
+  /// A move of a deal another member lost at the same time does not apply; the card says so.
+  @Test func aMoveOfADealLostMeanwhileIsMarked() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let (ana, ben) = (dir.file("ana"), dir.file("ben"))
+    makeTeamFolder(ana)
+    makeTeamFolder(ben)
+    let anaStore = try PipelineStore(path: ana, replica: "ana@laptop", clock: MemberClock().now)
+    let benStore = try PipelineStore(path: ben, replica: "ben@desk", clock: MemberClock(offsetDays: 1).now)
+    let acme = try addLead(anaStore, "Acme")
+    deliver("\(ana)/journals/ana@laptop.jsonl", to: "\(ben)/journals/ana@laptop.jsonl")
+    try benStore.refresh()
+    try anaStore.record { _ in (acme, .lost(reason: "Price")) }
+    try benStore.record { _ in (acme, .moved(stage: "closing", position: 1, gateOverridden: true)) }
+    deliver("\(ben)/journals/ben@desk.jsonl", to: "\(ana)/journals/ben@desk.jsonl")
+    try anaStore.refresh()
+    #expect(anaStore.pipeline[acme]?.status == .lost)
+    let mark = try #require(anaStore.conflictMarks[acme])
+    #expect(
+      mark.description(me: "ben@desk", pipeline: anaStore.pipeline)
+        == "lost (Price) by ana@laptop at the same time as your move to Closing")
+    #expect(anaStore.conflicts.map(\.event.lead) == [acme])
   }
 }
 
