@@ -22,12 +22,19 @@ public protocol BoardStore: AnyObject {
   /// Starts exchanging changes with the team in the background (the board keeps answering
   /// keys meanwhile; `look` reports how it went). Returns what to tell the rep now.
   func startSync() -> String
+  /// Cards whose last change lost to one another member made at the same time, with what
+  /// happened in words, until the rep has looked at them (a team pipeline).
+  var conflictNotes: [LeadID: String] { get }
+  /// The rep has looked at the card's conflict: it is no longer marked.
+  func sawConflict(on lead: LeadID)
 }
 
 extension BoardStore {
   public func startSync() -> String {
     "this pipeline is not shared with a team: `closer team init DIR` makes it a team pipeline (docs/team.md)"
   }
+  public var conflictNotes: [LeadID: String] { [:] }
+  public func sawConflict(on lead: LeadID) {}
 }
 
 /// The terminal the board is drawn on and read from: ncurses, or a script in tests.
@@ -71,6 +78,7 @@ public final class BoardRuntime {
     state = BoardState(
       width: size.width, height: size.height, now: clock(), calendar: calendar, journalName: journalName,
       readOnlyReason: store.readOnlyReason)
+    state.conflicts = store.conflictNotes
     send(.tick(clock()))
     if let notice = Self.notice(notices) { send(.notice(notice)) }
   }
@@ -129,6 +137,10 @@ public final class BoardRuntime {
       }
     case .sync:
       return .notice(store.startSync())
+    case .sawConflict(let lead):
+      store.sawConflict(on: lead)
+      state.conflicts = store.conflictNotes
+      return nil
     }
   }
 
@@ -176,6 +188,7 @@ public final class BoardRuntime {
         news = store.look()
         lastSliceRead = news.contains { if case .externalChanges = $0 { true } else { false } }
         state.readOnlyReason = store.readOnlyReason
+        state.conflicts = store.conflictNotes
         // A new local day turns due dates into today's and today's into overdue at once.
         if state.calendar.day(of: now) != state.today
           || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000

@@ -75,6 +75,9 @@ extension BoardState {
     let stage = pipeline.stage(forKey: lead.stage)
     line(lead.name, Style(.detail, bold: true))
     if !lead.company.isEmpty { line(lead.company) }
+    if let conflict = conflicts[lead.id] ?? conflictBeingRead[lead.id] {
+      line("! \(conflict)", Style(.error, bold: true))
+    }
     line("")
     let position = pipeline.position(of: lead.id).map { ", \($0) of \(pipeline.cardCount(inStage: lead.stage))" } ?? ""
     field("Stage", "\(stage?.title ?? lead.stage)\(position) · \(lead.daysInStage(now: now))d")

@@ -195,7 +195,7 @@ extension BoardState {
     frame.fill(x: x, y: y, width: width, height: 3, style: base)
     let score = pipeline.score(of: lead, now: now)
     let tierRole: Role = score.tier == .a ? .tierA : score.tier == .b ? .tierB : .tierC
-    let marker = lifted ? "▶ " : isMatch ? "• " : ""
+    let marker = lifted ? "▶ " : isMatch ? "• " : conflicts[lead.id] != nil ? "! " : ""
     var nameStyle = base
     nameStyle.bold = true
     nameStyle.underline = isMatch

@@ -63,6 +63,12 @@ public struct BoardState: Sendable {
   public var journalName: String
   /// Why changes are refused, when the journal is read-only.
   public var readOnlyReason: String?
+  /// In a team pipeline: cards whose last change lost to one made at the same time by
+  /// another member, with what happened, until the rep has looked at them.
+  var conflicts: [LeadID: String] = [:]
+  /// The conflict of the card whose detail pane was opened last: still shown there after
+  /// opening the pane took the mark off the card.
+  var conflictBeingRead: [LeadID: String] = [:]
   var summaries = SummaryCache()
   /// The agenda's leads, soonest due first, rebuilt only when the pipeline changes while
   /// the agenda is open (not on every key or frame).

@@ -42,6 +42,8 @@ public enum Effect: Sendable, Equatable {
   /// Exchange changes with the team in the background (a team pipeline); the loop answers
   /// with a `.notice` saying it started, and later ones saying how it went.
   case sync
+  /// The rep opened the detail pane of a card marked with a conflict: it has been seen.
+  case sawConflict(LeadID)
   case quit
 }
 

@@ -16,6 +16,10 @@ public final class MemoryStore: BoardStore {
   public var clock: Timestamp
   /// Events from other writers not read yet.
   private var unread: [Event] = []
+  /// Conflict marks, as a team pipeline would have them (set by tests).
+  public var conflicts: [LeadID: String] = [:]
+  public var conflictNotes: [LeadID: String] { conflicts }
+  public func sawConflict(on lead: LeadID) { conflicts[lead] = nil }
 
   public init(pipeline: Pipeline, clock: Timestamp) {
     self.pipeline = pipeline

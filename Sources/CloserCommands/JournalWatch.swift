@@ -29,6 +29,39 @@ public final class JournalWatch: BoardStore {
     self.store = store
   }
 
+  /// Conflicts the rep has looked at (the losing event's id), kept in the team folder's
+  /// `.git`, where nothing is shared: what one member has seen is theirs.
+  private lazy var seenConflicts: Set<String> = {
+    guard let path = seenConflictsPath, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+    return Set(text.split(separator: "\n").map(String.init))
+  }()
+
+  private var seenConflictsPath: String? { store.teamLayout.map { "\($0.directory)/.git/closer-seen-conflicts" } }
+
+  public var conflictNotes: [LeadID: String] {
+    var notes: [LeadID: String] = [:]
+    for (lead, mark) in store.conflictMarks where !seenConflicts.contains(mark.loser.id) {
+      notes[lead] = mark.description(me: store.replica, pipeline: store.pipeline)
+    }
+    return notes
+  }
+
+  public func sawConflict(on lead: LeadID) {
+    guard let mark = store.conflictMarks[lead], !seenConflicts.contains(mark.loser.id) else { return }
+    seenConflicts.insert(mark.loser.id)
+    guard let path = seenConflictsPath, FileManager.default.fileExists(atPath: directory(of: path)) else { return }
+    // Appended, one id a line: losing it only means a card is marked again.
+    if let handle = FileHandle(forWritingAtPath: path)
+      ?? {
+        FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil
+      }()
+    {
+      _ = try? handle.seekToEnd()
+      try? handle.write(contentsOf: Data((mark.loser.id + "\n").utf8))
+      try? handle.close()
+    }
+  }
+
   /// Starts `closer sync` on another thread: git may take seconds (or a minute, offline),
   /// and the board answers keys meanwhile. Only the lines settled now are committed.
   public func startSync() -> String {
@@ -128,4 +161,8 @@ final class SyncInBackground: @unchecked Sendable {
     defer { lock.unlock() }
     return running
   }
+}
+
+private func directory(of path: String) -> String {
+  String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
 }

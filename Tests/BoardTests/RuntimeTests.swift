@@ -39,6 +39,7 @@ extension Harness {
     case .create(let new): "create \(new.name)"
     case .editNote(let lead, _): "edit note on \(lead)"
     case .sync: "sync"
+    case .sawConflict(let lead): "saw conflict on \(lead)"
     case .quit: "quit"
     }
   }
@@ -58,6 +59,26 @@ extension Harness {
     h.send(.enter)
     #expect(h.step(keys[0]) == ["key End"])
     #expect(h.state.mode == .detail(item: 0))
+    #expect(h.written.isEmpty)
+  }
+
+  /// A card whose last change lost a conflict in a team is marked; its detail pane says
+  /// what happened; once the pane was opened the mark is gone. Nothing is written.
+  @Test func aConflictIsMarkedUntilTheRepHasLookedAtIt() {
+    var h = Harness(width: 160, height: 45)
+    let note = "moved to Negotiation by ben@desk at the same time as your move to Proposal"
+    let focused = h.state.focusedLead!
+    h.store.conflicts[focused] = note
+    h.handle(.tick(Harness.now))
+    h.state.conflicts = h.store.conflictNotes
+    let name = h.pipeline[focused]!.name
+    #expect(h.frame.text.contains("! \(name)"), "\(h.frame.text)")
+    let trace = h.step(.enter)
+    #expect(trace.first == "key Enter → saw conflict on \(focused)")
+    #expect(h.frame.text.contains("! moved to Negotiation by ben@desk"), "\(h.frame.text)")
+    #expect(h.store.conflicts.isEmpty && h.state.conflicts.isEmpty)
+    h.send(.escape)
+    #expect(!h.frame.text.contains("! \(name)"))
     #expect(h.written.isEmpty)
   }
 

@@ -341,6 +341,34 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
   }
 }
 
+/// The same card moved by two members at the same time: after syncing, the board marks it
+/// for both with what happened, until each has looked (kept per machine, across restarts).
+@Suite struct TeamConflictMarkTests {
+  @Test func theBoardMarksAConflictUntilLookedAt() throws {
+    let team = try TeamSandbox()
+    let members = try team.started(["ana", "ben"])
+    let (ana, ben) = (members[0], members[1])
+    try ben.ok(["sync"])
+    try ana.ok(["move", "acme", "proposal", "--override-gate"])
+    try ben.ok(["move", "acme", "negotiation", "--override-gate"])
+    for member in [ana, ben, ana] { try member.ok(["sync"]) }
+    func watch(_ member: TeamSandbox.Member) throws -> JournalWatch {
+      JournalWatch(store: try PipelineStore(path: member.folder, replica: member.replica, clock: Environment.now))
+    }
+    let anaBoard = try watch(ana)
+    let acme = try #require(anaBoard.pipeline.leads.first { $0.name == "Acme" }).id
+    #expect(
+      anaBoard.conflictNotes[acme] == "moved to Negotiation by ben@machine at the same time as your move to Proposal")
+    #expect(
+      try watch(ben).conflictNotes[acme]
+        == "moved to Negotiation by you at the same time as ana@machine's move to Proposal")
+    anaBoard.sawConflict(on: acme)
+    #expect(anaBoard.conflictNotes.isEmpty)
+    #expect(try watch(ana).conflictNotes.isEmpty, "seen stays seen")
+    #expect(try watch(ben).conflictNotes.count == 1, "what one member has seen is theirs")
+  }
+}
+
 /// Undo on the board takes back one's own change after others' changes were merged, and
 /// leaves theirs as they are.
 @Suite struct TeamUndoTests {

@@ -62,10 +62,15 @@ struct BrowseMode: ModeComponent {
     case .character("N"): jumpToMatch(-1, &board, pipeline)
     case .escape: board.highlight = nil
     case .enter, .tab:
-      guard board.focusedLead != nil else { return board.noCard() }
+      guard let focused = board.focusedLead else { return board.noCard() }
       board.mode = .detail(item: 0)
       board.detailScroll = 0
       board.detailFollowsSelection = true
+      // The pane says what happened; once it has been read the card is no longer marked.
+      if let note = board.conflicts[focused] {
+        board.conflictBeingRead = [focused: note]
+        return [.sawConflict(focused)]
+      }
     case .character("a"):
       guard pipeline.stages.indices.contains(board.column) else { return [] }
       board.mode = .form(LeadForm(new: pipeline.stages[board.column].key))
