@@ -98,6 +98,9 @@ struct Environment {
     return id
   }
 
+  /// Who the rep is, as a deal's owner: `CLOSER_OWNER`, else the user name.
+  var me: String { nonEmpty("CLOSER_OWNER") ?? nonEmpty("USER") ?? nonEmpty("LOGNAME") ?? "" }
+
   /// user@host.
   var machineName: String {
     var buffer = [CChar](repeating: 0, count: 256)

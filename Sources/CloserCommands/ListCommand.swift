@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PipelineCore
 import TerminalText
 
@@ -27,6 +28,10 @@ struct ListCommand: ParsableCommand {
   )
   var sort: SortOrder?
   @Flag(help: "Print a JSON array.") var json = false
+  @Option(
+    help:
+      "Only deals owned by NAME (any case); me: yours ($CLOSER_OWNER, else your user name); none: deals without an owner.")
+  var owner: String?
 
   func run() throws {
     // --due and --stalled are about open deals: with won or lost ones they would list nothing.
@@ -40,6 +45,15 @@ struct ListCommand: ParsableCommand {
     let stageFilter = try stage.map { try pipeline.resolveStage($0).get().key }
     var leads = Self.select(pipeline, stage: stageFilter, status: status)
     if stalled { leads = leads.filter { pipeline.isStalled($0, now: now) } }
+    if let owner {
+      let wanted = owner.lowercased() == "me" ? options.environment.me : owner
+      guard !wanted.isEmpty else {
+        throw CommandError("--owner me needs to know who you are: set CLOSER_OWNER (or USER) to your name")
+      }
+      leads = leads.filter {
+        owner.lowercased() == "none" ? $0.owner.isEmpty : $0.owner.compare(wanted, options: .caseInsensitive) == .orderedSame
+      }
+    }
     if due {
       leads = leads.filter { $0.followUp != nil && $0.status == .open }
       if sort == nil { leads.sort { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) } }

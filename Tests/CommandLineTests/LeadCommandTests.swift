@@ -57,6 +57,24 @@ import Testing
     #expect((show["notes"] as? [[String: Any]])?.last?["text"] as? String == "#1 priority\nCall Friday")
   }
 
+  /// `list --owner NAME|me|none`: deals handed to someone, one's own, the unowned.
+  @Test func listByOwner() throws {
+    let box = try box()
+    _ = try box.run(["assign", "ben", "Kim"])
+    func names(_ arguments: [String], _ environment: [String: String] = [:]) throws -> [String] {
+      let run = try box.run(["list", "--json"] + arguments, environment: environment)
+      let leads = try #require(try json(run.stdout) as? [[String: Any]], "\(run.stderr)")
+      return leads.compactMap { $0["name"] as? String }
+    }
+    #expect(try names(["--owner", "kim"]) == ["Ben Okafor"])
+    #expect(try names(["--owner", "me"], ["CLOSER_OWNER": "KIM"]) == ["Ben Okafor"])
+    #expect(try names(["--owner", "me"], ["USER": "kim"]) == ["Ben Okafor"])
+    #expect(try !names(["--owner", "none"]).contains("Ben Okafor"))
+    #expect(try names(["--owner", "nobody-here"]).isEmpty)
+    let unknown = try box.run(["list", "--owner", "me"])
+    #expect(unknown.status != 0 && unknown.stderr.contains("set CLOSER_OWNER"))
+  }
+
   /// Any write command run twice with the same arguments leaves the journal as the first
   /// run left it.
   @Test(arguments: [
