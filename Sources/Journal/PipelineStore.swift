@@ -81,9 +81,7 @@ public final class PipelineStore {
       path: "\(layout.journalsPath)/\(held)", access: held == own ? access : .readOnly, replica: replica,
       fileSystem: fileSystem, now: clock, apply: { event, line in arrivals.append((held, event, line)) })
     let team = TeamMerge(layout: layout, replica: replica, ownFile: held)
-    for name in names where name != held {
-      team.open(name, fileSystem: fileSystem, clock: clock) { arrivals.append(($0, $1, $2)) }
-    }
+    team.openAll(names.filter { $0 != held }, fileSystem: fileSystem, clock: clock) { arrivals += $0 }
     var pipeline = Pipeline(config: config)
     team.take(arrivals, into: &pipeline)
     return (journal, team, pipeline)

@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import PipelineCore
 
 /// A team pipeline: a folder (a git work tree) with one journal per replica in `journals/`,
@@ -135,16 +137,25 @@ final class TeamMerge {
     guard !arrivals.isEmpty else { return }
     var fresh: [(order: TeamOrder, event: Event, file: String, line: Int)] = []
     fresh.reserveCapacity(arrivals.count)
+    // Arrivals come journal by journal: each journal's last clock is looked up once a run.
+    var file = arrivals[0].file
+    var previous = lastClock[file]
     for arrival in arrivals {
-      let clock = impliedClock(of: arrival.event, file: arrival.file)
-      lastClock[arrival.file] = clock
-      latest = max(latest ?? clock, clock)
+      if arrival.file != file {
+        lastClock[file] = previous
+        file = arrival.file
+        previous = lastClock[file]
+      }
+      let clock = previous.map { max(arrival.event.statedClock, $0.successor) } ?? arrival.event.statedClock
+      previous = clock
+      if latest == nil || latest! < clock { latest = clock }
       fresh.append(
         (
           TeamOrder(clock: clock, replica: arrival.event.replica, id: arrival.event.id), arrival.event, arrival.file,
           arrival.line
         ))
     }
+    lastClock[file] = previous
     // Each journal's events are in order already: usually they all are (one journal read),
     // else the places are sorted, not the entries (large values to move).
     if zip(fresh, fresh.dropFirst()).contains(where: { $1.order < $0.order }) {
@@ -166,8 +177,12 @@ final class TeamMerge {
   private func applyAll(to pipeline: inout Pipeline) {
     pipeline = Pipeline(config: pipeline.config)
     conflicts = []
-    recent = [:]
+    previousOnLead = []
+    touchOf = []
+    lastOnLead = [:]
     marks = [:]
+    previousOnLead.reserveCapacity(history.count)
+    touchOf.reserveCapacity(history.count)
     for index in history.indices { apply(at: index, to: &pipeline) }
   }
 
@@ -179,65 +194,64 @@ final class TeamMerge {
     let entry = history[index]
     let event = entry.event
     let touches = Touch.of(event.change)
-    let clashing = unseen(by: event).last { touches.overlaps($0.touches) }
+    let clashing = newestUnseen(by: event) { touches.overlaps(touchOf[$0]) }
     do {
       try pipeline.apply(event)
       if let clashing {
-        marks[event.lead] = ConflictMark(winner: event, loser: history[Int(clashing.index)].event)
-      } else if touches != .nothing {
+        marks[event.lead] = ConflictMark(winner: event, loser: history[clashing].event)
+      } else if touches != .nothing, !marks.isEmpty {
         // A change made having seen the lead as it is settles what it had.
         marks[event.lead] = nil
       }
     } catch {
       conflicts.append(TeamConflict(event: event, file: entry.file, line: entry.line, reason: "\(error)"))
-      let winner = (clashing ?? recent[event.lead]?.last).map { history[Int($0.index)].event }
+      let winner = (clashing ?? lastOnLead[event.lead].map(Int.init)).map { history[$0].event }
       if let winner, winner.replica != event.replica { marks[event.lead] = ConflictMark(winner: winner, loser: event) }
     }
     remember(index, touches: touches)
   }
 
-  /// Recent events on the lead that sort before `event`, by other replicas, that its writer
-  /// had not seen. Lines written outside a team carry no `base`: nothing is known of what
-  /// their writer saw, and they are never taken for concurrent.
-  private func unseen(by event: Event) -> [Recent] {
-    guard let base = event.base, let list = recent[event.lead] else { return [] }
-    let seenUpTo: Int
-    if base.isEmpty {
-      seenUpTo = -1  // its writer had seen nothing of the lead but its creation
-    } else if let found = list.lastIndex(where: { history[Int($0.index)].event.id == base }) {
-      seenUpTo = found
-    } else {
-      return []  // its base is older than what is kept: too old to tell; taken as seen
+  /// The newest of the recent events on the lead that sort before `event`, by another
+  /// replica, that its writer had not seen, and that `matches`. Lines written outside a team
+  /// carry no `base`: nothing is known of what their writer saw, and they are never taken
+  /// for concurrent; nor is an event whose base is older than what is looked at.
+  private func newestUnseen(by event: Event, where matches: (Int) -> Bool) -> Int? {
+    guard let base = event.base, var place = lastOnLead[event.lead].map(Int.init) else { return nil }
+    var found: Int?
+    for _ in 0..<Self.recentPerLead {
+      let earlier = history[place].event
+      if earlier.id == base { return found }
+      if found == nil, earlier.replica != event.replica, matches(place) { found = place }
+      let previous = Int(previousOnLead[place])
+      if previous < 0 { return base.isEmpty ? found : nil }
+      place = previous
     }
-    return list[(seenUpTo + 1)...].filter { history[Int($0.index)].event.replica != event.replica }
+    return nil
   }
 
   private func remember(_ index: Int, touches: Touch) {
     let lead = history[index].event.lead
-    var list = recent[lead] ?? []
-    list.append(Recent(index: Int32(index), touches: touches))
-    if list.count > Self.recentPerLead { list.removeFirst(list.count - Self.recentPerLead) }
-    recent[lead] = list
+    previousOnLead.append(lastOnLead[lead] ?? -1)
+    touchOf.append(touches)
+    lastOnLead[lead] = Int32(index)
   }
 
-  /// How many of a lead's latest events are kept to tell what a writer had seen.
+  /// How many of a lead's latest events are looked at to tell what a writer had seen.
   static let recentPerLead = 8
 
-  /// An event on a lead, by its place in the history, and what it touches.
-  struct Recent {
-    var index: Int32
-    var touches: Touch
-  }
-
-  /// The latest events on each lead.
-  private var recent: [LeadID: [Recent]] = [:]
+  /// For each event of the history, the place of the previous event on its lead (-1: none),
+  /// and what it touches.
+  private var previousOnLead: [Int32] = []
+  private var touchOf: [Touch] = []
+  /// The place of the last event on each lead.
+  private var lastOnLead: [LeadID: Int32] = [:]
 
   /// For each lead whose last change lost a conflict: what won and what lost.
   private(set) var marks: [LeadID: ConflictMark] = [:]
 
   /// The id of the last event on `lead` this replica has seen, for the next one's `base`.
   func lastEventID(on lead: LeadID) -> String? {
-    recent[lead]?.last.map { history[Int($0.index)].event.id }
+    lastOnLead[lead].map { history[Int($0)].event.id }
   }
 
   private func merged(
@@ -321,6 +335,43 @@ final class TeamMerge {
       unreadable[name] = nil
     } catch {
       unreadable[name] = "\(error)"
+    }
+  }
+
+  /// Opens the other members' journals, two at a time (each is read and decoded on its
+  /// own), and hands over their events, journal by journal in name order.
+  func openAll(
+    _ names: [String], fileSystem: FileSystem, clock: @escaping () -> Timestamp,
+    collect: ([(file: String, event: Event, line: Int)]) -> Void
+  ) {
+    let results = OpenedJournals(count: names.count)
+    let layout = layout
+    let replica = replica
+    // The store's clock is read only by writers; these journals are opened read-only.
+    nonisolated(unsafe) let clock = clock
+    DispatchQueue.concurrentPerform(iterations: min(2, names.count)) { worker in
+      for index in stride(from: worker, to: names.count, by: 2) {
+        let name = names[index]
+        var events: [(file: String, event: Event, line: Int)] = []
+        let result = Result { () throws(JournalError) in
+          try JournalFile(
+            path: "\(layout.journalsPath)/\(name)", access: .readOnly, replica: replica, fileSystem: fileSystem,
+            now: clock, apply: { events.append((name, $0, $1)) })
+        }
+        results.store(index, result.map { ($0, events) })
+      }
+    }
+    for (index, name) in names.enumerated() {
+      switch results.take(index) {
+      case .success(let (file, events)):
+        others[name] = file
+        unreadable[name] = nil
+        collect(events)
+      case .failure(let error):
+        unreadable[name] = "\(error)"
+      case nil:
+        break
+      }
     }
   }
 
@@ -450,5 +501,28 @@ struct Touch: Hashable {
           }
         })
     }
+  }
+}
+
+/// The journals opened by several threads, one slot each, read once all are done.
+private final class OpenedJournals: @unchecked Sendable {
+  private var slots: [Result<(JournalFile, [(file: String, event: Event, line: Int)]), JournalError>?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func store(_ index: Int, _ result: Result<(JournalFile, [(file: String, event: Event, line: Int)]), JournalError>) {
+    lock.lock()
+    slots[index] = result
+    lock.unlock()
+  }
+
+  func take(_ index: Int) -> Result<(JournalFile, [(file: String, event: Event, line: Int)]), JournalError>? {
+    lock.lock()
+    defer {
+      slots[index] = nil
+      lock.unlock()
+    }
+    return slots[index]
   }
 }
