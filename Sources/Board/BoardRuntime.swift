@@ -27,6 +27,8 @@ public protocol BoardStore: AnyObject {
   var conflictNotes: [LeadID: String] { get }
   /// The rep has looked at the card's conflict: it is no longer marked.
   func sawConflict(on lead: LeadID)
+  /// In a team pipeline, the sync state for the title ("synced 14:02 · 3 to sync").
+  var teamStatus: String? { get }
 }
 
 extension BoardStore {
@@ -35,6 +37,7 @@ extension BoardStore {
   }
   public var conflictNotes: [LeadID: String] { [:] }
   public func sawConflict(on lead: LeadID) {}
+  public var teamStatus: String? { nil }
 }
 
 /// The terminal the board is drawn on and read from: ncurses, or a script in tests.
@@ -79,6 +82,7 @@ public final class BoardRuntime {
       width: size.width, height: size.height, now: clock(), calendar: calendar, journalName: journalName,
       readOnlyReason: store.readOnlyReason)
     state.conflicts = store.conflictNotes
+    state.teamStatus = store.teamStatus
     send(.tick(clock()))
     if let notice = Self.notice(notices) { send(.notice(notice)) }
   }
@@ -136,6 +140,7 @@ public final class BoardRuntime {
         return .notice("\(error)")
       }
     case .sync:
+      defer { state.teamStatus = store.teamStatus }
       return .notice(store.startSync())
     case .sawConflict(let lead):
       store.sawConflict(on: lead)
@@ -189,6 +194,7 @@ public final class BoardRuntime {
         lastSliceRead = news.contains { if case .externalChanges = $0 { true } else { false } }
         state.readOnlyReason = store.readOnlyReason
         state.conflicts = store.conflictNotes
+        state.teamStatus = store.teamStatus
         // A new local day turns due dates into today's and today's into overdue at once.
         if state.calendar.day(of: now) != state.today
           || now.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch > 60_000

@@ -58,6 +58,7 @@ extension BoardState {
     if !journalName.isEmpty { title += " · \(journalName)" }
     title +=
       " · \(open) card\(open == 1 ? "" : "s") · weighted \(currency) \(Money(minorUnits: weighted, currency: currency).compactAmount)"
+    if let teamStatus { title += " · team: \(teamStatus)" }
     if readOnlyReason != nil { title += " · READ-ONLY" }
     frame.text(title, x: 0, y: 0, style: Style(.title, bold: true, reverse: true))
   }

@@ -69,6 +69,8 @@ public struct BoardState: Sendable {
   /// The conflict of the card whose detail pane was opened last: still shown there after
   /// opening the pane took the mark off the card.
   var conflictBeingRead: [LeadID: String] = [:]
+  /// In a team pipeline, the sync state the title shows.
+  var teamStatus: String?
   var summaries = SummaryCache()
   /// The agenda's leads, soonest due first, rebuilt only when the pipeline changes while
   /// the agenda is open (not on every key or frame).

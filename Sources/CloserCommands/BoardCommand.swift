@@ -55,7 +55,7 @@ public enum BoardSession {
     _ = existing?.takeNewWarnings()
     let opening = [screen.localeNote, themeWarning].compactMap { $0 }
     let store: any BoardStore =
-      existing.map { JournalWatch(store: $0) }
+      existing.map { JournalWatch(store: $0, syncEvery: settings.syncEvery) }
       ?? JournalToBe(config: settings.pipeline, exists: { (try? options.journalExists()) == true }, open: open)
     let runtime = BoardRuntime(
       store: store, terminal: BoardScreen(screen: screen, environment: environment),

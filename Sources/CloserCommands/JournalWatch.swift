@@ -25,8 +25,16 @@ public final class JournalWatch: BoardStore {
   /// A sync with the team running in the background, and what it said once done.
   private let sync = SyncInBackground()
 
-  public init(store: PipelineStore) {
+  /// How often to sync a team pipeline on its own, in seconds (nil: only on `S`).
+  let syncEvery: Int?
+  /// When the last sync started (the process's monotonic clock), for `syncEvery`.
+  private var lastSyncStart = ContinuousClock.now
+  /// This journal's lines when the last sync started: what it committed.
+  private var linesAtLastSync: Int?
+
+  public init(store: PipelineStore, syncEvery: Int? = nil) {
     self.store = store
+    self.syncEvery = syncEvery
   }
 
   /// Conflicts the rep has looked at (the losing event's id), kept in the team folder's
@@ -64,16 +72,36 @@ public final class JournalWatch: BoardStore {
 
   /// Starts `closer sync` on another thread: git may take seconds (or a minute, offline),
   /// and the board answers keys meanwhile. Only the lines settled now are committed.
-  public func startSync() -> String {
+  public func startSync() -> String { startSync(announce: true) }
+
+  /// `announce`: say how it went even when it went well (a sync the rep asked for); a sync
+  /// on the config's schedule only speaks up when it failed, the title shows the rest.
+  private func startSync(announce: Bool) -> String {
     guard let layout = store.teamLayout else {
       return "this pipeline is not shared with a team: `closer team init DIR` makes it a team pipeline (docs/team.md)"
     }
     let task = TeamSync(layout: layout, replica: store.replica)
     let settled = store.journal.offset
-    guard sync.start({ try task.run(settledBytes: settled).lines.joined(separator: "; ") }) else {
-      return "a sync is already running"
+    let lines = store.journal.lineCount
+    let started = sync.start(announce: announce) {
+      let outcome = try task.run(settledBytes: settled)
+      return (outcome.lines.joined(separator: "; "), outcome.reachedRemote)
     }
+    guard started else { return "a sync is already running" }
+    lastSyncStart = .now
+    linesAtLastSync = lines
     return "syncing with the team…"
+  }
+
+  /// In a team pipeline, the sync state for the title: when it last synced, or that it is
+  /// syncing, offline or failed, and how many of this machine's events wait for the next.
+  public var teamStatus: String? {
+    guard store.teamLayout != nil else { return nil }
+    var status = sync.state
+    if let linesAtLastSync, store.journal.lineCount > linesAtLastSync {
+      status += " · \(store.journal.lineCount - linesAtLastSync) to sync"
+    }
+    return status
   }
 
   /// Reads about `limit` bytes of what other processes appended, without waiting for a
@@ -102,6 +130,11 @@ public final class JournalWatch: BoardStore {
       // The others' lines it brought in are read by the next look, like any appends.
       messages.append(.notice(outcome))
     }
+    if let syncEvery, store.teamLayout != nil, !sync.isRunning,
+      ContinuousClock.now - lastSyncStart >= .seconds(syncEvery)
+    {
+      _ = startSync(announce: false)
+    }
     // Last, so that it is what the status line shows: why nothing more is written.
     if let failure, failure != lastError { messages.append(.notice(failure)) }
     lastError = failure
@@ -123,23 +156,37 @@ public final class JournalWatch: BoardStore {
   }
 }
 
-/// One background sync at a time, and its outcome until the board has seen it.
+/// One background sync at a time, its outcome until the board has seen it, and the state
+/// the title shows.
 final class SyncInBackground: @unchecked Sendable {
   private let lock = NSLock()
   private var running = false
   private var outcome: String?
+  /// What the title says: "not synced yet", "synced 14:02", "offline 14:02" ...
+  private var lastState = "not synced yet"
 
-  /// Runs `work` on a thread of its own unless one is running; false when one is.
-  func start(_ work: @escaping @Sendable () throws -> String) -> Bool {
+  /// Runs `work` on a thread of its own unless one is running; false when one is. `work`
+  /// says what it did and whether it reached the remote.
+  func start(announce: Bool, _ work: @escaping @Sendable () throws -> (String, Bool)) -> Bool {
     lock.lock()
     defer { lock.unlock() }
     guard !running else { return false }
     running = true
     let thread = Thread { [self] in
-      let said: String
-      do { said = "synced: " + (try work()) } catch { said = "sync failed: \(error)" }
+      var said: String?
+      let time = Self.clockTime()
+      let state: String
+      do {
+        let (lines, reached) = try work()
+        state = reached ? "synced \(time)" : "not shared \(time): committed locally"
+        if announce || !reached { said = "synced: " + lines }
+      } catch {
+        state = "sync failed \(time)"
+        said = "sync failed: \(error)"
+      }
       lock.lock()
       outcome = said
+      lastState = state
       running = false
       lock.unlock()
     }
@@ -160,6 +207,21 @@ final class SyncInBackground: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     return running
+  }
+
+  var state: String {
+    lock.lock()
+    defer { lock.unlock() }
+    return running ? "syncing…" : lastState
+  }
+
+  /// The local time of day, HH:MM.
+  static func clockTime() -> String {
+    let now = Environment.now()
+    let local = now.millisecondsSinceEpoch / 1000 + Int64(Environment.calendar.offsetSeconds(at: now))
+    let minutes = (local / 60) % 1440
+    let pad = { (n: Int64) in n < 10 ? "0\(n)" : "\(n)" }
+    return "\(pad(minutes / 60)):\(pad(minutes % 60))"
   }
 }
 

@@ -20,6 +20,9 @@ public struct LocalCalendar: Sendable {
   public static let utc = LocalCalendar.fixed(utcOffsetSeconds: 0)
 
   /// The local calendar day `moment` falls on.
+  /// Seconds east of UTC at `moment`.
+  public func offsetSeconds(at moment: Timestamp) -> Int { utcOffsetAt(moment) }
+
   public func day(of moment: Timestamp) -> CalendarDay {
     shifted(moment, by: utcOffsetAt(moment)).day
   }

@@ -1,3 +1,4 @@
+import Foundation
 import PipelineCore
 import TOMLKit
 
@@ -15,6 +16,9 @@ public enum ConfigFile {
     public var importStageMap: [String: String]
     /// `[import.columns]`: a header in imported files to the field it fills (or `ignore`).
     public var importColumns: [String: String]
+    /// `sync-every = "10m"`: how often an open board syncs a team pipeline, in seconds
+    /// (nil: only when the rep presses S).
+    public var syncEvery: Int?
 
     public init(
       pipeline: PipelineConfig, theme: String?, importStageMap: [String: String] = [:],
@@ -48,7 +52,24 @@ public enum ConfigFile {
     }
     let stageMap = try reader.importSettings(root, pipeline: pipeline)
     let columns = try reader.importColumns(root)
-    return Contents(pipeline: pipeline, theme: theme, importStageMap: stageMap, importColumns: columns)
+    var contents = Contents(pipeline: pipeline, theme: theme, importStageMap: stageMap, importColumns: columns)
+    if let value = root["sync-every"] {
+      let problem = ConfigError(
+        path: path, line: source.line(of: "sync-every"),
+        message:
+          "sync-every must be a number of minutes or hours such as \"10m\" or \"1h\", at least 1m and at most 24h (or \"off\")"
+      )
+      guard let text = value.string?.trimmingCharacters(in: .whitespaces).lowercased() else { throw problem }
+      if text != "off" {
+        guard let unit = text.last, unit == "m" || unit == "h", let count = Int(text.dropLast()), count > 0 else {
+          throw problem
+        }
+        let seconds = count * (unit == "h" ? 3600 : 60)
+        guard seconds <= 86_400 else { throw problem }
+        contents.syncEvery = seconds
+      }
+    }
+    return contents
   }
 
   /// The checklist presets and stage defaults, as a commented file to start from.
@@ -127,7 +148,10 @@ private struct Reader {
   mutating func config(_ root: TOMLTable) throws(ConfigError) -> PipelineConfig {
     var config = PipelineConfig()
     try allowOnly(
-      ["currency", "decimal-mark", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme", "import"],
+      [
+        "currency", "decimal-mark", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme", "import",
+        "sync-every",
+      ],
       in: root,
       context: "the file")
 

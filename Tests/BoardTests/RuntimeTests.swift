@@ -82,6 +82,15 @@ extension Harness {
     #expect(h.written.isEmpty)
   }
 
+  /// A team pipeline's sync state is in the title; a journal of one's own has none.
+  @Test func theTitleShowsTheTeamsSyncState() {
+    var h = Harness(width: 160, height: 45)
+    #expect(!h.frame.text.contains("team:"))
+    h.state.teamStatus = "synced 14:02 · 3 to sync"
+    let title = String(h.frame.text.split(separator: "\n").first ?? "")
+    #expect(title.contains("· team: synced 14:02 · 3 to sync"), "\(title)")
+  }
+
   /// `S` on a pipeline that is not shared says how to share it, and writes nothing.
   @Test func syncOnAPipelineOfOnesOwnSaysHowToShareIt() {
     var h = Harness()

@@ -332,12 +332,43 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
     #expect(store.pipeline.leads.map(\.name).sorted() == ["Acme", "Globex", "Hooli", "Initech", "Umbrella"])
     try ana.ok(["sync"])
     #expect(ana.everything == ben.everything)
+    #expect(watch.teamStatus?.hasPrefix("synced ") == true, "\(watch.teamStatus ?? "nil")")
     // A journal of one's own is not shared: the key says how to make it so.
     let solo = Sandbox()
     _ = try solo.run(["add", "Acme"])
     let single = JournalWatch(
       store: try PipelineStore(path: solo.journal, replica: "r", clock: { Timestamp(millisecondsSinceEpoch: 1) }))
     #expect(single.startSync().contains("closer team init"))
+  }
+}
+
+/// `sync-every` in the config: an open board syncs on its own, quietly, and the title says
+/// when it last did and how many events wait.
+@Suite struct ScheduledSyncTests {
+  @Test func theBoardSyncsOnItsOwnWhenTheConfigSaysSo() throws {
+    let team = try TeamSandbox()
+    let members = try team.started(["ana", "ben"])
+    let (ana, ben) = (members[0], members[1])
+    try ana.ok(["add", "Umbrella"])
+    try ana.ok(["sync"])
+    let store = try PipelineStore(path: ben.folder, replica: ben.replica, clock: Environment.now)
+    let watch = JournalWatch(store: store, syncEvery: 1)
+    #expect(watch.teamStatus == "not synced yet")
+    let id = store.newLeadID()
+    try store.record { _ in (id, .created(NewLead(name: "Hooli", stage: "lead-generation"))) }
+    let deadline = ContinuousClock.now + .seconds(60)
+    var notices: [String] = []
+    while ContinuousClock.now < deadline && store.pipeline.count < 5 {
+      notices += watch.look().compactMap { if case .notice(let text) = $0 { text } else { nil } }
+      usleep(50_000)
+    }
+    #expect(store.pipeline.count == 5, "Umbrella arrived on its own")
+    // A sync may have started again meanwhile (every second here): wait for it to end.
+    while ContinuousClock.now < deadline && watch.teamStatus == "syncing…" { usleep(20_000) }
+    #expect(notices.isEmpty, "a scheduled sync that went well says nothing: \(notices)")
+    #expect(watch.teamStatus?.hasPrefix("synced ") == true, "\(watch.teamStatus ?? "nil")")
+    try ana.ok(["sync"])
+    #expect(ana.everything.contains("Hooli"))
   }
 }
 

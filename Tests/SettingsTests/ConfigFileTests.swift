@@ -20,6 +20,14 @@ import Testing
     #expect(contents.pipeline == .standard)
   }
 
+  /// How often an open board syncs a team pipeline on its own.
+  @Test func syncEveryTakesMinutesOrHours() throws {
+    #expect(try ConfigFile.parseContents("sync-every = \"10m\"", path: "c.toml").syncEvery == 600)
+    #expect(try ConfigFile.parseContents("sync-every = \"1h\"", path: "c.toml").syncEvery == 3600)
+    #expect(try ConfigFile.parseContents("sync-every = \"off\"", path: "c.toml").syncEvery == nil)
+    #expect(try ConfigFile.parseContents("", path: "c.toml").syncEvery == nil)
+  }
+
   @Test func theShippedExampleIsTheStandardPipeline() throws {
     #expect(try ConfigFile.parse(ConfigFile.example, path: "example.toml") == .standard)
   }
@@ -90,6 +98,10 @@ import Testing
     ("[import.stage-map]\n\"Verbal yes\" = \"closing\"\n\"Signed\" = \"nowhere\"\n", 3, "which is no stage"),
     ("[import.stage-map]\nsigned = 5\n", 2, "must map to a stage key, won or lost"),
     ("[import]\nstage-mapping = 1\n", 2, "unknown key 'stage-mapping'"),
+    ("theme = \"dark\"\nsync-every = \"10\"\n", 2, "sync-every must be a number of minutes or hours"),
+    ("sync-every = \"0m\"\n", 1, "at least 1m"),
+    ("sync-every = \"25h\"\n", 1, "at most 24h"),
+    ("sync-every = 10\n", 1, "such as \"10m\""),
   ])
   func badFilesNameTheLineAndTheProblem(text: String, line: Int, message: String) {
     do {
