@@ -156,6 +156,8 @@ public struct Prompt: Sendable, Equatable {
     case lostReason
     case followUpAction
     case followUpDue(action: String)
+    /// Who owns the deal: a name typed, or one of those listed by its number.
+    case owner
   }
 
   public var lead: LeadID

@@ -82,6 +82,46 @@ extension Harness {
     #expect(h.written.isEmpty)
   }
 
+  /// `o` hands the deal to someone: a name typed, one already in use by its number (any
+  /// case of a known name is that name), or nobody; the same owner writes nothing, Esc
+  /// writes nothing, and undo gives the deal back.
+  @Test func oHandsTheDealToSomeone() throws {
+    var h = Harness()
+    let focused = try #require(h.state.focusedLead)
+    h.send(.character("o"))
+    #expect({ if case .prompt = h.state.mode { true } else { false } }())
+    h.type("Kim")
+    h.send(.enter)
+    #expect(h.pipeline[focused]?.owner == "Kim")
+    #expect(h.written.count == 1)
+    // Pre-filled with the owner: Enter keeps it, and writes nothing.
+    h.send(.character("o"))
+    h.send(.enter)
+    #expect(h.written.count == 1)
+    #expect(h.state.message?.text == "Owner unchanged")
+    // "kim" is Kim; "1" is the first name listed; both are no change.
+    h.send(.character("o"))
+    h.type("kim")
+    h.send(.enter)
+    h.send(.character("o"))
+    h.type("1")
+    h.send(.enter)
+    #expect(h.written.count == 1)
+    // A number past the list is refused, the prompt stays.
+    h.send(.character("o"))
+    h.type("7")
+    h.send(.enter)
+    #expect({ if case .prompt = h.state.mode { true } else { false } }())
+    h.send(.escape)
+    #expect(h.state.message?.text == "Owner unchanged")
+    // Cleared: nobody owns it; undo gives it back to Kim.
+    h.send(.character("o"), .backspace, .enter)
+    #expect(h.pipeline[focused]?.owner == "")
+    h.send(.character("u"))
+    #expect(h.pipeline[focused]?.owner == "Kim")
+    #expect(h.written.count == 3)
+  }
+
   /// A team pipeline's sync state is in the title; a journal of one's own has none.
   @Test func theTitleShowsTheTeamsSyncState() {
     var h = Harness(width: 160, height: 45)

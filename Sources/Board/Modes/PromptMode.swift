@@ -11,7 +11,13 @@ extension Prompt: ModeComponent {
     KeyBinding("Esc", "cancel, write nothing", hint: "Esc cancel", [.escape]),
   ]
 
-  var name: String { purpose == .lostReason ? "LOST" : "FOLLOW-UP" }
+  var name: String {
+    switch purpose {
+    case .lostReason: "LOST"
+    case .owner: "OWNER"
+    case .followUpAction, .followUpDue: "FOLLOW-UP"
+    }
+  }
 
   func update(_ key: Key, board: inout BoardState, pipeline: Pipeline) -> [Effect] {
     var prompt = self
@@ -19,7 +25,9 @@ extension Prompt: ModeComponent {
     switch key {
     case .escape:
       board.mode = .board
-      board.message = StatusMessage(prompt.purpose == .lostReason ? "Not marked lost" : "Follow-up unchanged")
+      board.message = StatusMessage(
+        prompt.purpose == .lostReason
+          ? "Not marked lost" : prompt.purpose == .owner ? "Owner unchanged" : "Follow-up unchanged")
       return []
     case .backspace:
       if prompt.isPrefilled { prompt.text = "" } else if !prompt.text.isEmpty { prompt.text.removeLast() }
@@ -27,6 +35,8 @@ extension Prompt: ModeComponent {
     case .control("u"):
       prompt.text = ""
       prompt.isPrefilled = false
+    case .enter where prompt.purpose == .owner:
+      return prompt.answerOwner(&board, pipeline)
     case .enter where prompt.purpose != .lostReason:
       return prompt.answerFollowUp(&board, pipeline)
     case .character(let c):
@@ -73,7 +83,43 @@ extension Prompt: ModeComponent {
       let listed = options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
       return .bold(
         "\(question) \(text)▏ · \(listed.joined(separator: " · ")) · a number or a reason, \(Self.hints)")
+    case .owner:
+      let listed = options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
+      return .bold(
+        "\(question) \(text)▏ · \((listed + ["empty: nobody"]).joined(separator: " · ")) · \(Self.hints)")
     }
+  }
+
+  /// The owner prompt's answer: a listed name by its number, a name typed (matched to one
+  /// already in use whatever its case), or nothing for no owner. The same owner writes
+  /// nothing.
+  private func answerOwner(_ board: inout BoardState, _ pipeline: Pipeline) -> [Effect] {
+    var prompt = self
+    let typed = cleanLine(prompt.text)
+    var owner = typed
+    if let number = Int(typed), typed.allSatisfy(\.isASCII), !options.isEmpty {
+      guard options.indices.contains(number - 1) else {
+        prompt.problem = "there is no name \(number); pick 1-\(min(9, options.count)), or type one"
+        board.mode = .prompt(prompt)
+        return []
+      }
+      owner = options[number - 1]
+    } else if let known = options.first(where: { SearchKey.fold($0) == SearchKey.fold(typed) }) {
+      owner = known
+    }
+    board.mode = .board
+    guard let lead = pipeline[self.lead] else { return [] }
+    guard owner != lead.owner else {
+      board.message = StatusMessage("Owner unchanged")
+      return []
+    }
+    let label = owner.isEmpty ? "\(lead.name) has no owner now" : "\(lead.name) is \(owner)'s now"
+    return [
+      .record(
+        Record(
+          lead: lead.id, change: .edited([.text(.owner, owner)]), label: label,
+          inverse: .edited([.text(.owner, lead.owner)])))
+    ]
   }
 
   /// The follow-up prompt's two steps: the action, then when it is due.
@@ -81,7 +127,7 @@ extension Prompt: ModeComponent {
     var prompt = self
     let typed = cleanLine(prompt.text)
     switch prompt.purpose {
-    case .lostReason:
+    case .lostReason, .owner:
       return []
     case .followUpAction:
       guard !typed.isEmpty else {
