@@ -29,6 +29,8 @@ public protocol BoardStore: AnyObject {
   func sawConflict(on lead: LeadID)
   /// In a team pipeline, the sync state for the title ("synced 14:02 · 3 to sync").
   var teamStatus: String? { get }
+  /// In a team pipeline, who did what to the lead lately, newest first, a line each.
+  func changes(on lead: LeadID) -> [String]
 }
 
 extension BoardStore {
@@ -38,6 +40,7 @@ extension BoardStore {
   public var conflictNotes: [LeadID: String] { [:] }
   public func sawConflict(on lead: LeadID) {}
   public var teamStatus: String? { nil }
+  public func changes(on lead: LeadID) -> [String] { [] }
 }
 
 /// The terminal the board is drawn on and read from: ncurses, or a script in tests.
@@ -107,6 +110,9 @@ public final class BoardRuntime {
         state.readOnlyReason = store.readOnlyReason
       }
     }
+    // Who did what to the card in view, for its detail pane (a team pipeline's).
+    let shown = state.shownLead
+    state.changes = shown.map { (lead: $0, lines: store.changes(on: $0)) }
   }
 
   /// Carries out one effect; the message that answers it (nil for quit, which ends the loop).

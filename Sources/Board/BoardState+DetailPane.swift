@@ -124,6 +124,11 @@ extension BoardState {
             "\(calendar.day(of: visit.entered))  \(title.fitted(toWidth: 20)) \(days)d\(visit.left == nil ? " now" : "")",
           style: plain))
     }
+    if let changes, changes.lead == lead.id, !changes.lines.isEmpty {
+      line("")
+      line("Who did what (newest first)", Style(.detailLabel, bold: true))
+      for change in changes.lines { line(change) }
+    }
     if !lead.notes.isEmpty {
       line("")
       line("Notes (\(lead.notes.count), newest first)", Style(.detailLabel, bold: true))

@@ -71,6 +71,14 @@ public struct BoardState: Sendable {
   var conflictBeingRead: [LeadID: String] = [:]
   /// In a team pipeline, the sync state the title shows.
   var teamStatus: String?
+  /// In a team pipeline, who did what to the card in the detail pane lately.
+  var changes: (lead: LeadID, lines: [String])?
+
+  /// The lead the detail pane shows: the one being moved, else the focused one.
+  var shownLead: LeadID? {
+    if case .move(let move) = mode { return move.lead }
+    return focusedLead
+  }
   var summaries = SummaryCache()
   /// The agenda's leads, soonest due first, rebuilt only when the pipeline changes while
   /// the agenda is open (not on every key or frame).

@@ -20,6 +20,9 @@ public final class MemoryStore: BoardStore {
   public var conflicts: [LeadID: String] = [:]
   public var conflictNotes: [LeadID: String] { conflicts }
   public func sawConflict(on lead: LeadID) { conflicts[lead] = nil }
+  /// Who did what to each lead, as a team pipeline would say it (set by tests).
+  public var changeLines: [LeadID: [String]] = [:]
+  public func changes(on lead: LeadID) -> [String] { changeLines[lead] ?? [] }
 
   public init(pipeline: Pipeline, clock: Timestamp) {
     self.pipeline = pipeline

@@ -70,6 +70,17 @@ public final class JournalWatch: BoardStore {
     }
   }
 
+  public func changes(on lead: LeadID) -> [String] {
+    store.recentChanges(on: lead).map { event in
+      let local = Timestamp(
+        millisecondsSinceEpoch: event.time.millisecondsSinceEpoch + Int64(
+          Environment.calendar.offsetSeconds(at: event.time)) * 1000)
+      let when = String(local.iso8601.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ")
+      let who = event.replica == store.replica ? "you" : event.replica
+      return "\(when) \(who) \(event.change.phrase(in: store.pipeline))"
+    }
+  }
+
   /// Starts `closer sync` on another thread: git may take seconds (or a minute, offline),
   /// and the board answers keys meanwhile. Only the lines settled now are committed.
   public func startSync() -> String { startSync(announce: true) }

@@ -94,6 +94,12 @@ public final class PipelineStore {
   /// deal another member lost at the same time): in a team pipeline only.
   public var conflicts: [TeamConflict] { team?.conflicts ?? [] }
 
+  /// In a team pipeline, the latest events on `lead` from every member, newest first: who
+  /// did what. Empty for a journal of one's own (every change in it is one's own).
+  public func recentChanges(on lead: LeadID, limit: Int = 8) -> [Event] {
+    team?.events(on: lead, limit: limit) ?? []
+  }
+
   /// The leads whose last change lost to one made at the same time by another member, with
   /// what won and what lost: in a team pipeline only.
   public var conflictMarks: [LeadID: ConflictMark] { team?.marks ?? [:] }

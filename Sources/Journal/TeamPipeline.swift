@@ -249,6 +249,17 @@ final class TeamMerge {
   /// For each lead whose last change lost a conflict: what won and what lost.
   private(set) var marks: [LeadID: ConflictMark] = [:]
 
+  /// The latest events on `lead`, newest first, at most `limit`.
+  func events(on lead: LeadID, limit: Int) -> [Event] {
+    var result: [Event] = []
+    var place = lastOnLead[lead].map(Int.init) ?? -1
+    while place >= 0 && result.count < limit {
+      result.append(history[place].event)
+      place = Int(previousOnLead[place])
+    }
+    return result
+  }
+
   /// The id of the last event on `lead` this replica has seen, for the next one's `base`.
   func lastEventID(on lead: LeadID) -> String? {
     lastOnLead[lead].map { history[Int($0)].event.id }
@@ -413,6 +424,38 @@ final class TeamMerge {
       all.append(JournalWarning(line: nil, .unreadable(reason), file: "\(TeamLayout.journalsFolder)/\(name)"))
     }
     return all
+  }
+}
+
+extension Change {
+  /// What the change did, in words for a lead's history: "moved to Proposal", "ticked
+  /// budget", "lost (Price)".
+  public func phrase(in pipeline: Pipeline) -> String {
+    func stage(_ key: String) -> String { pipeline.stage(forKey: key)?.title ?? key }
+    switch self {
+    case .created(let new): return "added it in \(stage(new.stage))"
+    case .moved(let key, _, _): return "moved it to \(stage(key))"
+    case .won: return "marked it won"
+    case .lost(let reason): return "marked it lost (\(reason))"
+    case .reopened(let key): return "reopened it in \(stage(key))"
+    case .checked(let criterion, let isChecked): return "\(isChecked ? "ticked" : "unticked") \(criterion)"
+    case .followUpSet(let followUp):
+      return followUp.map { "set the next action: \($0.action), \($0.due)" } ?? "cleared the next action"
+    case .edited(let edits):
+      let fields = edits.map { edit -> String in
+        switch edit {
+        case .text(.owner, let owner): owner.isEmpty ? "took the owner off" : "handed it to \(owner)"
+        case .text(let field, _): "edited the \(field.rawValue)"
+        case .value: "changed the value"
+        case .expectedClose: "changed the expected close"
+        }
+      }
+      return fields.joined(separator: ", ")
+    case .noteAdded: return "wrote a note"
+    case .noteRetracted: return "took a note back"
+    case .restored: return "undid a change"
+    case .unknown(let type): return "wrote a \(type) (a newer Closer's)"
+    }
   }
 }
 

@@ -122,6 +122,20 @@ extension Harness {
     #expect(h.written.count == 3)
   }
 
+  /// In a team, the detail pane says who did what to the card lately; the card in view
+  /// changes with the focus.
+  @Test func theDetailPaneSaysWhoDidWhat() throws {
+    var h = Harness(width: 160, height: 45)
+    let focused = try #require(h.state.focusedLead)
+    h.store.changeLines[focused] = ["11-30 14:02 ben@desk moved it to Qualifying", "11-29 09:00 you added it"]
+    #expect(!h.frame.text.contains("Who did what"))
+    h.send(.down, .up)
+    #expect(h.frame.text.contains("Who did what (newest first)"))
+    #expect(h.frame.text.contains("11-30 14:02 ben@desk moved it to Qualifying"))
+    h.send(.down)
+    #expect(!h.frame.text.contains("Who did what"))
+  }
+
   /// A team pipeline's sync state is in the title; a journal of one's own has none.
   @Test func theTitleShowsTheTeamsSyncState() {
     var h = Harness(width: 160, height: 45)

@@ -393,6 +393,13 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
     #expect(
       try watch(ben).conflictNotes[acme]
         == "moved to Negotiation by you at the same time as ana@machine's move to Proposal")
+    // Who did what, newest first, in the words of the member looking.
+    let changes = anaBoard.changes(on: acme).map { $0.split(separator: " ", maxSplits: 2).last.map(String.init) ?? "" }
+    #expect(
+      changes == [
+        "ben@machine moved it to Negotiation", "you moved it to Proposal", "you added it in Lead Generation",
+      ],
+      "\(anaBoard.changes(on: acme))")
     anaBoard.sawConflict(on: acme)
     #expect(anaBoard.conflictNotes.isEmpty)
     #expect(try watch(ana).conflictNotes.isEmpty, "seen stays seen")
