@@ -262,8 +262,9 @@ struct SyncCommand: ParsableCommand {
     let config = try environment.loadConfig(flag: options.config)
     let store = try PipelineStore(
       path: layout.directory, config: config, access: .readWrite, replica: replica, clock: Environment.now)
-    let outcome = try TeamSync(layout: layout, replica: replica).run(settledBytes: store.journal.offset)
-    for line in outcome.lines { try Console.printOutcome(line) }
+    _ = try TeamSync(layout: layout, replica: replica).run(settledBytes: store.journal.offset) { line in
+      try? Console.printOutcome(line)
+    }
   }
 }
 

@@ -21,15 +21,20 @@ struct TeamSync {
 
   var ownPath: String { "\(TeamLayout.journalsFolder)/\(TeamLayout.fileName(replica: replica))" }
 
-  /// What a sync did, in lines for the rep.
+  /// What a sync did, in lines for the rep, each also handed to `progress` as it happens
+  /// (so that what was done before a failure is still said).
   struct Outcome {
-    var lines: [String] = []
+    var progress: (String) -> Void = { _ in }
+    var lines: [String] = [] {
+      didSet { if let last = lines.last, lines.count > oldValue.count { progress(last) } }
+    }
     /// Whether it reached the remote (false: offline, no remote; still a success).
     var reachedRemote = false
   }
 
-  func run(settledBytes: Int64) throws -> Outcome {
+  func run(settledBytes: Int64, progress: @escaping (String) -> Void = { _ in }) throws -> Outcome {
     var outcome = Outcome()
+    outcome.progress = progress
     guard (try? git.output(["rev-parse", "--is-inside-work-tree"], what: "git")) == "true" else {
       throw CommandError(
         "\(printable(layout.directory)) is a team pipeline but not a git work tree; run `git init` there, or make it again with `closer team init`"

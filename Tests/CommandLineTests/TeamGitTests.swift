@@ -342,6 +342,98 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
   }
 }
 
+/// A remote that asks for a password (an HTTP server that answers 401 to everything): sync
+/// and join fail at once with git's words, nothing waits for a password, and the commit
+/// is made locally.
+@Suite struct PasswordProtectedRemoteTests {
+  @Test func aRemoteThatWantsAPasswordFailsFastAndClearly() throws {
+    let server = try AuthRequiredServer()
+    defer { server.stop() }
+    let url = "http://127.0.0.1:\(server.port)/team.git"
+    let team = try TeamSandbox(remote: false)
+    let ana = team.member("ana", soloJournal: true)
+    try ana.ok(["add", "Acme"])
+    try ana.ok(["team", "init", ana.folder])
+    var member = ana
+    member.journal = ana.folder
+    try git(["remote", "add", "origin", url], in: ana.folder)
+    try member.ok(["add", "Globex"])
+    var started = ContinuousClock.now
+    let sync = try member.run(["sync"])
+    #expect(ContinuousClock.now - started < .seconds(30))
+    #expect(sync.status != 0)
+    #expect(sync.stderr.contains("could not fetch from origin"), "\(sync.stderr)")
+    #expect(
+      sync.stderr.contains("terminal prompts disabled") || sync.stderr.contains("Authentication"), "\(sync.stderr)")
+    #expect(sync.stdout.contains("committed 1 new event(s) of yours"), "\(sync.stdout)")
+    #expect(server.requests > 0, "git did ask the server")
+    started = ContinuousClock.now
+    let ben = team.member("ben")
+    let join = try ben.run(["team", "join", url, ben.folder])
+    #expect(ContinuousClock.now - started < .seconds(30))
+    #expect(join.status != 0 && join.stderr.contains("could not clone"), "\(join.stderr)")
+  }
+}
+
+/// An HTTP server on a free local port that answers every request with 401 and a Basic
+/// challenge, as a git host does before a password is given.
+final class AuthRequiredServer: @unchecked Sendable {
+  let port: Int
+  private let socketDescriptor: Int32
+  private let lock = NSLock()
+  private var count = 0
+  private var stopped = false
+
+  var requests: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return count
+  }
+
+  init() throws {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard bound == 0, listen(descriptor, 16) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+    }
+    socketDescriptor = descriptor
+    port = Int(UInt16(bigEndian: address.sin_port))
+    let thread = Thread { [self] in serve() }
+    thread.start()
+  }
+
+  private func serve() {
+    while true {
+      let client = accept(socketDescriptor, nil, nil)
+      if client < 0 { return }
+      var buffer = [UInt8](repeating: 0, count: 4096)
+      _ = read(client, &buffer, buffer.count)
+      lock.lock()
+      count += 1
+      lock.unlock()
+      let response =
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"team\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+      _ = response.withCString { write(client, $0, strlen($0)) }
+      close(client)
+    }
+  }
+
+  func stop() {
+    shutdown(socketDescriptor, Int32(SHUT_RDWR))
+    close(socketDescriptor)
+  }
+}
+
 /// `sync-every` in the config: an open board syncs on its own, quietly, and the title says
 /// when it last did and how many events wait.
 @Suite struct ScheduledSyncTests {
