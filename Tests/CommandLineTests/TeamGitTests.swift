@@ -65,6 +65,13 @@ final class TeamSandbox {
       journal: soloJournal ? "\(home)/journal.jsonl" : folder)
   }
 
+  /// Ana's team of three leads, which Ben joined and has synced.
+  func anaAndBen() throws -> (Member, Member) {
+    let members = try started(["ana", "ben"])
+    try members[1].ok(["sync"])
+    return (members[0], members[1])
+  }
+
   /// Ana makes the team from a journal with three leads; the others join.
   func started(_ names: [String]) throws -> [Member] {
     let ana = member(names[0], soloJournal: true)
@@ -130,9 +137,7 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
   /// move stays in its journal.
   @Test func aLossAgainstAMoveStaysLost() throws {
     let team = try TeamSandbox()
-    let members = try team.started(["ana", "ben"])
-    let (ana, ben) = (members[0], members[1])
-    try ben.ok(["sync"])
+    let (ana, ben) = try team.anaAndBen()
     try ana.ok(["lost", "acme", "--reason", "Price"])
     try ben.ok(["move", "acme", "closing", "--override-gate"])
     for member in [ana, ben, ana] { try member.ok(["sync"]) }
@@ -469,9 +474,7 @@ final class AuthRequiredServer: @unchecked Sendable {
 @Suite struct TeamConflictMarkTests {
   @Test func theBoardMarksAConflictUntilLookedAt() throws {
     let team = try TeamSandbox()
-    let members = try team.started(["ana", "ben"])
-    let (ana, ben) = (members[0], members[1])
-    try ben.ok(["sync"])
+    let (ana, ben) = try team.anaAndBen()
     try ana.ok(["move", "acme", "proposal", "--override-gate"])
     try ben.ok(["move", "acme", "negotiation", "--override-gate"])
     for member in [ana, ben, ana] { try member.ok(["sync"]) }
@@ -504,9 +507,7 @@ final class AuthRequiredServer: @unchecked Sendable {
 @Suite struct TeamUndoTests {
   @Test func undoAfterAMergeTakesBackOnlyOnesOwnChange() throws {
     let team = try TeamSandbox()
-    let members = try team.started(["ana", "ben"])
-    let (ana, ben) = (members[0], members[1])
-    try ben.ok(["sync"])
+    let (ana, ben) = try team.anaAndBen()
     let store = try PipelineStore(path: ana.folder, replica: ana.replica, clock: Environment.now)
     let watch = JournalWatch(store: store)
     let runtime = BoardRuntime(

@@ -100,6 +100,16 @@ func deliver(_ source: String, to destination: String, lines wanted: Int? = nil)
 
 func lineCount(_ path: String) -> Int { readBytes(path).filter { $0 == 0x0A }.count }
 
+/// Ana's and Ben's folders of one team, and their stores; Ben's clock is a day ahead.
+func twoMembers(in dir: TemporaryDirectory) throws -> (String, String, PipelineStore, PipelineStore) {
+  let (ana, ben) = (dir.file("ana"), dir.file("ben"))
+  makeTeamFolder(ana)
+  makeTeamFolder(ben)
+  let anaStore = try PipelineStore(path: ana, replica: "ana@laptop", clock: MemberClock().now)
+  let benStore = try PipelineStore(path: ben, replica: "ben@desk", clock: MemberClock(offsetDays: 1).now)
+  return (ana, ben, anaStore, benStore)
+}
+
 @Suite struct TeamMergeTests {
   /// Two members, each in their own folder: what one writes, the other reads once it has
   /// the file, and writes after it even with a clock two days behind.
@@ -214,11 +224,7 @@ func lineCount(_ path: String) -> Int { readBytes(path).filter { $0 == 0x0A }.co
   /// conflict, and a later change made having seen the result settles the mark.
   @Test func concurrentChangesAreMarkedOnTheCard() throws {
     let dir = TemporaryDirectory(inMemory: true)
-    let (ana, ben) = (dir.file("ana"), dir.file("ben"))
-    makeTeamFolder(ana)
-    makeTeamFolder(ben)
-    let anaStore = try PipelineStore(path: ana, replica: "ana@laptop", clock: MemberClock().now)
-    let benStore = try PipelineStore(path: ben, replica: "ben@desk", clock: MemberClock(offsetDays: 1).now)
+    let (ana, ben, anaStore, benStore) = try twoMembers(in: dir)
     let acme = try addLead(anaStore, "Acme")
     let globex = try addLead(anaStore, "Globex")
     let anaFile = "journals/ana@laptop.jsonl"
@@ -256,11 +262,7 @@ func lineCount(_ path: String) -> Int { readBytes(path).filter { $0 == 0x0A }.co
   /// A move of a deal another member lost at the same time does not apply; the card says so.
   @Test func aMoveOfADealLostMeanwhileIsMarked() throws {
     let dir = TemporaryDirectory(inMemory: true)
-    let (ana, ben) = (dir.file("ana"), dir.file("ben"))
-    makeTeamFolder(ana)
-    makeTeamFolder(ben)
-    let anaStore = try PipelineStore(path: ana, replica: "ana@laptop", clock: MemberClock().now)
-    let benStore = try PipelineStore(path: ben, replica: "ben@desk", clock: MemberClock(offsetDays: 1).now)
+    let (ana, ben, anaStore, benStore) = try twoMembers(in: dir)
     let acme = try addLead(anaStore, "Acme")
     deliver("\(ana)/journals/ana@laptop.jsonl", to: "\(ben)/journals/ana@laptop.jsonl")
     try benStore.refresh()
