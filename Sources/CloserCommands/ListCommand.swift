@@ -29,8 +29,8 @@ struct ListCommand: ParsableCommand {
   var sort: SortOrder?
   @Flag(help: "Print a JSON array.") var json = false
   @Option(
-    help:
-      "Only deals owned by NAME (any case); me: yours ($CLOSER_OWNER, else your user name); none: deals without an owner.")
+    help: "Only deals owned by NAME (any case); me: yours ($CLOSER_OWNER, else your user name); none: nobody's."
+  )
   var owner: String?
 
   func run() throws {
@@ -50,8 +50,9 @@ struct ListCommand: ParsableCommand {
       guard !wanted.isEmpty else {
         throw CommandError("--owner me needs to know who you are: set CLOSER_OWNER (or USER) to your name")
       }
+      let nobody = owner.lowercased() == "none"
       leads = leads.filter {
-        owner.lowercased() == "none" ? $0.owner.isEmpty : $0.owner.compare(wanted, options: .caseInsensitive) == .orderedSame
+        nobody ? $0.owner.isEmpty : $0.owner.compare(wanted, options: .caseInsensitive) == .orderedSame
       }
     }
     if due {
