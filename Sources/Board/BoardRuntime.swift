@@ -23,8 +23,10 @@ public protocol BoardStore: AnyObject {
   /// keys meanwhile; `look` reports how it went). Returns what to tell the rep now.
   func startSync() -> String
   /// Cards whose last change lost to one another member made at the same time, with what
-  /// happened in words, until the rep has looked at them (a team pipeline).
+  /// happened in words, until a later change settles it (a team pipeline).
   var conflictNotes: [LeadID: String] { get }
+  /// Those of them the rep has not looked at yet.
+  var unseenConflicts: Set<LeadID> { get }
   /// The rep has looked at the card's conflict: it is no longer marked.
   func sawConflict(on lead: LeadID)
   /// In a team pipeline, the sync state for the title ("synced 14:02 · 3 to sync").
@@ -38,6 +40,7 @@ extension BoardStore {
     "this pipeline is not shared with a team: `closer team init DIR` makes it a team pipeline (docs/team.md)"
   }
   public var conflictNotes: [LeadID: String] { [:] }
+  public var unseenConflicts: Set<LeadID> { [] }
   public func sawConflict(on lead: LeadID) {}
   public var teamStatus: String? { nil }
   public func changes(on lead: LeadID) -> [String] { [] }
@@ -85,6 +88,7 @@ public final class BoardRuntime {
       width: size.width, height: size.height, now: clock(), calendar: calendar, journalName: journalName,
       readOnlyReason: store.readOnlyReason)
     state.conflicts = store.conflictNotes
+    state.unseenConflicts = store.unseenConflicts
     state.teamStatus = store.teamStatus
     send(.tick(clock()))
     if let notice = Self.notice(notices) { send(.notice(notice)) }
@@ -151,6 +155,7 @@ public final class BoardRuntime {
     case .sawConflict(let lead):
       store.sawConflict(on: lead)
       state.conflicts = store.conflictNotes
+      state.unseenConflicts = store.unseenConflicts
       return nil
     }
   }
@@ -200,6 +205,7 @@ public final class BoardRuntime {
         lastSliceRead = news.contains { if case .externalChanges = $0 { true } else { false } }
         state.readOnlyReason = store.readOnlyReason
         state.conflicts = store.conflictNotes
+        state.unseenConflicts = store.unseenConflicts
         state.teamStatus = store.teamStatus
         // A new local day turns due dates into today's and today's into overdue at once.
         if state.calendar.day(of: now) != state.today

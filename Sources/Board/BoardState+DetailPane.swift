@@ -75,7 +75,7 @@ extension BoardState {
     let stage = pipeline.stage(forKey: lead.stage)
     line(lead.name, Style(.detail, bold: true))
     if !lead.company.isEmpty { line(lead.company) }
-    if let conflict = conflicts[lead.id] ?? conflictBeingRead[lead.id] {
+    if let conflict = conflicts[lead.id] {
       line("! \(conflict)", Style(.error, bold: true))
     }
     line("")

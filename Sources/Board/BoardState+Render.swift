@@ -196,7 +196,7 @@ extension BoardState {
     frame.fill(x: x, y: y, width: width, height: 3, style: base)
     let score = pipeline.score(of: lead, now: now)
     let tierRole: Role = score.tier == .a ? .tierA : score.tier == .b ? .tierB : .tierC
-    let marker = lifted ? "▶ " : isMatch ? "• " : conflicts[lead.id] != nil ? "! " : ""
+    let marker = lifted ? "▶ " : isMatch ? "• " : unseenConflicts.contains(lead.id) ? "! " : ""
     var nameStyle = base
     nameStyle.bold = true
     nameStyle.underline = isMatch

@@ -23,6 +23,14 @@ extension BoardState {
 
   private mutating func react(to message: Message, pipeline: Pipeline) -> [Effect] {
     summaries.refresh(pipeline)
+    if case .externalChanges = message, let lead = focusedLead, let current = pipeline[lead],
+      pipeline.position(of: lead) != nil, let index = pipeline.stageIndex(forKey: current.stage), index != column,
+      !isMoving
+    {
+      // The focus stays on its card wherever another process or member moved it; only a
+      // card that left the board leaves the focus at its place.
+      focus(on: lead, pipeline)
+    }
     syncFocus(pipeline)
     switch message {
     case .key(let key):

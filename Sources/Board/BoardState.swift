@@ -66,9 +66,8 @@ public struct BoardState: Sendable {
   /// In a team pipeline: cards whose last change lost to one made at the same time by
   /// another member, with what happened, until the rep has looked at them.
   var conflicts: [LeadID: String] = [:]
-  /// The conflict of the card whose detail pane was opened last: still shown there after
-  /// opening the pane took the mark off the card.
-  var conflictBeingRead: [LeadID: String] = [:]
+  /// The cards among them the rep has not looked at yet: marked on the board.
+  var unseenConflicts: Set<LeadID> = []
   /// In a team pipeline, the sync state the title shows.
   var teamStatus: String?
   /// In a team pipeline, who did what to the card in the detail pane lately.

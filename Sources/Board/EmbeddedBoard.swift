@@ -19,7 +19,9 @@ public final class MemoryStore: BoardStore {
   /// Conflict marks, as a team pipeline would have them (set by tests).
   public var conflicts: [LeadID: String] = [:]
   public var conflictNotes: [LeadID: String] { conflicts }
-  public func sawConflict(on lead: LeadID) { conflicts[lead] = nil }
+  public private(set) var seenConflicts: Set<LeadID> = []
+  public var unseenConflicts: Set<LeadID> { Set(conflicts.keys).subtracting(seenConflicts) }
+  public func sawConflict(on lead: LeadID) { seenConflicts.insert(lead) }
   /// Who did what to each lead, as a team pipeline would say it (set by tests).
   public var changeLines: [LeadID: [String]] = [:]
   public func changes(on lead: LeadID) -> [String] { changeLines[lead] ?? [] }

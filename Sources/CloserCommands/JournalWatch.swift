@@ -47,11 +47,11 @@ public final class JournalWatch: BoardStore {
   private var seenConflictsPath: String? { store.teamLayout.map { "\($0.directory)/.git/closer-seen-conflicts" } }
 
   public var conflictNotes: [LeadID: String] {
-    var notes: [LeadID: String] = [:]
-    for (lead, mark) in store.conflictMarks where !seenConflicts.contains(mark.loser.id) {
-      notes[lead] = mark.description(me: store.replica, pipeline: store.pipeline)
-    }
-    return notes
+    store.conflictMarks.mapValues { $0.description(me: store.replica, pipeline: store.pipeline) }
+  }
+
+  public var unseenConflicts: Set<LeadID> {
+    Set(store.conflictMarks.filter { !seenConflicts.contains($0.value.loser.id) }.keys)
   }
 
   public func sawConflict(on lead: LeadID) {

@@ -71,14 +71,21 @@ extension Harness {
     h.store.conflicts[focused] = note
     h.handle(.tick(Harness.now))
     h.state.conflicts = h.store.conflictNotes
+    h.state.unseenConflicts = h.store.unseenConflicts
     let name = h.pipeline[focused]!.name
     #expect(h.frame.text.contains("! \(name)"), "\(h.frame.text)")
     let trace = h.step(.enter)
     #expect(trace.first == "key Enter → saw conflict on \(focused)")
     #expect(h.frame.text.contains("! moved to Negotiation by ben@desk"), "\(h.frame.text)")
-    #expect(h.store.conflicts.isEmpty && h.state.conflicts.isEmpty)
+    #expect(h.store.unseenConflicts.isEmpty && h.state.unseenConflicts.isEmpty)
     h.send(.escape)
     #expect(!h.frame.text.contains("! \(name)"))
+    // The pane still says what happened while the conflict stands; once settled, no more.
+    #expect(h.frame.text.contains("! moved to Negotiation by ben@desk"))
+    h.store.conflicts = [:]
+    h.handle(.externalChanges(count: 0))
+    h.state.conflicts = h.store.conflictNotes
+    #expect(!h.frame.text.contains("! moved to Negotiation by ben@desk"))
     #expect(h.written.isEmpty)
   }
 
@@ -277,6 +284,26 @@ extension Harness {
       ])
     #expect(h.pipeline["ana0"]?.stage == "lead-generation")
     #expect(h.written.count == 1)
+  }
+
+  /// A card moved elsewhere (another process, a team member's sync) keeps the focus: the
+  /// board follows it to its new column; a card lost elsewhere leaves the focus in place.
+  @Test func theFocusFollowsACardMovedElsewhere() {
+    var h = Harness()
+    #expect(h.state.focusedLead == "ana0")
+    h.store.appendFromElsewhere(
+      Event(
+        id: "x1", time: Harness.now, replica: "ben@desk", lead: "ana0",
+        change: .moved(stage: "proposal", position: 2, gateOverridden: true)))
+    for message in h.store.look() { h.handle(message) }
+    #expect(h.state.focusedLead == "ana0")
+    #expect(h.pipeline.stages[h.state.column].key == "proposal")
+    h.store.appendFromElsewhere(
+      Event(id: "x2", time: Harness.now, replica: "ben@desk", lead: "ana0", change: .lost(reason: "Price")))
+    for message in h.store.look() { h.handle(message) }
+    #expect(h.pipeline.stages[h.state.column].key == "proposal")
+    #expect(h.state.focusedLead != "ana0")
+    #expect(h.written.isEmpty)
   }
 
   /// A move decided on a card that someone else moved a moment ago is not written: the

@@ -496,9 +496,15 @@ final class AuthRequiredServer: @unchecked Sendable {
       ],
       "\(anaBoard.changes(on: acme))")
     anaBoard.sawConflict(on: acme)
-    #expect(anaBoard.conflictNotes.isEmpty)
-    #expect(try watch(ana).conflictNotes.isEmpty, "seen stays seen")
-    #expect(try watch(ben).conflictNotes.count == 1, "what one member has seen is theirs")
+    #expect(anaBoard.unseenConflicts.isEmpty)
+    #expect(anaBoard.conflictNotes.count == 1, "the pane still says what happened")
+    #expect(try watch(ana).unseenConflicts.isEmpty, "seen stays seen")
+    #expect(try watch(ben).unseenConflicts == [acme], "what one member has seen is theirs")
+    // Ben moves the card on, having seen it: settled for both.
+    try ben.ok(["move", "acme", "closing", "--override-gate"])
+    try ben.ok(["sync"])
+    try ana.ok(["sync"])
+    #expect(try watch(ana).conflictNotes.isEmpty)
   }
 }
 

@@ -68,10 +68,7 @@ struct BrowseMode: ModeComponent {
       board.detailScroll = 0
       board.detailFollowsSelection = true
       // The pane says what happened; once it has been read the card is no longer marked.
-      if let note = board.conflicts[focused] {
-        board.conflictBeingRead = [focused: note]
-        return [.sawConflict(focused)]
-      }
+      if board.unseenConflicts.contains(focused) { return [.sawConflict(focused)] }
     case .character("a"):
       guard pipeline.stages.indices.contains(board.column) else { return [] }
       board.mode = .form(LeadForm(new: pipeline.stages[board.column].key))
