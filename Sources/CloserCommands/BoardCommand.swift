@@ -38,6 +38,7 @@ public enum BoardSession {
       throw CommandError("the board needs a terminal; for scripts use `closer list`, `closer show` or `closer summary`")
     }
     let environment = options.environment
+    try environment.checkTeamIdentity()
     let settings = try environment.loadSettings(flag: options.config)
     let (theme, themeWarning) = loadTheme(named: themeFlag ?? settings.theme, environment: environment)
     let open = {

@@ -101,6 +101,12 @@ struct Environment {
   /// Who the rep is, as a deal's owner: `CLOSER_OWNER`, else the user name.
   var me: String { nonEmpty("CLOSER_OWNER") ?? nonEmpty("USER") ?? nonEmpty("LOGNAME") ?? "" }
 
+  /// In a team pipeline, fails with what is wrong with this machine's identity (a damaged
+  /// identity file, an invalid CLOSER_REPLICA) instead of writing under another name.
+  func checkTeamIdentity() throws {
+    if teamLayout != nil { _ = try teamReplica() }
+  }
+
   /// user@host.
   var machineName: String {
     var buffer = [CChar](repeating: 0, count: 256)

@@ -22,9 +22,14 @@ struct Git {
     var output: String { String(decoding: bytes, as: UTF8.self) }
 
     var succeeded: Bool { status == 0 && !timedOut }
-    /// What git said, for a message: its error output's last lines, else its output.
+    /// What git said, for a message, on one line: what the server said (`remote:` lines),
+    /// then the last lines of its error output (else of its output).
     var said: String {
-      let text = (error.isEmpty ? output : error).split(separator: "\n").suffix(3).joined(separator: " / ")
+      let lines = (error.isEmpty ? output : error).split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "remote:" }
+      let server = lines.filter { $0.hasPrefix("remote:") }.prefix(3)
+      let rest = lines.filter { !$0.hasPrefix("remote:") }.suffix(3)
+      let text = (server + rest).joined(separator: " / ")
       return timedOut ? "no answer in time" + (text.isEmpty ? "" : " (\(text))") : text
     }
   }
@@ -32,6 +37,7 @@ struct Git {
   /// Settings that override whatever the user's and the repository's configuration say.
   static let overrides = [
     "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false", "-c", "tag.gpgSign=false",
+    "-c", "push.gpgSign=false",
     "-c", "merge.ff=true", "-c", "pull.rebase=false", "-c", "core.autocrlf=false", "-c", "core.safecrlf=false",
     "-c", "credential.interactive=false", "-c", "http.lowSpeedLimit=1000", "-c", "http.lowSpeedTime=20",
     "-c", "advice.detachedHead=false", "-c", "gc.auto=0",

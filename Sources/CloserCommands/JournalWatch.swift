@@ -190,7 +190,7 @@ final class SyncInBackground: @unchecked Sendable {
       do {
         let (lines, reached) = try work()
         state = reached ? "synced \(time)" : "not shared \(time): committed locally"
-        if announce || !reached { said = "synced: " + lines }
+        if announce || !reached { said = (reached ? "synced: " : "sync: ") + lines }
       } catch {
         state = "sync failed \(time)"
         said = "sync failed: \(error)"

@@ -19,6 +19,7 @@ extension JournalOptions {
   func openStore(creating: Bool = false) throws -> PipelineStore {
     let environment = self.environment
     if !creating { try requireJournal() }
+    try environment.checkTeamIdentity()
     let config = try environment.loadConfig(flag: self.config)
     let store = try PipelineStore(
       path: journalPath, config: config, access: .readWrite, replica: environment.replica, clock: Environment.now)
@@ -31,6 +32,7 @@ extension JournalOptions {
   /// empty pipeline), unless `missingIsEmpty` (a dry run of an import into a new journal).
   func readPipeline(missingIsEmpty: Bool = false) throws -> Pipeline {
     let environment = self.environment
+    try environment.checkTeamIdentity()
     let config = try environment.loadConfig(flag: self.config)
     let path = journalPath
     guard try journalExists() else {

@@ -52,6 +52,29 @@ struct TeamInitCommand: ParsableCommand {
       throw CommandError("\(printable(target)) is not empty; give a new or empty folder")
     }
     let replica = try environment.teamReplica()
+    // The journal is checked before anything is made: opened for writing, a torn tail (a
+    // crash in the middle of an append) is set aside, and a damaged one is refused, since its
+    // lines would be committed for good.
+    let existing = try options.journalExists()
+    var events = 0
+    if existing {
+      let config = try environment.loadConfig(flag: options.config)
+      let store = try PipelineStore(
+        path: source, config: config, access: .readWrite, replica: replica, clock: Environment.now, snapshots: false)
+      for warning in store.warnings where !warning.isDamage {
+        Console.printError("warning: \(printable(source)): \(printable(warning.description))")
+      }
+      if let damage = store.warnings.first(where: \.isDamage) {
+        throw CommandError(
+          "\(printable(source)) is damaged (\(printable(damage.description))); nothing was made. `closer check` says where; fix it first"
+        )
+      }
+      if let reason = store.journal.readOnlyReason {
+        throw CommandError("\(printable(source)) cannot be written (\(printable(reason))); nothing was made")
+      }
+      events = max(0, store.journal.lineCount - 1)
+    }
+    let remote = remote.map(Self.remoteURL)
     let layout = TeamLayout(creating: target)
     let git = Git(directory: target)
     try FileManager.default.createDirectory(atPath: layout.journalsPath, withIntermediateDirectories: true)
@@ -59,6 +82,7 @@ struct TeamInitCommand: ParsableCommand {
     guard initialized.succeeded else { throw CommandError("git init failed: \(initialized.said)") }
     try write(TeamLayout.markerContents, to: layout.markerPath)
     try write(TeamLayout.attributes, to: layout.attributesPath)
+    try write(TeamLayout.ignored, to: "\(target)/.gitignore")
     let (configPath, _) = environment.configPath(flag: options.config)
     if let config = FileManager.default.contents(atPath: configPath) {
       guard FileManager.default.createFile(atPath: layout.configPath, contents: config) else {
@@ -67,14 +91,11 @@ struct TeamInitCommand: ParsableCommand {
     }
     // Today's journal becomes this replica's, unchanged.
     let journal = layout.journalPath(replica: replica)
-    var events = 0
-    let existing = try options.journalExists()
     if existing {
       guard let bytes = FileManager.default.contents(atPath: source) else {
         throw CommandError("cannot read \(printable(source))")
       }
       try writeSynced(bytes, to: journal)
-      events = max(0, bytes.count(where: { $0 == 0x0A }) - 1)
       // The copy must read back as the same pipeline before the old path is let go.
       let config = try environment.loadConfig(flag: options.config)
       let before = try PipelineStore(
@@ -85,7 +106,7 @@ struct TeamInitCommand: ParsableCommand {
         throw CommandError("the copy in \(printable(target)) does not read back as your journal; nothing was moved")
       }
     }
-    var files = [TeamLayout.markerName, ".gitattributes"]
+    var files = [TeamLayout.markerName, ".gitattributes", ".gitignore"]
     if FileManager.default.fileExists(atPath: layout.configPath) { files.append("config.toml") }
     if existing { files.append("\(TeamLayout.journalsFolder)/\(TeamLayout.fileName(replica: replica))") }
     let added = try git.run(["add", "--"] + files)
@@ -94,6 +115,7 @@ struct TeamInitCommand: ParsableCommand {
       ["commit", "--quiet", "--no-verify", "-m", "closer team init: \(replica), \(events) event(s)"],
       extraEnvironment: git.identityEnvironment(replica: replica))
     guard committed.succeeded else { throw CommandError("git commit failed: \(committed.said)") }
+    _ = try? git.run(["config", "closer.branch", "main"])
     var lines = ["team pipeline made in \(printable(target)); this machine writes as \(replica)"]
     if existing {
       // The old path now leads to the team pipeline; the file itself is kept beside it.
@@ -123,6 +145,16 @@ struct TeamInitCommand: ParsableCommand {
       lines.append("others join with: closer team join \(remote) FOLDER")
     }
     for line in lines { try Console.printOutcome(line) }
+  }
+}
+
+extension TeamInitCommand {
+  /// A remote given as a path is taken from the current folder (git would take it from the
+  /// team folder); URLs (`https://…`, `ssh://…`, `host:path`) are left as they are.
+  static func remoteURL(_ remote: String) -> String {
+    if remote.contains("://") { return remote }
+    if let colon = remote.firstIndex(of: ":"), !remote[..<colon].contains("/") { return remote }
+    return absolute(remote)
   }
 }
 
@@ -172,6 +204,9 @@ struct TeamJoinCommand: ParsableCommand {
       )
     }
     try FileManager.default.createDirectory(atPath: layout.journalsPath, withIntermediateDirectories: true)
+    if let branch = try? tree.output(["symbolic-ref", "--short", "HEAD"], what: "git") {
+      _ = try? tree.run(["config", "closer.branch", branch])
+    }
     let members = layout.journalNames(fileSystem: PosixFileSystem()).count
     try Console.printOutcome(
       "joined the team pipeline in \(printable(target)) as \(replica) (\(members) member journal(s))")
@@ -214,8 +249,9 @@ struct TeamStatusCommand: ParsableCommand {
     var attention: [String] = []
     let committed = try? sync.committedBytes(of: sync.ownPath, at: "HEAD")
     let own = FileManager.default.contents(atPath: "\(layout.directory)/\(sync.ownPath)").map(Array.init) ?? []
-    let unsynced = own.count(where: { $0 == 0x0A }) - ((committed ?? nil)?.count(where: { $0 == 0x0A }) ?? 0)
-    if unsynced > 0 { attention.append("\(unsynced) line(s) of yours not yet synced: run `closer sync`") }
+    // Events, not lines: a journal's first line is its header.
+    let unsynced = own.count(where: { $0 == 0x0A }) - ((committed ?? nil)?.count(where: { $0 == 0x0A }) ?? 1)
+    if unsynced > 0 { attention.append("\(unsynced) event(s) of yours not yet synced: run `closer sync`") }
     let branch = (try? sync.git.output(["symbolic-ref", "--short", "HEAD"], what: "git")) ?? "main"
     if let counts = try? sync.git.output(
       ["rev-list", "--left-right", "--count", "HEAD...refs/remotes/origin/\(branch)"], what: "git rev-list")

@@ -40,6 +40,14 @@ struct TeamSync {
         "\(printable(layout.directory)) is a team pipeline but not a git work tree; run `git init` there, or make it again with `closer team init`"
       )
     }
+    // One sync at a time in a folder (the board's S and a `closer sync` in another pane).
+    let lock = try SyncLock(path: "\(layout.directory)/.git/closer-sync.lock", wait: git.networkTimeout * 2)
+    defer { lock.release() }
+    let branch = try teamBranch()
+    for restored in try restoreOthersJournals() {
+      outcome.lines.append(
+        "restored \(restored) from the last commit: it had been changed here, and only its own machine writes it")
+    }
     let committed = try commitOwn(settledBytes: settledBytes)
     outcome.lines.append(
       committed > 0 ? "committed \(committed) new event(s) of yours" : "no new events of yours to commit")
@@ -48,7 +56,6 @@ struct TeamSync {
       outcome.lines.append("no remote named origin: committed locally only (add one with `git remote add origin URL`)")
       return outcome
     }
-    let branch = try git.output(["symbolic-ref", "--short", "HEAD"], what: "git symbolic-ref")
     for attempt in 1...attempts {
       let fetched = try git.run(["fetch", "--quiet", "origin"], network: true)
       guard fetched.succeeded else {
@@ -161,16 +168,67 @@ struct TeamSync {
     }
   }
 
+  /// Brings in `upstream` without touching what the rep has staged: the merged tree is
+  /// made by `git merge-tree` (the two sides never touch the same journal), committed, and
+  /// only the files it changed are written to the work tree (other members' journals, the
+  /// team's config).
   func integrate(_ upstream: String) throws {
-    let merged = try git.run(
-      ["merge", "--quiet", "--no-edit", "--no-verify", "--no-stat", upstream],
-      extraEnvironment: git.identityEnvironment(replica: replica))
-    guard merged.succeeded else {
-      _ = try? git.run(["merge", "--abort"])
+    let head = try git.output(["rev-parse", "HEAD"], what: "git rev-parse")
+    let theirs = try git.output(["rev-parse", upstream], what: "git rev-parse")
+    if try git.run(["merge-base", "--is-ancestor", theirs, head]).succeeded { return }
+    let merged: String
+    if try git.run(["merge-base", "--is-ancestor", head, theirs]).succeeded {
+      merged = theirs
+    } else {
+      let tree = try git.run(["merge-tree", "--write-tree", "--name-only", "--no-messages", head, theirs])
+      guard tree.succeeded, let oid = tree.output.split(separator: "\n").first.map(String.init) else {
+        let files = tree.output.split(separator: "\n").dropFirst().joined(separator: ", ")
+        throw CommandError(
+          "could not bring in origin's journals: both sides changed \(files.isEmpty ? tree.said : files). Nothing was pushed; run `closer team` to see what needs attention"
+        )
+      }
+      merged = try git.output(
+        ["commit-tree", oid, "-p", head, "-p", theirs, "-m", "closer sync: brought in the team's changes"],
+        extraEnvironment: git.identityEnvironment(replica: replica), what: "git commit-tree")
+    }
+    let changed = try git.output(["diff", "--name-only", "-z", head, merged], what: "git diff")
+      .split(separator: "\0").map(String.init)
+    _ = try git.output(["update-ref", "-m", "closer sync", "HEAD", merged, head], what: "git update-ref")
+    for path in changed where !path.isEmpty {
+      if try git.run(["cat-file", "-e", "\(merged):\(path)"]).succeeded {
+        _ = try git.output(["checkout", merged, "--", path], what: "git checkout")
+      } else {
+        _ = try? git.run(["rm", "--quiet", "--cached", "--ignore-unmatch", "--", path])
+        unlink("\(layout.directory)/\(path)")
+      }
+    }
+  }
+
+  /// Other members' journals changed in this work tree (by hand, by a tool): put back as
+  /// committed, since only their own machines write them and a changed copy would stop
+  /// every later sync. Returns the paths restored.
+  func restoreOthersJournals() throws -> [String] {
+    guard try git.run(["rev-parse", "--verify", "--quiet", "HEAD"]).succeeded else { return [] }
+    let changed = try git.output(
+      ["diff", "--name-only", "-z", "HEAD", "--", TeamLayout.journalsFolder], what: "git diff"
+    ).split(separator: "\0").map(String.init).filter { !$0.isEmpty && $0 != ownPath }
+    for path in changed where try git.run(["cat-file", "-e", "HEAD:\(path)"]).succeeded {
+      _ = try git.output(["checkout", "HEAD", "--", path], what: "git checkout")
+    }
+    return changed
+  }
+
+  /// The branch the team works on (recorded by `team init` and `team join`); sync refuses to
+  /// run on another, where nobody would see what it pushes.
+  func teamBranch() throws -> String {
+    let current = try git.output(["symbolic-ref", "--short", "HEAD"], what: "git symbolic-ref")
+    let recorded = (try? git.output(["config", "--get", "closer.branch"], what: "git config")) ?? ""
+    if !recorded.isEmpty && recorded != current {
       throw CommandError(
-        "could not bring in origin's journals: \(merged.said). Nothing was pushed; run `closer team` to see what needs attention"
+        "the team works on the branch \(recorded), and this folder is on \(current); `git checkout \(recorded)` and sync again"
       )
     }
+    return current
   }
 
   /// Events in each journal in the work tree, by file name (to count what arrived).
@@ -215,5 +273,30 @@ struct TeamSync {
     let text = said.lowercased()
     return text.contains("rejected") || text.contains("fetch first") || text.contains("non-fast-forward")
       || text.contains("cannot lock ref") || text.contains("failed to update ref")
+  }
+}
+
+/// An exclusive lock on a file, so that two syncs of one folder never run at once.
+final class SyncLock {
+  private let descriptor: Int32
+
+  init(path: String, wait seconds: Double) throws {
+    descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw CommandError("cannot open \(printable(path)): \(String(cString: strerror(errno)))")
+    }
+    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+      guard ContinuousClock.now < deadline else {
+        close(descriptor)
+        throw CommandError("another sync of this folder is still running; try again in a moment")
+      }
+      usleep(50_000)
+    }
+  }
+
+  func release() {
+    flock(descriptor, LOCK_UN)
+    close(descriptor)
   }
 }

@@ -24,6 +24,14 @@ public struct TeamLayout: Sendable, Equatable {
 
     """
 
+  /// What git leaves out: what Closer sets aside beside a journal (a torn tail, a copy
+  /// of a replaced file, a fault record) stays on the machine it happened on.
+  public static let ignored = """
+    # Closer: files set aside beside a journal stay on this machine.
+    journals/*.jsonl.*
+
+    """
+
   public let directory: String
 
   /// The layout of the team pipeline at `path`, or nil when the path is not a folder that

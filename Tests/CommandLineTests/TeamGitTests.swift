@@ -215,6 +215,8 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
         hooksPath = \(hooks)
       [commit]
         gpgsign = true
+      [push]
+        gpgSign = true
       [gpg]
         program = /bin/false
       [merge]
@@ -535,6 +537,120 @@ final class AuthRequiredServer: @unchecked Sendable {
     try ana.ok(["sync"])
     try ben.ok(["sync"])
     #expect(ana.everything == ben.everything)
+  }
+}
+
+/// What an adversarial pass found, each fixed: a torn or damaged journal at `team init`, a
+/// relative remote path, things staged in git, another member's journal changed here, two
+/// syncs at once, another branch, a damaged identity file.
+@Suite(.serialized) struct TeamSyncEdgeTests {
+  /// A half-written last line is set aside before the journal becomes the team's, so every
+  /// later sync works; a damaged journal is refused before anything is made.
+  @Test func teamInitSetsATornTailAsideAndRefusesDamage() throws {
+    let team = try TeamSandbox()
+    let ana = team.member("ana", soloJournal: true)
+    for lead in ["Acme", "Globex"] { try ana.ok(["add", lead]) }
+    let handle = try #require(FileHandle(forWritingAtPath: ana.journal))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data("{\"id\":\"half".utf8))
+    try handle.close()
+    let made = try ana.run(["team", "init", ana.folder, "--remote", team.remote])
+    #expect(made.status == 0, "\(made.stderr)")
+    #expect(made.stderr.contains("never finished being written"), "\(made.stderr)")
+    var member = ana
+    member.journal = ana.folder
+    try member.ok(["add", "Initech"])
+    #expect(try member.ok(["sync"]).contains("committed 1 new event(s)"))
+    // Damage in the middle: refused, nothing made.
+    let cy = team.member("cy", soloJournal: true)
+    for lead in ["Acme", "Globex", "Initech"] { try cy.ok(["add", lead]) }
+    var lines = try String(contentsOfFile: cy.journal, encoding: .utf8).split(separator: "\n").map(String.init)
+    lines[2] = lines[2].replacingOccurrences(of: "Globex", with: "Globez")
+    try (lines.joined(separator: "\n") + "\n").write(toFile: cy.journal, atomically: true, encoding: .utf8)
+    let refused = try cy.run(["team", "init", cy.folder])
+    #expect(refused.status != 0 && refused.stderr.contains("is damaged"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: cy.folder))
+  }
+
+  /// `--remote remote.git` is the repository in the current folder, not in the team folder.
+  @Test func aRelativeRemoteIsTakenFromTheCurrentFolder() throws {
+    let team = try TeamSandbox()
+    let ana = team.member("ana", soloJournal: true)
+    try ana.ok(["add", "Acme"])
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: closerExecutable)
+    process.arguments = ["team", "init", "ana-team", "--remote", "remote.git"]
+    process.currentDirectoryURL = URL(fileURLWithPath: team.root.path)
+    process.environment = ["PATH": "/usr/bin:/bin"].merging(ana.environment) { _, new in new }
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    #expect(try git(["log", "--oneline", "main"], in: team.remote).split(separator: "\n").count == 1)
+  }
+
+  /// Something the rep staged stays staged and out of the commits, a merge included; a
+  /// journal of another member changed here is put back and said so.
+  @Test func stagedFilesAndAnotherMembersEditedJournalDoNotStopSync() throws {
+    let team = try TeamSandbox()
+    let (ana, ben) = try team.anaAndBen()
+    _ = FileManager.default.createFile(atPath: "\(ana.folder)/notes.txt", contents: Data("mine\n".utf8))
+    try git(["add", "notes.txt"], in: ana.folder)
+    let theirs = "\(ana.folder)/journals/ben@machine.jsonl"
+    try ben.ok(["add", "Umbrella"])
+    try ben.ok(["sync"])
+    try ana.ok(["sync"])
+    try "hand edit\n".write(toFile: theirs, atomically: true, encoding: .utf8)
+    try ana.ok(["note", "acme", "Called"])
+    try ben.ok(["note", "globex", "Met"])
+    try ben.ok(["sync"])
+    let synced = try ana.ok(["sync"])
+    #expect(synced.contains("restored journals/ben@machine.jsonl"), "\(synced)")
+    #expect(synced.contains("brought in 1 event(s)"), "\(synced)")
+    #expect(try git(["diff", "--cached", "--name-only"], in: ana.folder).contains("notes.txt"))
+    #expect(!(try git(["log", "--name-only", "--format="], in: ana.folder)).contains("notes.txt"))
+    try ben.ok(["sync"])
+    #expect(ana.everything == ben.everything)
+  }
+
+  /// Two syncs of one folder at once run one after the other: both succeed, and no commit
+  /// claims events it does not hold.
+  @Test func twoSyncsOfOneFolderAtOnceTakeTurns() throws {
+    let team = try TeamSandbox()
+    let (ana, _) = try team.anaAndBen()
+    try ana.ok(["add", "Umbrella"])
+    let results = Results()
+    DispatchQueue.concurrentPerform(iterations: 2) { index in results.set(index, try? ana.run(["sync"])) }
+    #expect(
+      results.get(0)?.status == 0 && results.get(1)?.status == 0,
+      "\(results.get(0)?.stderr ?? "") \(results.get(1)?.stderr ?? "")")
+    let subjects = try git(["log", "--format=%s"], in: ana.folder).split(separator: "\n")
+    #expect(subjects.filter { $0.hasPrefix("closer sync: ana@machine") }.count == 1, "\(subjects)")
+  }
+
+  /// On another branch than the team's, sync refuses rather than push where nobody looks.
+  @Test func syncStaysOnTheTeamsBranch() throws {
+    let team = try TeamSandbox()
+    let (ana, _) = try team.anaAndBen()
+    try git(["checkout", "--quiet", "-b", "feature"], in: ana.folder)
+    let refused = try ana.run(["sync"])
+    #expect(refused.status != 0 && refused.stderr.contains("the team works on the branch main"), "\(refused.stderr)")
+  }
+
+  /// A damaged identity file is an error that says what to do, never a write under another
+  /// name.
+  @Test func aDamagedIdentityFileIsAnError() throws {
+    let team = try TeamSandbox()
+    let (ana, _) = try team.anaAndBen()
+    var anonymous = ana
+    let path = "\(ana.home)/data/closer/replica"
+    try FileManager.default.createDirectory(atPath: "\(ana.home)/data/closer", withIntermediateDirectories: true)
+    try "bad/id\n".write(toFile: path, atomically: true, encoding: .utf8)
+    anonymous.replica = ""
+    let run = try anonymous.run(["add", "Stark"])
+    #expect(run.status != 0 && run.stderr.contains("does not hold a replica id"), "\(run.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: "\(ana.folder)/journals/bad"))
   }
 }
 
