@@ -63,7 +63,10 @@ extension JournalOptions {
 
   private func report(_ store: PipelineStore) {
     for warning in store.warnings {
-      Console.printError("warning: \(printable(store.journal.path)): \(printable(warning.description))")
+      // Another member's journal names itself (journals/ben@desk.jsonl line 3): the team
+      // folder goes before it, not this machine's journal.
+      let place = warning.file != nil ? store.teamLayout?.directory ?? store.journal.path : store.journal.path
+      Console.printError("warning: \(printable(place)): \(printable(warning.description))")
     }
   }
 }

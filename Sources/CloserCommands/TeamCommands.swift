@@ -46,11 +46,7 @@ struct TeamInitCommand: ParsableCommand {
       throw CommandError("\(printable(source)) is already a team pipeline")
     }
     let target = absolute(directory)
-    if FileManager.default.fileExists(atPath: target),
-      !((try? FileManager.default.contentsOfDirectory(atPath: target)) ?? ["?"]).isEmpty
-    {
-      throw CommandError("\(printable(target)) is not empty; give a new or empty folder")
-    }
+    try requireNewOrEmptyFolder(target)
     let replica = try environment.teamReplica()
     // The journal is checked before anything is made: opened for writing, a torn tail (a
     // crash in the middle of an append) is set aside, and a damaged one is refused, since its
@@ -173,9 +169,11 @@ struct TeamJoinCommand: ParsableCommand {
   func run() throws {
     let environment = Environment.current
     let target = absolute(directory)
-    if FileManager.default.fileExists(atPath: target) {
-      throw CommandError("\(printable(target)) already exists; give a new folder")
-    }
+    try requireNewOrEmptyFolder(target)
+    // What this command cloned is taken away again when it cannot be joined, so that trying
+    // again (with another URL, another identity) starts clean.
+    var joined = false
+    defer { if !joined { try? FileManager.default.removeItem(atPath: target) } }
     let parent = String(target[..<(target.lastIndex(of: "/") ?? target.startIndex)])
     let git = Git(directory: parent.isEmpty ? "/" : parent)
     let cloned = try git.run(["clone", "--quiet", url, target], network: true)
@@ -194,19 +192,20 @@ struct TeamJoinCommand: ParsableCommand {
     }
     guard let layout = try TeamLayout.at(target) else {
       throw CommandError(
-        "\(printable(url)) is not a Closer team pipeline (it has no \(TeamLayout.markerName)); \(printable(target)) was left as cloned"
+        "\(printable(url)) is not a Closer team pipeline (it has no \(TeamLayout.markerName)); nothing was kept"
       )
     }
     let replica = try environment.teamReplica()
     if FileManager.default.fileExists(atPath: layout.journalPath(replica: replica)) {
       throw CommandError(
-        "this team already has a journal for \(replica): this machine's identity was copied from another. Remove \(printable(environment.identityPath)) (or set CLOSER_REPLICA to a new id) and join again; \(printable(target)) was left as cloned"
+        "this team already has a journal for \(replica): this machine's identity was copied from another. Remove \(printable(environment.identityPath)) (or set CLOSER_REPLICA to a new id) and join again; nothing was kept"
       )
     }
     try FileManager.default.createDirectory(atPath: layout.journalsPath, withIntermediateDirectories: true)
     if let branch = try? tree.output(["symbolic-ref", "--short", "HEAD"], what: "git") {
       _ = try? tree.run(["config", "closer.branch", branch])
     }
+    joined = true
     let members = layout.journalNames(fileSystem: PosixFileSystem()).count
     try Console.printOutcome(
       "joined the team pipeline in \(printable(target)) as \(replica) (\(members) member journal(s))")
@@ -247,6 +246,13 @@ struct TeamStatusCommand: ParsableCommand {
     }
     try Console.print("last sync: \(sync.lastSync?.iso8601 ?? "never")")
     var attention: [String] = []
+    let read = Set(layout.journalNames(fileSystem: PosixFileSystem()))
+    for name in FileManager.default.subpaths(atPath: layout.journalsPath)?.sorted() ?? []
+    where name.hasSuffix(".jsonl") && !read.contains(name) {
+      attention.append(
+        "\(TeamLayout.journalsFolder)/\(printable(name)) is not read: its name is no replica id (letters, digits, . _ - @ +)"
+      )
+    }
     let committed = try? sync.committedBytes(of: sync.ownPath, at: "HEAD")
     let own = FileManager.default.contents(atPath: "\(layout.directory)/\(sync.ownPath)").map(Array.init) ?? []
     // Events, not lines: a journal's first line is its header.
@@ -301,6 +307,16 @@ struct SyncCommand: ParsableCommand {
     _ = try TeamSync(layout: layout, replica: replica).run(settledBytes: store.journal.offset) { line in
       try? Console.printOutcome(line)
     }
+  }
+}
+
+/// A folder to make a team pipeline in: new, or an empty folder.
+func requireNewOrEmptyFolder(_ path: String) throws {
+  var isFolder: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return }
+  guard isFolder.boolValue else { throw CommandError("\(printable(path)) is a file; give a new or empty folder") }
+  guard ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? ["?"]).isEmpty else {
+    throw CommandError("\(printable(path)) is not empty; give a new or empty folder")
   }
 }
 

@@ -193,6 +193,19 @@ struct TeamSync {
     }
     let changed = try git.output(["diff", "--name-only", "-z", head, merged], what: "git diff")
       .split(separator: "\0").map(String.init)
+    // A file the team changed that has changes here not committed (the team's config.toml
+    // edited in this folder) is never overwritten: nothing is brought in until they are
+    // committed or put aside.
+    for path in changed where !path.isEmpty && !path.hasPrefix("\(TeamLayout.journalsFolder)/") {
+      let inHead = try git.run(["cat-file", "-e", "\(head):\(path)"]).succeeded
+      let untracked = !inHead && FileManager.default.fileExists(atPath: "\(layout.directory)/\(path)")
+      let edited = try !git.run(["diff", "--quiet", "HEAD", "--", path]).succeeded
+      if untracked || edited {
+        throw CommandError(
+          "\(printable(path)) has changes here that are not committed, and the team changed it too; commit them or put them aside (`git stash`), then sync again. Nothing was brought in or pushed"
+        )
+      }
+    }
     _ = try git.output(["update-ref", "-m", "closer sync", "HEAD", merged, head], what: "git update-ref")
     for path in changed where !path.isEmpty {
       if try git.run(["cat-file", "-e", "\(merged):\(path)"]).succeeded {

@@ -614,6 +614,23 @@ final class AuthRequiredServer: @unchecked Sendable {
     #expect(ana.everything == ben.everything)
   }
 
+  /// The team's config.toml changed by another member while it has uncommitted changes
+  /// here: nothing is overwritten, and sync says what to do.
+  @Test func aConfigChangedHereAndByTheTeamIsNeverOverwritten() throws {
+    let team = try TeamSandbox()
+    let (ana, ben) = try team.anaAndBen()
+    try "currency = \"EUR\"\n".write(toFile: "\(ben.folder)/config.toml", atomically: true, encoding: .utf8)
+    try git(["add", "config.toml"], in: ben.folder)
+    try git(["commit", "--quiet", "-m", "EUR"], in: ben.folder)
+    try ben.ok(["sync"])
+    let mine = "currency = \"GBP\"\n"
+    try mine.write(toFile: "\(ana.folder)/config.toml", atomically: true, encoding: .utf8)
+    try ana.ok(["add", "Umbrella"])
+    let refused = try ana.run(["sync"])
+    #expect(refused.status != 0 && refused.stderr.contains("config.toml has changes here"), "\(refused.stderr)")
+    #expect(try String(contentsOfFile: "\(ana.folder)/config.toml", encoding: .utf8) == mine)
+  }
+
   /// Two syncs of one folder at once run one after the other: both succeed, and no commit
   /// claims events it does not hold.
   @Test func twoSyncsOfOneFolderAtOnceTakeTurns() throws {
@@ -627,6 +644,27 @@ final class AuthRequiredServer: @unchecked Sendable {
       "\(results.get(0)?.stderr ?? "") \(results.get(1)?.stderr ?? "")")
     let subjects = try git(["log", "--format=%s"], in: ana.folder).split(separator: "\n")
     #expect(subjects.filter { $0.hasPrefix("closer sync: ana@machine") }.count == 1, "\(subjects)")
+  }
+
+  /// Joining what is not a team leaves nothing behind, so that trying again works; an
+  /// empty folder is as good as a new one; a file is not a folder.
+  @Test func joinAndInitTakeNewOrEmptyFoldersAndLeaveNothingOnFailure() throws {
+    let team = try TeamSandbox()
+    let plain = "\(team.root.path)/plain.git"
+    try git(["init", "--quiet", "--bare", plain], in: team.root.path)
+    let ben = team.member("ben")
+    let refused = try ben.run(["team", "join", plain, ben.folder])
+    #expect(refused.status != 0 && refused.stderr.contains("is not a Closer team pipeline"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: ben.folder))
+    _ = try team.started(["ana"])
+    try FileManager.default.createDirectory(atPath: ben.folder, withIntermediateDirectories: true)
+    try ben.ok(["team", "join", team.remote, ben.folder])
+    let file = "\(team.root.path)/file.txt"
+    _ = FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+    let cy = team.member("cy", soloJournal: true)
+    try cy.ok(["add", "Acme"])
+    let onFile = try cy.run(["team", "init", file])
+    #expect(onFile.status != 0 && onFile.stderr.contains("is a file"), "\(onFile.stderr)")
   }
 
   /// On another branch than the team's, sync refuses rather than push where nobody looks.
