@@ -267,6 +267,12 @@ struct TeamStatusCommand: ParsableCommand {
       if parts.count == 2, parts[1] > 0 { attention.append("\(parts[1]) fetched commit(s) not brought in yet") }
     }
     attention += store.warnings.map { printable($0.description) }
+    for (lead, mark) in store.conflictMarks.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+      let name = store.pipeline[lead]?.name ?? lead.rawValue
+      attention.append(
+        "\(printable(name)): \(printable(mark.description(me: replica, pipeline: store.pipeline))) (the board shows it)"
+      )
+    }
     try Console.print(attention.isEmpty ? "nothing needs attention" : "needs attention:")
     for item in attention { try Console.print("  \(item)") }
   }
