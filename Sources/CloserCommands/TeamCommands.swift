@@ -236,13 +236,22 @@ struct TeamStatusCommand: ParsableCommand {
       path: layout.directory, config: config, access: .readOnly, replica: replica, clock: Environment.now)
     let sync = TeamSync(layout: layout, replica: replica)
     try Console.print("team pipeline \(printable(layout.directory)); this machine writes as \(replica)")
-    try Console.print("members (one journal per machine):")
-    for name in layout.journalNames(fileSystem: PosixFileSystem()) {
-      let bytes = FileManager.default.contents(atPath: "\(layout.journalsPath)/\(name)") ?? Data()
-      let events = max(0, bytes.count(where: { $0 == 0x0A }) - 1)
-      let who = TeamLayout.replica(fileName: name) ?? name
-      let last = lastTime(in: bytes).map { ", last change \($0.iso8601)" } ?? ""
-      try Console.print("  \(printable(who))\(who == replica ? " (you)" : ""): \(events) event(s)\(last)")
+    // Members by person (the part of a replica id before @), each with a journal per machine.
+    let names = layout.journalNames(fileSystem: PosixFileSystem())
+    let byPerson = Dictionary(grouping: names) { name in
+      let id = TeamLayout.replica(fileName: name) ?? name
+      return id.split(separator: "@", maxSplits: 1).first.map(String.init) ?? id
+    }
+    try Console.print("members (\(byPerson.count) people, \(names.count) machine journal(s)):")
+    for person in byPerson.keys.sorted() {
+      try Console.print("  \(printable(person))")
+      for name in byPerson[person] ?? [] {
+        let bytes = FileManager.default.contents(atPath: "\(layout.journalsPath)/\(name)") ?? Data()
+        let events = max(0, bytes.count(where: { $0 == 0x0A }) - 1)
+        let who = TeamLayout.replica(fileName: name) ?? name
+        let last = lastTime(in: bytes).map { ", last change \($0.iso8601)" } ?? ""
+        try Console.print("    \(printable(who))\(who == replica ? " (you)" : ""): \(events) event(s)\(last)")
+      }
     }
     try Console.print("last sync: \(sync.lastSync?.iso8601 ?? "never")")
     var attention: [String] = []

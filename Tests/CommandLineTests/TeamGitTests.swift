@@ -497,9 +497,9 @@ final class AuthRequiredServer: @unchecked Sendable {
         "ben@machine moved it to Negotiation", "you moved it to Proposal", "you added it in Lead Generation",
       ],
       "\(anaBoard.changes(on: acme))")
-    #expect(
-      try ana.ok(["team"]).contains(
-        "Acme: moved to Negotiation by ben@machine at the same time as your move to Proposal"))
+    let status = try ana.ok(["team"])
+    #expect(status.contains("Acme: moved to Negotiation by ben@machine at the same time as your move to Proposal"))
+    #expect(status.contains("members (2 people, 2 machine journal(s)):\n  ana\n    ana@machine (you): "), "\(status)")
     anaBoard.sawConflict(on: acme)
     #expect(anaBoard.unseenConflicts.isEmpty)
     #expect(anaBoard.conflictNotes.count == 1, "the pane still says what happened")
