@@ -114,7 +114,10 @@ public final class BoardRuntime {
         state.readOnlyReason = store.readOnlyReason
       }
     }
-    // Who did what to the card in view, for its detail pane (a team pipeline's).
+    // Conflicts a change just settled, and who did what to the card in view, for the frame
+    // drawn after this message (a team pipeline's).
+    state.conflicts = store.conflictNotes
+    state.unseenConflicts = store.unseenConflicts
     let shown = state.shownLead
     state.changes = shown.map { (lead: $0, lines: store.changes(on: $0)) }
   }

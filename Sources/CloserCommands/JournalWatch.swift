@@ -35,6 +35,10 @@ public final class JournalWatch: BoardStore {
   public init(store: PipelineStore, syncEvery: Int? = nil) {
     self.store = store
     self.syncEvery = syncEvery
+    // The title says when this folder last synced, whoever synced it.
+    if let layout = store.teamLayout, let last = TeamSync(layout: layout, replica: store.replica).lastSync {
+      sync.setState("synced \(SyncInBackground.clockTime(at: last))")
+    }
   }
 
   /// Conflicts the rep has looked at (the losing event's id), kept in the team folder's
@@ -226,9 +230,15 @@ final class SyncInBackground: @unchecked Sendable {
     return running ? "syncing…" : lastState
   }
 
+  func setState(_ state: String) {
+    lock.lock()
+    lastState = state
+    lock.unlock()
+  }
+
   /// The local time of day, HH:MM.
-  static func clockTime() -> String {
-    let now = Environment.now()
+  static func clockTime(at moment: Timestamp = Environment.now()) -> String {
+    let now = moment
     let local = now.millisecondsSinceEpoch / 1000 + Int64(Environment.calendar.offsetSeconds(at: now))
     let minutes = (local / 60) % 1440
     let pad = { (n: Int64) in n < 10 ? "0\(n)" : "\(n)" }

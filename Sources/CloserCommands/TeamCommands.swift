@@ -173,7 +173,19 @@ struct TeamJoinCommand: ParsableCommand {
     // What this command cloned is taken away again when it cannot be joined, so that trying
     // again (with another URL, another identity) starts clean.
     var joined = false
-    defer { if !joined { try? FileManager.default.removeItem(atPath: target) } }
+    let madeHere = !FileManager.default.fileExists(atPath: target)
+    defer {
+      if !joined {
+        // A folder the rep made is emptied, not removed.
+        if madeHere {
+          try? FileManager.default.removeItem(atPath: target)
+        } else {
+          for name in (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? [] {
+            try? FileManager.default.removeItem(atPath: "\(target)/\(name)")
+          }
+        }
+      }
+    }
     let parent = String(target[..<(target.lastIndex(of: "/") ?? target.startIndex)])
     let git = Git(directory: parent.isEmpty ? "/" : parent)
     let cloned = try git.run(["clone", "--quiet", url, target], network: true)

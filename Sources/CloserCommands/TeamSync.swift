@@ -176,21 +176,23 @@ struct TeamSync {
     let head = try git.output(["rev-parse", "HEAD"], what: "git rev-parse")
     let theirs = try git.output(["rev-parse", upstream], what: "git rev-parse")
     if try git.run(["merge-base", "--is-ancestor", theirs, head]).succeeded { return }
-    let merged: String
+    let combined: String
     if try git.run(["merge-base", "--is-ancestor", head, theirs]).succeeded {
-      merged = theirs
+      combined = theirs
     } else {
       let tree = try git.run(["merge-tree", "--write-tree", "--name-only", "--no-messages", head, theirs])
       guard tree.succeeded, let oid = tree.output.split(separator: "\n").first.map(String.init) else {
         let files = tree.output.split(separator: "\n").dropFirst().joined(separator: ", ")
+        let why = tree.status == 1 && !files.isEmpty ? "both sides changed \(files)" : tree.said
         throw CommandError(
-          "could not bring in origin's journals: both sides changed \(files.isEmpty ? tree.said : files). Nothing was pushed; run `closer team` to see what needs attention"
+          "could not bring in origin's journals: \(why). Nothing was pushed; run `closer team` to see what needs attention"
         )
       }
-      merged = try git.output(
+      combined = try git.output(
         ["commit-tree", oid, "-p", head, "-p", theirs, "-m", "closer sync: brought in the team's changes"],
         extraEnvironment: git.identityEnvironment(replica: replica), what: "git commit-tree")
     }
+    let merged = try keepingOwnJournal(combined, head: head)
     let changed = try git.output(["diff", "--name-only", "-z", head, merged], what: "git diff")
       .split(separator: "\0").map(String.init)
     // A file the team changed that has changes here not committed (the team's config.toml
@@ -217,6 +219,27 @@ struct TeamSync {
     }
   }
 
+  /// `merged`, or, when it lost this machine's journal (a member removed it from the
+  /// remote), a commit on top of it that puts the journal back as this machine has it: a
+  /// sync never deletes the journal it writes to.
+  func keepingOwnJournal(_ merged: String, head: String) throws -> String {
+    guard try git.run(["cat-file", "-e", "\(head):\(ownPath)"]).succeeded,
+      !(try git.run(["cat-file", "-e", "\(merged):\(ownPath)"])).succeeded
+    else { return merged }
+    let blob = try git.output(["rev-parse", "\(head):\(ownPath)"], what: "git rev-parse")
+    let index = "\(layout.directory)/.git/closer-sync-index"
+    defer { unlink(index) }
+    let environment = ["GIT_INDEX_FILE": index]
+    _ = try git.output(["read-tree", merged], extraEnvironment: environment, what: "git read-tree")
+    _ = try git.output(
+      ["update-index", "--add", "--cacheinfo", "100644,\(blob),\(ownPath)"], extraEnvironment: environment,
+      what: "git update-index")
+    let tree = try git.output(["write-tree"], extraEnvironment: environment, what: "git write-tree")
+    return try git.output(
+      ["commit-tree", tree, "-p", merged, "-m", "closer sync: \(replica)'s journal put back (origin had lost it)"],
+      extraEnvironment: git.identityEnvironment(replica: replica), what: "git commit-tree")
+  }
+
   /// Other members' journals changed in this work tree (by hand, by a tool): put back as
   /// committed, since only their own machines write them and a changed copy would stop
   /// every later sync. Returns the paths restored.
@@ -234,8 +257,12 @@ struct TeamSync {
   /// The branch the team works on (recorded by `team init` and `team join`); sync refuses to
   /// run on another, where nobody would see what it pushes.
   func teamBranch() throws -> String {
-    let current = try git.output(["symbolic-ref", "--short", "HEAD"], what: "git symbolic-ref")
     let recorded = (try? git.output(["config", "--get", "closer.branch"], what: "git config")) ?? ""
+    guard let current = try? git.output(["symbolic-ref", "--short", "HEAD"], what: "git symbolic-ref") else {
+      throw CommandError(
+        "this folder is not on a branch (a detached HEAD); `git checkout \(recorded.isEmpty ? "main" : recorded)` and sync again"
+      )
+    }
     if !recorded.isEmpty && recorded != current {
       throw CommandError(
         "the team works on the branch \(recorded), and this folder is on \(current); `git checkout \(recorded)` and sync again"

@@ -129,6 +129,21 @@ extension Harness {
     #expect(h.written.count == 3)
   }
 
+  /// A conflict settled by the rep's own change (or anything the store did) is off the
+  /// board in the frame drawn after that key, not a look later.
+  @Test func aSettledConflictLeavesTheBoardAtOnce() throws {
+    var h = Harness(width: 160, height: 45)
+    let focused = try #require(h.state.focusedLead)
+    h.store.conflicts[focused] = "moved to Negotiation by ben@desk at the same time as your move to Proposal"
+    h.send(.down, .up)
+    let name = try #require(h.pipeline[focused]).name
+    #expect(h.frame.text.contains("! \(name)"))
+    h.store.conflicts = [:]
+    h.send(.down)
+    #expect(!h.frame.text.contains("! \(name)"))
+    #expect(!h.frame.text.contains("at the same time as"))
+  }
+
   /// In a team, the detail pane says who did what to the card lately; the card in view
   /// changes with the focus.
   @Test func theDetailPaneSaysWhoDidWhat() throws {

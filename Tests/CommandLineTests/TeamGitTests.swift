@@ -446,11 +446,13 @@ final class AuthRequiredServer: @unchecked Sendable {
 @Suite struct ScheduledSyncTests {
   @Test func theBoardSyncsOnItsOwnWhenTheConfigSaysSo() throws {
     let team = try TeamSandbox()
-    let members = try team.started(["ana", "ben"])
-    let (ana, ben) = (members[0], members[1])
+    let (ana, ben) = try team.anaAndBen()
     try ana.ok(["add", "Umbrella"])
     try ana.ok(["sync"])
     let store = try PipelineStore(path: ben.folder, replica: ben.replica, clock: Environment.now)
+    // Ben's folder has synced before: the title says so from the start.
+    #expect(JournalWatch(store: store).teamStatus?.hasPrefix("synced ") == true)
+    try FileManager.default.removeItem(atPath: "\(ben.folder)/.git/closer-last-sync")
     let watch = JournalWatch(store: store, syncEvery: 1)
     #expect(watch.teamStatus == "not synced yet")
     let id = store.newLeadID()
@@ -632,6 +634,22 @@ final class AuthRequiredServer: @unchecked Sendable {
     let refused = try ana.run(["sync"])
     #expect(refused.status != 0 && refused.stderr.contains("config.toml has changes here"), "\(refused.stderr)")
     #expect(try String(contentsOfFile: "\(ana.folder)/config.toml", encoding: .utf8) == mine)
+  }
+
+  /// A member who removes this machine's journal from the remote never removes it here:
+  /// sync puts it back and pushes it.
+  @Test func aJournalRemovedFromTheRemoteIsPutBack() throws {
+    let team = try TeamSandbox()
+    let (ana, ben) = try team.anaAndBen()
+    try git(["rm", "--quiet", "journals/ana@machine.jsonl"], in: ben.folder)
+    try git(["commit", "--quiet", "-m", "oops"], in: ben.folder)
+    try git(["push", "--quiet", "origin", "main"], in: ben.folder)
+    let before = ana.everything
+    let synced = try ana.ok(["sync"])
+    #expect(FileManager.default.fileExists(atPath: "\(ana.folder)/journals/ana@machine.jsonl"), "\(synced)")
+    #expect(ana.everything == before)
+    try ben.ok(["sync"])
+    #expect(ben.everything == before, "the journal is back on the remote")
   }
 
   /// Two syncs of one folder at once run one after the other: both succeed, and no commit
