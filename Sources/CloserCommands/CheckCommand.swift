@@ -26,12 +26,17 @@ struct CheckCommand: ParsableCommand {
     // One line each, whatever a damaged line quotes.
     for warning in store.warnings { try Console.print("\(printable(path)): \(printable(warning.description))") }
     let journal = store.journal
-    if journal.lineCount == 0 && problems.isEmpty {
+    // In a team, every member's journal counts (each has a header line).
+    let journals = store.journals
+    let lines = journals.reduce(0) { $0 + $1.lineCount }
+    let events = journals.reduce(0) { $0 + max(0, $1.lineCount - 1) }
+    if lines == 0 && problems.isEmpty {
       try Console.print("\(printable(path)): empty: no header and no events yet (the first change writes them): OK")
       return
     }
+    let files = journals.count > 1 ? " in \(journals.count) journals" : ""
     let summary =
-      "\(printable(path)): \(journal.lineCount) lines, \(max(0, journal.lineCount - 1)) events, \(store.pipeline.count) leads, format \(journal.header.version)"
+      "\(printable(path)): \(lines) lines, \(events) events\(files), \(store.pipeline.count) leads, format \(journal.header.version)"
     if problems.isEmpty {
       try Console.print("\(summary): OK")
     } else {

@@ -90,6 +90,11 @@ public final class PipelineStore {
   /// The team pipeline this store reads, or nil for a journal of one's own.
   public var teamLayout: TeamLayout? { team?.layout }
 
+  /// Every journal this store reads: its own, then (in a team) the other members'.
+  public var journals: [JournalFile] {
+    [journal] + (team.map { team in team.others.keys.sorted().compactMap { team.others[$0] } } ?? [])
+  }
+
   /// Events that did not apply where they sort among every member's events (a move of a
   /// deal another member lost at the same time): in a team pipeline only.
   public var conflicts: [TeamConflict] { team?.conflicts ?? [] }

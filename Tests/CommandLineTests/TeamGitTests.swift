@@ -128,6 +128,8 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
     #expect(ana.stats == ben.stats)
     let leads = try #require(try json(ana.everything) as? [[String: Any]])
     #expect(leads.count == 4)
+    // closer check reads every member's journal.
+    #expect(try ana.ok(["check"]).contains("events in 2 journals, 4 leads"))
     let acme = try #require(leads.first { $0["name"] as? String == "Acme" })
     // The later of the two moves wins: Ben's, made after Ana's.
     #expect(acme["stage"] as? String == "negotiation")
