@@ -201,16 +201,17 @@ struct BoardEndToEndTests {
     let output = try session.closer(["import", file])
     #expect(output.contains("\(rows) created"))
     // The board is reading the batch in slices; a key pressed now is still answered.
+    // Deadlines are generous: the default test run keeps both cores busy with other tests.
     try session.keys("?")
-    try session.waitFor("Keys")
+    try session.waitFor("Keys", seconds: 30)
     try session.keys("Escape")
-    try session.waitFor(20, "the whole batch counted") { $0.contains("\(rows) changes from elsewhere") }
+    try session.waitFor(60, "the whole batch counted") { $0.contains("\(rows) changes from elsewhere") }
     try session.keys("/")
     try session.type("imported 19999")
-    try session.waitFor("1 match")
+    try session.waitFor("1 match", seconds: 30)
     // Esc and q apart, as a rep presses them: together, they are Alt+q.
     try session.keys("Escape")
-    try session.waitFor(10, "the search cleared") { !$0.contains("1 match") }
+    try session.waitFor(30, "the search cleared") { !$0.contains("1 match") }
     try session.keys("q")
     try session.waitFor("EXIT=0")
   }
