@@ -50,12 +50,22 @@ public final class JournalWatch: BoardStore {
 
   private var seenConflictsPath: String? { store.teamLayout.map { "\($0.directory)/.git/closer-seen-conflicts" } }
 
-  public var conflictNotes: [LeadID: String] {
-    store.conflictMarks.mapValues { $0.description(me: store.replica, pipeline: store.pipeline) }
-  }
+  public var conflictNotes: [LeadID: String] { conflictsNow.notes }
 
-  public var unseenConflicts: Set<LeadID> {
-    Set(store.conflictMarks.filter { !seenConflicts.contains($0.value.loser.id) }.keys)
+  public var unseenConflicts: Set<LeadID> { conflictsNow.unseen }
+
+  /// The board asks after every key: worked out again only when the merge or what the rep
+  /// has seen changed, not once a key over every mark.
+  private var conflictsCache: (key: [Int], notes: [LeadID: String], unseen: Set<LeadID>)?
+
+  private var conflictsNow: (notes: [LeadID: String], unseen: Set<LeadID>) {
+    let key = [store.teamVersion, seenConflicts.count]
+    if let cache = conflictsCache, cache.key == key { return (cache.notes, cache.unseen) }
+    let marks = store.conflictMarks
+    let notes = marks.mapValues { $0.description(me: store.replica, pipeline: store.pipeline) }
+    let unseen = Set(marks.filter { !seenConflicts.contains($0.value.loser.id) }.keys)
+    conflictsCache = (key, notes, unseen)
+    return (notes, unseen)
   }
 
   public func sawConflict(on lead: LeadID) {

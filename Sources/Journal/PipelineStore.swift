@@ -109,6 +109,10 @@ public final class PipelineStore {
   /// what won and what lost: in a team pipeline only.
   public var conflictMarks: [LeadID: ConflictMark] { team?.marks ?? [:] }
 
+  /// Changes with every event the team's merge takes or this replica records: the same
+  /// number means the same conflict marks.
+  public var teamVersion: Int { team?.version ?? 0 }
+
   /// Everything worth telling the rep about the journal: damage, repairs, skipped events.
   public var warnings: [JournalWarning] {
     var all = journal.warnings + (team?.warnings ?? []) + replayWarnings

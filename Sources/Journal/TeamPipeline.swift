@@ -127,6 +127,9 @@ final class TeamMerge {
   private(set) var conflicts: [TeamConflict] = []
   /// The latest clock seen in any journal.
   private(set) var latest: HybridTime?
+  /// Counts every change to what was applied (events taken, this replica's own, a whole
+  /// history applied again): what the board's conflict marks are cached against.
+  private(set) var version = 0
 
   init(layout: TeamLayout, replica: String, ownFile: String) {
     self.layout = layout
@@ -143,6 +146,7 @@ final class TeamMerge {
   /// Adds events read from the journals (each journal's in its own order) and applies them.
   func take(_ arrivals: [(file: String, event: Event, line: Int)], into pipeline: inout Pipeline) {
     guard !arrivals.isEmpty else { return }
+    version += 1
     var fresh: [(order: TeamOrder, event: Event, file: String, line: Int)] = []
     fresh.reserveCapacity(arrivals.count)
     // Arrivals come journal by journal: each journal's last clock is looked up once a run.
@@ -324,6 +328,7 @@ final class TeamMerge {
   /// Events this replica wrote (stamped) and applied, the last of them now on line
   /// `lastLine` of its journal: they sort after everything seen, so they go at the end.
   func recordOwn(_ events: [Event], lastLine: Int) {
+    version += 1
     for (index, event) in events.enumerated() {
       let clock = impliedClock(of: event, file: ownFile)
       lastClock[ownFile] = clock
@@ -338,22 +343,6 @@ final class TeamMerge {
       let touches = Touch.of(event.change)
       if touches != .nothing { marks[event.lead] = nil }
       remember(history.count - 1, touches: touches)
-    }
-  }
-
-  /// Opens another member's journal read-only, handing each of its events to `collect`; a
-  /// journal that cannot be read is reported (`warnings`) and the others still load.
-  func open(
-    _ name: String, fileSystem: FileSystem, clock: @escaping () -> Timestamp,
-    collect: (String, Event, Int) -> Void
-  ) {
-    do {
-      others[name] = try JournalFile(
-        path: "\(layout.journalsPath)/\(name)", access: .readOnly, replica: replica, fileSystem: fileSystem,
-        now: clock, apply: { collect(name, $0, $1) })
-      unreadable[name] = nil
-    } catch {
-      unreadable[name] = "\(error)"
     }
   }
 
@@ -403,8 +392,11 @@ final class TeamMerge {
     limit: Int64, waitForWriters: Bool, fileSystem: FileSystem, clock: @escaping () -> Timestamp,
     collect: (String, Event, Int) -> Void
   ) -> Bool {
-    for name in layout.journalNames(fileSystem: fileSystem) where name != ownFile && others[name] == nil {
-      open(name, fileSystem: fileSystem, clock: clock, collect: collect)
+    let appeared = layout.journalNames(fileSystem: fileSystem).filter { $0 != ownFile && others[$0] == nil }
+    if !appeared.isEmpty {
+      openAll(appeared, fileSystem: fileSystem, clock: clock) { events in
+        for event in events { collect(event.file, event.event, event.line) }
+      }
     }
     var more = false
     for name in others.keys.sorted() {

@@ -514,6 +514,9 @@ final class AuthRequiredServer: @unchecked Sendable {
     try ben.ok(["sync"])
     try ana.ok(["sync"])
     #expect(try watch(ana).conflictNotes.isEmpty)
+    // The open board reads Ben's move and drops the note too.
+    _ = anaBoard.look()
+    #expect(anaBoard.conflictNotes.isEmpty)
   }
 }
 
