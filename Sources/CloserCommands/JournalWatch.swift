@@ -22,6 +22,10 @@ public final class JournalWatch: BoardStore {
   /// shown once, not again every half second.
   private var lastError: String?
 
+  /// Whether the team's history was still being read at the last look: once it is in, the
+  /// board is drawn again (the detail pane says who did what).
+  private var readingHistory = false
+
   /// A sync with the team running in the background, and what it said once done.
   private let sync = SyncInBackground()
 
@@ -35,6 +39,9 @@ public final class JournalWatch: BoardStore {
   public init(store: PipelineStore, syncEvery: Int? = nil) {
     self.store = store
     self.syncEvery = syncEvery
+    // Opened from a team snapshot: who did what is read beside the board's keys.
+    store.readTeamHistoryInBackground()
+    readingHistory = store.isReadingTeamHistory
     // The title says when this folder last synced, whoever synced it.
     if let layout = store.teamLayout, let last = TeamSync(layout: layout, replica: store.replica).lastSync {
       sync.setState("synced \(SyncInBackground.clockTime(at: last))")
@@ -143,6 +150,10 @@ public final class JournalWatch: BoardStore {
       catchingUp = more
       lastSliceRead = count
       if count > 0 { messages.append(.externalChanges(count: batchEvents)) }
+      if readingHistory && !store.isReadingTeamHistory {
+        readingHistory = false
+        messages.append(.tick(store.now))
+      }
     } catch {
       catchingUp = false
       lastSliceRead = 0

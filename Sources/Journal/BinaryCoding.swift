@@ -8,6 +8,8 @@ struct BinaryWriter {
 
   init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
+  mutating func reserve(_ more: Int) { bytes.reserveCapacity(bytes.count + more) }
+
   mutating func u8(_ value: UInt8) { bytes.append(value) }
 
   mutating func u32(_ value: UInt32) {

@@ -67,7 +67,6 @@ extension PipelineStore {
   /// Writes a new snapshot of the current state when the journal is sound and enough
   /// events were replayed since the last one. Failing to write it only costs speed.
   func saveSnapshotIfWorthwhile(replayedSince seal: SnapshotSeal?) {
-    guard team == nil else { return }  // a team pipeline is not kept in one snapshot (yet)
     let events = journal.lineCount - 1
     let replayed = journal.lineCount - (seal?.position.lineCount ?? 1)
     // A large journal's snapshot is rewritten after a share of its events rather than a
@@ -81,18 +80,55 @@ extension PipelineStore {
     try? saveSnapshot()
   }
 
-  /// Writes a snapshot of the current state next to the journal, replacing the old one.
+  /// In a team pipeline: writes a new team snapshot when the journals are sound and they
+  /// hold enough events, and (opened from one) enough of them were read after it.
+  func saveTeamSnapshotIfWorthwhile(replayed: Int, resumed: Bool) {
+    let events = journals.reduce(0) { $0 + max(0, $1.lineCount - 1) }
+    let refresh = max(Self.snapshotRefreshEvents, events / 100)
+    guard events >= Self.snapshotMinimumEvents, !resumed || replayed >= refresh,
+      team?.unreadable.isEmpty ?? true, !warnings.contains(where: { $0.isDamage })
+    else { return }
+    try? saveSnapshot()
+  }
+
+  /// Writes a snapshot of the current state next to the journal (in a team pipeline, this
+  /// replica's team snapshot in `journals/`), replacing the old one.
   ///
   /// It is written to a temporary file of its own (locked while being written, so that
   /// another process can tell it from one a killed process left behind, which it removes)
   /// and renamed into place.
   public func saveSnapshot() throws {
-    guard team == nil else { return }
+    if let team {
+      let fingerprint = Snapshot.fingerprint(pipeline.config)
+      var members: [TeamSnapshot.Member] = []
+      for (name, file) in [(team.ownFile, journal)] + team.others.sorted(by: { $0.key < $1.key }) {
+        guard file.lineCount >= 2 else { continue }  // no events yet: nothing to cover
+        guard let seal = file.seal(configFingerprint: fingerprint, unknownEvents: file.unknownEventCount) else {
+          return
+        }
+        members.append(
+          TeamSnapshot.Member(name: name, seal: seal, lastClock: team.lastClock[name], eventIDs: file.eventIDs))
+      }
+      let contents = TeamSnapshot.Contents(
+        configFingerprint: fingerprint, latest: team.latest, members: members, marks: team.marks,
+        conflicts: team.conflicts, lastEventIDs: team.lastEventIDs)
+      try writeSnapshot(at: TeamSnapshot.path(in: team.layout, replica: replica)) { sink in
+        try TeamSnapshot.encode(contents, pipeline: pipeline, to: sink)
+      }
+      return
+    }
     guard
       let seal = journal.seal(
         configFingerprint: Snapshot.fingerprint(pipeline.config), unknownEvents: unknownEventCount)
     else { return }
-    let path = Snapshot.path(forJournal: journal.path)
+    try writeSnapshot(at: Snapshot.path(forJournal: journal.path)) { sink in
+      try Snapshot.encode(seal: seal, pipeline: pipeline, eventIDs: journal.eventIDs, to: sink)
+    }
+  }
+
+  /// Writes the snapshot `encode` hands over a piece at a time to a temporary file, and
+  /// renames it to `path`.
+  private func writeSnapshot(at path: String, _ encode: (([UInt8]) throws -> Void) throws -> Void) throws {
     removeAbandonedSnapshots(of: path)
     var random = SystemRandomNumberGenerator()
     let temporary = path + ".tmp-\(getpid())-\(String(random.next() & 0xFFFF_FFFF, radix: 16))"
@@ -101,7 +137,7 @@ extension PipelineStore {
       defer { fileSystem.close(descriptor) }
       _ = try fileSystem.tryLock(descriptor, exclusive: true)
       // Written a section at a time, as each is made.
-      try Snapshot.encode(seal: seal, pipeline: pipeline, eventIDs: journal.eventIDs) { bytes in
+      try encode { bytes in
         var done = 0
         while done < bytes.count {
           let written = bytes.withUnsafeBytes { raw in

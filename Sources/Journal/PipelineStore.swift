@@ -28,14 +28,16 @@ public final class PipelineStore {
     snapshots: Bool = true
   ) throws(JournalError) {
     if let layout = try TeamLayout.at(path, fileSystem: fileSystem) {
-      let (journal, team, pipeline) = try Self.openTeam(
-        layout, config: config, access: access, replica: replica, fileSystem: fileSystem, clock: clock)
-      self.journal = journal
-      self.team = team
-      self.pipeline = pipeline
+      let opened = try Self.openTeam(
+        layout, config: config, access: access, replica: replica, fileSystem: fileSystem, clock: clock,
+        snapshots: snapshots)
+      self.journal = opened.journal
+      self.team = opened.team
+      self.pipeline = opened.pipeline
       self.replica = replica
       self.clock = clock
       self.fileSystem = fileSystem
+      if snapshots { saveTeamSnapshotIfWorthwhile(replayed: opened.replayed, resumed: opened.resumed) }
       return
     }
     team = nil
@@ -64,18 +66,30 @@ public final class PipelineStore {
     }
   }
 
+  typealias OpenedTeam = (journal: JournalFile, team: TeamMerge, pipeline: Pipeline, replayed: Int, resumed: Bool)
+
   /// Opens every journal of a team pipeline: this replica's own to write to (read-only,
   /// or when it has none yet, the first one there is held instead), the others to read,
-  /// and applies all their events in the team's order.
+  /// and applies all their events in the team's order. With `snapshots`, from this
+  /// replica's team snapshot when it still matches every journal it covers, reading only
+  /// what they gained since.
   private static func openTeam(
     _ layout: TeamLayout, config: PipelineConfig, access: JournalFile.Access, replica: String,
-    fileSystem: FileSystem, clock: @escaping () -> Timestamp
-  ) throws(JournalError) -> (JournalFile, TeamMerge, Pipeline) {
+    fileSystem: FileSystem, clock: @escaping () -> Timestamp, snapshots: Bool
+  ) throws(JournalError) -> OpenedTeam {
     guard TeamLayout.isValidReplica(replica) else { throw .badReplica(replica) }
     let own = TeamLayout.fileName(replica: replica)
     let names = layout.journalNames(fileSystem: fileSystem)
     let held = access == .readWrite || names.contains(own) ? own : names.first
     guard let held else { throw .emptyTeam(path: layout.directory) }
+    if snapshots,
+      let loaded = TeamSnapshot.load(layout, replica: replica, journals: names, config: config, fileSystem: fileSystem),
+      let opened = try openTeam(
+        layout, resuming: loaded, names: names, held: held, access: held == own ? access : .readOnly,
+        replica: replica, fileSystem: fileSystem, clock: clock)
+    {
+      return opened
+    }
     var arrivals: [(file: String, event: Event, line: Int)] = []
     let journal = try JournalFile(
       path: "\(layout.journalsPath)/\(held)", access: held == own ? access : .readOnly, replica: replica,
@@ -84,8 +98,58 @@ public final class PipelineStore {
     team.openAll(names.filter { $0 != held }, fileSystem: fileSystem, clock: clock) { arrivals += $0 }
     var pipeline = Pipeline(config: config)
     team.take(arrivals, into: &pipeline)
-    return (journal, team, pipeline)
+    return (journal, team, pipeline, arrivals.count, false)
   }
+
+  /// Opens the journals after the lines the snapshot covers, or nil when one of them no
+  /// longer begins with them.
+  private static func openTeam(
+    _ layout: TeamLayout,
+    resuming loaded: (contents: TeamSnapshot.Contents, pipeline: Pipeline, prefixes: [String: PrefixChecksum]),
+    names: [String], held: String, access: JournalFile.Access, replica: String, fileSystem: FileSystem,
+    clock: @escaping () -> Timestamp
+  ) throws(JournalError) -> OpenedTeam? {
+    var resumes: [String: JournalResume] = [:]
+    for member in loaded.contents.members {
+      resumes[member.name] = JournalResume(
+        seal: member.seal, eventIDs: member.eventIDs, prefix: loaded.prefixes[member.name])
+    }
+    var arrivals: [(file: String, event: Event, line: Int)] = []
+    let journal = try JournalFile(
+      path: "\(layout.journalsPath)/\(held)", access: access, replica: replica, fileSystem: fileSystem, now: clock,
+      resume: resumes[held], apply: { event, line in arrivals.append((held, event, line)) })
+    guard resumes[held] == nil || journal.resumed else { return nil }
+    let team = TeamMerge(
+      layout: layout, replica: replica, ownFile: held, resuming: loaded.contents, fileSystem: fileSystem, clock: clock)
+    var allResumed = true
+    team.openAll(
+      names.filter { $0 != held }, fileSystem: fileSystem, clock: clock, resumes: resumes,
+      notResumed: { _ in allResumed = false }
+    ) { arrivals += $0 }
+    guard allResumed else { return nil }
+    var pipeline = loaded.pipeline
+    // Anything the journals gained since needs the history first (to be put in its place).
+    team.take(arrivals, into: &pipeline)
+    return (journal, team, pipeline, arrivals.count, true)
+  }
+
+  /// Whether this store was opened from a team snapshot and the history of every event
+  /// (who did what, for the detail pane) is still being read.
+  public var isReadingTeamHistory: Bool { team?.isReadingHistory ?? false }
+
+  /// Opened from a team snapshot: reads the history on another thread from now on, and
+  /// takes it in between keys (`refresh` reads nothing new until then). A board calls this
+  /// after opening; a command that needs the history reads it when it does.
+  public func readTeamHistoryInBackground() {
+    guard let team, team.isReadingHistory else { return }
+    historyInBackground = true
+    team.readHistoryInBackground()
+  }
+
+  private var historyInBackground = false
+
+  /// The time by the store's clock.
+  public var now: Timestamp { clock() }
 
   /// The team pipeline this store reads, or nil for a journal of one's own.
   public var teamLayout: TeamLayout? { team?.layout }
@@ -144,6 +208,8 @@ public final class PipelineStore {
   /// (no events, more waiting) while another process is in the middle of an append.
   public func refresh(limit: Int64, waitForWriters: Bool = true) throws(JournalError) -> (events: Int, more: Bool) {
     if let team {
+      // While the history is read beside the board, what arrives waits for it.
+      if historyInBackground && !team.takeHistoryIfRead() { return (0, false) }
       var arrivals: [(file: String, event: Event, line: Int)] = []
       var more = try journal.refresh(limit: limit, waitForWriters: waitForWriters) { event, line in
         arrivals.append((team.ownFile, event, line))

@@ -63,34 +63,43 @@ enum Snapshot {
   ) rethrows {
     try sink(magic)
     var sealBytes = BinaryWriter()
-    sealBytes.i64(seal.position.offset)
-    sealBytes.i64(Int64(seal.position.lineCount))
-    sealBytes.u32(seal.prefixChecksum)
-    sealBytes.i64(seal.lastLineStart)
-    sealBytes.u8(seal.endsWithoutNewline ? 1 : 0)
-    sealBytes.optional(seal.lastEventID) { $0.string($1) }
-    sealBytes.u32(seal.configFingerprint)
-    sealBytes.i64(Int64(seal.unknownEvents))
-    sealBytes.u32(seal.headChecksum)
-    sealBytes.u32(seal.tailChecksum)
+    writeSeal(seal, into: &sealBytes)
     try section(sealBytes.bytes, to: sink)
 
     let image = pipeline.image
     try leadIndexSection(image.leads, to: sink)
     try stateSection(image, to: sink)
-    let (packed, others) = eventIDs.all()
-    var events = BinaryWriter(capacity: packed.count * 16 + 16)
-    events.count(packed.count)
-    for id in packed {
-      events.i64(Int64(bitPattern: id.high))
-      events.i64(Int64(bitPattern: id.low))
-    }
-    events.count(others.count)
-    for id in others { events.string(id) }
+    var events = BinaryWriter()
+    writeEventIDs(eventIDs, into: &events)
     try section(events.bytes, to: sink)
   }
 
-  private static func leadIndexSection(_ leads: [Lead], to sink: ([UInt8]) throws -> Void) rethrows {
+  static func writeSeal(_ seal: SnapshotSeal, into w: inout BinaryWriter) {
+    w.i64(seal.position.offset)
+    w.i64(Int64(seal.position.lineCount))
+    w.u32(seal.prefixChecksum)
+    w.i64(seal.lastLineStart)
+    w.u8(seal.endsWithoutNewline ? 1 : 0)
+    w.optional(seal.lastEventID) { $0.string($1) }
+    w.u32(seal.configFingerprint)
+    w.i64(Int64(seal.unknownEvents))
+    w.u32(seal.headChecksum)
+    w.u32(seal.tailChecksum)
+  }
+
+  static func writeEventIDs(_ eventIDs: EventIDSet, into w: inout BinaryWriter) {
+    let (packed, others) = eventIDs.all()
+    w.reserve(packed.count * 16 + 16)
+    w.count(packed.count)
+    for id in packed {
+      w.i64(Int64(bitPattern: id.high))
+      w.i64(Int64(bitPattern: id.low))
+    }
+    w.count(others.count)
+    for id in others { w.string(id) }
+  }
+
+  static func leadIndexSection(_ leads: [Lead], to sink: ([UInt8]) throws -> Void) rethrows {
     var ids = BinaryWriter()
     // The leads' places sorted by id, not the leads: a copy of a million leads is 300 MB.
     let byID = leads.indices.sorted {
@@ -115,7 +124,7 @@ enum Snapshot {
     try section(ids.bytes, to: sink)
   }
 
-  private static func stateSection(_ image: PipelineImage, to sink: ([UInt8]) throws -> Void) rethrows {
+  static func stateSection(_ image: PipelineImage, to sink: ([UInt8]) throws -> Void) rethrows {
     // About 450 bytes a lead; room asked for but never written takes no memory, and the
     // buffer is not copied as it grows.
     var state = BinaryWriter(capacity: image.leads.count * 640 + 4096)
@@ -146,7 +155,7 @@ enum Snapshot {
     try section(state.bytes, to: sink)
   }
 
-  private static func section(_ bytes: [UInt8], to sink: ([UInt8]) throws -> Void) rethrows {
+  static func section(_ bytes: [UInt8], to sink: ([UInt8]) throws -> Void) rethrows {
     var length = BinaryWriter()
     length.i64(Int64(bytes.count))
     try sink(length.bytes)
@@ -302,7 +311,10 @@ enum Snapshot {
     let descriptor: Int32
     private var ranges: [Range<Int64>] = []
 
-    init(fileSystem: FileSystem, descriptor: Int32, size: Int64) throws(SnapshotError) {
+    init(
+      fileSystem: FileSystem, descriptor: Int32, size: Int64, magic: [UInt8] = Snapshot.magic,
+      sections: Int = Snapshot.sectionCount
+    ) throws(SnapshotError) {
       self.fileSystem = fileSystem
       self.descriptor = descriptor
       func read(_ count: Int, at offset: Int64) throws(SnapshotError) -> [UInt8] {
@@ -327,12 +339,12 @@ enum Snapshot {
         ranges.append((offset + 8)..<(offset + 8 + length))
         offset += 8 + length + 4
       }
-      guard ranges.count == sectionCount else { throw SnapshotError("wrong number of sections") }
+      guard ranges.count == sections else { throw SnapshotError("wrong number of sections") }
     }
 
-    /// The state section, its two halves of leads read on two threads at once.
-    func image() throws(SnapshotError) -> PipelineImage {
-      let range = ranges[2]
+    /// The state section (`index`), its two halves of leads read on two threads at once.
+    func image(section index: Int = 2) throws(SnapshotError) -> PipelineImage {
+      let range = ranges[index]
       guard range.count >= 8 else { throw SnapshotError("truncated") }
       var trailer: Int64 = 0
       let got = withUnsafeMutableBytes(of: &trailer) { raw in

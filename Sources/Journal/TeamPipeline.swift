@@ -122,8 +122,9 @@ final class TeamMerge {
   var others: [String: JournalFile] = [:]
   /// The clock of the last event read from each journal, as its file implies it.
   private(set) var lastClock: [String: HybridTime] = [:]
+  typealias Entry = (order: TeamOrder, event: Event, file: String, line: Int)
   /// Every event applied or tried, in order.
-  private(set) var history: [(order: TeamOrder, event: Event, file: String, line: Int)] = []
+  private(set) var history: [Entry] = []
   private(set) var conflicts: [TeamConflict] = []
   /// The latest clock seen in any journal.
   private(set) var latest: HybridTime?
@@ -137,6 +138,129 @@ final class TeamMerge {
     self.ownFile = ownFile
   }
 
+  /// A merge opened from a team snapshot: its clocks, marks and conflicts are the
+  /// snapshot's; the history (every event in order) is read from the journals when first
+  /// needed (`readHistoryInBackground`, or at once by whatever needs it).
+  init(
+    layout: TeamLayout, replica: String, ownFile: String, resuming contents: TeamSnapshot.Contents,
+    fileSystem: FileSystem, clock: @escaping () -> Timestamp
+  ) {
+    self.layout = layout
+    self.replica = replica
+    self.ownFile = ownFile
+    for member in contents.members { lastClock[member.name] = member.lastClock }
+    latest = contents.latest
+    marks = contents.marks
+    conflicts = contents.conflicts
+    lastIDsWhileReading = contents.lastEventIDs
+    historyRead = TeamHistoryRead(
+      sources: contents.members.map { member in
+        TeamHistoryRead.Source(
+          name: member.name, path: "\(layout.journalsPath)/\(member.name)", seal: member.seal)
+      }, replica: replica, fileSystem: fileSystem, clock: clock)
+  }
+
+  // MARK: The history of a merge opened from a snapshot
+
+  /// While the history of a merge opened from a snapshot is not in yet: how it is read.
+  private var historyRead: TeamHistoryRead?
+  /// This replica's events recorded meanwhile, which go after it.
+  private var ownWhileReading: [Entry] = []
+  /// The last event on each lead meanwhile (the snapshot's, then this replica's own).
+  private var lastIDsWhileReading: [LeadID: String] = [:]
+
+  /// Whether the history is still to be read (opened from a snapshot, not needed yet).
+  var isReadingHistory: Bool { historyRead != nil }
+
+  /// Starts reading the history on another thread: a board does so after its first frame,
+  /// and takes it in with `takeHistoryIfRead` between keys.
+  func readHistoryInBackground() { historyRead?.start() }
+
+  /// Whether the history is there: taken in when it has been read in the background; false
+  /// while that is still going on (or was never started).
+  @discardableResult
+  func takeHistoryIfRead() -> Bool {
+    guard let read = historyRead else { return true }
+    guard read.isDone else { return false }
+    takeHistory()
+    return true
+  }
+
+  /// Takes in the history, reading it here and now if it was not read in the background.
+  /// A journal that no longer begins with what the snapshot covered (rewritten since the
+  /// open) gives none of its events to the history and is reported as unreadable.
+  func takeHistory() {
+    guard let read = historyRead else { return }
+    let result = read.wait()
+    historyRead = nil
+    for (name, reason) in result.failures { unreadable[name] = reason }
+    history = result.history
+    previousOnLead = []
+    touchOf = []
+    lastOnLead = [:]
+    previousOnLead.reserveCapacity(history.count + ownWhileReading.count)
+    touchOf.reserveCapacity(history.count + ownWhileReading.count)
+    for index in history.indices { remember(index, touches: Touch.of(history[index].event.change)) }
+    for entry in ownWhileReading {
+      history.append(entry)
+      remember(history.count - 1, touches: Touch.of(entry.event.change))
+    }
+    ownWhileReading = []
+    lastIDsWhileReading = [:]
+    version += 1
+  }
+
+  /// The id of the last event on every lead, for a snapshot.
+  var lastEventIDs: [LeadID: String] {
+    guard historyRead == nil else { return lastIDsWhileReading }
+    return lastOnLead.mapValues { history[Int($0)].event.id }
+  }
+
+  /// Every event of the journals `sources` up to where the snapshot stops in each, in the
+  /// team's order: what a merge that read them whole would hold.
+  static func readHistory(
+    _ sources: [TeamHistoryRead.Source], replica: String, fileSystem: FileSystem, clock: @escaping () -> Timestamp
+  ) -> (history: [Entry], failures: [String: String]) {
+    let results = ReadHistories(count: sources.count)
+    nonisolated(unsafe) let clock = clock
+    DispatchQueue.concurrentPerform(iterations: min(2, sources.count)) { worker in
+      for index in stride(from: worker, to: sources.count, by: 2) {
+        let source = sources[index]
+        var events: [(Event, Int)] = []
+        let covered = source.seal.position.lineCount
+        let outcome = Result { () throws(JournalError) in
+          _ = try JournalFile(
+            path: source.path, access: .readOnly, replica: replica, fileSystem: fileSystem, now: clock,
+            apply: { event, line in if line <= covered { events.append((event, line)) } })
+        }
+        var failure: String?
+        if case .failure(let error) = outcome {
+          failure = "\(error)"
+        } else if PrefixChecksum.take(of: source.path, count: source.seal.position.offset, fileSystem: fileSystem)?
+          .value != source.seal.prefixChecksum
+        {
+          failure = "it was rewritten while the board was open: reopen the board"
+        }
+        results.store(index, (failure == nil ? events : [], failure))
+      }
+    }
+    var entries: [Entry] = []
+    var failures: [String: String] = [:]
+    for (index, source) in sources.enumerated() {
+      guard let slot = results.take(index) else { continue }
+      if let reason = slot.failure { failures[source.name] = reason }
+      var previous: HybridTime?
+      for (event, line) in slot.events {
+        let clock = previous.map { max(event.statedClock, $0.successor) } ?? event.statedClock
+        previous = clock
+        entries.append((TeamOrder(clock: clock, replica: event.replica, id: event.id), event, source.name, line))
+      }
+    }
+    var places = Array(entries.indices)
+    places.sort { entries[$0].order < entries[$1].order }
+    return (places.map { entries[$0] }, failures)
+  }
+
   /// The clock the file implies for its next event.
   private func impliedClock(of event: Event, file: String) -> HybridTime {
     guard let previous = lastClock[file] else { return event.statedClock }
@@ -146,6 +270,7 @@ final class TeamMerge {
   /// Adds events read from the journals (each journal's in its own order) and applies them.
   func take(_ arrivals: [(file: String, event: Event, line: Int)], into pipeline: inout Pipeline) {
     guard !arrivals.isEmpty else { return }
+    takeHistory()
     version += 1
     var fresh: [(order: TeamOrder, event: Event, file: String, line: Int)] = []
     fresh.reserveCapacity(arrivals.count)
@@ -262,7 +387,12 @@ final class TeamMerge {
   private(set) var marks: [LeadID: ConflictMark] = [:]
 
   /// The latest events on `lead`, newest first, at most `limit`.
+  /// While the history is read in the background, none (the board shows them once it is in).
   func events(on lead: LeadID, limit: Int) -> [Event] {
+    if let read = historyRead {
+      guard !read.isStarted || read.isDone else { return [] }
+      takeHistory()
+    }
     var result: [Event] = []
     var place = lastOnLead[lead].map(Int.init) ?? -1
     while place >= 0 && result.count < limit {
@@ -274,7 +404,8 @@ final class TeamMerge {
 
   /// The id of the last event on `lead` this replica has seen, for the next one's `base`.
   func lastEventID(on lead: LeadID) -> String? {
-    lastOnLead[lead].map { history[Int($0)].event.id }
+    if historyRead != nil { return lastIDsWhileReading[lead] }
+    return lastOnLead[lead].map { history[Int($0)].event.id }
   }
 
   private func merged(
@@ -333,23 +464,32 @@ final class TeamMerge {
       let clock = impliedClock(of: event, file: ownFile)
       lastClock[ownFile] = clock
       latest = max(latest ?? clock, clock)
-      history.append(
-        (
-          TeamOrder(clock: clock, replica: event.replica, id: event.id), event, ownFile,
-          lastLine - events.count + 1 + index
-        ))
+      let entry = (
+        TeamOrder(clock: clock, replica: event.replica, id: event.id), event, ownFile,
+        lastLine - events.count + 1 + index
+      )
       // Written after everything seen: it settles whatever conflict the lead had (as
       // applying it after a fresh read would).
       let touches = Touch.of(event.change)
       if touches != .nothing { marks[event.lead] = nil }
-      remember(history.count - 1, touches: touches)
+      if historyRead != nil {
+        ownWhileReading.append(entry)
+        lastIDsWhileReading[event.lead] = event.id
+      } else {
+        history.append(entry)
+        remember(history.count - 1, touches: touches)
+      }
     }
   }
 
   /// Opens the other members' journals, two at a time (each is read and decoded on its
   /// own), and hands over their events, journal by journal in name order.
+  ///
+  /// With `resumes`, a journal listed there starts after the lines a snapshot covers when it
+  /// still begins with them; `resumed` is told of each that does not.
   func openAll(
     _ names: [String], fileSystem: FileSystem, clock: @escaping () -> Timestamp,
+    resumes: [String: JournalResume] = [:], notResumed: (String) -> Void = { _ in },
     collect: ([(file: String, event: Event, line: Int)]) -> Void
   ) {
     let results = OpenedJournals(count: names.count)
@@ -357,6 +497,8 @@ final class TeamMerge {
     let replica = replica
     // The store's clock is read only by writers; these journals are opened read-only.
     nonisolated(unsafe) let clock = clock
+    // Each resume is read by the one thread that opens its journal.
+    nonisolated(unsafe) let resumes = resumes
     DispatchQueue.concurrentPerform(iterations: min(2, names.count)) { worker in
       for index in stride(from: worker, to: names.count, by: 2) {
         let name = names[index]
@@ -364,7 +506,7 @@ final class TeamMerge {
         let result = Result { () throws(JournalError) in
           try JournalFile(
             path: "\(layout.journalsPath)/\(name)", access: .readOnly, replica: replica, fileSystem: fileSystem,
-            now: clock, apply: { events.append((name, $0, $1)) })
+            now: clock, resume: resumes[name], apply: { events.append((name, $0, $1)) })
         }
         results.store(index, result.map { ($0, events) })
       }
@@ -372,6 +514,7 @@ final class TeamMerge {
     for (index, name) in names.enumerated() {
       switch results.take(index) {
       case .success(let (file, events)):
+        if resumes[name] != nil && !file.resumed { notResumed(name) }
         others[name] = file
         unreadable[name] = nil
         collect(events)
@@ -384,7 +527,7 @@ final class TeamMerge {
   }
 
   /// Journals that could not be opened, with why.
-  private var unreadable: [String: String] = [:]
+  private(set) var unreadable: [String: String] = [:]
 
   /// Reads what was appended to the other members' journals, and opens journals that
   /// appeared (a new member, after a sync); whether more is waiting.
@@ -544,6 +687,108 @@ struct Touch: Hashable {
           }
         })
     }
+  }
+}
+
+/// The history of a merge opened from a snapshot, read once: on another thread when
+/// started, else by the first that waits for it.
+final class TeamHistoryRead: @unchecked Sendable {
+  /// A journal, and where the snapshot stops in it.
+  struct Source: Sendable {
+    var name: String
+    var path: String
+    var seal: SnapshotSeal
+  }
+
+  typealias Outcome = (history: [TeamMerge.Entry], failures: [String: String])
+
+  let sources: [Source]
+  let replica: String
+  private let fileSystem: FileSystem
+  private let clock: () -> Timestamp
+  private let lock = NSLock()
+  private var started = false
+  private var outcome: Outcome?
+  private let done = DispatchSemaphore(value: 0)
+
+  /// The journals are read with `fileSystem`; `clock` is the store's (read only by writers:
+  /// these journals are opened read-only).
+  init(sources: [Source], replica: String, fileSystem: FileSystem, clock: @escaping () -> Timestamp) {
+    self.sources = sources
+    self.replica = replica
+    self.fileSystem = fileSystem
+    self.clock = clock
+  }
+
+  func start() {
+    lock.lock()
+    defer { lock.unlock() }
+    guard !started else { return }
+    started = true
+    Thread { [self] in
+      let read = TeamMerge.readHistory(sources, replica: replica, fileSystem: fileSystem, clock: clock)
+      lock.lock()
+      outcome = read
+      lock.unlock()
+      done.signal()
+    }.start()
+  }
+
+  var isStarted: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return started
+  }
+
+  var isDone: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return outcome != nil
+  }
+
+  /// The history: waited for when it is being read, read here when it was never started.
+  func wait() -> Outcome {
+    lock.lock()
+    let wasStarted = started
+    started = true
+    lock.unlock()
+    if wasStarted {
+      done.wait()
+      done.signal()
+      lock.lock()
+      defer { lock.unlock() }
+      return outcome!
+    }
+    let read = TeamMerge.readHistory(sources, replica: replica, fileSystem: fileSystem, clock: clock)
+    lock.lock()
+    outcome = read
+    lock.unlock()
+    return read
+  }
+}
+
+/// The histories of journals read by several threads, one slot each (the events, or why
+/// not), read once all are done.
+private final class ReadHistories: @unchecked Sendable {
+  typealias Slot = (events: [(Event, Int)], failure: String?)
+  private var slots: [Slot?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func store(_ index: Int, _ slot: Slot) {
+    lock.lock()
+    slots[index] = slot
+    lock.unlock()
+  }
+
+  func take(_ index: Int) -> Slot? {
+    lock.lock()
+    defer {
+      slots[index] = nil
+      lock.unlock()
+    }
+    return slots[index]
   }
 }
 

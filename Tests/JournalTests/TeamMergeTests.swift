@@ -163,19 +163,35 @@ func twoMembers(in dir: TemporaryDirectory) throws -> (String, String, PipelineS
   /// folder that received the journals in yet another order.
   @Test(arguments: 1...12)
   func everyMemberWithTheSameEventsSeesTheSamePipeline(seed: UInt64) throws {
+    try replayTeamHistory(seed: seed, reopeningFromSnapshots: false)
+  }
+
+  /// The same, with members that now and then close and open again from their team
+  /// snapshot (the history is then read only when something needs it): nothing differs.
+  @Test(arguments: 21...28)
+  func membersOpenedFromSnapshotsSeeTheSamePipeline(seed: UInt64) throws {
+    try replayTeamHistory(seed: seed, reopeningFromSnapshots: true)
+  }
+
+  private func replayTeamHistory(seed: UInt64, reopeningFromSnapshots: Bool) throws {
     var random = TeamRandom(seed: seed)
     let dir = TemporaryDirectory(inMemory: true)
     let replicas = ["ana@laptop", "ben@desk", "cy@phone"]
     let clocks = [MemberClock(), MemberClock(offsetDays: -2), MemberClock(offsetDays: 1)]
     let folders = replicas.map { dir.file($0) }
     folders.forEach(makeTeamFolder)
-    let stores = try replicas.indices.map {
+    var stores = try replicas.indices.map {
       try PipelineStore(path: folders[$0], replica: replicas[$0], clock: clocks[$0].now)
     }
     func journal(_ member: Int, in folder: Int) -> String { "\(folders[folder])/journals/\(replicas[member]).jsonl" }
+    var reopened = 0
     for _ in 0..<70 {
       let member = Int(random.next() % 3)
-      if random.next() % 3 == 0 {
+      if reopeningFromSnapshots && random.next() % 5 == 0 {
+        try stores[member].saveSnapshot()
+        stores[member] = try PipelineStore(path: folders[member], replica: replicas[member], clock: clocks[member].now)
+        if stores[member].isReadingTeamHistory { reopened += 1 }
+      } else if random.next() % 3 == 0 {
         // Another member's journal arrives, up to some line.
         let from = (member + 1 + Int(random.next() % 2)) % 3
         let total = lineCount(journal(from, in: from))
@@ -217,6 +233,22 @@ func twoMembers(in dir: TemporaryDirectory) throws -> (String, String, PipelineS
     // The same conflicts are marked for everyone.
     for member in 1..<3 { #expect(stores[member].conflictMarks == stores[0].conflictMarks, "member \(member)") }
     #expect(late.conflictMarks == stores[0].conflictMarks)
+    guard reopeningFromSnapshots else { return }
+    #expect(reopened >= 3, "members opened from a snapshot during the history")
+    // Opened from a snapshot at the end: the same state, marks, conflicts and history.
+    for member in 0..<3 {
+      try stores[member].saveSnapshot()
+      let fromSnapshot = try PipelineStore(
+        path: folders[member], replica: replicas[member], clock: clocks[member].now)
+      #expect(fromSnapshot.isReadingTeamHistory)
+      #expect(canonical(fromSnapshot.pipeline) == expected)
+      #expect(fromSnapshot.conflictMarks == stores[0].conflictMarks)
+      #expect(fromSnapshot.conflicts.map(\.event) == late.conflicts.map(\.event))
+      for lead in expected.1.map(\.id) {
+        #expect(fromSnapshot.recentChanges(on: lead) == late.recentChanges(on: lead), "\(lead)")
+      }
+      #expect(!fromSnapshot.isReadingTeamHistory, "read when the history was first asked for")
+    }
   }
 
   /// Two members who both saw a card move it at the same time: the later move wins, and the

@@ -1,0 +1,153 @@
+import Foundation
+import Journal
+import PipelineCore
+import Testing
+
+/// A team pipeline opened from this replica's team snapshot: the same pipeline, marks and
+/// history as reading every journal, and never used when a journal no longer matches it.
+@Suite struct TeamSnapshotTests {
+  /// Ana and Ben with a few leads each, moved by both; Ana's folder has Ben's journal.
+  private func team(in dir: TemporaryDirectory) throws -> (ana: String, ben: String, leads: [LeadID]) {
+    let (ana, ben, anaStore, benStore) = try twoMembers(in: dir)
+    var leads: [LeadID] = []
+    for index in 0..<6 { leads.append(try addLead(index % 2 == 0 ? anaStore : benStore, "Deal \(index)")) }
+    deliver("\(ana)/journals/ana@laptop.jsonl", to: "\(ben)/journals/ana@laptop.jsonl")
+    deliver("\(ben)/journals/ben@desk.jsonl", to: "\(ana)/journals/ben@desk.jsonl")
+    try anaStore.refresh()
+    try benStore.refresh()
+    // Both move the first deal without seeing each other's move: a conflict to mark.
+    try anaStore.record { _ in (leads[0], .moved(stage: "proposal", position: 1, gateOverridden: true)) }
+    try benStore.record { _ in (leads[0], .moved(stage: "negotiation", position: 1, gateOverridden: true)) }
+    try benStore.record { _ in (leads[1], .checked(criterion: "budget", isChecked: true)) }
+    deliver("\(ben)/journals/ben@desk.jsonl", to: "\(ana)/journals/ben@desk.jsonl")
+    try anaStore.refresh()
+    try anaStore.saveSnapshot()
+    return (ana, ben, leads)
+  }
+
+  private func open(_ folder: String, snapshots: Bool = true) throws -> PipelineStore {
+    try PipelineStore(path: folder, replica: "ana@laptop", clock: MemberClock(offsetDays: 3).now, snapshots: snapshots)
+  }
+
+  private func snapshotPath(_ folder: String) -> String { "\(folder)/journals/ana@laptop.jsonl.team-snapshot" }
+
+  @Test func itOpensWithTheSameStateMarksAndHistory() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let (ana, _, leads) = try team(in: dir)
+    #expect(FileManager.default.fileExists(atPath: snapshotPath(ana)))
+    let whole = try open(ana, snapshots: false)
+    let fast = try open(ana)
+    #expect(fast.isReadingTeamHistory, "opened from the snapshot")
+    #expect(canonical(fast.pipeline) == canonical(whole.pipeline))
+    #expect(!whole.conflictMarks.isEmpty)
+    #expect(fast.conflictMarks == whole.conflictMarks)
+    #expect(fast.teamVersion >= 0)
+    for lead in leads { #expect(fast.recentChanges(on: lead) == whole.recentChanges(on: lead)) }
+    #expect(!fast.isReadingTeamHistory)
+  }
+
+  /// The `base` of a change made before the history is read is the last event on the lead,
+  /// as when every journal was read.
+  @Test func aChangeMadeBeforeTheHistoryIsReadNamesWhatItSaw() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let (ana, _, leads) = try team(in: dir)
+    let whole = try open(ana, snapshots: false)
+    let seen = try #require(whole.recentChanges(on: leads[1]).first?.id)
+    let fast = try open(ana)
+    #expect(fast.isReadingTeamHistory)
+    let event = try fast.record { _ in (leads[1], .checked(criterion: "need", isChecked: true)) }
+    #expect(event.base == seen)
+    #expect(fast.isReadingTeamHistory, "recording needs no history")
+    // Once read, the history has the new event last.
+    #expect(fast.recentChanges(on: leads[1]).first == event)
+    #expect(fast.recentChanges(on: leads[1]).dropFirst().first?.id == seen)
+  }
+
+  /// What the journals gained after the snapshot (a new member's journal, more lines of
+  /// Ben's) is read and put in its place.
+  @Test func whatArrivedAfterTheSnapshotIsPutInItsPlace() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let (ana, ben, leads) = try team(in: dir)
+    let benStore = try PipelineStore(path: ben, replica: "ben@desk", clock: MemberClock(offsetDays: -1).now)
+    try benStore.record { _ in (leads[2], .won) }
+    deliver("\(ben)/journals/ben@desk.jsonl", to: "\(ana)/journals/ben@desk.jsonl")
+    let cy = dir.file("cy")
+    makeTeamFolder(cy)
+    let cyStore = try PipelineStore(path: cy, replica: "cy@phone", clock: MemberClock(offsetDays: -5).now)
+    _ = try addLead(cyStore, "From Cy")
+    deliver("\(cy)/journals/cy@phone.jsonl", to: "\(ana)/journals/cy@phone.jsonl")
+    let whole = try open(ana, snapshots: false)
+    let fast = try open(ana)
+    #expect(canonical(fast.pipeline) == canonical(whole.pipeline))
+    #expect(fast.pipeline[leads[2]]?.status == .won)
+    #expect(fast.pipeline.leads.contains { $0.name == "From Cy" })
+    #expect(fast.conflictMarks == whole.conflictMarks)
+  }
+
+  /// A journal rewritten after the snapshot (a line changed, the file shorter) or a damaged
+  /// snapshot: the snapshot is not used, every journal is read.
+  @Test func aRewrittenJournalOrADamagedSnapshotIsNotUsed() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let (ana, _, _) = try team(in: dir)
+    let benPath = "\(ana)/journals/ben@desk.jsonl"
+    let original = readBytes(benPath)
+    let lines = original.split(separator: 0x0A, omittingEmptySubsequences: false)
+    writeBytes(Array(lines.prefix(3).joined(separator: [0x0A])) + [0x0A], to: benPath)
+    let shorter = try open(ana)
+    #expect(!shorter.isReadingTeamHistory, "not opened from the snapshot")
+    #expect(canonical(shorter.pipeline) == canonical(try open(ana, snapshots: false).pipeline))
+
+    writeBytes(original, to: benPath)
+    let fresh = try open(ana)
+    try fresh.saveSnapshot()
+    var snapshot = readBytes(snapshotPath(ana))
+    snapshot[snapshot.count / 2] ^= 0x20
+    writeBytes(snapshot, to: snapshotPath(ana))
+    let damaged = try open(ana)
+    #expect(!damaged.isReadingTeamHistory)
+    #expect(canonical(damaged.pipeline) == canonical(try open(ana, snapshots: false).pipeline))
+  }
+
+  /// A board reads the history beside its keys: until it is in, what arrives waits, then it
+  /// is taken in with the history and nothing is lost.
+  @Test func theHistoryIsReadInTheBackgroundAndArrivalsWaitForIt() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let (ana, ben, leads) = try team(in: dir)
+    let fast = try open(ana)
+    #expect(fast.isReadingTeamHistory)
+    fast.readTeamHistoryInBackground()
+    let benStore = try PipelineStore(path: ben, replica: "ben@desk", clock: MemberClock(offsetDays: -1).now)
+    try benStore.record { _ in (leads[3], .lost(reason: "Price")) }
+    deliver("\(ben)/journals/ben@desk.jsonl", to: "\(ana)/journals/ben@desk.jsonl")
+    let deadline = ContinuousClock.now + .seconds(20)
+    var read = 0
+    while read == 0 && ContinuousClock.now < deadline {
+      read += try fast.refresh(limit: .max, waitForWriters: false).events
+      if read == 0 { usleep(5_000) }
+    }
+    #expect(read == 1)
+    #expect(!fast.isReadingTeamHistory)
+    #expect(canonical(fast.pipeline) == canonical(try open(ana, snapshots: false).pipeline))
+    #expect(fast.pipeline[leads[3]]?.status == .lost)
+  }
+
+  /// Opening a team of enough events writes the snapshot; the next open uses it.
+  @Test func openingALargeTeamWritesItsSnapshot() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let (ana, ben, anaStore, benStore) = try twoMembers(in: dir)
+    for (store, name) in [(anaStore, "A"), (benStore, "B")] {
+      try store.recordAll { _ in
+        (0..<1_100).map { index in (store.newLeadID(), .created(NewLead(name: "\(name) \(index)", stage: "qualifying")))
+        }
+      }
+    }
+    deliver("\(ben)/journals/ben@desk.jsonl", to: "\(ana)/journals/ben@desk.jsonl")
+    #expect(!FileManager.default.fileExists(atPath: snapshotPath(ana)))
+    let first = try open(ana)
+    #expect(first.pipeline.count == 2_200 && !first.isReadingTeamHistory)
+    #expect(FileManager.default.fileExists(atPath: snapshotPath(ana)))
+    let second = try open(ana)
+    #expect(second.isReadingTeamHistory)
+    #expect(canonical(second.pipeline) == canonical(first.pipeline))
+  }
+}
