@@ -141,12 +141,17 @@ public final class PipelineStore {
   /// takes it in between keys (`refresh` reads nothing new until then). A board calls this
   /// after opening; a command that needs the history reads it when it does.
   public func readTeamHistoryInBackground() {
-    guard let team, team.isReadingHistory else { return }
+    guard let team else { return }
     historyInBackground = true
+    team.rebuildsInBackground = true
     team.readHistoryInBackground()
   }
 
   private var historyInBackground = false
+
+  /// Whether a late arrival is applying the whole history again beside the board (what
+  /// arrived shows once it is done).
+  public var isRebuildingTeamHistory: Bool { team?.isRebuilding ?? false }
 
   /// The time by the store's clock.
   public var now: Timestamp { clock() }
@@ -209,17 +214,27 @@ public final class PipelineStore {
   public func refresh(limit: Int64, waitForWriters: Bool = true) throws(JournalError) -> (events: Int, more: Bool) {
     if let team {
       // While the history is read beside the board, what arrives waits for it.
-      if historyInBackground && !team.takeHistoryIfRead() { return (0, false) }
+      if historyInBackground && !team.takeHistoryIfRead() { return (0, true) }
+      // While the whole history applies again beside the board, the same.
+      var count = 0
+      if team.isRebuilding {
+        guard team.rebuildIsDone else { return (0, true) }
+        count = team.finishRebuild(into: &pipeline, waiting: false)
+      }
       var arrivals: [(file: String, event: Event, line: Int)] = []
       var more = try journal.refresh(limit: limit, waitForWriters: waitForWriters) { event, line in
         arrivals.append((team.ownFile, event, line))
       }
       more =
-        team.refresh(limit: limit, waitForWriters: waitForWriters, fileSystem: fileSystem, clock: clock) {
+        team.refresh(
+          limit: limit, waitForWriters: waitForWriters, inBackground: historyInBackground, fileSystem: fileSystem,
+          clock: clock
+        ) {
           arrivals.append(($0, $1, $2))
         } || more
-      team.take(arrivals, into: &pipeline)
-      return (arrivals.count, more)
+      team.take(arrivals, into: &pipeline, waiting: !historyInBackground)
+      if team.isRebuilding { return (count, true) }
+      return (count + arrivals.count, more)
     }
     var count = 0
     let more = try journal.refresh(limit: limit, waitForWriters: waitForWriters) { event, line in

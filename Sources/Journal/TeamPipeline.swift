@@ -195,12 +195,7 @@ final class TeamMerge {
     historyRead = nil
     for (name, reason) in result.failures { unreadable[name] = reason }
     history = result.history
-    previousOnLead = []
-    touchOf = []
-    lastOnLead = [:]
-    previousOnLead.reserveCapacity(history.count + ownWhileReading.count)
-    touchOf.reserveCapacity(history.count + ownWhileReading.count)
-    for index in history.indices { remember(index, touches: Touch.of(history[index].event.change)) }
+    (previousOnLead, touchOf, lastOnLead) = result.chains
     for entry in ownWhileReading {
       history.append(entry)
       remember(history.count - 1, touches: Touch.of(entry.event.change))
@@ -220,7 +215,7 @@ final class TeamMerge {
   /// team's order: what a merge that read them whole would hold.
   static func readHistory(
     _ sources: [TeamHistoryRead.Source], replica: String, fileSystem: FileSystem, clock: @escaping () -> Timestamp
-  ) -> (history: [Entry], failures: [String: String]) {
+  ) -> TeamHistoryRead.Outcome {
     let results = ReadHistories(count: sources.count)
     nonisolated(unsafe) let clock = clock
     DispatchQueue.concurrentPerform(iterations: min(2, sources.count)) { worker in
@@ -258,7 +253,19 @@ final class TeamMerge {
     }
     var places = Array(entries.indices)
     places.sort { entries[$0].order < entries[$1].order }
-    return (places.map { entries[$0] }, failures)
+    let history = places.map { entries[$0] }
+    // What telling concurrent changes apart needs, as applying them would have noted it.
+    var previousOnLead: [Int32] = []
+    var touchOf: [Touch] = []
+    var lastOnLead: [LeadID: Int32] = [:]
+    previousOnLead.reserveCapacity(history.count)
+    touchOf.reserveCapacity(history.count)
+    for (index, entry) in history.enumerated() {
+      previousOnLead.append(lastOnLead[entry.event.lead] ?? -1)
+      touchOf.append(Touch.of(entry.event.change))
+      lastOnLead[entry.event.lead] = Int32(index)
+    }
+    return (history, (previousOnLead, touchOf, lastOnLead), failures)
   }
 
   /// The clock the file implies for its next event.
@@ -268,9 +275,22 @@ final class TeamMerge {
   }
 
   /// Adds events read from the journals (each journal's in its own order) and applies them.
-  func take(_ arrivals: [(file: String, event: Event, line: Int)], into pipeline: inout Pipeline) {
+  ///
+  /// Without `waiting` (a board between keys) and with `rebuildsInBackground`, events that
+  /// sort before the end make the whole history apply again on another thread: until it is
+  /// done (`finishRebuild`) the pipeline stays as it was, and what arrives meanwhile waits.
+  func take(
+    _ arrivals: [(file: String, event: Event, line: Int)], into pipeline: inout Pipeline, waiting: Bool = true
+  ) {
     guard !arrivals.isEmpty else { return }
     takeHistory()
+    if rebuild != nil {
+      guard waiting else {
+        arrivalsWhileRebuilding += arrivals
+        return
+      }
+      finishRebuild(into: &pipeline, waiting: true)
+    }
     version += 1
     var fresh: [(order: TeamOrder, event: Event, file: String, line: Int)] = []
     fresh.reserveCapacity(arrivals.count)
@@ -301,6 +321,10 @@ final class TeamMerge {
       fresh = places.map { fresh[$0] }
     }
     if let last = history.last, let first = fresh.first, first.order < last.order {
+      if rebuildsInBackground && !waiting {
+        rebuild = TeamRebuild(merge: self, history: history, fresh: fresh, config: pipeline.config)
+        return
+      }
       history = merged(history, fresh)
       applyAll(to: &pipeline)
     } else {
@@ -308,6 +332,64 @@ final class TeamMerge {
       history += fresh
       for index in start..<history.count { apply(at: index, to: &pipeline) }
     }
+  }
+
+  // MARK: Applying the whole history again beside a board
+
+  /// Whether events that sort before the end apply the whole history again on another
+  /// thread when the caller does not wait (a board), instead of on the caller's.
+  var rebuildsInBackground = false
+  /// The whole history being applied again on another thread.
+  private var rebuild: TeamRebuild?
+  /// Arrivals that came while it was, taken once it is done.
+  private var arrivalsWhileRebuilding: [(file: String, event: Event, line: Int)] = []
+  /// This replica's own events recorded meanwhile, applied after it.
+  private var ownWhileRebuilding: [Entry] = []
+  private var lastIDsWhileRebuilding: [LeadID: String] = [:]
+
+  var isRebuilding: Bool { rebuild != nil }
+  var rebuildIsDone: Bool { rebuild?.isDone ?? true }
+
+  /// Takes in the history applied again on another thread (waiting for it when it is not
+  /// done yet), then this replica's own events recorded meanwhile and whatever arrived
+  /// meanwhile (`waiting` as for `take`: without it, that may start another); how many
+  /// arrived events are in.
+  @discardableResult
+  func finishRebuild(into pipeline: inout Pipeline, waiting: Bool) -> Int {
+    guard let rebuild else { return 0 }
+    let (done, rebuilt) = rebuild.wait()
+    self.rebuild = nil
+    // What is replaced is let go of on another thread: freeing a million events and a
+    // hundred thousand leads would keep a key waiting a tenth of a second.
+    let replaced = LetGo(history, previousOnLead, touchOf, lastOnLead, pipeline)
+    history = done.history
+    previousOnLead = done.previousOnLead
+    touchOf = done.touchOf
+    lastOnLead = done.lastOnLead
+    marks = done.marks
+    conflicts = done.conflicts
+    pipeline = rebuilt
+    replaced.elsewhere()
+    // Written after everything seen: they go at the end, tried on the new state.
+    for entry in ownWhileRebuilding {
+      history.append(entry)
+      apply(at: history.count - 1, to: &pipeline)
+    }
+    ownWhileRebuilding = []
+    lastIDsWhileRebuilding = [:]
+    version += 1
+    let queued = arrivalsWhileRebuilding
+    arrivalsWhileRebuilding = []
+    take(queued, into: &pipeline, waiting: waiting)
+    return rebuild.arrivals + (isRebuilding ? 0 : queued.count)
+  }
+
+  /// A merge of its own for a thread that applies the whole history again.
+  fileprivate func applyingAll(_ old: [Entry], _ fresh: [Entry], config: PipelineConfig) -> Pipeline {
+    history = merged(old, fresh)
+    var pipeline = Pipeline(config: config)
+    applyAll(to: &pipeline)
+    return pipeline
   }
 
   /// Every event again, in order, from an empty pipeline.
@@ -404,6 +486,7 @@ final class TeamMerge {
 
   /// The id of the last event on `lead` this replica has seen, for the next one's `base`.
   func lastEventID(on lead: LeadID) -> String? {
+    if let own = lastIDsWhileRebuilding[lead] { return own }
     if historyRead != nil { return lastIDsWhileReading[lead] }
     return lastOnLead[lead].map { history[Int($0)].event.id }
   }
@@ -475,6 +558,9 @@ final class TeamMerge {
       if historyRead != nil {
         ownWhileReading.append(entry)
         lastIDsWhileReading[event.lead] = event.id
+      } else if rebuild != nil {
+        ownWhileRebuilding.append(entry)
+        lastIDsWhileRebuilding[event.lead] = event.id
       } else {
         history.append(entry)
         remember(history.count - 1, touches: touches)
@@ -492,9 +578,17 @@ final class TeamMerge {
     resumes: [String: JournalResume] = [:], notResumed: (String) -> Void = { _ in },
     collect: ([(file: String, event: Event, line: Int)]) -> Void
   ) {
+    let opened = Self.open(
+      names, layout: layout, replica: replica, fileSystem: fileSystem, clock: clock, resumes: resumes)
+    install(names, opened, resumes: resumes, notResumed: notResumed, collect: collect)
+  }
+
+  /// Opens the journals `names` of `layout`, two at a time.
+  static func open(
+    _ names: [String], layout: TeamLayout, replica: String, fileSystem: FileSystem, clock: @escaping () -> Timestamp,
+    resumes: [String: JournalResume]
+  ) -> OpenedJournals {
     let results = OpenedJournals(count: names.count)
-    let layout = layout
-    let replica = replica
     // The store's clock is read only by writers; these journals are opened read-only.
     nonisolated(unsafe) let clock = clock
     // Each resume is read by the one thread that opens its journal.
@@ -511,6 +605,15 @@ final class TeamMerge {
         results.store(index, result.map { ($0, events) })
       }
     }
+    return results
+  }
+
+  /// Takes the journals opened as the other members', and hands over their events, journal
+  /// by journal in name order.
+  private func install(
+    _ names: [String], _ results: OpenedJournals, resumes: [String: JournalResume],
+    notResumed: (String) -> Void = { _ in }, collect: ([(file: String, event: Event, line: Int)]) -> Void
+  ) {
     for (index, name) in names.enumerated() {
       switch results.take(index) {
       case .success(let (file, events)):
@@ -526,22 +629,43 @@ final class TeamMerge {
     }
   }
 
+  /// Journals that appeared (a new member, after a sync) being opened on another thread.
+  private var opening: TeamOpening?
+
   /// Journals that could not be opened, with why.
   private(set) var unreadable: [String: String] = [:]
 
   /// Reads what was appended to the other members' journals, and opens journals that
   /// appeared (a new member, after a sync); whether more is waiting.
+  ///
+  /// `inBackground` (a board): journals that appeared are read on another thread, and their
+  /// events handed over by the first call after that is done.
   func refresh(
-    limit: Int64, waitForWriters: Bool, fileSystem: FileSystem, clock: @escaping () -> Timestamp,
-    collect: (String, Event, Int) -> Void
+    limit: Int64, waitForWriters: Bool, inBackground: Bool = false, fileSystem: FileSystem,
+    clock: @escaping () -> Timestamp, collect: (String, Event, Int) -> Void
   ) -> Bool {
-    let appeared = layout.journalNames(fileSystem: fileSystem).filter { $0 != ownFile && others[$0] == nil }
-    if !appeared.isEmpty {
+    var more = false
+    if let opening {
+      if opening.isDone {
+        self.opening = nil
+        install(opening.names, opening.results, resumes: [:]) { events in
+          for event in events { collect(event.file, event.event, event.line) }
+        }
+      } else {
+        more = true
+      }
+    }
+    let appeared = layout.journalNames(fileSystem: fileSystem).filter {
+      $0 != ownFile && others[$0] == nil && opening?.names.contains($0) != true
+    }
+    if !appeared.isEmpty && inBackground {
+      opening = TeamOpening(appeared, layout: layout, replica: replica, fileSystem: fileSystem, clock: clock)
+      more = true
+    } else if !appeared.isEmpty {
       openAll(appeared, fileSystem: fileSystem, clock: clock) { events in
         for event in events { collect(event.file, event.event, event.line) }
       }
     }
-    var more = false
     for name in others.keys.sorted() {
       guard let file = others[name] else { continue }
       do {
@@ -690,6 +814,52 @@ struct Touch: Hashable {
   }
 }
 
+/// Values let go of on a thread of their own (the last reference to them is here).
+private final class LetGo: @unchecked Sendable {
+  private var values: [Any]
+
+  init(_ values: Any...) { self.values = values }
+
+  func elsewhere() { Thread { [self] in values = [] }.start() }
+}
+
+/// The whole history of a team applied again on a thread of its own, by a merge of its own
+/// (the board's stays as it was until this is taken in).
+final class TeamRebuild: @unchecked Sendable {
+  /// How many arrived events it brings in.
+  let arrivals: Int
+  private let lock = NSLock()
+  private var result: (TeamMerge, Pipeline)?
+  private let done = DispatchSemaphore(value: 0)
+
+  init(merge: TeamMerge, history: [TeamMerge.Entry], fresh: [TeamMerge.Entry], config: PipelineConfig) {
+    arrivals = fresh.count
+    // Touched only by the thread until it is done, and only by the caller after.
+    nonisolated(unsafe) let worker = TeamMerge(layout: merge.layout, replica: merge.replica, ownFile: merge.ownFile)
+    Thread { [self] in
+      let pipeline = worker.applyingAll(history, fresh, config: config)
+      lock.lock()
+      result = (worker, pipeline)
+      lock.unlock()
+      done.signal()
+    }.start()
+  }
+
+  var isDone: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return result != nil
+  }
+
+  func wait() -> (TeamMerge, Pipeline) {
+    done.wait()
+    done.signal()
+    lock.lock()
+    defer { lock.unlock() }
+    return result!
+  }
+}
+
 /// The history of a merge opened from a snapshot, read once: on another thread when
 /// started, else by the first that waits for it.
 final class TeamHistoryRead: @unchecked Sendable {
@@ -700,7 +870,10 @@ final class TeamHistoryRead: @unchecked Sendable {
     var seal: SnapshotSeal
   }
 
-  typealias Outcome = (history: [TeamMerge.Entry], failures: [String: String])
+  typealias Outcome = (
+    history: [TeamMerge.Entry], chains: (previousOnLead: [Int32], touchOf: [Touch], lastOnLead: [LeadID: Int32]),
+    failures: [String: String]
+  )
 
   let sources: [Source]
   let replica: String
@@ -792,8 +965,38 @@ private final class ReadHistories: @unchecked Sendable {
   }
 }
 
+/// Journals that appeared, opened on a thread of their own.
+final class TeamOpening: @unchecked Sendable {
+  let names: [String]
+  private(set) var results: OpenedJournals
+  private let lock = NSLock()
+  private var finished = false
+
+  init(
+    _ names: [String], layout: TeamLayout, replica: String, fileSystem: FileSystem, clock: @escaping () -> Timestamp
+  ) {
+    self.names = names
+    results = OpenedJournals(count: 0)
+    nonisolated(unsafe) let clock = clock
+    Thread { [self] in
+      let opened = TeamMerge.open(
+        names, layout: layout, replica: replica, fileSystem: fileSystem, clock: clock, resumes: [:])
+      lock.lock()
+      results = opened
+      finished = true
+      lock.unlock()
+    }.start()
+  }
+
+  var isDone: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return finished
+  }
+}
+
 /// The journals opened by several threads, one slot each, read once all are done.
-private final class OpenedJournals: @unchecked Sendable {
+final class OpenedJournals: @unchecked Sendable {
   private var slots: [Result<(JournalFile, [(file: String, event: Event, line: Int)]), JournalError>?]
   private let lock = NSLock()
 

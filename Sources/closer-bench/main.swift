@@ -12,7 +12,9 @@
 //
 // Other modes: --profile JOURNAL (where an open's time goes), --board JOURNAL [--search] (key
 // press to frame; --search: only the search index and search keystrokes), --terminal-bytes JOURNAL (bytes per frame), --interchange JOURNAL [--dir DIR]
-// (closer export and closer import end to end, and a board catching up with an import).
+// (closer export and closer import end to end, and a board catching up with an import),
+// --team-arrival TEAM-FOLDER JOURNAL (a board's store on a team when JOURNAL arrives in it:
+// how long until its events show, and the longest a key waits meanwhile).
 import CloserCommands
 import Foundation
 import Journal
@@ -146,6 +148,12 @@ if arguments.first == "--terminal-bytes", arguments.count >= 2 {
       closer: closerBinary, journal: arguments[1], key: "j", width: width, height: height)
     print("| \(width)x\(height) | \(bytes.first) bytes | \(bytes.key) bytes |")
   }
+  exit(0)
+}
+
+// Team mode: a board's store when a sync brings in a journal whose events sort early.
+if arguments.first == "--team-arrival", arguments.count >= 3 {
+  try TeamBenchmark.run(team: arguments[1], arriving: arguments[2])
   exit(0)
 }
 

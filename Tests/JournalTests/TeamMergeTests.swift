@@ -173,7 +173,15 @@ func twoMembers(in dir: TemporaryDirectory) throws -> (String, String, PipelineS
     try replayTeamHistory(seed: seed, reopeningFromSnapshots: true)
   }
 
-  private func replayTeamHistory(seed: UInt64, reopeningFromSnapshots: Bool) throws {
+  /// The same, with every member a board: a late arrival applies the whole history again on
+  /// another thread while the member goes on recording changes, and what arrives meanwhile
+  /// waits for it.
+  @Test(arguments: 31...38)
+  func membersOnABoardSeeTheSamePipeline(seed: UInt64) throws {
+    try replayTeamHistory(seed: seed, reopeningFromSnapshots: true, asBoards: true)
+  }
+
+  private func replayTeamHistory(seed: UInt64, reopeningFromSnapshots: Bool, asBoards: Bool = false) throws {
     var random = TeamRandom(seed: seed)
     let dir = TemporaryDirectory(inMemory: true)
     let replicas = ["ana@laptop", "ben@desk", "cy@phone"]
@@ -183,14 +191,27 @@ func twoMembers(in dir: TemporaryDirectory) throws -> (String, String, PipelineS
     var stores = try replicas.indices.map {
       try PipelineStore(path: folders[$0], replica: replicas[$0], clock: clocks[$0].now)
     }
+    var rebuilt = 0
+    /// A board reads what arrived between keys; this waits until it is all in.
+    func settle(_ store: PipelineStore) throws {
+      let deadline = ContinuousClock.now + .seconds(30)
+      while try store.refresh(limit: .max, waitForWriters: true).more {
+        if store.isRebuildingTeamHistory { rebuilt += 1 }
+        #expect(ContinuousClock.now < deadline)
+        usleep(1_000)
+      }
+    }
+    if asBoards { stores.forEach { $0.readTeamHistoryInBackground() } }
     func journal(_ member: Int, in folder: Int) -> String { "\(folders[folder])/journals/\(replicas[member]).jsonl" }
     var reopened = 0
     for _ in 0..<70 {
       let member = Int(random.next() % 3)
       if reopeningFromSnapshots && random.next() % 5 == 0 {
+        if asBoards { try settle(stores[member]) }
         try stores[member].saveSnapshot()
         stores[member] = try PipelineStore(path: folders[member], replica: replicas[member], clock: clocks[member].now)
         if stores[member].isReadingTeamHistory { reopened += 1 }
+        if asBoards { stores[member].readTeamHistoryInBackground() }
       } else if random.next() % 3 == 0 {
         // Another member's journal arrives, up to some line.
         let from = (member + 1 + Int(random.next() % 2)) % 3
@@ -198,6 +219,8 @@ func twoMembers(in dir: TemporaryDirectory) throws -> (String, String, PipelineS
         guard total > 0 else { continue }
         deliver(journal(from, in: from), to: journal(from, in: member), lines: 1 + Int(random.next() % UInt64(total)))
         try stores[member].refresh()
+        // A board records a change before what came in is all applied.
+        if asBoards && random.next() % 2 == 0 { randomChange(stores[member], &random) }
       } else {
         if random.next() % 10 == 0 { clocks[member].jump(milliseconds: -3_600_000) }
         randomChange(stores[member], &random)
@@ -209,7 +232,9 @@ func twoMembers(in dir: TemporaryDirectory) throws -> (String, String, PipelineS
         deliver(journal(from, in: from), to: journal(from, in: member))
         try stores[member].refresh()
       }
+      if asBoards { try settle(stores[member]) }
     }
+    if asBoards { #expect(rebuilt > 0, "a late arrival applied the history again beside the board") }
     let fourth = dir.file("fourth")
     makeTeamFolder(fourth)
     let late = try PipelineStore(path: fourth, replica: "dee@tablet", clock: MemberClock().now)
