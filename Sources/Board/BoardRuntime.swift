@@ -33,6 +33,8 @@ public protocol BoardStore: AnyObject {
   var teamStatus: String? { get }
   /// In a team pipeline, who did what to the lead lately, newest first, a line each.
   func changes(on lead: LeadID) -> [String]
+  /// The rep's own name as a deal's owner, when known ("me" in the owner view).
+  var me: String? { get }
 }
 
 extension BoardStore {
@@ -44,6 +46,7 @@ extension BoardStore {
   public func sawConflict(on lead: LeadID) {}
   public var teamStatus: String? { nil }
   public func changes(on lead: LeadID) -> [String] { [] }
+  public var me: String? { nil }
 }
 
 /// The terminal the board is drawn on and read from: ncurses, or a script in tests.
@@ -90,6 +93,7 @@ public final class BoardRuntime {
     state.conflicts = store.conflictNotes
     state.unseenConflicts = store.unseenConflicts
     state.teamStatus = store.teamStatus
+    state.me = store.me
     send(.tick(clock()))
     if let notice = Self.notice(notices) { send(.notice(notice)) }
   }

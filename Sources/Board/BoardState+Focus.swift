@@ -15,6 +15,58 @@ extension BoardState {
       ? summaries.columns[column].count : pipeline.cardCount(inStage: pipeline.stages[column].key)
   }
 
+  /// The card shown at `index` (0-based) of `column`: with an owner filter, among that
+  /// owner's cards only.
+  func shownLead(_ column: Int, at index: Int, _ pipeline: Pipeline) -> Lead? {
+    guard pipeline.stages.indices.contains(column), index >= 0 else { return nil }
+    let key = pipeline.stages[column].key
+    guard let shown = summaries.shown else { return pipeline.lead(inStage: key, at: index + 1) }
+    guard shown.indices.contains(column), index < shown[column].count else { return nil }
+    return pipeline.lead(inStage: key, at: Int(shown[column][index]))
+  }
+
+  /// Where `lead` is shown (its column, and its index there), or nil when it is off the
+  /// board or the owner filter hides it.
+  func shownPlace(of lead: LeadID, _ pipeline: Pipeline) -> (column: Int, index: Int)? {
+    guard let found = pipeline[lead], let column = pipeline.stageIndex(forKey: found.stage),
+      let position = pipeline.position(of: lead)
+    else { return nil }
+    guard let shown = summaries.shown else { return (column, position - 1) }
+    guard shown.indices.contains(column) else { return nil }
+    let places = shown[column]
+    var low = 0
+    var high = places.count
+    while low < high {
+      let mid = (low + high) / 2
+      if places[mid] < Int32(position) { low = mid + 1 } else { high = mid }
+    }
+    return low < places.count && places[low] == Int32(position) ? (column, low) : nil
+  }
+
+  /// The place (1-based, in the pipeline's column) a card dropped at `row` of the cards
+  /// shown in `column` takes: just above the card shown there, or just below the last one.
+  /// Without a filter, the row itself.
+  func dropPosition(of lead: Lead, column: Int, row: Int, _ pipeline: Pipeline) -> Int {
+    guard let shown = summaries.shown, shown.indices.contains(column) else { return row + 1 }
+    // In its own column the card is taken out first: the places below it move up one.
+    let own = lead.stage == pipeline.stages[column].key ? pipeline.position(of: lead.id) : nil
+    let others = shown[column].map { Int($0) }.filter { $0 != own }
+    func afterTakingOut(_ place: Int) -> Int {
+      guard let own, place > own else { return place }
+      return place - 1
+    }
+    if row < others.count { return afterTakingOut(others[row]) }
+    return others.last.map { afterTakingOut($0) + 1 } ?? 1
+  }
+
+  /// Shows one owner's deals ("" the deals nobody owns), or everyone's (nil); the focus
+  /// stays on its card when it is still shown.
+  mutating func showOwner(_ owner: String?, _ pipeline: Pipeline) {
+    ownerFilter = owner
+    summaries.refresh(pipeline, filter: owner)
+    syncFocus(pipeline)
+  }
+
   /// Keeps focus, scroll positions and the focused lead consistent with the pipeline,
   /// which may have changed under the board (its own changes or another process's).
   mutating func syncFocus(_ pipeline: Pipeline) {
@@ -25,19 +77,17 @@ extension BoardState {
       firstRows = Array(firstRows.prefix(stageCount)) + Array(repeating: 0, count: max(0, stageCount - firstRows.count))
       if first {
         // The board opens on the top card of the first column that has cards.
-        column = pipeline.stages.firstIndex { pipeline.cardCount(inStage: $0.key) > 0 } ?? 0
+        column = pipeline.stages.indices.first { cardCount($0, pipeline) > 0 } ?? 0
       }
     }
     column = min(max(column, 0), max(0, stageCount - 1))
-    if let lead = focusedLead, let current = pipeline[lead], let position = pipeline.position(of: lead),
-      pipeline.stageIndex(forKey: current.stage) == column
-    {
-      rows[column] = position - 1
+    if let lead = focusedLead, let place = shownPlace(of: lead, pipeline), place.column == column {
+      rows[column] = place.index
     }
     for index in rows.indices {
       rows[index] = min(max(rows[index], 0), max(0, cardCount(index, pipeline) - 1))
     }
-    focusedLead = stageCount == 0 ? nil : pipeline.lead(inStage: pipeline.stages[column].key, at: row + 1)?.id
+    focusedLead = stageCount == 0 ? nil : shownLead(column, at: row, pipeline)?.id
     ensureColumnVisible(pipeline)
     ensureRowVisible()
   }
@@ -47,24 +97,26 @@ extension BoardState {
     let height = row
     column = min(max(target, 0), max(0, pipeline.stages.count - 1))
     if rows.indices.contains(column) { rows[column] = min(height, max(0, cardCount(column, pipeline) - 1)) }
-    focusedLead = pipeline.lead(inStage: pipeline.stages[column].key, at: row + 1)?.id
+    focusedLead = shownLead(column, at: row, pipeline)?.id
     ensureColumnVisible(pipeline)
   }
 
   mutating func focusRow(_ target: Int, _ pipeline: Pipeline) {
     guard rows.indices.contains(column) else { return }
     rows[column] = min(max(target, 0), max(0, cardCount(column, pipeline) - 1))
-    focusedLead = pipeline.lead(inStage: pipeline.stages[column].key, at: row + 1)?.id
+    focusedLead = shownLead(column, at: row, pipeline)?.id
     ensureRowVisible()
   }
 
-  /// Moves the focus to `lead`, wherever it is on the board.
-  mutating func focus(on lead: LeadID, _ pipeline: Pipeline) {
-    guard let found = pipeline[lead], let index = pipeline.stageIndex(forKey: found.stage),
-      let position = pipeline.position(of: lead)
-    else { return }
-    column = index
-    if rows.indices.contains(index) { rows[index] = position - 1 }
+  /// Moves the focus to `lead`, wherever it is on the board. A card the owner filter hides
+  /// is shown by showing everyone's deals (`revealing`), else the focus stays where it is.
+  mutating func focus(on lead: LeadID, _ pipeline: Pipeline, revealing: Bool = true) {
+    if revealing, ownerFilter != nil, shownPlace(of: lead, pipeline) == nil, pipeline.position(of: lead) != nil {
+      showOwner(nil, pipeline)
+    }
+    guard let place = shownPlace(of: lead, pipeline) else { return }
+    column = place.column
+    if rows.indices.contains(place.column) { rows[place.column] = place.index }
     focusedLead = lead
     ensureColumnVisible(pipeline)
     ensureRowVisible()

@@ -58,6 +58,7 @@ extension BoardState {
     if !journalName.isEmpty { title += " · \(journalName)" }
     title +=
       " · \(open) card\(open == 1 ? "" : "s") · weighted \(currency) \(Money(minorUnits: weighted, currency: currency).compactAmount)"
+    if let ownerFilter { title += ownerFilter.isEmpty ? " · deals nobody owns" : " · \(ownerFilter)'s deals" }
     if let teamStatus { title += " · team: \(teamStatus)" }
     if readOnlyReason != nil { title += " · READ-ONLY" }
     frame.text(title, x: 0, y: 0, style: Style(.title, bold: true, reverse: true))
@@ -150,14 +151,13 @@ extension BoardState {
       frame.text("↑ \(first) more", x: x + 1, y: top, style: Style(.marker), limit: width - 2)
     }
     let visible = layout.visibleCards
-    let stage = pipeline.stages[column].key
     for offset in 0..<visible {
       let index = first + offset
       guard index < count else { break }
       let y = top + 1 + offset * BoardLayout.cardHeight
       switch displaySlot(column, index) {
       case .card(let underlying):
-        guard let lead = pipeline.lead(inStage: stage, at: underlying + 1) else { continue }
+        guard let lead = shownLead(column, at: underlying, pipeline) else { continue }
         let isFocused = column == self.column && lead.id == focusedLead && !isMoving
         drawCard(&frame, lead, x: x + 1, y: y, width: width - 2, focused: isFocused, lifted: false, pipeline)
       case .lifted(let id):

@@ -22,14 +22,13 @@ extension BoardState {
   }
 
   private mutating func react(to message: Message, pipeline: Pipeline) -> [Effect] {
-    summaries.refresh(pipeline)
-    if case .externalChanges = message, let lead = focusedLead, let current = pipeline[lead],
-      pipeline.position(of: lead) != nil, let index = pipeline.stageIndex(forKey: current.stage), index != column,
-      !isMoving
+    summaries.refresh(pipeline, filter: ownerFilter)
+    if case .externalChanges = message, let lead = focusedLead, let place = shownPlace(of: lead, pipeline),
+      place.column != column, !isMoving
     {
       // The focus stays on its card wherever another process or member moved it; only a
-      // card that left the board leaves the focus at its place.
-      focus(on: lead, pipeline)
+      // card that left the board (or the owner's view) leaves the focus at its place.
+      focus(on: lead, pipeline, revealing: false)
     }
     syncFocus(pipeline)
     switch message {
@@ -154,8 +153,9 @@ extension BoardState {
     let gates = pipeline.gates(for: lead, movingTo: target.key)
     let inverse = Change.moved(
       stage: lead.stage, position: (pipeline.position(of: lead.id) ?? 1), gateOverridden: false)
+    let position = dropPosition(of: lead, column: targetColumn, row: targetRow, pipeline)
     var record = Record(
-      lead: lead.id, change: .moved(stage: target.key, position: targetRow + 1, gateOverridden: !gates.isEmpty),
+      lead: lead.id, change: .moved(stage: target.key, position: position, gateOverridden: !gates.isEmpty),
       label: "Moved \(lead.name) to \(target.title), \(targetRow + 1) of \(count)", inverse: inverse)
     if gates.isEmpty {
       mode = returnTo

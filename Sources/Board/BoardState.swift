@@ -29,6 +29,8 @@ public struct BoardState: Sendable {
     case form(LeadForm)
     /// Pipeline insights for a period.
     case insights(InsightsView)
+    /// Whose deals the board shows, asked in the status line.
+    case ownerView(OwnerView)
   }
 
   public var width: Int
@@ -70,6 +72,11 @@ public struct BoardState: Sendable {
   var unseenConflicts: Set<LeadID> = []
   /// In a team pipeline, the sync state the title shows.
   var teamStatus: String?
+  /// Whose deals the board shows: nil everyone's, "" the deals nobody owns, else one
+  /// owner's (case ignored). Columns, counts and totals describe what is shown.
+  public internal(set) var ownerFilter: String?
+  /// The rep's own name as an owner ("me"), when the store knows it.
+  public var me: String?
   /// In a team pipeline, who did what to the card in the detail pane lately.
   var changes: (lead: LeadID, lines: [String])?
 
@@ -232,7 +239,8 @@ struct UndoEntry: Sendable, Equatable {
   }
 }
 
-/// Column headers' counts and values, recomputed only when the pipeline changes.
+/// Column headers' counts and values, and with an owner filter the cards shown,
+/// recomputed only when the pipeline or the filter changes.
 struct SummaryCache: Sendable {
   struct Column: Sendable {
     var count: Int
@@ -243,15 +251,56 @@ struct SummaryCache: Sendable {
 
   var revision = -1
   var columns: [Column] = []
+  /// The filter the cache was made for.
+  private(set) var filter: String?
+  /// With a filter, per column the places (1-based, in the pipeline's column) of the cards
+  /// shown, top to bottom; nil without one (every card is shown).
+  private(set) var shown: [[Int32]]?
 
-  mutating func refresh(_ pipeline: Pipeline) {
-    guard revision != pipeline.revision || columns.count != pipeline.stages.count else { return }
-    columns = pipeline.stages.map { stage in
-      let totals = pipeline.totals(inStage: stage.key)
-      return Column(
-        count: totals.count, total: totals.minorUnits,
-        weighted: totals.minorUnits * Int64(stage.probability) / 100, otherCurrencies: totals.otherCurrencies)
-    }
+  mutating func refresh(_ pipeline: Pipeline, filter: String?) {
+    guard revision != pipeline.revision || columns.count != pipeline.stages.count || self.filter != filter
+    else { return }
+    self.filter = filter
     revision = pipeline.revision
+    guard let filter else {
+      shown = nil
+      columns = pipeline.stages.map { stage in
+        let totals = pipeline.totals(inStage: stage.key)
+        return Column(
+          count: totals.count, total: totals.minorUnits,
+          weighted: totals.minorUnits * Int64(stage.probability) / 100, otherCurrencies: totals.otherCurrencies)
+      }
+      return
+    }
+    let wanted = SearchKey.fold(filter)
+    let currency = pipeline.config.defaultCurrency
+    var places: [[Int32]] = []
+    // Owners are a few names shared by many deals: each is folded once.
+    var verdicts: [String: Bool] = [:]
+    func matches(_ owner: String) -> Bool {
+      if let known = verdicts[owner] { return known }
+      // Folded as search folds: "Ana", "ana" and "Âna" are one owner.
+      let verdict = owner.isEmpty ? wanted.isEmpty : (!wanted.isEmpty && SearchKey.fold(owner) == wanted)
+      verdicts[owner] = verdict
+      return verdict
+    }
+    columns = pipeline.stages.map { stage in
+      var column = Column(count: 0, total: 0, weighted: 0, otherCurrencies: false)
+      var mine: [Int32] = []
+      var place: Int32 = 0
+      pipeline.forEachCardOwner(inStage: stage.key) { owner, value in
+        place += 1
+        guard matches(owner) else { return }
+        mine.append(place)
+        column.count += 1
+        if let value {
+          if value.currency == currency { column.total += value.minorUnits } else { column.otherCurrencies = true }
+        }
+      }
+      column.weighted = column.total * Int64(stage.probability) / 100
+      places.append(mine)
+      return column
+    }
+    shown = places
   }
 }

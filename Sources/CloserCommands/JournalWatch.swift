@@ -183,6 +183,12 @@ public final class JournalWatch: BoardStore {
 
   public var pipeline: Pipeline { store.pipeline }
 
+  /// `CLOSER_OWNER`, else the user name, as for `closer list --owner me`.
+  public var me: String? {
+    let name = Environment.current.me
+    return name.isEmpty ? nil : name
+  }
+
   public var isCatchingUp: Bool { catchingUp }
 
   public func newLeadID() -> LeadID { store.newLeadID() }

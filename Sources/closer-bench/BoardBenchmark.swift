@@ -64,6 +64,35 @@ enum BoardBenchmark {
     }
     report("drop, saved", width, height, drops)
 
+    // The owner view: O, the most common owner's name, Enter (every column filtered), then
+    // keys under it (a change makes the view be worked out again), then everyone's again.
+    var deals: [String: Int] = [:]
+    for lead in runtime.store.pipeline.leads where !lead.owner.isEmpty { deals[lead.owner, default: 0] += 1 }
+    if let owner = deals.max(by: { $0.value < $1.value })?.key {
+      let show = measure(20) { i in
+        press(.character("O"))
+        for character in i % 2 == 0 ? owner : "" { press(.character(character)) }
+        press(.enter)
+        runtime.draw()
+      }
+      report("owner view on and off (O, a name or nothing, Enter)", width, height, show)
+      press(.character("O"))
+      for character in owner { press(.character(character)) }
+      press(.enter)
+      let viewFocus = measure(200) { i in
+        press(i % 20 < 10 ? .down : .up)
+        runtime.draw()
+      }
+      report("focus move (Down/Up) in an owner view", width, height, viewFocus)
+      let viewToggle = measure(50) { _ in
+        press(.character("1"))
+        runtime.draw()
+      }
+      report("checklist toggle, saved, in an owner view", width, height, viewToggle)
+      press(.character("O"))
+      press(.enter)
+    }
+
     // The insights view: all figures for the last 90 days, then the frame.
     let insights = measure(5) { _ in
       press(.character("i"))

@@ -20,6 +20,7 @@ struct BrowseMode: ModeComponent {
     KeyBinding("1-9", "tick checklist item 1-9", hint: "1-9 tick", writes: true) { $0.criterionDigit != nil },
     KeyBinding("w / x", "mark the deal won / lost (with a reason)", writes: true, Key.characters("wx")),
     KeyBinding("o", "hand the deal to someone (its owner)", writes: true, Key.characters("o")),
+    KeyBinding("O", "show one owner's deals, yours, or everyone's", Key.characters("O")),
     KeyBinding("f", "set the next action and its due date", writes: true, Key.characters("f")),
     KeyBinding("A", "agenda: every follow-up, soonest first", Key.characters("A")),
     KeyBinding("c", "comment: write a note in $EDITOR", writes: true, Key.characters("c")),
@@ -103,13 +104,13 @@ struct BrowseMode: ModeComponent {
       guard let id = board.focusedLead, let lead = pipeline[id] else { return board.noCard() }
       if let reason = board.readOnlyReason { return board.refuse(reason) }
       // The names already in use, most deals first, to pick by number.
-      var deals: [String: Int] = [:]
-      for lead in pipeline.leads where !lead.owner.isEmpty { deals[lead.owner, default: 0] += 1 }
-      let names = deals.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map(\.key)
+      let names = OwnerView.owners(in: pipeline)
       board.mode = .prompt(
         Prompt(
           lead: id, purpose: .owner, question: "Owner of \(lead.name)?", options: names, text: lead.owner,
           isPrefilled: !lead.owner.isEmpty))
+    case .character("O"):
+      board.mode = .ownerView(OwnerView(options: OwnerView.owners(in: pipeline)))
     case .character("u"): return board.undo(pipeline)
     case .control("r"): return board.redo(pipeline)
     case .character("?"): board.mode = .help(over: .board)

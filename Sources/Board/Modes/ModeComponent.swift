@@ -62,6 +62,7 @@ extension BoardState.Mode {
     case .agenda(let selected): AgendaMode(selected: selected)
     case .form(let form): form
     case .insights(let view): view
+    case .ownerView(let view): view
     }
   }
 
