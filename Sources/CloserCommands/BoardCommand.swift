@@ -64,6 +64,8 @@ public enum BoardSession {
       journalName: String(options.journalPath.split(separator: "/").last ?? ""),
       notices: opening + (existing?.warnings.map(\.description) ?? []))
     runtime.run { pendingSignal != 0 }
+    // A board that read or wrote many events leaves a fresh snapshot for the next open.
+    existing?.saveSnapshotIfStale()
   }
 
   /// The theme by name: the user's theme directory first, then the shipped ones.

@@ -218,6 +218,13 @@ struct TeamJoinCommand: ParsableCommand {
       _ = try? tree.run(["config", "closer.branch", branch])
     }
     joined = true
+    // Read once now, which writes this machine's team snapshot when the team is large: the
+    // first board then opens from it.
+    var here = environment
+    here.journalFlag = target
+    if let config = try? here.loadConfig(flag: nil) {
+      _ = try? PipelineStore(path: target, config: config, access: .readOnly, replica: replica, clock: Environment.now)
+    }
     let members = layout.journalNames(fileSystem: PosixFileSystem()).count
     try Console.printOutcome(
       "joined the team pipeline in \(printable(target)) as \(replica) (\(members) member journal(s))")
@@ -334,6 +341,9 @@ struct SyncCommand: ParsableCommand {
     _ = try TeamSync(layout: layout, replica: replica).run(settledBytes: store.journal.offset) { line in
       try? Console.printOutcome(line)
     }
+    // What came in is read now and this machine's team snapshot written again when it is
+    // stale, so that the next open reads only what comes after (docs/team.md).
+    if (try? store.refresh()) != nil { store.saveSnapshotIfStale() }
   }
 }
 

@@ -80,6 +80,19 @@ extension PipelineStore {
     try? saveSnapshot()
   }
 
+  /// Writes a new snapshot when enough events were read or written since the one the store
+  /// opened from or last wrote (2,000, or 1% of all when that is more), and the journals are
+  /// sound: what a board does when it closes, and `closer sync` after bringing changes in,
+  /// so that the next open reads only what came after. Failing to write it only costs speed.
+  public func saveSnapshotIfStale() {
+    let events = journals.reduce(0) { $0 + max(0, $1.lineCount - 1) }
+    guard events >= Self.snapshotMinimumEvents,
+      eventsSinceSnapshot >= max(Self.snapshotRefreshEvents, events / 100),
+      team?.unreadable.isEmpty ?? true, !warnings.contains(where: { $0.isDamage })
+    else { return }
+    try? saveSnapshot()
+  }
+
   /// In a team pipeline: writes a new team snapshot when the journals are sound and they
   /// hold enough events, and (opened from one) enough of them were read after it.
   func saveTeamSnapshotIfWorthwhile(replayed: Int, resumed: Bool) {
@@ -99,6 +112,9 @@ extension PipelineStore {
   /// and renamed into place.
   public func saveSnapshot() throws {
     if let team {
+      // What is being applied beside a board is in first: the journals' places already
+      // count it.
+      finishTeamRebuild()
       let fingerprint = Snapshot.fingerprint(pipeline.config)
       var members: [TeamSnapshot.Member] = []
       for (name, file) in [(team.ownFile, journal)] + team.others.sorted(by: { $0.key < $1.key }) {
@@ -115,6 +131,7 @@ extension PipelineStore {
       try writeSnapshot(at: TeamSnapshot.path(in: team.layout, replica: replica)) { sink in
         try TeamSnapshot.encode(contents, pipeline: pipeline, to: sink)
       }
+      eventsSinceSnapshot = 0
       return
     }
     guard
@@ -124,6 +141,7 @@ extension PipelineStore {
     try writeSnapshot(at: Snapshot.path(forJournal: journal.path)) { sink in
       try Snapshot.encode(seal: seal, pipeline: pipeline, eventIDs: journal.eventIDs, to: sink)
     }
+    eventsSinceSnapshot = 0
   }
 
   /// Writes the snapshot `encode` hands over a piece at a time to a temporary file, and

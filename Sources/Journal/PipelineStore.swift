@@ -37,6 +37,7 @@ public final class PipelineStore {
       self.replica = replica
       self.clock = clock
       self.fileSystem = fileSystem
+      eventsSinceSnapshot = opened.replayed
       if snapshots { saveTeamSnapshotIfWorthwhile(replayed: opened.replayed, resumed: opened.resumed) }
       return
     }
@@ -61,10 +62,15 @@ public final class PipelineStore {
     self.replica = replica
     self.clock = clock
     self.fileSystem = fileSystem
+    eventsSinceSnapshot = journal.lineCount - (journal.resumed ? seal?.position.lineCount ?? 1 : 1)
     if snapshots {
       saveSnapshotIfWorthwhile(replayedSince: journal.resumed ? seal : nil)
     }
   }
+
+  /// Events read or written since the last snapshot this store loaded or wrote (all of them
+  /// when it loaded none): what `saveSnapshotIfStale` weighs.
+  public internal(set) var eventsSinceSnapshot = 0
 
   typealias OpenedTeam = (journal: JournalFile, team: TeamMerge, pipeline: Pipeline, replayed: Int, resumed: Bool)
 
@@ -153,6 +159,9 @@ public final class PipelineStore {
   /// arrived shows once it is done).
   public var isRebuildingTeamHistory: Bool { team?.isRebuilding ?? false }
 
+  /// Waits for the whole history applied again beside the board, and takes it in.
+  func finishTeamRebuild() { team?.finishRebuild(into: &pipeline, waiting: true) }
+
   /// The time by the store's clock.
   public var now: Timestamp { clock() }
 
@@ -233,6 +242,7 @@ public final class PipelineStore {
           arrivals.append(($0, $1, $2))
         } || more
       team.take(arrivals, into: &pipeline, waiting: !historyInBackground)
+      eventsSinceSnapshot += arrivals.count
       if team.isRebuilding { return (count, true) }
       return (count + arrivals.count, more)
     }
@@ -241,6 +251,7 @@ public final class PipelineStore {
       Self.replay(event, line: line, into: &pipeline, problems: &replayWarnings)
       count += 1
     }
+    eventsSinceSnapshot += count
     return (count, more)
   }
 
@@ -289,6 +300,7 @@ public final class PipelineStore {
         return PreparedLines(bytes: EventCodec.encode(event, links: LineLinks(after: after)), eventIDs: [event.id])
       })
     guard let event = recorded else { preconditionFailure("append returned without building") }
+    eventsSinceSnapshot += 1
     apply(event)
     team?.recordOwn([event], lastLine: journal.lineCount)
     return event
@@ -384,6 +396,7 @@ public final class PipelineStore {
       throw error
     }
     team?.recordOwn(events, lastLine: journal.lineCount)
+    eventsSinceSnapshot += events.count
     return events
   }
 

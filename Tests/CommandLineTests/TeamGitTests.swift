@@ -311,6 +311,42 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
   }
 }
 
+/// Each machine's team snapshot stays fresh: `team join` of a large team writes it, and a
+/// `closer sync` that brings in many events writes it again, so the next open reads only
+/// what comes after; the pipeline is the same as reading every journal.
+@Suite struct TeamSnapshotFreshnessTests {
+  @Test func joinAndSyncLeaveAFreshSnapshot() throws {
+    let team = try TeamSandbox()
+    let members = try team.started(["ana", "ben"])
+    let (ana, ben) = (members[0], members[1])
+    let benSnapshot = "\(ben.folder)/journals/\(ben.replica).jsonl.team-snapshot"
+    #expect(!FileManager.default.fileExists(atPath: benSnapshot), "three leads: no snapshot")
+    // Ana imports 2,500 leads and syncs; Ben's sync brings them in.
+    var csv = "name,company,value,stage\n"
+    for index in 0..<2_500 { csv += "Lead \(index),Company \(index % 37),\(1000 + index),Qualifying\n" }
+    let file = "\(ana.home)/leads.csv"
+    try csv.write(toFile: file, atomically: true, encoding: .utf8)
+    try ana.ok(["import", file])
+    try ana.ok(["sync"])
+    try ben.ok(["sync"])
+    #expect(FileManager.default.fileExists(atPath: benSnapshot), "the sync wrote it")
+    let fromSnapshot = try PipelineStore(
+      path: ben.folder, access: .readOnly, replica: ben.replica, clock: Environment.now)
+    #expect(fromSnapshot.isReadingTeamHistory, "opened from it")
+    #expect(fromSnapshot.eventsSinceSnapshot == 0, "nothing left to read after it")
+    let whole = try PipelineStore(
+      path: ben.folder, access: .readOnly, replica: ben.replica, clock: Environment.now, snapshots: false)
+    #expect(fromSnapshot.pipeline.count == 2_503)
+    #expect(fromSnapshot.pipeline.leads.map(\.id) == whole.pipeline.leads.map(\.id))
+    #expect(fromSnapshot.pipeline.leadIDs(inStage: "qualifying") == whole.pipeline.leadIDs(inStage: "qualifying"))
+    // Cy joins the team as it is now: the join writes his snapshot.
+    let cy = team.member("cy")
+    try cy.ok(["team", "join", team.remote, cy.folder])
+    #expect(FileManager.default.fileExists(atPath: "\(cy.folder)/journals/\(cy.replica).jsonl.team-snapshot"))
+    #expect(cy.everything == ben.everything)
+  }
+}
+
 /// The board's `S`: a sync in the background, reported when done, after which the other
 /// members' changes appear like any other appends.
 @Suite struct BoardSyncTests {
