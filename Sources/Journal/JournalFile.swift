@@ -86,10 +86,11 @@ public final class JournalFile {
   public init(
     path: String, access: Access, replica: String, fileSystem: FileSystem = PosixFileSystem(),
     now: @escaping () -> Timestamp, resume: JournalResume? = nil, resumeOnly: Bool = false,
-    decodeAsideFrom: Int64 = JournalFile.defaultDecodeAsideFrom,
+    decodeAsideFrom: Int64 = JournalFile.defaultDecodeAsideFrom, takingLocks: Bool = true,
     start: (Bool) -> Void = { _ in }, apply: (Event, Int) -> Void
   ) throws(JournalError) {
     self.path = path
+    self.takesLocks = takingLocks
     self.decodeAsideFrom = decodeAsideFrom
     self.access = access
     self.fileSystem = fileSystem
@@ -132,6 +133,11 @@ public final class JournalFile {
 
   /// From how many bytes on a read decodes on another thread (`DecodingStream`).
   let decodeAsideFrom: Int64
+
+  /// Whether reading takes the journal's lock. Off only for reading again lines a
+  /// snapshot covers, which are settled and never change (`TeamMerge.readHistory`): that
+  /// read may run while this process holds the lock to append, and must not wait for it.
+  let takesLocks: Bool
 
   /// Creates a new, empty journal and flushes every directory on its path, so that neither
   /// the file nor a directory made for it is lost in a crash; also when another process
@@ -442,6 +448,7 @@ public final class JournalFile {
 
   /// Takes the lock on the journal; false when `wait` is off and another process holds it.
   func lock(exclusive: Bool, wait: Bool) throws(JournalError) -> Bool {
+    guard takesLocks else { return true }
     if wait {
       try Self.wrap { () throws(SystemError) in try fileSystem.lock(descriptor, exclusive: exclusive) }
       return true

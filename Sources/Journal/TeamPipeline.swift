@@ -224,9 +224,11 @@ final class TeamMerge {
         var events: [(Event, Int)] = []
         let covered = source.seal.position.lineCount
         let outcome = Result { () throws(JournalError) in
+          // Without the lock: the lines covered are settled, and this process may be
+          // holding the lock to append while it waits for this read.
           _ = try JournalFile(
             path: source.path, access: .readOnly, replica: replica, fileSystem: fileSystem, now: clock,
-            apply: { event, line in if line <= covered { events.append((event, line)) } })
+            takingLocks: false, apply: { event, line in if line <= covered { events.append((event, line)) } })
         }
         var failure: String?
         if case .failure(let error) = outcome {

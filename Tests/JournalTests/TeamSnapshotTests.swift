@@ -131,6 +131,33 @@ import Testing
     #expect(fast.pipeline[leads[3]]?.status == .lost)
   }
 
+  /// A change recorded while the history is still to be read, when this machine's own
+  /// journal gained a line meanwhile (another command of the same rep): the append reads
+  /// that line first, which needs the history, read while the append holds the journal's
+  /// lock; it must not wait for that lock.
+  @Test func aChangeThatNeedsTheHistoryWhileAppendingDoesNotWaitForItself() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let (ana, _, leads) = try team(in: dir)
+    let fast = try open(ana)
+    #expect(fast.isReadingTeamHistory)
+    let other = try open(ana, snapshots: false)
+    try other.record { _ in (leads[4], .checked(criterion: "need", isChecked: true)) }
+    let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) let store = fast
+    let lead = leads[5]
+    Thread {
+      _ = try? store.record { _ in (lead, .checked(criterion: "budget", isChecked: true)) }
+      done.signal()
+    }.start()
+    guard done.wait(timeout: .now() + 20) == .success else {
+      Issue.record("the change waited for the journal's lock it held itself")
+      return
+    }
+    #expect(fast.pipeline[leads[5]]?.isChecked("budget") == true)
+    #expect(fast.pipeline[leads[4]]?.isChecked("need") == true)
+    #expect(canonical(fast.pipeline) == canonical(try open(ana, snapshots: false).pipeline))
+  }
+
   /// Opening a team of enough events writes the snapshot; the next open uses it.
   @Test func openingALargeTeamWritesItsSnapshot() throws {
     let dir = TemporaryDirectory(inMemory: true)
