@@ -65,6 +65,10 @@ extension BoardState {
     ownerFilter = owner
     summaries.refresh(pipeline, filter: owner)
     syncFocus(pipeline)
+    // The focused card hidden and its column empty now: the first column with cards.
+    if focusedLead == nil, let first = pipeline.stages.indices.first(where: { cardCount($0, pipeline) > 0 }) {
+      focusColumn(first, pipeline)
+    }
   }
 
   /// Keeps focus, scroll positions and the focused lead consistent with the pipeline,

@@ -44,12 +44,12 @@ struct Environment {
   var teamLayout: TeamLayout? { (try? TeamLayout.at(journalPath(flag: journalFlag))) ?? nil }
 
   /// `--config`, then a team pipeline's `config.toml`, then
-  /// `$XDG_CONFIG_HOME/closer/config.toml`; only an explicit path must exist.
+  /// `$XDG_CONFIG_HOME/closer/config.toml`; only an explicit path must exist. A team
+  /// pipeline without a `config.toml` uses the built-in configuration, never a member's own
+  /// file: every member must see the same stages and scores.
   func configPath(flag: String?) -> (path: String, required: Bool) {
     if let flag, !flag.isEmpty { return (flag, true) }
-    if let team = teamLayout, (try? PosixFileSystem().status(atPath: team.configPath)) != nil {
-      return (team.configPath, false)
-    }
+    if let team = teamLayout { return (team.configPath, false) }
     let config = nonEmpty("XDG_CONFIG_HOME") ?? "\(home)/.config"
     return ("\(config)/closer/config.toml", false)
   }

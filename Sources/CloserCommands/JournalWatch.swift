@@ -35,6 +35,9 @@ public final class JournalWatch: BoardStore {
   private var lastSyncStart = ContinuousClock.now
   /// This journal's lines when the last sync started: what it committed.
   private var linesAtLastSync: Int?
+  /// When the folder last reached its remote, as the last look saw it: a `closer sync` run
+  /// elsewhere (another terminal, a script) moves it on.
+  private var knownLastSync: Timestamp?
 
   public init(store: PipelineStore, syncEvery: Int? = nil) {
     self.store = store
@@ -45,6 +48,7 @@ public final class JournalWatch: BoardStore {
     // The title says when this folder last synced, whoever synced it.
     if let layout = store.teamLayout, let last = TeamSync(layout: layout, replica: store.replica).lastSync {
       sync.setState("synced \(SyncInBackground.clockTime(at: last))")
+      knownLastSync = last
     }
   }
 
@@ -165,7 +169,10 @@ public final class JournalWatch: BoardStore {
     if let outcome = sync.takeOutcome() {
       // The others' lines it brought in are read by the next look, like any appends.
       messages.append(.notice(outcome))
+      // The time it left is this board's own sync, not one from elsewhere.
+      if let layout = store.teamLayout { knownLastSync = TeamSync(layout: layout, replica: store.replica).lastSync }
     }
+    noteSyncsElsewhere()
     if let syncEvery, store.teamLayout != nil, !sync.isRunning,
       ContinuousClock.now - lastSyncStart >= .seconds(syncEvery)
     {
@@ -175,6 +182,19 @@ public final class JournalWatch: BoardStore {
     if let failure, failure != lastError { messages.append(.notice(failure)) }
     lastError = failure
     return messages
+  }
+
+  /// A sync that reached the remote from elsewhere (`closer sync` in another terminal): the
+  /// title says so, counts this journal's lines to sync from now, and a scheduled sync waits
+  /// its interval again.
+  private func noteSyncsElsewhere() {
+    guard let layout = store.teamLayout, !sync.isRunning,
+      let last = TeamSync(layout: layout, replica: store.replica).lastSync, last != knownLastSync
+    else { return }
+    knownLastSync = last
+    sync.setState("synced \(SyncInBackground.clockTime(at: last))")
+    linesAtLastSync = store.journal.lineCount
+    lastSyncStart = .now
   }
 
   /// Why the board must refuse changes now, or nil: the journal's own answer, which changes

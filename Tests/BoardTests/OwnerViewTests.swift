@@ -190,6 +190,36 @@ import Testing
     #expect(h.state.ownerFilter?.lowercased() == "ben")
   }
 
+  /// Typing a search that matches cards the view hides keeps the view and the focus; Esc
+  /// leaves both as they were.
+  @Test func typingASearchKeepsTheView() throws {
+    var h = try harness()
+    show(&h, "ana")
+    let focused = h.state.focusedLead
+    h.send(.character("/"))
+    h.type("priya")
+    #expect(h.state.ownerFilter == "ana")
+    #expect(h.state.focusedLead == focused)
+    h.send(.escape)
+    #expect(h.state.ownerFilter == "ana")
+    #expect(h.state.focusedLead == focused)
+  }
+
+  /// A view whose owner has no card in the focused column puts the focus on the first
+  /// column that has one.
+  @Test func theFocusGoesToACardTheViewShows() throws {
+    var h = try harness()
+    h.send(.right, .right, .right)
+    #expect(h.focused?.stage == "proposal")
+    show(&h, "ben")
+    #expect(h.focused?.owner.lowercased() == "ben")
+    show(&h, "none")
+    #expect(h.focused?.owner == "")
+    h.send(.right, .right, .right, .right, .right, .right)
+    show(&h, "ana")
+    #expect(h.focused?.owner == "ana")
+  }
+
   /// A search jump to a card the view hides shows everyone's deals with the focus on it.
   @Test func aSearchJumpToAHiddenCardShowsEveryonesDeals() throws {
     var h = try harness()

@@ -311,6 +311,34 @@ func git(_ arguments: [String], in directory: String, environment: [String: Stri
   }
 }
 
+/// A team without a `config.toml` (its maker had no config of their own) uses the built-in
+/// configuration for everyone: a member's own config file never changes what they see.
+@Suite struct TeamConfigTests {
+  @Test func aMembersOwnConfigIsNotUsedInATeam() throws {
+    let team = try TeamSandbox()
+    let (ana, ben) = try team.anaAndBen()
+    #expect(!FileManager.default.fileExists(atPath: "\(ana.folder)/config.toml"))
+    try FileManager.default.createDirectory(atPath: "\(ana.home)/config/closer", withIntermediateDirectories: true)
+    try """
+    currency = "EUR"
+
+    [[stages]]
+    key = "leads"
+    title = "Leads"
+    probability = 5
+
+    [[stages]]
+    key = "customer"
+    title = "Customer"
+    probability = 100
+
+    """.write(toFile: "\(ana.home)/config/closer/config.toml", atomically: true, encoding: .utf8)
+    #expect(ana.stats == ben.stats)
+    #expect(ana.everything == ben.everything)
+    #expect(try ana.ok(["summary"]) == (try ben.ok(["summary"])))
+  }
+}
+
 /// Each machine's team snapshot stays fresh: `team join` of a large team writes it, and a
 /// `closer sync` that brings in many events writes it again, so the next open reads only
 /// what comes after; the pipeline is the same as reading every journal.
@@ -508,6 +536,28 @@ final class AuthRequiredServer: @unchecked Sendable {
     #expect(watch.teamStatus?.hasPrefix("synced ") == true, "\(watch.teamStatus ?? "nil")")
     try ana.ok(["sync"])
     #expect(ana.everything.contains("Hooli"))
+  }
+}
+
+/// A `closer sync` run elsewhere (another terminal) while the board is open: the board's
+/// title says when, and counts this journal's events to sync from then on.
+@Suite struct SyncElsewhereTests {
+  @Test func theTitleFollowsASyncRunElsewhere() throws {
+    let team = try TeamSandbox()
+    let (_, ben) = try team.anaAndBen()
+    try FileManager.default.removeItem(atPath: "\(ben.folder)/.git/closer-last-sync")
+    let store = try PipelineStore(path: ben.folder, replica: ben.replica, clock: Environment.now)
+    let watch = JournalWatch(store: store)
+    #expect(watch.teamStatus == "not synced yet")
+    try ben.ok(["add", "Hooli"])
+    _ = watch.look()
+    try ben.ok(["sync"])
+    _ = watch.look()
+    #expect(watch.teamStatus?.hasPrefix("synced ") == true, "\(watch.teamStatus ?? "nil")")
+    #expect(watch.teamStatus?.contains("to sync") == false)
+    let id = store.newLeadID()
+    try store.record { _ in (id, .created(NewLead(name: "Initrode", stage: "lead-generation"))) }
+    #expect(watch.teamStatus?.hasSuffix(" · 1 to sync") == true, "\(watch.teamStatus ?? "nil")")
   }
 }
 

@@ -69,8 +69,10 @@ extension SearchState: ModeComponent {
     default:
       return []
     }
+    // The focus follows the picked match among the cards shown; only a jump (Enter, n, N)
+    // shows everyone's deals to reach one the owner view hides.
     if let picked = search.lead(at: search.picked), pipeline.position(of: picked) != nil {
-      board.focus(on: picked, pipeline)
+      board.focus(on: picked, pipeline, revealing: false)
     }
     board.mode = .search(search)
     return []
@@ -94,7 +96,7 @@ extension SearchState: ModeComponent {
   func rerun(_ board: inout BoardState, _ pipeline: Pipeline) -> SearchState {
     var search = rematched(narrowing: false, &board, pipeline)
     if let picked = search.lead(at: search.picked), pipeline.position(of: picked) != nil {
-      board.focus(on: picked, pipeline)
+      board.focus(on: picked, pipeline, revealing: false)
     } else if search.matchCount == 0 {
       search.picked = 0
     }
