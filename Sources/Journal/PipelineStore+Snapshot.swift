@@ -87,7 +87,8 @@ extension PipelineStore {
   public func saveSnapshotIfStale() {
     let events = journals.reduce(0) { $0 + max(0, $1.lineCount - 1) }
     guard events >= Self.snapshotMinimumEvents,
-      eventsSinceSnapshot >= max(Self.snapshotRefreshEvents, events / 100),
+      eventsSinceSnapshot >= max(Self.snapshotRefreshEvents, events / 100)
+        || (eventsSinceSnapshot > 0 && team?.needsHistorySinceSnapshot == true),
       team?.unreadable.isEmpty ?? true, !warnings.contains(where: { $0.isDamage })
     else { return }
     try? saveSnapshot()
@@ -98,7 +99,10 @@ extension PipelineStore {
   func saveTeamSnapshotIfWorthwhile(replayed: Int, resumed: Bool) {
     let events = journals.reduce(0) { $0 + max(0, $1.lineCount - 1) }
     let refresh = max(Self.snapshotRefreshEvents, events / 100)
-    guard events >= Self.snapshotMinimumEvents, !resumed || replayed >= refresh,
+    // Events that needed the history to be read make the next open read it again: the
+    // snapshot is written again however few they were.
+    guard events >= Self.snapshotMinimumEvents,
+      !resumed || replayed >= refresh || team?.needsHistorySinceSnapshot == true,
       team?.unreadable.isEmpty ?? true, !warnings.contains(where: { $0.isDamage })
     else { return }
     try? saveSnapshot()
@@ -132,6 +136,7 @@ extension PipelineStore {
         try TeamSnapshot.encode(contents, pipeline: pipeline, to: sink)
       }
       eventsSinceSnapshot = 0
+      team.needsHistorySinceSnapshot = false
       return
     }
     guard

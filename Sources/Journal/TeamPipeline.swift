@@ -153,6 +153,7 @@ final class TeamMerge {
     marks = contents.marks
     conflicts = contents.conflicts
     lastIDsWhileReading = contents.lastEventIDs
+    snapshotLatest = contents.latest
     historyRead = TeamHistoryRead(
       sources: contents.members.map { member in
         TeamHistoryRead.Source(
@@ -164,7 +165,8 @@ final class TeamMerge {
 
   /// While the history of a merge opened from a snapshot is not in yet: how it is read.
   private var historyRead: TeamHistoryRead?
-  /// This replica's events recorded meanwhile, which go after it.
+  /// The events applied meanwhile (this replica's own, and others' that needed none of the
+  /// history), which go after it.
   private var ownWhileReading: [Entry] = []
   /// The last event on each lead meanwhile (the snapshot's, then this replica's own).
   private var lastIDsWhileReading: [LeadID: String] = [:]
@@ -285,7 +287,6 @@ final class TeamMerge {
     _ arrivals: [(file: String, event: Event, line: Int)], into pipeline: inout Pipeline, waiting: Bool = true
   ) {
     guard !arrivals.isEmpty else { return }
-    takeHistory()
     if rebuild != nil {
       guard waiting else {
         arrivalsWhileRebuilding += arrivals
@@ -322,7 +323,15 @@ final class TeamMerge {
       places.sort { fresh[$0].order < fresh[$1].order }
       fresh = places.map { fresh[$0] }
     }
+    if historyRead != nil {
+      // Opened from a snapshot: what needs none of the history is applied without it.
+      let taken = takeWithoutHistory(fresh, into: &pipeline)
+      if taken == fresh.count { return }
+      fresh.removeFirst(taken)
+      takeHistory()
+    }
     if let last = history.last, let first = fresh.first, first.order < last.order {
+      needsHistorySinceSnapshot = true
       if rebuildsInBackground && !waiting {
         rebuild = TeamRebuild(merge: self, history: history, fresh: fresh, config: pipeline.config)
         return
@@ -332,8 +341,58 @@ final class TeamMerge {
     } else {
       let start = history.count
       history += fresh
-      for index in start..<history.count { apply(at: index, to: &pipeline) }
+      let conflictsBefore = conflicts.count
+      for index in start..<history.count {
+        if !sawTheLeadAsItIs(history[index].event) { needsHistorySinceSnapshot = true }
+        apply(at: index, to: &pipeline)
+      }
+      if conflicts.count != conflictsBefore { needsHistorySinceSnapshot = true }
     }
+  }
+
+  // MARK: Events that need none of the history
+
+  /// Whether an event read since the last snapshot needed the history to be put in its
+  /// place (it sorted before what was applied, a change made without having seen the lead
+  /// as it was, one that did not apply): opening from that snapshot again would read the
+  /// whole history, so a fresh snapshot is worth writing (`saveSnapshotIfStale`).
+  var needsHistorySinceSnapshot = false
+
+  /// The latest clock the snapshot this merge opened from had applied, and the place of the
+  /// last event applied since (without the history, or recorded here).
+  private var snapshotLatest: HybridTime?
+  private var lastOrderWhileReading: TeamOrder?
+
+  /// Whether `event`'s writer had seen the lead as it is here: its `base` is the last event
+  /// on it (or it names none: a new lead, a line written outside a team). Such a change can
+  /// be concurrent with nothing applied.
+  private func sawTheLeadAsItIs(_ event: Event) -> Bool {
+    guard let base = event.base else { return true }
+    return base == (lastEventID(on: event.lead) ?? "")
+  }
+
+  /// Applies, while the history is still to be read, the first of `fresh` (in order) that
+  /// need none of it: each sorts after everything applied, its writer had seen the lead as
+  /// it is, and it applies, so applying it after the whole history would give the same
+  /// state and marks. Returns how many; the rest wait for the history.
+  private func takeWithoutHistory(_ fresh: [Entry], into pipeline: inout Pipeline) -> Int {
+    var taken = 0
+    for entry in fresh {
+      let follows =
+        lastOrderWhileReading.map { $0 < entry.order } ?? snapshotLatest.map { $0 < entry.order.clock } ?? true
+      guard follows, sawTheLeadAsItIs(entry.event) else { break }
+      do {
+        try pipeline.apply(entry.event)
+      } catch {
+        break
+      }
+      if Touch.of(entry.event.change) != .nothing, !marks.isEmpty { marks[entry.event.lead] = nil }
+      ownWhileReading.append(entry)
+      lastIDsWhileReading[entry.event.lead] = entry.event.id
+      lastOrderWhileReading = entry.order
+      taken += 1
+    }
+    return taken
   }
 
   // MARK: Applying the whole history again beside a board
@@ -549,7 +608,7 @@ final class TeamMerge {
       let clock = impliedClock(of: event, file: ownFile)
       lastClock[ownFile] = clock
       latest = max(latest ?? clock, clock)
-      let entry = (
+      let entry: Entry = (
         TeamOrder(clock: clock, replica: event.replica, id: event.id), event, ownFile,
         lastLine - events.count + 1 + index
       )
@@ -560,6 +619,7 @@ final class TeamMerge {
       if historyRead != nil {
         ownWhileReading.append(entry)
         lastIDsWhileReading[event.lead] = event.id
+        lastOrderWhileReading = entry.order
       } else if rebuild != nil {
         ownWhileRebuilding.append(entry)
         lastIDsWhileRebuilding[event.lead] = event.id

@@ -158,6 +158,36 @@ import Testing
     #expect(canonical(fast.pipeline) == canonical(try open(ana, snapshots: false).pipeline))
   }
 
+  /// Changes made after the snapshot by writers who had seen everything (this machine's
+  /// own, another member's made after receiving them) are applied without reading the
+  /// history; one that sorts before what was applied makes the open read it, and write the
+  /// snapshot again at once, so the next open is fast again.
+  @Test func onlyEventsThatNeedTheHistoryMakeAnOpenReadIt() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let (ana, ben, leads) = try team(in: dir)
+    let own = try open(ana)
+    try own.record { _ in (leads[2], .checked(criterion: "need", isChecked: true)) }
+    deliver("\(ana)/journals/ana@laptop.jsonl", to: "\(ben)/journals/ana@laptop.jsonl")
+    let benStore = try PipelineStore(path: ben, replica: "ben@desk", clock: MemberClock(offsetDays: 4).now)
+    try benStore.record { _ in (leads[3], .moved(stage: "closing", position: 1, gateOverridden: true)) }
+    deliver("\(ben)/journals/ben@desk.jsonl", to: "\(ana)/journals/ben@desk.jsonl")
+    let fast = try open(ana)
+    #expect(fast.isReadingTeamHistory, "both applied without the history")
+    let whole = try open(ana, snapshots: false)
+    #expect(canonical(fast.pipeline) == canonical(whole.pipeline))
+    #expect(fast.conflictMarks == whole.conflictMarks)
+    #expect(fast.pipeline[leads[3]]?.stage == "closing")
+    // Cy, whose clock is days behind and who has seen nothing, adds a lead: it sorts first.
+    let cy = dir.file("cy")
+    makeTeamFolder(cy)
+    let cyStore = try PipelineStore(path: cy, replica: "cy@phone", clock: MemberClock(offsetDays: -9).now)
+    _ = try addLead(cyStore, "From Cy")
+    deliver("\(cy)/journals/cy@phone.jsonl", to: "\(ana)/journals/cy@phone.jsonl")
+    let slow = try open(ana)
+    #expect(!slow.isReadingTeamHistory, "the history was read to put Cy's lead first")
+    #expect(canonical(slow.pipeline) == canonical(try open(ana, snapshots: false).pipeline))
+  }
+
   /// Opening a team of enough events writes the snapshot; the next open uses it.
   @Test func openingALargeTeamWritesItsSnapshot() throws {
     let dir = TemporaryDirectory(inMemory: true)
@@ -176,5 +206,22 @@ import Testing
     let second = try open(ana)
     #expect(second.isReadingTeamHistory)
     #expect(canonical(second.pipeline) == canonical(first.pipeline))
+    // One lead from Cy, whose clock is days behind: it sorts first, the open reads the
+    // history to put it there, and writes the snapshot again at once for it alone.
+    let cy = dir.file("cy")
+    makeTeamFolder(cy)
+    let cyStore = try PipelineStore(path: cy, replica: "cy@phone", clock: MemberClock(offsetDays: -9).now)
+    _ = try addLead(cyStore, "From Cy")
+    deliver("\(cy)/journals/cy@phone.jsonl", to: "\(ana)/journals/cy@phone.jsonl")
+    let slow = try open(ana)
+    #expect(!slow.isReadingTeamHistory && slow.pipeline.count == 2_201)
+    #expect(slow.eventsSinceSnapshot == 0, "written again at once")
+    let third = try open(ana)
+    #expect(third.isReadingTeamHistory)
+    #expect(canonical(third.pipeline) == canonical(slow.pipeline))
+    // A change of this machine's own needs no history: no snapshot is written for it.
+    try third.record { _ in (third.pipeline.leads[0].id, .checked(criterion: "need", isChecked: true)) }
+    let fourth = try open(ana)
+    #expect(fourth.isReadingTeamHistory && fourth.eventsSinceSnapshot == 1)
   }
 }
