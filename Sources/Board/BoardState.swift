@@ -178,11 +178,27 @@ public struct Prompt: Sendable, Equatable {
   public var purpose: Purpose = .lostReason
   public var question: String
   public var options: [String]
-  public var text: String = ""
-  /// Whether `text` is a suggestion (the current value): the first key typed replaces it.
+  /// The answer being typed, with its cursor.
+  public var input: TextInput
+  /// Whether the answer is a suggestion (the current value): the first character typed
+  /// replaces it; an editing key (an arrow, Home, End) keeps it to edit.
   public var isPrefilled = false
   /// What was wrong with the last answer, shown until the next key.
   public var problem: String?
+
+  public var text: String { input.text }
+
+  public init(
+    lead: LeadID, purpose: Purpose = .lostReason, question: String, options: [String], text: String = "",
+    isPrefilled: Bool = false
+  ) {
+    self.lead = lead
+    self.purpose = purpose
+    self.question = question
+    self.options = options
+    self.input = TextInput(text)
+    self.isPrefilled = isPrefilled
+  }
 }
 
 /// The insights view: the figures for one of a few periods, scrolled, with one of the

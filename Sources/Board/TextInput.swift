@@ -46,6 +46,25 @@ public struct TextInput: Sendable, Equatable {
     return true
   }
 
+  /// The text as a status-line field of at most `width` cells: scrolled so that the cursor
+  /// is visible, with the cursor drawn as `▏` where it is.
+  public func field(width: Int) -> String {
+    let (shown, x) = visible(width: max(2, width - 1))
+    var result = ""
+    var used = 0
+    var placed = false
+    for character in shown {
+      if !placed && used >= x {
+        result.append("▏")
+        placed = true
+      }
+      result.append(character)
+      used += DisplayWidth.of(character)
+    }
+    if !placed { result.append("▏") }
+    return result
+  }
+
   /// What fits in `width` cells, scrolled so that the cursor is visible, and the cursor's
   /// cell within it.
   public func visible(width: Int) -> (text: String, cursorX: Int) {

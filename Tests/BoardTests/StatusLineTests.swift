@@ -72,3 +72,67 @@ extension Substring {
     return text
   }
 }
+
+/// Answers typed in the status line (`o`, `x`, `f`, `O`) edit like any field: the cursor
+/// moves with ←/→, Home and End, text goes in where it is, and a long answer scrolls so the
+/// cursor and an error after it stay on screen.
+@Suite struct StatusLinePromptEditingTests {
+  private func statusRow(_ h: Harness) -> String { h.frame.lines.last ?? "" }
+
+  @Test func theCursorMovesAndTextGoesInWhereItIs() throws {
+    var h = Harness()
+    h.send(.character("O"))
+    h.type("abc")
+    h.send(.home)
+    h.type("X")
+    h.send(.right, .character("Y"))
+    h.send(.end, .character("Z"))
+    guard case .ownerView(let view) = h.state.mode else { throw Unexpected("not asking whose deals") }
+    #expect(view.text == "XaYbcZ")
+    #expect(statusRow(h).contains("XaYbcZ▏"))
+    h.send(.left, .left)
+    #expect(statusRow(h).contains("XaYb▏cZ"))
+    h.send(.delete)
+    h.send(.backspace)
+    guard case .ownerView(let edited) = h.state.mode else { throw Unexpected("not asking whose deals") }
+    #expect(edited.text == "XaYZ")
+    h.send(.escape)
+    #expect(h.written.isEmpty)
+  }
+
+  @Test func aPrefilledAnswerIsEditedWithTheArrowsOrReplacedByTyping() throws {
+    var h = Harness()
+    let lead = try #require(h.state.focusedLead)
+    h.send(.character("o"))
+    h.type("Kim")
+    h.send(.enter)
+    // Pre-filled with "Kim": Home then typing edits it; typing at once replaces it.
+    h.send(.character("o"), .home)
+    h.type("Jo-")
+    h.send(.enter)
+    #expect(h.pipeline[lead]?.owner == "Jo-Kim")
+    h.send(.character("o"))
+    h.type("Lee")
+    h.send(.enter)
+    #expect(h.pipeline[lead]?.owner == "Lee")
+  }
+
+  @Test func aLongAnswerScrollsAndItsErrorStaysOnScreen() throws {
+    var h = Harness()
+    h.send(.character("O"))
+    h.handle(.key(.paste(String(repeating: "🚀", count: 200) + "end")))
+    let row = statusRow(h)
+    #expect(row.contains("end▏"), "the cursor and the end of the text are shown: \(row)")
+    #expect(row.displayWidth <= 80)
+    h.send(.enter)
+    let lines = h.frame.lines.suffix(3).joined(separator: "\n")
+    #expect(lines.contains("nobody called"), "the error is on screen: \(lines)")
+    h.send(.home)
+    #expect(statusRow(h).contains("▏🚀"))
+  }
+}
+
+private struct Unexpected: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}

@@ -8,9 +8,12 @@ import TerminalText
 public struct OwnerView: Sendable, Equatable {
   /// The names in use, most deals first.
   public var options: [String]
-  public var text = ""
+  /// The answer being typed, with its cursor.
+  public var input = TextInput()
   /// What was wrong with the last answer, shown until the next key.
   public var problem: String?
+
+  public var text: String { input.text }
 
   /// The owners of the deals in `pipeline`, most deals first.
   static func owners(in pipeline: Pipeline) -> [String] {
@@ -24,7 +27,9 @@ public struct OwnerView: Sendable, Equatable {
 
 extension OwnerView: ModeComponent {
   static let bindings: [KeyBinding] = [
-    KeyBinding("type", "a name, a listed one's number, me, or none (Ctrl-U clears)") { $0.isTyping },
+    KeyBinding(
+      "type", "a name, a listed one's number, me, or none; ←/→ Home End move, Backspace Delete Ctrl-U erase"
+    ) { $0.isTyping },
     KeyBinding("Enter", "show those deals (empty: everyone's)", hint: "Enter show", [.enter]),
     KeyBinding("Esc", "cancel", hint: "Esc cancel", [.escape]),
   ]
@@ -38,18 +43,10 @@ extension OwnerView: ModeComponent {
     case .escape:
       board.mode = .board
       return []
-    case .backspace:
-      if !view.text.isEmpty { view.text.removeLast() }
-    case .control("u"):
-      view.text = ""
-    case .character(let c):
-      view.text.append(c)
-    case .paste(let pasted):
-      view.text += cleanLine(pasted)
     case .enter:
       return view.answer(&board, pipeline)
     default:
-      return []
+      guard view.input.handle(key) else { return [] }
     }
     board.mode = .ownerView(view)
     return []
@@ -98,7 +95,8 @@ extension OwnerView: ModeComponent {
   }
 
   func status(board: BoardState, pipeline: Pipeline) -> StatusLine {
-    let question = "Show whose deals? \(text)▏"
+    let asked = "Show whose deals?"
+    let question = "\(asked) \(input.field(width: Prompt.fieldWidth(board: board, name: name, question: asked)))"
     if let problem { return .error("\(question) \(problem)") }
     let listed = options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
     let more = ["me", "none", "empty: everyone's"]

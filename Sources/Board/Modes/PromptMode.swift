@@ -6,7 +6,9 @@ import TerminalText
 /// typed), or a follow-up's action and then its due date.
 extension Prompt: ModeComponent {
   static let bindings: [KeyBinding] = [
-    KeyBinding("type", "your answer (a number picks a listed one; Ctrl-U clears)") { $0.isTyping },
+    KeyBinding(
+      "type", "your answer (a number picks a listed one); ←/→ Home End move, Backspace Delete Ctrl-U erase"
+    ) { $0.isTyping },
     KeyBinding("Enter", "answer", hint: "Enter", writes: true, [.enter]),
     KeyBinding("Esc", "cancel, write nothing", hint: "Esc cancel", [.escape]),
   ]
@@ -29,25 +31,19 @@ extension Prompt: ModeComponent {
         prompt.purpose == .lostReason
           ? "Not marked lost" : prompt.purpose == .owner ? "Owner unchanged" : "Follow-up unchanged")
       return []
-    case .backspace:
-      if prompt.isPrefilled { prompt.text = "" } else if !prompt.text.isEmpty { prompt.text.removeLast() }
-      prompt.isPrefilled = false
-    case .control("u"):
-      prompt.text = ""
+    case .backspace where prompt.isPrefilled:
+      // A suggestion goes at once.
+      prompt.input = TextInput()
       prompt.isPrefilled = false
     case .enter where prompt.purpose == .owner:
       return prompt.answerOwner(&board, pipeline)
     case .enter where prompt.purpose != .lostReason:
       return prompt.answerFollowUp(&board, pipeline)
-    case .character(let c):
+    case .character, .paste:
       // A pre-filled answer is replaced by what is typed, not added to.
-      if prompt.isPrefilled { prompt.text = "" }
+      if prompt.isPrefilled { prompt.input = TextInput() }
       prompt.isPrefilled = false
-      prompt.text.append(c)
-    case .paste(let pasted):
-      if prompt.isPrefilled { prompt.text = "" }
-      prompt.isPrefilled = false
-      prompt.text += cleanLine(pasted)
+      _ = prompt.input.handle(key)
     case .enter:
       // A reason's number then Enter picks it; anything else typed is the reason itself
       // ("6 months out" included).
@@ -64,30 +60,40 @@ extension Prompt: ModeComponent {
       let known = prompt.options.first { SearchKey.fold($0) == SearchKey.fold(typed) }
       return markLost(reason: known ?? typed, &board, pipeline)
     default:
-      return []
+      // The editing keys: arrows, Home, End, Delete, Backspace, Ctrl-U/A/E/D.
+      guard prompt.input.handle(key) else { return [] }
+      prompt.isPrefilled = false
     }
     board.mode = .prompt(prompt)
     return []
   }
 
   func status(board: BoardState, pipeline: Pipeline) -> StatusLine {
+    let field = input.field(width: Self.fieldWidth(board: board, name: name, question: question))
     if let problem {
-      return .error("\(question) \(text)▏ \(problem)")
+      return .error("\(question) \(field) \(problem)")
     }
     switch purpose {
     case .followUpAction:
-      return .bold("\(question) \(text)▏ · Enter next · Esc cancel")
+      return .bold("\(question) \(field) · Enter next · Esc cancel")
     case .followUpDue:
-      return .bold("\(question) \(text)▏ · today, tomorrow, fri, +3d, YYYY-MM-DD · \(Self.hints)")
+      return .bold("\(question) \(field) · today, tomorrow, fri, +3d, YYYY-MM-DD · \(Self.hints)")
     case .lostReason:
       let listed = options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
       return .bold(
-        "\(question) \(text)▏ · \(listed.joined(separator: " · ")) · a number or a reason, \(Self.hints)")
+        "\(question) \(field) · \(listed.joined(separator: " · ")) · a number or a reason, \(Self.hints)")
     case .owner:
       let listed = options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
       return .bold(
-        "\(question) \(text)▏ · \((listed + ["empty: nobody"]).joined(separator: " · ")) · \(Self.hints)")
+        "\(question) \(field) · \((listed + ["empty: nobody"]).joined(separator: " · ")) · \(Self.hints)")
     }
+  }
+
+  /// How many cells an answer typed in the status line takes: what the line has after the
+  /// mode's name and the question, less room for the hints (at least 12); longer answers
+  /// scroll inside it, so the cursor, and an error after the answer, stay on screen.
+  static func fieldWidth(board: BoardState, name: String, question: String) -> Int {
+    max(12, board.width - name.displayWidth - question.displayWidth - 32)
   }
 
   /// The owner prompt's answer: a listed name by its number, a name typed (matched to one
