@@ -93,10 +93,11 @@ public struct Pipeline: Sendable {
     }
   }
 
-  /// The owner of each lead (leads whose adding was undone are left out), read in place.
-  public func forEachOwner(_ body: (String) -> Void) {
+  /// The owner and status of each lead (leads whose adding was undone are left out), read
+  /// in place.
+  public func forEachOwner(_ body: (_ owner: String, _ status: LeadStatus) -> Void) {
     for slot in storage.indices where withdrawn.isEmpty || !withdrawn.contains(Int32(slot)) {
-      body(storage[slot].owner)
+      body(storage[slot].owner, storage[slot].status)
     }
   }
 

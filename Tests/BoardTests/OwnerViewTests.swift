@@ -154,6 +154,28 @@ import Testing
     #expect(h.written.isEmpty)
   }
 
+  /// The names listed are ordered by open deals: one whose deals are all closed comes last,
+  /// however many it has.
+  @Test func namesAreListedByOpenDeals() throws {
+    var pipeline = try harness().pipeline
+    for (index, lead) in ["olaf", "priy", "wang"].enumerated() {
+      try pipeline.apply(
+        Event(
+          id: "zed\(index)", time: Timestamp(iso8601: "2026-11-09T10:00:0\(index)Z")!, replica: "fixture",
+          lead: LeadID(lead), change: .edited([.text(.owner, "zed")])))
+    }
+    try pipeline.apply(
+      Event(
+        id: "zedlost1", time: Timestamp(iso8601: "2026-11-09T11:00:00Z")!, replica: "fixture", lead: "priy",
+        change: .lost(reason: "Price")))
+    try pipeline.apply(
+      Event(
+        id: "zedlost2", time: Timestamp(iso8601: "2026-11-09T11:00:01Z")!, replica: "fixture", lead: "wang",
+        change: .lost(reason: "Price")))
+    // zed: three deals, none open (one won, two lost); ana four open, Ben and ben one each.
+    #expect(OwnerView.owners(in: pipeline) == ["ana", "Ben", "ben", "zed"])
+  }
+
   @Test func anUnknownNameIsSaidAndChangesNothing() throws {
     var h = try harness()
     show(&h, "ana")

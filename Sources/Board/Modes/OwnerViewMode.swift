@@ -15,13 +15,16 @@ public struct OwnerView: Sendable, Equatable {
 
   public var text: String { input.text }
 
-  /// The owners of the deals in `pipeline`, most deals first.
+  /// The owners of the deals in `pipeline`: most open deals first, then most deals (a name
+  /// whose deals are all closed comes last).
   static func owners(in pipeline: Pipeline) -> [String] {
-    var deals: [String: Int] = [:]
-    pipeline.forEachOwner { owner in
-      if !owner.isEmpty { deals[owner, default: 0] += 1 }
+    var deals: [String: (open: Int, all: Int)] = [:]
+    pipeline.forEachOwner { owner, status in
+      guard !owner.isEmpty else { return }
+      deals[owner, default: (0, 0)].all += 1
+      if status == .open { deals[owner, default: (0, 0)].open += 1 }
     }
-    return deals.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map(\.key)
+    return deals.sorted { ($1.value.open, $1.value.all, $0.key) < ($0.value.open, $0.value.all, $1.key) }.map(\.key)
   }
 }
 
