@@ -185,12 +185,15 @@ public struct Prompt: Sendable, Equatable {
   public var isPrefilled = false
   /// What was wrong with the last answer, shown until the next key.
   public var problem: String?
+  /// The lead as it was when the question was asked: an answer to a lead that changed
+  /// meanwhile in what it answers (another process, another member) is not written.
+  public var was: Lead?
 
   public var text: String { input.text }
 
   public init(
     lead: LeadID, purpose: Purpose = .lostReason, question: String, options: [String], text: String = "",
-    isPrefilled: Bool = false
+    isPrefilled: Bool = false, was: Lead? = nil
   ) {
     self.lead = lead
     self.purpose = purpose
@@ -198,6 +201,7 @@ public struct Prompt: Sendable, Equatable {
     self.options = options
     self.input = TextInput(text)
     self.isPrefilled = isPrefilled
+    self.was = was
   }
 }
 

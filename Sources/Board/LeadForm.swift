@@ -27,6 +27,9 @@ public struct LeadForm: Sendable, Equatable {
   public var focus: Field = .name
   /// What stops the form from saving, shown in it.
   public var problem: String?
+  /// The lead as it was when the form opened (or last caught up with it): what the rep
+  /// changed is told apart from what changed elsewhere meanwhile.
+  public var was: Lead?
 
   init(new stage: String) {
     lead = nil
@@ -37,11 +40,20 @@ public struct LeadForm: Sendable, Equatable {
   init(editing lead: Lead) {
     self.lead = lead.id
     stage = lead.stage
-    inputs = [
-      TextInput(lead.name), TextInput(lead.company),
-      TextInput(lead.value.map { "\($0.currency) \($0.formattedAmount)" } ?? ""), TextInput(lead.email),
-      TextInput(lead.phone), TextInput(lead.source),
-    ]
+    was = lead
+    inputs = Field.allCases.map { TextInput(Self.text(of: $0, in: lead)) }
+  }
+
+  /// A field of `lead` as the form shows it.
+  static func text(of field: Field, in lead: Lead) -> String {
+    switch field {
+    case .name: lead.name
+    case .company: lead.company
+    case .value: lead.value.map { "\($0.currency) \($0.formattedAmount)" } ?? ""
+    case .email: lead.email
+    case .phone: lead.phone
+    case .source: lead.source
+    }
   }
 
   /// A field's text as it is stored: cleaned as an import cleans it.

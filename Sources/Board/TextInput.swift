@@ -30,7 +30,8 @@ public struct TextInput: Sendable, Equatable {
       guard cursor < characters.count else { return true }
       characters.remove(at: cursor)
     case .control("u"):
-      characters.removeSubrange(0..<cursor)
+      // Clears the field, wherever the cursor is (as in search, and as the help says).
+      characters.removeAll()
       cursor = 0
     case .character(let c):
       characters.insert(c, at: cursor)

@@ -54,12 +54,17 @@ public final class JournalWatch: BoardStore {
 
   /// Conflicts the rep has looked at (the losing event's id), kept in the team folder's
   /// `.git`, where nothing is shared: what one member has seen is theirs.
-  private lazy var seenConflicts: Set<String> = {
-    guard let path = seenConflictsPath, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-    return Set(text.split(separator: "\n").map(String.init))
-  }()
+  private lazy var seenConflicts: Set<String> = store.teamLayout.map(Self.seenConflicts(in:)) ?? []
 
-  private var seenConflictsPath: String? { store.teamLayout.map { "\($0.directory)/.git/closer-seen-conflicts" } }
+  private var seenConflictsPath: String? { store.teamLayout.map(Self.seenConflictsPath(in:)) }
+
+  static func seenConflictsPath(in layout: TeamLayout) -> String { "\(layout.directory)/.git/closer-seen-conflicts" }
+
+  /// The conflicts this machine's rep has looked at on the board (the losing events' ids).
+  static func seenConflicts(in layout: TeamLayout) -> Set<String> {
+    guard let text = try? String(contentsOfFile: seenConflictsPath(in: layout), encoding: .utf8) else { return [] }
+    return Set(text.split(separator: "\n").map(String.init))
+  }
 
   public var conflictNotes: [LeadID: String] { conflictsNow.notes }
 

@@ -295,11 +295,14 @@ struct TeamStatusCommand: ParsableCommand {
       if parts.count == 2, parts[1] > 0 { attention.append("\(parts[1]) fetched commit(s) not brought in yet") }
     }
     attention += store.warnings.map { printable($0.description) }
+    let seen = JournalWatch.seenConflicts(in: layout)
     for (lead, mark) in store.conflictMarks.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
       let name = store.pipeline[lead]?.name ?? lead.rawValue
+      let board =
+        seen.contains(mark.loser.id)
+        ? "seen on the board; the next change to the deal settles it" : "marked ! on the board until you look at it"
       attention.append(
-        "\(printable(name)): \(printable(mark.description(me: replica, pipeline: store.pipeline))) (the board shows it)"
-      )
+        "\(printable(name)): \(printable(mark.description(me: replica, pipeline: store.pipeline))) (\(board))")
     }
     try Console.print(attention.isEmpty ? "nothing needs attention" : "needs attention:")
     for item in attention { try Console.print("  \(item)") }

@@ -43,6 +43,8 @@ public enum DueDate {
 public struct DueDateError: Error, Equatable, CustomStringConvertible {
   public var text: String
   public var description: String {
-    "'\(text)' is not a date; use today, tomorrow, a weekday (fri), +3d, +2w, +1m or YYYY-MM-DD"
+    // A long value is quoted in part: what to write instead must stay on a status line.
+    let shown = text.count > 20 ? text.prefix(19) + "…" : Substring(text)
+    return "'\(shown)' is not a date; use today, tomorrow, a weekday (fri), +3d, +2w, +1m or YYYY-MM-DD"
   }
 }

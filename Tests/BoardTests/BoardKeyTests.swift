@@ -334,7 +334,8 @@ extension Harness {
     for _ in 0..<8 { h.send(.backspace) }  // clear the suggested "tomorrow"
     h.type("someday")
     h.send(.enter)
-    #expect(h.frame.lines.last?.contains("'someday' is not a date") == true)
+    // A long error wraps over the rows above the status line.
+    #expect(h.frame.lines.suffix(2).joined().contains("'someday' is not a date"))
     #expect(h.written.isEmpty)
     for _ in 0..<7 { h.send(.backspace) }
     h.type("+3d")
@@ -443,6 +444,21 @@ extension Harness {
     #expect(h.state.focusedLead == slow.lead)
     h.send(.character("i"), .escape)
     #expect(h.state.mode == .board)
+  }
+
+  /// Lost reasons with the same count are listed by name, the same on every opening.
+  @Test func tiedLostReasonsAreListedByName() throws {
+    var pipeline = Fixture.pipeline()
+    for (index, (lead, reason)) in [("ben0", "Timing"), ("ana0", "Budget"), ("chl0", "Authority")].enumerated() {
+      try pipeline.apply(
+        Event(
+          id: "lost\(index)", time: Timestamp(iso8601: "2026-11-09T09:00:0\(index)Z")!, replica: "fixture",
+          lead: LeadID(lead), change: .lost(reason: reason)))
+    }
+    var h = Harness(width: 160, height: 45, pipeline: pipeline)
+    h.send(.character("i"))
+    let line = try #require(h.frame.lines.first { $0.contains("lost ") && $0.contains("Budget") })
+    #expect(line.contains("Authority 1, Budget 1, Timing 1"), "\(line)")
   }
 
   /// The figures line up in columns, whatever their width.

@@ -83,7 +83,7 @@ struct SplitMix64: RandomNumberGenerator {
     #expect(h.frame.text.contains("more · any other key closes"))
     h.send(.pageDown, .pageDown)
     #expect(h.frame.text.contains("Rules everywhere"))
-    #expect(h.frame.text.contains("q and Esc close whatever is open"))
+    #expect(h.frame.text.contains("Esc closes whatever is open"))
     h.send(.character("w"))
     #expect(h.state.mode == .board)
     #expect(h.written.isEmpty)

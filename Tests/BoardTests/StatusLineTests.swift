@@ -132,6 +132,24 @@ extension Substring {
   }
 }
 
+/// A long due date that is not one: the error says what to write, on screen at 80x24.
+@Suite struct LongBadAnswerTests {
+  @Test func theExplanationOfABadDueDateStaysOnScreen() throws {
+    var h = Harness()
+    h.send(.character("f"), .control("u"))
+    h.type("Call")
+    h.send(.enter, .control("u"))
+    h.type("next tuesday after the meeting")
+    h.send(.enter)
+    // Wrapped over the rows above: each row after the first starts one cell in.
+    let rows = h.frame.lines.suffix(3)
+    let bottom = ([rows.first!] + rows.dropFirst().map { String($0.dropFirst()) })
+      .map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: " ")
+    #expect(bottom.contains("is not a date; use today") && bottom.contains("YYYY-MM-DD"), "\(bottom)")
+    #expect(h.written.isEmpty)
+  }
+}
+
 private struct Unexpected: Error, CustomStringConvertible {
   var description: String
   init(_ description: String) { self.description = description }

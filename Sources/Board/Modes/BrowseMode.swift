@@ -89,7 +89,7 @@ struct BrowseMode: ModeComponent {
       board.mode = .prompt(
         Prompt(
           lead: id, purpose: .followUpAction, question: "Next action for \(lead.name)?", options: [],
-          text: lead.followUp?.action ?? "", isPrefilled: lead.followUp != nil))
+          text: lead.followUp?.action ?? "", isPrefilled: lead.followUp != nil, was: lead))
     case .character("A"):
       board.mode = .agenda(selected: 0)
       board.agendaRevision = -1
@@ -108,7 +108,7 @@ struct BrowseMode: ModeComponent {
       board.mode = .prompt(
         Prompt(
           lead: id, purpose: .owner, question: "Owner of \(lead.name)?", options: names, text: lead.owner,
-          isPrefilled: !lead.owner.isEmpty))
+          isPrefilled: !lead.owner.isEmpty, was: lead))
     case .character("O"):
       board.mode = .ownerView(OwnerView(options: OwnerView.owners(in: pipeline)))
     case .character("u"): return board.undo(pipeline)

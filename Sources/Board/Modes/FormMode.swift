@@ -71,16 +71,40 @@ extension LeadForm: ModeComponent {
       return [.create(new)]
     }
     guard let lead = pipeline[id] else { return [] }
+    let was = form.was ?? lead
+    func differ(_ field: Field, _ a: Lead, _ b: Lead) -> Bool {
+      field == .value ? a.value != b.value : LeadForm.text(of: field, in: a) != LeadForm.text(of: field, in: b)
+    }
+    func mineDiffers(_ field: Field, from other: Lead) -> Bool {
+      field == .value ? value != other.value : form[field] != LeadForm.text(of: field, in: other)
+    }
+    // A field the rep changed that was also changed elsewhere meanwhile (another process,
+    // another member) is not overwritten unseen: the form shows what it is now and asks
+    // again. A field the rep left alone keeps what it is now.
+    let changedElsewhere = Field.allCases.filter {
+      mineDiffers($0, from: was) && differ($0, lead, was) && mineDiffers($0, from: lead)
+    }
+    if !changedElsewhere.isEmpty {
+      for field in Field.allCases where !mineDiffers(field, from: was) {
+        form.inputs[field.rawValue] = TextInput(LeadForm.text(of: field, in: lead))
+      }
+      form.was = lead
+      let now = changedElsewhere.map { "\($0.label) is now '\(LeadForm.text(of: $0, in: lead))'" }
+      return problem(
+        "Changed elsewhere while you were editing: \(now.joined(separator: "; ")). Enter saves yours over it, Esc keeps it",
+        changedElsewhere[0])
+    }
     var edits: [FieldEdit] = []
     var undo: [FieldEdit] = []
-    for (field, text, old) in [
-      (TextField.name, name, lead.name), (.company, form[.company], lead.company), (.email, form[.email], lead.email),
-      (.phone, form[.phone], lead.phone), (.source, form[.source], lead.source),
-    ] where text != old {
-      edits.append(.text(field, text))
-      undo.append(.text(field, old))
+    let texts: [(Field, TextField, String)] = [
+      (.name, .name, lead.name), (.company, .company, lead.company), (.email, .email, lead.email),
+      (.phone, .phone, lead.phone), (.source, .source, lead.source),
+    ]
+    for (field, key, old) in texts where mineDiffers(field, from: was) && mineDiffers(field, from: lead) {
+      edits.append(.text(key, form[field]))
+      undo.append(.text(key, old))
     }
-    if value != lead.value {
+    if mineDiffers(.value, from: was) && value != lead.value {
       edits.append(.value(value))
       undo.append(.value(lead.value))
     }

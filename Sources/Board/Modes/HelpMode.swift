@@ -19,8 +19,8 @@ struct HelpMode: ModeComponent {
   /// The rules that hold in every mode (the README says the same).
   static let rules = [
     "A key this help does not list does nothing. While the journal is read-only, keys that would write say why and write nothing.",
-    "q and Esc close whatever is open (help, agenda, insights, detail, a prompt, a lifted card); only q on the plain board quits.",
-    "A lost reason: its number, then Enter. Text that starts with a digit is a reason of its own. A suggested answer is replaced by typing; Ctrl-U clears.",
+    "Esc closes whatever is open (help, agenda, insights, detail, a prompt, a form, a lifted card), and so does q except where you type (a prompt, a form, search: there q is a letter); only q on the plain board quits.",
+    "A lost reason: its number, then Enter. Text that starts with a digit is a reason of its own. Answers and fields edit with ←/→, Home/End (Ctrl-A/Ctrl-E), Backspace, Delete (Ctrl-D); Ctrl-U clears. A suggested answer is replaced by typing, kept to edit after an arrow.",
     "w on a deal whose checklist is not done asks first, as a move past the gate does. In the agenda, d says what it did and u takes it back.",
     "While the window is too small every key but q is ignored; after a resize the focused card is in view.",
   ]

@@ -91,8 +91,9 @@ extension InsightsView: ModeComponent {
     lines.append(("Time in stage (median / 90th percentile) and deals lost there", heading))
     for stage in figures.stages where stage.medianDays != nil || stage.lost > 0 {
       let title = (pipeline.stage(forKey: stage.stage)?.title ?? stage.stage).fitted(toWidth: 20)
-      let reasons = stage.lostReasons.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(
-        separator: ", ")
+      let reasons = stage.lostReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \($0.value)" }
+        .joined(
+          separator: ", ")
       lines.append(
         (
           "\(title) \(right(days(stage.medianDays), 5)) / \(right(days(stage.p90Days), 5))   lost \(right(String(stage.lost), 3))\(reasons.isEmpty ? "" : ": " + reasons)",

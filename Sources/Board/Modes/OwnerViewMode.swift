@@ -31,7 +31,7 @@ public struct OwnerView: Sendable, Equatable {
 extension OwnerView: ModeComponent {
   static let bindings: [KeyBinding] = [
     KeyBinding(
-      "type", "a name, a listed one's number, me, or none; ←/→ Home End move, Backspace Delete Ctrl-U erase"
+      "type", "a name, a listed one's number, me, or none; ←/→ Home End move, Backspace Delete erase, Ctrl-U clears"
     ) { $0.isTyping },
     KeyBinding("Enter", "show those deals (empty: everyone's)", hint: "Enter show", [.enter]),
     KeyBinding("Esc", "cancel", hint: "Esc cancel", [.escape]),
@@ -100,7 +100,7 @@ extension OwnerView: ModeComponent {
   func status(board: BoardState, pipeline: Pipeline) -> StatusLine {
     let asked = "Show whose deals?"
     let question = "\(asked) \(input.field(width: Prompt.fieldWidth(board: board, name: name, question: asked)))"
-    if let problem { return .error("\(question) \(problem)") }
+    if let problem { return .error("\(question) \(problem)", wraps: true) }
     let listed = options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
     let more = ["me", "none", "empty: everyone's"]
     return .bold("\(question) · \((listed + more).joined(separator: " · ")) · \(Self.hints)")

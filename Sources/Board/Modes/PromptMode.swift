@@ -7,7 +7,7 @@ import TerminalText
 extension Prompt: ModeComponent {
   static let bindings: [KeyBinding] = [
     KeyBinding(
-      "type", "your answer (a number picks a listed one); ←/→ Home End move, Backspace Delete Ctrl-U erase"
+      "type", "your answer (a number picks a listed one); ←/→ Home End move, Backspace Delete erase, Ctrl-U clears"
     ) { $0.isTyping },
     KeyBinding("Enter", "answer", hint: "Enter", writes: true, [.enter]),
     KeyBinding("Esc", "cancel, write nothing", hint: "Esc cancel", [.escape]),
@@ -71,7 +71,8 @@ extension Prompt: ModeComponent {
   func status(board: BoardState, pipeline: Pipeline) -> StatusLine {
     let field = input.field(width: Self.fieldWidth(board: board, name: name, question: question))
     if let problem {
-      return .error("\(question) \(field) \(problem)")
+      // Wrapped over the rows above when long: what to write instead is read whole.
+      return .error("\(question) \(field) \(problem)", wraps: true)
     }
     switch purpose {
     case .followUpAction:
@@ -119,6 +120,13 @@ extension Prompt: ModeComponent {
       board.message = StatusMessage("Owner unchanged")
       return []
     }
+    if let was, lead.owner != was.owner {
+      // Handed to someone else while the rep was answering: theirs stands.
+      let now = lead.owner.isEmpty ? "has no owner now" : "is \(lead.owner)'s now"
+      board.message = StatusMessage(
+        "Not saved: \(lead.name) \(now), changed while you were answering; o to hand it on again", isError: true)
+      return []
+    }
     let label = owner.isEmpty ? "\(lead.name) has no owner now" : "\(lead.name) is \(owner)'s now"
     return [
       .record(
@@ -145,7 +153,7 @@ extension Prompt: ModeComponent {
       board.mode = .prompt(
         Prompt(
           lead: prompt.lead, purpose: .followUpDue(action: typed), question: "Due?", options: [], text: current,
-          isPrefilled: true))
+          isPrefilled: true, was: prompt.was))
       return []
     case .followUpDue(let action):
       let today = board.today
@@ -157,6 +165,19 @@ extension Prompt: ModeComponent {
       case .success(let day):
         board.mode = .board
         guard let lead = pipeline[prompt.lead] else { return [] }
+        let next = FollowUp(action: action, due: day)
+        guard lead.followUp != next else {
+          board.message = StatusMessage("Follow-up unchanged")
+          return []
+        }
+        if let was, lead.followUp != was.followUp {
+          // Set by someone else while the rep was answering: theirs stands.
+          let now = lead.followUp.map { "\($0.action), due \($0.due)" } ?? "none"
+          board.message = StatusMessage(
+            "Not saved: the next action for \(lead.name) changed while you were answering (now: \(now)); f to set it again",
+            isError: true)
+          return []
+        }
         return [
           .record(
             Record(
