@@ -446,6 +446,21 @@ extension Harness {
     #expect(h.state.mode == .board)
   }
 
+  /// The help keeps the status line's last message: a count of changes read from elsewhere
+  /// is there again when the help closes, whenever the batch ended.
+  @Test func theHelpKeepsTheLastMessage() {
+    var h = Harness()
+    h.handle(.externalChanges(count: 20_000))
+    #expect(h.state.message?.text == "20000 changes from elsewhere")
+    h.send(.character("?"))
+    h.send(.escape)
+    #expect(h.state.message?.text == "20000 changes from elsewhere")
+    #expect(h.frame.lines.last?.contains("20000 changes from elsewhere") == true)
+    // Any other key on the board clears it.
+    h.send(.down)
+    #expect(h.state.message == nil)
+  }
+
   /// Lost reasons with the same count are listed by name, the same on every opening.
   @Test func tiedLostReasonsAreListedByName() throws {
     var pipeline = Fixture.pipeline()

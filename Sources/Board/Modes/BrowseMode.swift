@@ -37,7 +37,9 @@ struct BrowseMode: ModeComponent {
   var name: String { "BOARD" }
 
   func update(_ key: Key, board: inout BoardState, pipeline: Pipeline) -> [Effect] {
-    board.message = nil
+    // A key says what it did, or clears the line; the help keeps the last message, which is
+    // there again when the help closes (a count of changes from elsewhere, read meanwhile).
+    if key != .character("?") { board.message = nil }
     switch key {
     case .left, .character("h"): board.focusColumn(board.column - 1, pipeline)
     case .right, .character("l"): board.focusColumn(board.column + 1, pipeline)
