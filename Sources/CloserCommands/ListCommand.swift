@@ -32,6 +32,12 @@ struct ListCommand: ParsableCommand {
     help: "Only deals owned by NAME (any case); me: yours ($CLOSER_OWNER, else your user name); none: nobody's."
   )
   var owner: String?
+  @Option(
+    name: .customLong("where"),
+    help:
+      "Only deals the filter selects (docs/filters.md), e.g. \"owner:me tier:A,B value>50k -status:lost\"; without --status it looks at every deal, open, won and lost."
+  )
+  var filter: String?
 
   func run() throws {
     // --due and --stalled are about open deals: with won or lost ones they would list nothing.
@@ -39,12 +45,24 @@ struct ListCommand: ParsableCommand {
       throw CommandError(
         "\(due ? "--due" : "--stalled") lists open deals, so it cannot be combined with --status \(status.rawValue)")
     }
-    let status = self.status ?? .open
+    // A filter says which deals it wants, lost ones included (`-status:lost` leaves them out).
+    let status = self.status ?? (filter == nil ? .open : .all)
     let pipeline = try options.readPipeline()
     let now = Environment.now()
+    let today = Environment.today()
+    let me = options.environment.me
+    let leadFilter = try filter.map { text in
+      do {
+        return try LeadFilter(
+          text, context: LeadFilter.Context(me: me.isEmpty ? nil : me, today: today, config: pipeline.config))
+      } catch {
+        throw CommandError("--where \(error)")
+      }
+    }
     let stageFilter = try stage.map { try pipeline.resolveStage($0).get().key }
     var leads = Self.select(pipeline, stage: stageFilter, status: status)
     if stalled { leads = leads.filter { pipeline.isStalled($0, now: now) } }
+    if let leadFilter { leads = leads.filter { leadFilter.matches($0, in: pipeline, now: now, today: today) } }
     if let owner {
       let wanted = owner.lowercased() == "me" ? options.environment.me : owner
       guard !wanted.isEmpty else {

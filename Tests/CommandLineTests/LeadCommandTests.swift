@@ -75,6 +75,30 @@ import Testing
     #expect(unknown.status != 0 && unknown.stderr.contains("set CLOSER_OWNER"))
   }
 
+  /// `list --where`: the filter language from the command line, over every deal unless
+  /// `--status` narrows it; a bad term is an error that names it.
+  @Test func listWhere() throws {
+    let box = try box()
+    _ = try box.run(["assign", "ben", "Kim"])
+    _ = try box.run(["add", "Cy Lost", "--value", "90000"])
+    _ = try box.run(["lost", "cy", "--reason", "Price"])
+    func names(_ filter: String, _ more: [String] = [], _ environment: [String: String] = [:]) throws -> [String] {
+      let run = try box.run(["list", "--json", "--where", filter] + more, environment: environment)
+      let leads = try #require(try json(run.stdout) as? [[String: Any]], "\(run.stderr)")
+      return leads.compactMap { $0["name"] as? String }.sorted()
+    }
+    #expect(try names("owner:kim") == ["Ben Okafor"])
+    #expect(try names("owner:me", [], ["CLOSER_OWNER": "KIM"]) == ["Ben Okafor"])
+    #expect(try names("value>500") == ["Ana Lima", "Cy Lost"], "lost deals too, without --status")
+    #expect(try names("value>500 -status:lost") == ["Ana Lima"])
+    #expect(try names("value>500", ["--status", "open"]) == ["Ana Lima"])
+    #expect(try names("due:none") == ["Ben Okafor", "Cy Lost"])
+    #expect(try names("acme") == ["Ana Lima"])
+    let bad = try box.run(["list", "--where", "value>5Ok"])
+    #expect(bad.status != 0)
+    #expect(bad.stderr.contains("--where value>5Ok: '5Ok' is not an amount"), "\(bad.stderr)")
+  }
+
   /// Any write command run twice with the same arguments leaves the journal as the first
   /// run left it.
   @Test(arguments: [
