@@ -29,6 +29,9 @@ struct ExportCommand: ParsableCommand {
     completion: .file())
   var output: String?
   @Flag(help: "Start a CSV with a UTF-8 byte order mark, for Excel.") var bom = false
+  @Option(
+    name: .customLong("where"), help: "Only deals the filter selects (docs/filters.md), e.g. \"owner:me tier:A\".")
+  var filter: String?
 
   var resolvedFormat: Format {
     if let format { return format }
@@ -57,7 +60,11 @@ struct ExportCommand: ParsableCommand {
     }
     let pipeline = try options.readPipeline()
     let now = Environment.now()
-    let leads = ListCommand.select(pipeline, stage: nil, status: status ?? .all)
+    var leads = ListCommand.select(pipeline, stage: nil, status: status ?? .all)
+    if let filter = try ListCommand.readFilter(filter, pipeline: pipeline, environment: options.environment) {
+      let today = Environment.today()
+      leads = leads.filter { filter.matches($0, in: pipeline, now: now, today: today) }
+    }
     let sink = try ExportSink(path: output)
     do {
       try Self.write(leads, format: resolvedFormat, pipeline: pipeline, now: now, bom: bom, to: sink.write)

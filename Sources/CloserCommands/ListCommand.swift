@@ -50,15 +50,7 @@ struct ListCommand: ParsableCommand {
     let pipeline = try options.readPipeline()
     let now = Environment.now()
     let today = Environment.today()
-    let me = options.environment.me
-    let leadFilter = try filter.map { text in
-      do {
-        return try LeadFilter(
-          text, context: LeadFilter.Context(me: me.isEmpty ? nil : me, today: today, config: pipeline.config))
-      } catch {
-        throw CommandError("--where \(error)")
-      }
-    }
+    let leadFilter = try Self.readFilter(filter, pipeline: pipeline, environment: options.environment)
     let stageFilter = try stage.map { try pipeline.resolveStage($0).get().key }
     var leads = Self.select(pipeline, stage: stageFilter, status: status)
     if stalled { leads = leads.filter { pipeline.isStalled($0, now: now) } }
@@ -131,6 +123,20 @@ struct ListCommand: ParsableCommand {
   /// How a lead ranks by value: the default currency first, then each other currency by
   /// its code, highest amount first within each; no value last. Amounts in different
   /// currencies are never compared as if they were one.
+  /// `--where`'s filter (docs/filters.md), read with the pipeline's stages and currency and
+  /// the rep's name for `me`; an error names the term.
+  static func readFilter(_ text: String?, pipeline: Pipeline, environment: Environment) throws -> LeadFilter? {
+    guard let text else { return nil }
+    let me = environment.me
+    do {
+      return try LeadFilter(
+        text,
+        context: LeadFilter.Context(me: me.isEmpty ? nil : me, today: Environment.today(), config: pipeline.config))
+    } catch {
+      throw CommandError("--where \(error)")
+    }
+  }
+
   static func valueRank(_ lead: Lead, _ home: String) -> (Int, String, Int64) {
     guard let value = lead.value else { return (2, "", 0) }
     return value.currency == home ? (0, "", -value.minorUnits) : (1, value.currency, -value.minorUnits)

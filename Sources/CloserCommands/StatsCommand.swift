@@ -19,6 +19,10 @@ struct StatsCommand: ParsableCommand {
     help: "End date, YYYY-MM-DD, exclusive: up to its local midnight (default: now; a later date counts up to now).")
   var until: String?
   @Flag(help: "Print JSON.") var json = false
+  @Option(
+    name: .customLong("where"),
+    help: "Only the deals the filter selects (docs/filters.md), e.g. \"owner:ben source:referral\".")
+  var filter: String?
 
   func run() throws {
     let now = Environment.now()
@@ -35,7 +39,11 @@ struct StatsCommand: ParsableCommand {
     let end = min(asked, now)
     guard start < end else { throw CommandError("the period starts after now; there is nothing to count yet") }
     let pipeline = try options.readPipeline()
-    let insights = pipeline.insights(since: start, until: end)
+    let selected = try ListCommand.readFilter(filter, pipeline: pipeline, environment: options.environment)
+    let today = Environment.today()
+    let insights = pipeline.insights(
+      since: start, until: end,
+      including: selected.map { filter in { filter.matches($0, in: pipeline, now: now, today: today) } })
     if json {
       try printJSON(StatsJSON(insights, pipeline))
     } else {

@@ -67,8 +67,10 @@ public struct Insights: Sendable, Equatable {
 }
 
 extension Pipeline {
-  /// The insights for `since ..< until`, with open deals and "now" taken at `until`.
-  public func insights(since: Timestamp, until: Timestamp) -> Insights {
+  /// The insights for `since ..< until`, with open deals and "now" taken at `until`; with
+  /// `including`, over the deals it selects only (a filter).
+  public func insights(since: Timestamp, until: Timestamp, including: ((Lead) -> Bool)? = nil) -> Insights {
+    let leads = including.map { self.leads.filter($0) } ?? self.leads
     let currency = config.defaultCurrency
     func inPeriod(_ time: Timestamp) -> Bool { time >= since && time < until }
     func days(_ from: Timestamp, _ to: Timestamp) -> Double {

@@ -97,6 +97,21 @@ import Testing
     let bad = try box.run(["list", "--where", "value>5Ok"])
     #expect(bad.status != 0)
     #expect(bad.stderr.contains("--where value>5Ok: '5Ok' is not an amount"), "\(bad.stderr)")
+    // export and stats read the same language.
+    let exported = try box.run(["export", "--format", "json", "--where", "value>500"])
+    let rows = try #require(try json(exported.stdout) as? [[String: Any]], "\(exported.stderr)")
+    #expect(rows.compactMap { $0["name"] as? String }.sorted() == ["Ana Lima", "Cy Lost"])
+    func lost(_ arguments: [String]) throws -> Int? {
+      let run = try box.run(["stats", "--json"] + arguments)
+      return (try json(run.stdout) as? [String: Any])?["lost"] as? Int
+    }
+    #expect(try lost([]) == 1)
+    #expect(try lost(["--where", "owner:kim"]) == 0)
+    #expect(try lost(["--where", "value>50k"]) == 1)
+    for command in [["export"], ["stats"]] {
+      let refused = try box.run(command + ["--where", "tier:Z"])
+      #expect(refused.status != 0 && refused.stderr.contains("--where tier:Z: 'Z' is not a tier"), "\(refused.stderr)")
+    }
   }
 
   /// Any write command run twice with the same arguments leaves the journal as the first
