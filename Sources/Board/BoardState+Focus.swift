@@ -59,16 +59,28 @@ extension BoardState {
     return others.last.map { afterTakingOut($0) + 1 } ?? 1
   }
 
-  /// Shows one owner's deals ("" the deals nobody owns), or everyone's (nil); the focus
-  /// stays on its card when it is still shown.
-  mutating func showOwner(_ owner: String?, _ pipeline: Pipeline) {
-    ownerFilter = owner
-    summaries.refresh(pipeline, filter: owner)
+  /// Shows the deals `filter` selects, or all of them (nil); the focus stays on its card
+  /// when it is still shown.
+  mutating func showFilter(_ filter: LeadFilter?, _ pipeline: Pipeline) {
+    self.filter = filter
+    refreshView(pipeline)
+  }
+
+  /// Works out the cards shown again, after a view changed.
+  private mutating func refreshView(_ pipeline: Pipeline) {
+    summaries.refresh(pipeline, filter: ownerFilter, query: filter, now: now, today: today)
     syncFocus(pipeline)
     // The focused card hidden and its column empty now: the first column with cards.
     if focusedLead == nil, let first = pipeline.stages.indices.first(where: { cardCount($0, pipeline) > 0 }) {
       focusColumn(first, pipeline)
     }
+  }
+
+  /// Shows one owner's deals ("" the deals nobody owns), or everyone's (nil); the focus
+  /// stays on its card when it is still shown.
+  mutating func showOwner(_ owner: String?, _ pipeline: Pipeline) {
+    ownerFilter = owner
+    refreshView(pipeline)
   }
 
   /// Keeps focus, scroll positions and the focused lead consistent with the pipeline,
@@ -115,8 +127,12 @@ extension BoardState {
   /// Moves the focus to `lead`, wherever it is on the board. A card the owner filter hides
   /// is shown by showing everyone's deals (`revealing`), else the focus stays where it is.
   mutating func focus(on lead: LeadID, _ pipeline: Pipeline, revealing: Bool = true) {
-    if revealing, ownerFilter != nil, shownPlace(of: lead, pipeline) == nil, pipeline.position(of: lead) != nil {
-      showOwner(nil, pipeline)
+    if revealing, ownerFilter != nil || filter != nil, shownPlace(of: lead, pipeline) == nil,
+      pipeline.position(of: lead) != nil
+    {
+      ownerFilter = nil
+      filter = nil
+      refreshView(pipeline)
     }
     guard let place = shownPlace(of: lead, pipeline) else { return }
     column = place.column

@@ -22,7 +22,7 @@ extension BoardState {
   }
 
   private mutating func react(to message: Message, pipeline: Pipeline) -> [Effect] {
-    summaries.refresh(pipeline, filter: ownerFilter)
+    summaries.refresh(pipeline, filter: ownerFilter, query: filter, now: now, today: today)
     if case .externalChanges = message, let lead = focusedLead, let place = shownPlace(of: lead, pipeline),
       place.column != column, !isMoving
     {
@@ -270,8 +270,9 @@ extension BoardState {
     // After an undo or a redo, the focus is on the lead it concerned, wherever it is now.
     if record.kind != .change, pipeline.position(of: record.lead) != nil { focus(on: record.lead, pipeline) }
     message = StatusMessage(record.label)
-    if case .moved = record.change { focus(on: record.lead, pipeline) }
-    if case .reopened = record.change { focus(on: record.lead, pipeline) }
+    // A card the rep moved out of the view (the filter's stage) leaves it; the view stays.
+    if case .moved = record.change { focus(on: record.lead, pipeline, revealing: record.kind != .change) }
+    if case .reopened = record.change { focus(on: record.lead, pipeline, revealing: record.kind != .change) }
     if case .move = mode { mode = .board }
     if case .agenda = mode { return }
   }

@@ -31,6 +31,8 @@ public struct BoardState: Sendable {
     case insights(InsightsView)
     /// Whose deals the board shows, asked in the status line.
     case ownerView(OwnerView)
+    /// The filter line: a filter typed in the status line.
+    case filterLine(FilterLine)
   }
 
   public var width: Int
@@ -75,6 +77,9 @@ public struct BoardState: Sendable {
   /// Whose deals the board shows: nil everyone's, "" the deals nobody owns, else one
   /// owner's (case ignored). Columns, counts and totals describe what is shown.
   public internal(set) var ownerFilter: String?
+  /// The filter line's filter (docs/filters.md): only the deals it selects are shown, with
+  /// the owner view's, when both are on.
+  public internal(set) var filter: LeadFilter?
   /// The rep's own name as an owner ("me"), when the store knows it.
   public var me: String?
   /// In a team pipeline, who did what to the card in the detail pane lately.
@@ -271,17 +276,30 @@ struct SummaryCache: Sendable {
 
   var revision = -1
   var columns: [Column] = []
-  /// The filter the cache was made for.
+  /// The filters the cache was made for, and the day (a filter on due dates or tiers
+  /// changes with it).
   private(set) var filter: String?
+  private(set) var query: LeadFilter?
+  private var day: CalendarDay?
   /// With a filter, per column the places (1-based, in the pipeline's column) of the cards
   /// shown, top to bottom; nil without one (every card is shown).
   private(set) var shown: [[Int32]]?
 
-  mutating func refresh(_ pipeline: Pipeline, filter: String?) {
-    guard revision != pipeline.revision || columns.count != pipeline.stages.count || self.filter != filter
+  mutating func refresh(
+    _ pipeline: Pipeline, filter: String?, query: LeadFilter? = nil, now: Timestamp, today: CalendarDay
+  ) {
+    guard
+      revision != pipeline.revision || columns.count != pipeline.stages.count || self.filter != filter
+        || self.query != query || (query != nil && day != today)
     else { return }
     self.filter = filter
+    self.query = query
+    day = today
     revision = pipeline.revision
+    if let query {
+      refresh(pipeline, owner: filter) { query.matches($0, in: pipeline, now: now, today: today) }
+      return
+    }
     guard let filter else {
       shown = nil
       columns = pipeline.stages.map { stage in
@@ -292,6 +310,40 @@ struct SummaryCache: Sendable {
       }
       return
     }
+    refreshByOwner(pipeline, filter)
+  }
+
+  /// With the filter line's filter (and the owner view's, when on): every card read in place.
+  private mutating func refresh(_ pipeline: Pipeline, owner: String?, _ selects: (UnsafePointer<Lead>) -> Bool) {
+    let wanted = owner.map(SearchKey.fold)
+    let currency = pipeline.config.defaultCurrency
+    var places: [[Int32]] = []
+    columns = pipeline.stages.map { stage in
+      var column = Column(count: 0, total: 0, weighted: 0, otherCurrencies: false)
+      var shownHere: [Int32] = []
+      var place: Int32 = 0
+      pipeline.forEachCard(inStage: stage.key) { (lead: UnsafePointer<Lead>) in
+        place += 1
+        if let wanted {
+          let owner = lead.pointee.owner
+          guard owner.isEmpty ? wanted.isEmpty : (!wanted.isEmpty && SearchKey.fold(owner) == wanted) else { return }
+        }
+        guard selects(lead) else { return }
+        shownHere.append(place)
+        column.count += 1
+        if let value = lead.pointee.value {
+          if value.currency == currency { column.total += value.minorUnits } else { column.otherCurrencies = true }
+        }
+      }
+      column.weighted = column.total * Int64(stage.probability) / 100
+      places.append(shownHere)
+      return column
+    }
+    shown = places
+  }
+
+  /// With the owner view's filter only: owners and values read in place.
+  private mutating func refreshByOwner(_ pipeline: Pipeline, _ filter: String) {
     let wanted = SearchKey.fold(filter)
     let currency = pipeline.config.defaultCurrency
     var places: [[Int32]] = []

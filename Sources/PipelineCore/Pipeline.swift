@@ -93,6 +93,16 @@ public struct Pipeline: Sendable {
     }
   }
 
+  /// Calls `body` with each card of a stage, top to bottom, lent in place (never copied:
+  /// read its fields through the pointer, which is valid only during the call).
+  public func forEachCard(inStage key: String, inPlace body: (UnsafePointer<Lead>) -> Void) {
+    guard let column = stageIndexByKey[key] else { return }
+    storage.withUnsafeBufferPointer { leads in
+      guard let base = leads.baseAddress else { return }
+      _ = columns.forEachSlot(in: column, from: 0, limit: .max) { body(base + Int($0)) }
+    }
+  }
+
   /// The owner and status of each lead (leads whose adding was undone are left out), read
   /// in place.
   public func forEachOwner(_ body: (_ owner: String, _ status: LeadStatus) -> Void) {

@@ -93,6 +93,16 @@ enum BoardBenchmark {
       press(.enter)
     }
 
+    // The filter line: F, a filter, Enter (every card read in place), then all again.
+    let filtered = measure(20) { i in
+      press(.character("F"))
+      press(.control("u"))
+      for character in i % 2 == 0 ? "value>50k -status:lost" : "" { press(.character(character)) }
+      press(.enter)
+      runtime.draw()
+    }
+    report("filter line on and off (F, value>50k -status:lost or nothing, Enter)", width, height, filtered)
+
     // The insights view: all figures for the last 90 days, then the frame.
     let insights = measure(5) { _ in
       press(.character("i"))

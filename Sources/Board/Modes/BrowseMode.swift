@@ -21,6 +21,7 @@ struct BrowseMode: ModeComponent {
     KeyBinding("w / x", "mark the deal won / lost (with a reason)", writes: true, Key.characters("wx")),
     KeyBinding("o", "hand the deal to someone (its owner)", writes: true, Key.characters("o")),
     KeyBinding("O", "show one owner's deals, yours, or everyone's", Key.characters("O")),
+    KeyBinding("F", "filter the board (owner:me value>50k ...)", Key.characters("F")),
     KeyBinding("f", "set the next action and its due date", writes: true, Key.characters("f")),
     KeyBinding("A", "agenda: every follow-up, soonest first", Key.characters("A")),
     KeyBinding("c", "comment: write a note in $EDITOR", writes: true, Key.characters("c")),
@@ -113,6 +114,8 @@ struct BrowseMode: ModeComponent {
           isPrefilled: !lead.owner.isEmpty, was: lead))
     case .character("O"):
       board.mode = .ownerView(OwnerView(options: OwnerView.owners(in: pipeline)))
+    case .character("F"):
+      board.mode = .filterLine(FilterLine(input: TextInput(board.filter?.text ?? "")))
     case .character("u"): return board.undo(pipeline)
     case .control("r"): return board.redo(pipeline)
     case .character("?"): board.mode = .help(over: .board)

@@ -63,6 +63,7 @@ extension BoardState.Mode {
     case .form(let form): form
     case .insights(let view): view
     case .ownerView(let view): view
+    case .filterLine(let line): line
     }
   }
 
