@@ -81,7 +81,7 @@ public final class BoardRuntime {
 
   public init(
     store: any BoardStore, terminal: any BoardTerminal, clock: @escaping () -> Timestamp,
-    calendar: LocalCalendar = .utc, journalName: String = "", notices: [String] = []
+    calendar: LocalCalendar = .utc, journalName: String = "", notices: [String] = [], views: [SavedView] = []
   ) {
     self.store = store
     self.terminal = terminal
@@ -94,6 +94,7 @@ public final class BoardRuntime {
     state.unseenConflicts = store.unseenConflicts
     state.teamStatus = store.teamStatus
     state.me = store.me
+    state.views = views
     send(.tick(clock()))
     if let notice = Self.notice(notices) { send(.notice(notice)) }
   }

@@ -63,7 +63,34 @@ extension BoardState {
   /// when it is still shown.
   mutating func showFilter(_ filter: LeadFilter?, _ pipeline: Pipeline) {
     self.filter = filter
+    activeView = nil
     refreshView(pipeline)
+  }
+
+  /// Shows the next saved view (after the last: every deal again), and says which.
+  mutating func showNextView(_ pipeline: Pipeline) {
+    guard !views.isEmpty else {
+      message = StatusMessage("No saved views: add [views.NAME] where = \"...\" to the config (docs/filters.md)")
+      return
+    }
+    let next = activeView.flatMap { name in views.firstIndex { $0.name == name } }.map { $0 + 1 } ?? 0
+    guard next < views.count else {
+      showFilter(nil, pipeline)
+      message = StatusMessage("Showing every deal")
+      return
+    }
+    let view = views[next]
+    do throws(LeadFilterError) {
+      let filter = try LeadFilter(
+        view.filter, context: LeadFilter.Context(me: me, today: today, config: pipeline.config))
+      showFilter(filter, pipeline)
+      activeView = view.name
+      let shown = summaries.columns.reduce(0) { $0 + $1.count }
+      message = StatusMessage("View \(view.name): \(shown) deal\(shown == 1 ? "" : "s") where \(view.filter)")
+    } catch {
+      activeView = view.name
+      message = StatusMessage("View \(view.name) cannot be shown: \(error)", isError: true)
+    }
   }
 
   /// Works out the cards shown again, after a view changed.

@@ -59,7 +59,11 @@ extension BoardState {
     title +=
       " · \(open) card\(open == 1 ? "" : "s") · weighted \(currency) \(Money(minorUnits: weighted, currency: currency).compactAmount)"
     if let ownerFilter { title += ownerFilter.isEmpty ? " · deals nobody owns" : " · \(ownerFilter)'s deals" }
-    if let filter { title += " · where \(filter.text)" }
+    if let activeView, filter != nil {
+      title += " · view \(activeView)"
+    } else if let filter {
+      title += " · where \(filter.text)"
+    }
     if let teamStatus { title += " · team: \(teamStatus)" }
     if readOnlyReason != nil { title += " · READ-ONLY" }
     frame.text(title, x: 0, y: 0, style: Style(.title, bold: true, reverse: true))

@@ -80,6 +80,9 @@ public struct BoardState: Sendable {
   /// The filter line's filter (docs/filters.md): only the deals it selects are shown, with
   /// the owner view's, when both are on.
   public internal(set) var filter: LeadFilter?
+  /// The saved views from the config (`[views.NAME] where = "..."`), and the one shown.
+  public var views: [SavedView] = []
+  public internal(set) var activeView: String?
   /// The rep's own name as an owner ("me"), when the store knows it.
   public var me: String?
   /// In a team pipeline, who did what to the card in the detail pane lately.
@@ -261,6 +264,17 @@ struct UndoEntry: Sendable, Equatable {
     guard case .restored(var restoration) = change else { return change }
     restoration.reverses = eventID
     return .restored(restoration)
+  }
+}
+
+/// A filter saved in the config under a name, cycled with V.
+public struct SavedView: Sendable, Equatable {
+  public var name: String
+  public var filter: String
+
+  public init(name: String, filter: String) {
+    self.name = name
+    self.filter = filter
   }
 }
 

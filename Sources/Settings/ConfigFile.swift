@@ -19,6 +19,8 @@ public enum ConfigFile {
     /// `sync-every = "10m"`: how often an open board syncs a team pipeline, in seconds
     /// (nil: only when the rep presses S).
     public var syncEvery: Int?
+    /// `[views.NAME] where = "..."`: saved filters the board cycles with V, by name.
+    public var views: [(name: String, filter: String)] = []
 
     public init(
       pipeline: PipelineConfig, theme: String?, importStageMap: [String: String] = [:],
@@ -53,6 +55,7 @@ public enum ConfigFile {
     let stageMap = try reader.importSettings(root, pipeline: pipeline)
     let columns = try reader.importColumns(root)
     var contents = Contents(pipeline: pipeline, theme: theme, importStageMap: stageMap, importColumns: columns)
+    contents.views = try reader.views(root, pipeline: pipeline)
     if let value = root["sync-every"] {
       let problem = ConfigError(
         path: path, line: source.line(of: "sync-every"),
@@ -150,7 +153,7 @@ private struct Reader {
     try allowOnly(
       [
         "currency", "decimal-mark", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme", "import",
-        "sync-every",
+        "sync-every", "views",
       ],
       in: root,
       context: "the file")
@@ -255,6 +258,37 @@ private struct Reader {
   }
 
   /// `[import.columns]`: "Header in the file" = "field"; the import checks the fields.
+  /// `[views.NAME] where = "..."`, by name; each filter is read now, so that a bad term is
+  /// named with the file and line (`me` is taken as a name here: the board reads it with the
+  /// rep's own).
+  func views(_ root: TOMLTable, pipeline config: PipelineConfig) throws(ConfigError) -> [(
+    name: String, filter: String
+  )] {
+    guard let value = root["views"] else { return [] }
+    guard let table = value.table else {
+      throw fail("views must be tables: [views.mine] where = \"owner:me -status:lost\"", key: "views")
+    }
+    var views: [(name: String, filter: String)] = []
+    for name in table.keys.sorted() {
+      guard let view = table[name]?.table else {
+        throw fail(
+          "views.\(name) must be a table with where = \"...\" (docs/filters.md)", key: name, table: "views")
+      }
+      try allowOnly(["where"], in: view, context: "views.\(name)", table: "views.\(name)")
+      guard let text = view["where"]?.string, !text.allSatisfy(\.isWhitespace) else {
+        throw fail("views.\(name) needs where = \"a filter\" (docs/filters.md)", table: "views.\(name)")
+      }
+      do throws(LeadFilterError) {
+        _ = try LeadFilter(
+          text, context: LeadFilter.Context(me: "me", today: CalendarDay(daysSinceEpoch: 0), config: config))
+      } catch {
+        throw fail("views.\(name): \(error)", key: "where", table: "views.\(name)")
+      }
+      views.append((name, text))
+    }
+    return views
+  }
+
   func importColumns(_ root: TOMLTable) throws(ConfigError) -> [String: String] {
     guard let table = root["import"]?.table, let value = table["columns"] else { return [:] }
     guard let map = value.table else {

@@ -105,3 +105,35 @@ import Testing
     #expect(shown(h).isEmpty)
   }
 }
+
+/// Saved views from the config: V shows each in turn, then every deal; the help lists them.
+@Suite struct SavedViewTests {
+  @Test func vCyclesTheViewsThenEveryDeal() throws {
+    var h = Harness(width: 160, height: 45)
+    h.state.views = [
+      SavedView(name: "big", filter: "value>100k"), SavedView(name: "early", filter: "stage:lead-generation"),
+    ]
+    h.send(.character("V"))
+    #expect(h.state.activeView == "big")
+    #expect(h.frame.text.contains("view big"))
+    #expect(h.state.message?.text.hasPrefix("View big: ") == true)
+    let big = h.pipeline.leads.filter { ($0.value?.minorUnits ?? 0) > 100_000_00 && $0.status != .lost }.count
+    #expect(h.state.summaries.columns.reduce(0) { $0 + $1.count } == big)
+    h.send(.character("V"))
+    #expect(h.state.activeView == "early")
+    #expect(h.state.summaries.columns.reduce(0) { $0 + $1.count } == h.pipeline.leads(inStage: "lead-generation").count)
+    h.send(.character("V"))
+    #expect(h.state.activeView == nil && h.state.filter == nil)
+    #expect(h.state.message?.text == "Showing every deal")
+    h.send(.character("?"))
+    #expect(h.frame.text.contains("Saved views (V)"))
+    #expect(h.written.isEmpty)
+  }
+
+  @Test func noViewsSaysHowToAddOne() {
+    var h = Harness()
+    h.send(.character("V"))
+    #expect(h.state.message?.text.contains("[views.NAME]") == true)
+    #expect(h.state.filter == nil)
+  }
+}

@@ -28,6 +28,35 @@ import Testing
     #expect(try ConfigFile.parseContents("", path: "c.toml").syncEvery == nil)
   }
 
+  /// `[views.NAME] where = "..."`: saved filters, by name; a filter that cannot be read is
+  /// an error with the file, the line and the term.
+  @Test func savedViewsAreReadAndChecked() throws {
+    let text = """
+      [views.mine]
+      where = "owner:me -status:lost"
+
+      [views.big]
+      where = "value>100k stage:proposal,negotiation"
+      """
+    let views = try ConfigFile.parseContents(text, path: "c.toml").views
+    #expect(views.map(\.name) == ["big", "mine"])
+    #expect(views.map(\.filter) == ["value>100k stage:proposal,negotiation", "owner:me -status:lost"])
+    for (bad, message) in [
+      ("[views.bad]\nwhere = \"value>5Ok\"", "c.toml:2: views.bad: value>5Ok: '5Ok' is not an amount"),
+      ("[views.bad]\nwhere = \"stage:nowhere\"", "c.toml:2: views.bad: stage:nowhere: 'nowhere' is not a stage"),
+      ("[views.bad]\nfilter = \"owner:me\"", "c.toml:2: unknown key 'filter' in views.bad"),
+      ("[views.bad]\nwhere = \" \"", "views.bad needs where = \"a filter\""),
+      ("views = 3", "c.toml:1: views must be tables"),
+    ] {
+      do {
+        _ = try ConfigFile.parseContents(bad, path: "c.toml")
+        Issue.record("\(bad) was read")
+      } catch {
+        #expect("\(error)".contains(message), "\(error)")
+      }
+    }
+  }
+
   @Test func theShippedExampleIsTheStandardPipeline() throws {
     #expect(try ConfigFile.parse(ConfigFile.example, path: "example.toml") == .standard)
   }

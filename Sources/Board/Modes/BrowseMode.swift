@@ -22,6 +22,7 @@ struct BrowseMode: ModeComponent {
     KeyBinding("o", "hand the deal to someone (its owner)", writes: true, Key.characters("o")),
     KeyBinding("O", "show one owner's deals, yours, or everyone's", Key.characters("O")),
     KeyBinding("F", "filter the board (owner:me value>50k ...)", Key.characters("F")),
+    KeyBinding("V", "next saved view, then every deal", Key.characters("V")),
     KeyBinding("f", "set the next action and its due date", writes: true, Key.characters("f")),
     KeyBinding("A", "agenda: every follow-up, soonest first", Key.characters("A")),
     KeyBinding("c", "comment: write a note in $EDITOR", writes: true, Key.characters("c")),
@@ -114,6 +115,8 @@ struct BrowseMode: ModeComponent {
           isPrefilled: !lead.owner.isEmpty, was: lead))
     case .character("O"):
       board.mode = .ownerView(OwnerView(options: OwnerView.owners(in: pipeline)))
+    case .character("V"):
+      board.showNextView(pipeline)
     case .character("F"):
       board.mode = .filterLine(FilterLine(input: TextInput(board.filter?.text ?? "")))
     case .character("u"): return board.undo(pipeline)
