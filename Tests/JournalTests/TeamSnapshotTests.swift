@@ -29,6 +29,16 @@ import Testing
     try PipelineStore(path: folder, replica: "ana@laptop", clock: MemberClock(offsetDays: 3).now, snapshots: snapshots)
   }
 
+  /// Cy, whose clock is nine days behind and who has seen nothing, adds a lead and it
+  /// reaches Ana's folder: an event that sorts before everything there.
+  private func leadFromCyDaysBehind(in dir: TemporaryDirectory, deliveredTo ana: String) throws {
+    let cy = dir.file("cy")
+    makeTeamFolder(cy)
+    let cyStore = try PipelineStore(path: cy, replica: "cy@phone", clock: MemberClock(offsetDays: -9).now)
+    _ = try addLead(cyStore, "From Cy")
+    deliver("\(cy)/journals/cy@phone.jsonl", to: "\(ana)/journals/cy@phone.jsonl")
+  }
+
   private func snapshotPath(_ folder: String) -> String { "\(folder)/journals/ana@laptop.jsonl.team-snapshot" }
 
   @Test func itOpensWithTheSameStateMarksAndHistory() throws {
@@ -178,11 +188,7 @@ import Testing
     #expect(fast.conflictMarks == whole.conflictMarks)
     #expect(fast.pipeline[leads[3]]?.stage == "closing")
     // Cy, whose clock is days behind and who has seen nothing, adds a lead: it sorts first.
-    let cy = dir.file("cy")
-    makeTeamFolder(cy)
-    let cyStore = try PipelineStore(path: cy, replica: "cy@phone", clock: MemberClock(offsetDays: -9).now)
-    _ = try addLead(cyStore, "From Cy")
-    deliver("\(cy)/journals/cy@phone.jsonl", to: "\(ana)/journals/cy@phone.jsonl")
+    try leadFromCyDaysBehind(in: dir, deliveredTo: ana)
     let slow = try open(ana)
     #expect(!slow.isReadingTeamHistory, "the history was read to put Cy's lead first")
     #expect(canonical(slow.pipeline) == canonical(try open(ana, snapshots: false).pipeline))
@@ -208,11 +214,7 @@ import Testing
     #expect(canonical(second.pipeline) == canonical(first.pipeline))
     // One lead from Cy, whose clock is days behind: it sorts first, the open reads the
     // history to put it there, and writes the snapshot again at once for it alone.
-    let cy = dir.file("cy")
-    makeTeamFolder(cy)
-    let cyStore = try PipelineStore(path: cy, replica: "cy@phone", clock: MemberClock(offsetDays: -9).now)
-    _ = try addLead(cyStore, "From Cy")
-    deliver("\(cy)/journals/cy@phone.jsonl", to: "\(ana)/journals/cy@phone.jsonl")
+    try leadFromCyDaysBehind(in: dir, deliveredTo: ana)
     let slow = try open(ana)
     #expect(!slow.isReadingTeamHistory && slow.pipeline.count == 2_201)
     #expect(slow.eventsSinceSnapshot == 0, "written again at once")
