@@ -124,6 +124,18 @@ extension BoardState {
             "\(calendar.day(of: visit.entered))  \(title.fitted(toWidth: 20)) \(days)d\(visit.left == nil ? " now" : "")",
           style: plain))
     }
+    if !lead.activities.isEmpty {
+      line("")
+      line("Activities (\(lead.activities.count), newest first)", Style(.detailLabel, bold: true))
+      for activity in lead.activities.reversed() {
+        let outcome = activity.outcome.isEmpty ? "" : " · \(activity.outcome)"
+        for (index, part) in "\(calendar.day(of: activity.time))  \(activity.kind)\(outcome)".wrapped(
+          toWidth: max(1, width - 2)
+        ).enumerated() {
+          lines.append(DetailLine(text: part, style: plain, indent: index == 0 ? 0 : 2))
+        }
+      }
+    }
     if let changes, changes.lead == lead.id, !changes.lines.isEmpty {
       line("")
       line("Who did what (newest first)", Style(.detailLabel, bold: true))

@@ -13,14 +13,29 @@ extension BoardState {
       return frame
     }
     drawTitle(&frame, pipeline)
-    drawColumns(&frame, layout, pipeline)
-    if layout.hasSidePane {
-      drawDetail(&frame, x: layout.boardWidth, y: 1, width: layout.paneWidth, height: height - 2, pipeline)
+    if let table = tableShown {
+      // The table takes the whole screen, under its help too.
+      table.render(into: &frame, board: self, pipeline: pipeline)
+    } else {
+      drawColumns(&frame, layout, pipeline)
+      if layout.hasSidePane {
+        drawDetail(&frame, x: layout.boardWidth, y: 1, width: layout.paneWidth, height: height - 2, pipeline)
+      }
     }
     let component = mode.component
-    component.render(into: &frame, board: self, pipeline: pipeline)
+    if tableShown == nil || !(component is TableView) {
+      component.render(into: &frame, board: self, pipeline: pipeline)
+    }
     drawStatus(&frame, component, pipeline)
     return frame
+  }
+
+  /// The table view, when it is open (or its help is open over it).
+  private var tableShown: TableView? {
+    switch mode {
+    case .table(let view), .help(over: .table(let view), _): view
+    default: nil
+    }
   }
 
   /// Lines an error on the status line may take: the status line and the two rows above it,

@@ -18,6 +18,7 @@ extension BoardState {
         .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }.map(\.id)
       agendaRevision = pipeline.revision
     }
+    refreshTable(pipeline)
     return effects
   }
 
@@ -239,10 +240,11 @@ extension BoardState {
     switch record.kind {
     case .change:
       // Undo puts the lead back exactly as it was before (or takes out a lead just added);
-      // redo puts it back as it was after. A note is taken back by retracting it.
+      // redo puts it back as it was after. A note or a logged activity is taken back by
+      // retracting it.
       let after = Change.restored(
         Restoration(reverses: "", lead: pipeline[record.lead], position: pipeline.position(of: record.lead) ?? 1))
-      if case .noteAdded = record.change, let inverse = record.inverse {
+      if record.change.isTakenBack, let inverse = record.inverse {
         undoStack.append(
           UndoEntry(lead: record.lead, undo: inverse, redo: record.change, label: record.label, eventID: eventID))
       } else if case .created = record.change {
@@ -275,5 +277,16 @@ extension BoardState {
     if case .reopened = record.change { focus(on: record.lead, pipeline, revealing: record.kind != .change) }
     if case .move = mode { mode = .board }
     if case .agenda = mode { return }
+  }
+}
+
+extension Change {
+  /// A note or an activity: undone by taking it back (a retraction), not by a restoration,
+  /// so that whatever else happened to the lead since stays.
+  var isTakenBack: Bool {
+    switch self {
+    case .noteAdded, .activityLogged: true
+    default: false
+    }
   }
 }

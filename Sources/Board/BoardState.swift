@@ -33,6 +33,8 @@ public struct BoardState: Sendable {
     case ownerView(OwnerView)
     /// The filter line: a filter typed in the status line.
     case filterLine(FilterLine)
+    /// The table view: one row per deal shown, sorted by a column.
+    case table(TableView)
   }
 
   public var width: Int
@@ -98,6 +100,8 @@ public struct BoardState: Sendable {
   /// the agenda is open (not on every key or frame).
   var agendaItems: [LeadID] = []
   var agendaRevision = -1
+  /// The table view's rows, sorted again only when what they show changes.
+  var tableRows = TableRows()
 
   public init(
     width: Int, height: Int, now: Timestamp, calendar: LocalCalendar = .utc, journalName: String = "",
@@ -180,6 +184,9 @@ public struct Prompt: Sendable, Equatable {
     case followUpDue(action: String)
     /// Who owns the deal: a name typed, or one of those listed by its number.
     case owner
+    /// What was done (a call, meeting or email), then how it went.
+    case activityKind
+    case activityOutcome(kind: String)
   }
 
   public var lead: LeadID
@@ -247,12 +254,13 @@ struct UndoEntry: Sendable, Equatable {
   var eventID: String
 
   /// Whether `lead` is as `change`'s opposite left it, so that putting it back loses
-  /// nothing anyone did since (notes and activity aside, which it does not touch).
+  /// nothing anyone did since (notes and logged activities aside, which it does not touch).
   static func leaves(_ lead: Lead?, asLeftBy change: Change) -> Bool {
     guard case .restored(let restoration) = change else { return true }
     func plain(_ lead: Lead?) -> Lead? {
       guard var lead else { return nil }
       lead.notes = []
+      lead.activities = []
       lead.lastActivity = lead.created
       return lead
     }
@@ -298,6 +306,8 @@ struct SummaryCache: Sendable {
   /// With a filter, per column the places (1-based, in the pipeline's column) of the cards
   /// shown, top to bottom; nil without one (every card is shown).
   private(set) var shown: [[Int32]]?
+  /// Goes up each time the cards shown are worked out again (for the table's rows).
+  private(set) var generation = 0
 
   mutating func refresh(
     _ pipeline: Pipeline, filter: String?, query: LeadFilter? = nil, now: Timestamp, today: CalendarDay
@@ -310,6 +320,7 @@ struct SummaryCache: Sendable {
     self.query = query
     day = today
     revision = pipeline.revision
+    generation += 1
     if let query {
       refresh(pipeline, owner: filter) { query.matches($0, in: pipeline, now: now, today: today) }
       return

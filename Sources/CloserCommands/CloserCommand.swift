@@ -19,7 +19,7 @@ public struct CloserCommand: ParsableCommand {
       BoardCommand.self, PipelineSummaryCommand.self, DemoCommand.self, AddCommand.self, MoveCommand.self,
       ListCommand.self,
       ShowCommand.self, TickCommand.self, UntickCommand.self, EditCommand.self, AssignCommand.self, NoteCommand.self,
-      FollowUpCommand.self, WonCommand.self, LostCommand.self, ReopenCommand.self,
+      LogCommand.self, FollowUpCommand.self, WonCommand.self, LostCommand.self, ReopenCommand.self,
       StatsCommand.self, ImportCommand.self, ExportCommand.self, CheckCommand.self, GenerateCommand.self,
       TeamCommand.self, SyncCommand.self,
     ],

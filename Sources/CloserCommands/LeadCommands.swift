@@ -211,3 +211,42 @@ struct NoteCommand: ParsableCommand {
     }
   }
 }
+
+/// `closer log LEAD KIND [OUTCOME]`: a call, meeting or email, with how it went.
+struct LogCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "log",
+    abstract: "Log a call, meeting or email on a deal, with a short outcome.",
+    discussion: """
+      The activity counts as engagement in the deal's score and restarts its stalled clock. \
+      The same activity again within ten minutes is a re-run: nothing is written.
+      """)
+
+  @OptionGroup var options: JournalOptions
+  @Argument(help: "Lead id or part of its name.") var lead: String
+  @Argument(help: "call, meeting or email (or the start of one: c, m, e).") var kind: String
+  @Argument(help: "How it went, in a line (\"Talked budget, sending proposal\").") var outcome: [String] = []
+  @Flag(help: "Print the lead after the change as JSON.") var json = false
+
+  func run() throws {
+    guard let kind = Activity.kind(named: kind) else {
+      throw CommandError("'\(printable(kind))' is not an activity; log a call, a meeting or an email")
+    }
+    let outcome = cleanLine(outcome.joined(separator: " "))
+    let now = Environment.now()
+    try LeadChange.run(options, lead: lead, json: json) { found, _ in
+      let last = found.activities.last
+      let rerun =
+        last.map {
+          $0.kind == kind && $0.outcome == outcome
+            && now.millisecondsSinceEpoch - $0.time.millisecondsSinceEpoch < 10 * 60_000
+        } ?? false
+      let what = kind == "email" ? "an email" : "a \(kind)"
+      return (
+        rerun ? [] : [.activityLogged(kind: kind, outcome: outcome)],
+        "Logged \(what) with \(found.name)\(outcome.isEmpty ? "" : ": \(outcome)")",
+        "\(found.name)'s last activity is this \(kind), logged minutes ago; nothing written"
+      )
+    }
+  }
+}

@@ -100,6 +100,21 @@ extension LeadJSON {
   /// Appends this lead as one compact JSON object, keys in sorted order.
   func write(to json: inout JSONBytes) {
     json.beginObject()
+    if let activities {
+      json.key("activities")
+      json.beginArray()
+      for activity in activities {
+        json.beginObject()
+        json.key("kind")
+        json.string(activity.kind)
+        json.key("outcome")
+        json.string(activity.outcome)
+        json.key("time")
+        json.string(activity.time)
+        json.endObject()
+      }
+      json.endArray()
+    }
     json.key("checklist")
     json.beginObject()
     for (key, ticked) in checklist.sorted(by: { $0.key < $1.key }) {

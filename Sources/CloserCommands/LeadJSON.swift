@@ -7,6 +7,11 @@ struct LeadJSON: Encodable {
     var action: String
     var due: String
   }
+  struct ActivityJSON: Encodable {
+    var time: String
+    var kind: String
+    var outcome: String
+  }
   struct NoteJSON: Encodable {
     var time: String
     var text: String
@@ -62,13 +67,15 @@ struct LeadJSON: Encodable {
   /// No activity for longer than the stage allows.
   var stalled: Bool
   var notes: [NoteJSON]?
+  /// Calls, meetings and emails logged, newest first.
+  var activities: [ActivityJSON]?
   var history: [VisitJSON]?
 
   enum CodingKeys: String, CodingKey {
     case id, name, company, email, phone, owner, source, ref, stage, stageTitle, position, value, currency, status
     case lostReason, closed, created, stageEntered, daysInStage, expectedClose, checklist, score, tier, followUp,
       stalled, notes
-    case history
+    case activities, history
   }
 
   /// Fields without a value are written as null rather than left out, so scripts can rely
@@ -101,6 +108,7 @@ struct LeadJSON: Encodable {
     try c.encode(followUp, forKey: .followUp)
     try c.encode(stalled, forKey: .stalled)
     try c.encodeIfPresent(notes, forKey: .notes)
+    try c.encodeIfPresent(activities, forKey: .activities)
     try c.encodeIfPresent(history, forKey: .history)
   }
 
@@ -135,6 +143,9 @@ struct LeadJSON: Encodable {
     stalled = pipeline.isStalled(lead, now: now)
     if detailed {
       notes = lead.notes.reversed().map { NoteJSON(time: $0.time.iso8601, text: $0.text) }
+      activities = lead.activities.reversed().map {
+        ActivityJSON(time: $0.time.iso8601, kind: $0.kind, outcome: $0.outcome)
+      }
       history = lead.stageHistory.map {
         VisitJSON(
           stage: $0.stage, entered: $0.entered.iso8601, left: $0.left?.iso8601,

@@ -68,6 +68,13 @@ struct ShowCommand: ParsableCommand {
       let mark = visit.left == nil ? (found.closed == nil ? " (now)" : " (then \(found.status.rawValue))") : ""
       lines.append("  \(calendar.day(of: visit.entered))  \(title.fitted(toWidth: 22)) \(days) days\(mark)")
     }
+    if !found.activities.isEmpty {
+      lines.append("Activities (newest first)")
+      for activity in found.activities.reversed() {
+        let outcome = activity.outcome.isEmpty ? "" : "  \(printable(activity.outcome))"
+        lines.append("  \(calendar.day(of: activity.time))  \(printable(activity.kind).fitted(toWidth: 7))\(outcome)")
+      }
+    }
     if !found.notes.isEmpty {
       lines.append("Notes")
       for note in found.notes.reversed() {

@@ -55,7 +55,8 @@ private func shown(_ error: PipelineError) -> PipelineError {
   case .unknownStage(let key, let known): return .unknownStage(printable(key), known: known.map { printable($0) })
   case .notOpen(let lead, let status): return .notOpen(id(lead), status)
   case .alreadyOpen(let lead): return .alreadyOpen(id(lead))
-  case .emptyName, .invalidPosition, .emptyNote, .noSuchNote, .emptyReason: return error
+  case .emptyName, .invalidPosition, .emptyNote, .noSuchNote, .emptyReason, .emptyActivityKind, .noSuchActivity:
+    return error
   }
 }
 

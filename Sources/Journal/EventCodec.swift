@@ -121,6 +121,9 @@ public enum EventCodec {
       w.field("checked", isChecked)
     case .noteAdded(let text), .noteRetracted(let text):
       w.field("text", text)
+    case .activityLogged(let kind, let outcome), .activityRetracted(let kind, let outcome):
+      w.field("kind", kind)
+      w.field("outcome", outcome)
     case .followUpSet(let followUp):
       if let followUp {
         w.field("action", followUp.action)
@@ -149,6 +152,8 @@ public enum EventCodec {
     case .checked: "checklist.set"
     case .noteAdded: "note.added"
     case .noteRetracted: "note.retracted"
+    case .activityLogged: "activity.logged"
+    case .activityRetracted: "activity.retracted"
     case .followUpSet(.some): "followup.set"
     case .followUpSet(.none): "followup.cleared"
     case .won: "lead.won"
@@ -355,6 +360,22 @@ public enum EventCodec {
     }
     if name.matches("note.retracted") {
       return .noteRetracted(try singleString(&p, "text", cache: &cache))
+    }
+    if name.matches("activity.logged") || name.matches("activity.retracted") {
+      var kind: String?
+      var outcome: String?
+      try p.object { (key, s) throws(LineError) in
+        if key.matches("kind") {
+          kind = try s.string(&cache)
+        } else if key.matches("outcome") {
+          outcome = try s.string()
+        } else {
+          try s.skipValue()
+        }
+      }
+      guard let kind, let outcome else { throw LineError("an activity needs \"kind\" and \"outcome\"") }
+      return name.matches("activity.logged")
+        ? .activityLogged(kind: kind, outcome: outcome) : .activityRetracted(kind: kind, outcome: outcome)
     }
     if name.matches("followup.set") {
       var action: String?

@@ -32,7 +32,7 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// checksum), taken with another configuration, or does not match the journal, it is
 /// ignored and rebuilt from a full replay. Deleting it is always safe.
 ///
-/// Layout (5): magic, then four sections (seal, lead index, state, event ids), each as
+/// Layout (6): magic, then four sections (seal, lead index, state, event ids), each as
 /// length (u64) + bytes + CRC-32C (u32), written one at a time. The seal also holds the
 /// checksums of the first and last megabyte covered, which `closer add` checks instead of
 /// every byte. The lead index (the sorted lead ids, and the `DuplicateKey`s of names and
@@ -42,7 +42,7 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// The event ids let an event whose line appears twice be applied once, also when the first
 /// copy is in the part the snapshot covers.
 enum Snapshot {
-  static let magic = Array("CLOSNAP5".utf8)
+  static let magic = Array("CLOSNAP6".utf8)
   static let sectionCount = 4
 
   static func path(forJournal journal: String) -> String { journal + ".snapshot" }
@@ -190,6 +190,12 @@ enum Snapshot {
     for note in lead.notes {
       w.string(note.text)
       w.i64(note.time.millisecondsSinceEpoch)
+    }
+    w.count(lead.activities.count)
+    for activity in lead.activities {
+      w.string(activity.kind)
+      w.string(activity.outcome)
+      w.i64(activity.time.millisecondsSinceEpoch)
     }
     w.optional(lead.followUp) {
       $0.string($1.action)
@@ -556,6 +562,13 @@ enum Snapshot {
     let notes = try r.count()
     for _ in 0..<notes {
       lead.notes.append(Note(text: try r.string(), time: Timestamp(millisecondsSinceEpoch: try r.i64())))
+    }
+    let activities = try r.count()
+    for _ in 0..<activities {
+      lead.activities.append(
+        Activity(
+          kind: try r.string(&cache), outcome: try r.string(),
+          time: Timestamp(millisecondsSinceEpoch: try r.i64())))
     }
     lead.followUp = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
       FollowUp(action: try r.string(&cache), due: CalendarDay(daysSinceEpoch: try r.i64()))

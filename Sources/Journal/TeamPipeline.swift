@@ -782,6 +782,9 @@ extension Change {
       return fields.joined(separator: ", ")
     case .noteAdded: return "wrote a note"
     case .noteRetracted: return "took a note back"
+    case .activityLogged(let kind, let outcome):
+      return "logged \(kind == "email" ? "an" : "a") \(kind)" + (outcome.isEmpty ? "" : ": \(outcome)")
+    case .activityRetracted(let kind, _): return "took back a logged \(kind)"
     case .restored: return "undid a change"
     case .unknown(let type): return "wrote a \(type) (a newer Closer's)"
     }
@@ -808,7 +811,7 @@ public struct ConflictMark: Hashable, Sendable {
       case .followUpSet(let followUp): followUp == nil ? "cleared its next action" : "given a new next action"
       case .edited: "edited"
       case .restored: "put back by an undo"
-      case .created, .noteAdded, .noteRetracted, .unknown: "changed"
+      case .created, .noteAdded, .noteRetracted, .activityLogged, .activityRetracted, .unknown: "changed"
       }
     }
     func noun(_ change: Change) -> String {
@@ -821,7 +824,7 @@ public struct ConflictMark: Hashable, Sendable {
       case .followUpSet: "next action"
       case .edited: "edit"
       case .restored: "undo"
-      case .created, .noteAdded, .noteRetracted, .unknown: "change"
+      case .created, .noteAdded, .noteRetracted, .activityLogged, .activityRetracted, .unknown: "change"
       }
     }
     let who = winner.replica == me ? "you" : winner.replica
@@ -858,7 +861,7 @@ struct Touch: Hashable {
 
   static func of(_ change: Change) -> Touch {
     switch change {
-    case .created, .noteAdded, .noteRetracted, .unknown: return .nothing
+    case .created, .noteAdded, .noteRetracted, .activityLogged, .activityRetracted, .unknown: return .nothing
     case .moved, .won, .lost, .reopened: return .place
     case .checked(let criterion, _): return .criterion(criterion)
     case .followUpSet: return .followUp

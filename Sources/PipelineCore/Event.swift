@@ -61,6 +61,10 @@ public enum Change: Hashable, Sendable {
   /// Takes back the latest note with this text (how a note is undone: nothing is deleted
   /// from the journal).
   case noteRetracted(String)
+  /// A call, meeting or email with the rep's short account of how it went.
+  case activityLogged(kind: String, outcome: String)
+  /// Takes back the latest activity of this kind with this outcome (undo).
+  case activityRetracted(kind: String, outcome: String)
   /// Sets the next action, or clears it with nil.
   case followUpSet(FollowUp?)
   /// The deal was won; it moves to the last stage.
@@ -77,8 +81,9 @@ public enum Change: Hashable, Sendable {
 }
 
 /// A lead as it was at some moment, to put it back: every field, its stage and place in its
-/// column, its outcome, checklist, follow-up and stage history (its notes stay as they are:
-/// a note is taken back by `noteRetracted`).
+/// column, its outcome, checklist, follow-up and stage history (its notes and logged
+/// activities stay as they are: those are taken back by `noteRetracted` and
+/// `activityRetracted`).
 public struct Restoration: Hashable, Sendable {
   /// The id of the event this one reverses (or, for a redo, the undo it reverses).
   public var reverses: String
@@ -91,7 +96,8 @@ public struct Restoration: Hashable, Sendable {
   public init(reverses: String, lead: Lead?, position: Int = 1) {
     self.reverses = reverses
     self.lead = lead
-    self.lead?.notes = []  // notes are not restored
+    self.lead?.notes = []  // notes and activities are not restored
+    self.lead?.activities = []
     self.position = max(1, position)
   }
 }

@@ -47,6 +47,8 @@ public struct Lead: Hashable, Sendable {
   /// Criterion key -> ticked. Criteria never touched are absent (unticked).
   public var checklist: LeadChecklist
   public var notes: [Note]
+  /// Calls, meetings and emails logged, oldest first.
+  public var activities: [Activity]
   public var followUp: FollowUp?
   /// Every stage the deal has been in, oldest first; the last one is the current stage.
   public var stageHistory: [StageVisit]
@@ -67,6 +69,7 @@ public struct Lead: Hashable, Sendable {
     self.lastActivity = created
     self.checklist = LeadChecklist()
     self.notes = []
+    self.activities = []
     self.stageHistory = [StageVisit(stage: stage, entered: created)]
   }
 
@@ -92,6 +95,33 @@ public struct Note: Hashable, Sendable {
     self.text = text
     self.time = time
   }
+}
+
+/// A call, meeting or email logged against a deal, with how it went.
+public struct Activity: Hashable, Sendable {
+  /// The kinds the board and `closer log` offer. A journal may hold others (written by a
+  /// newer Closer): they are kept and shown as they are.
+  public static let kinds = ["call", "meeting", "email"]
+
+  public var kind: String
+  public var outcome: String
+  public var time: Timestamp
+
+  public init(kind: String, outcome: String, time: Timestamp) {
+    self.kind = kind
+    self.outcome = outcome
+    self.time = time
+  }
+
+  /// The kind named by `text` (any case, or a prefix: "m" is a meeting), if it is one.
+  public static func kind(named text: String) -> String? {
+    let folded = SearchKey.fold(text.trimmingWhitespace)
+    guard !folded.isEmpty else { return nil }
+    return kinds.first { $0 == folded } ?? kinds.first { $0.hasPrefix(folded) }
+  }
+
+  /// When the latest activity was logged, if one was.
+  public static func latest(_ activities: [Activity]) -> Timestamp? { activities.map(\.time).max() }
 }
 
 /// The next thing to do for a deal, and when.

@@ -31,6 +31,24 @@ public struct LeadFilter: Sendable, Equatable {
     case closed(ClosedRange<Int64>)
     /// A plain word, folded: in the name or the company.
     case word(String)
+    /// Logged activities: any of these holds.
+    case activity([ActivityTest])
+  }
+
+  /// One value of an `activity:` term: an activity (of a kind, or any) logged ever or in the
+  /// last so many days, or (`none`) no such activity.
+  struct ActivityTest: Sendable, Equatable {
+    var kind: String?
+    var days: Int?
+    var none: Bool
+
+    func passes(_ activities: [Activity], now: Timestamp) -> Bool {
+      let since = days.map { now.millisecondsSinceEpoch - Int64($0) * Timestamp.millisecondsPerDay }
+      let found = activities.contains { activity in
+        (kind == nil || activity.kind == kind) && (since.map { activity.time.millisecondsSinceEpoch >= $0 } ?? true)
+      }
+      return found != none
+    }
   }
 
   enum Due: String, Sendable, Equatable {
@@ -53,7 +71,7 @@ public struct LeadFilter: Sendable, Equatable {
 
   /// The keys a term may have, as the error for an unknown one lists them.
   static let keys = [
-    "owner", "stage", "tier", "status", "value", "source", "company", "due", "created", "closed",
+    "owner", "stage", "tier", "status", "value", "source", "company", "due", "created", "closed", "activity",
   ]
 
   public var isEmpty: Bool { terms.isEmpty }
@@ -105,10 +123,47 @@ public struct LeadFilter: Sendable, Equatable {
     case .closed(let days): return place.pointee.closed.map { days.contains($0.day.daysSinceEpoch) } ?? false
     case .word(let word):
       return SearchKey.fold(place.pointee.name).contains(word) || SearchKey.fold(place.pointee.company).contains(word)
+    case .activity(let tests):
+      return tests.contains { $0.passes(place.pointee.activities, now: now) }
     }
   }
 
   // MARK: Reading
+
+  /// A value of `activity:`: `call`, `meeting`, `email` or `any` (logged ever), `none`
+  /// (nothing logged), each optionally with `-14d` or `-2w` (in the last 14 days, 2 weeks),
+  /// or the days alone (`14d`: anything logged in the last 14 days).
+  static func activityTest(
+    _ text: String, _ fail: (String) -> LeadFilterError
+  ) throws(LeadFilterError) -> ActivityTest {
+    let folded = SearchKey.fold(text)
+    var name = folded
+    var days: Int?
+    func span(_ text: Substring) -> Int? {
+      guard let unit = text.last, unit == "d" || unit == "w", let count = Int(text.dropLast()), count > 0,
+        count <= 36_500
+      else { return nil }
+      return unit == "w" ? count * 7 : count
+    }
+    if let dash = folded.lastIndex(of: "-") {
+      guard let found = span(folded[folded.index(after: dash)...]) else {
+        throw fail("'\(text)' is not an activity; '-' takes a span such as 14d or 2w")
+      }
+      days = found
+      name = String(folded[..<dash])
+    } else if let found = span(folded[...]) {
+      days = found
+      name = "any"
+    }
+    switch name {
+    case "none": return ActivityTest(kind: nil, days: days, none: true)
+    case "any": return ActivityTest(kind: nil, days: days, none: false)
+    case let kind where Activity.kinds.contains(kind): return ActivityTest(kind: kind, days: days, none: false)
+    default:
+      throw fail(
+        "'\(text)' is not an activity; use call, meeting, email, any or none, with -14d for the last 14 days")
+    }
+  }
 
   /// The terms: runs of characters between spaces, where double quotes hold spaces (and
   /// are taken away).
@@ -216,6 +271,13 @@ public struct LeadFilter: Sendable, Equatable {
       return Term(negated: negated, test: .status(statuses))
     case "source": return Term(negated: negated, test: .source(SearchKey.fold(value)))
     case "company": return Term(negated: negated, test: .company(SearchKey.fold(value)))
+    case "activity":
+      return Term(
+        negated: negated,
+        test: .activity(
+          try list.map { text throws(LeadFilterError) in
+            try Self.activityTest(text, fail)
+          }))
     case "due":
       guard let due = Due(rawValue: SearchKey.fold(value)) else {
         throw fail("'\(value)' is not a due; use overdue, today, week or none")

@@ -103,6 +103,22 @@ public struct Pipeline: Sendable {
     }
   }
 
+  /// Calls `body` with each card of a stage, top to bottom, with its place in creation
+  /// order (`lead(atSlot:)`), lent in place as `forEachCard(inStage:inPlace:)` lends it.
+  public func forEachCardSlot(inStage key: String, _ body: (_ slot: Int32, UnsafePointer<Lead>) -> Void) {
+    guard let column = stageIndexByKey[key] else { return }
+    storage.withUnsafeBufferPointer { leads in
+      guard let base = leads.baseAddress else { return }
+      _ = columns.forEachSlot(in: column, from: 0, limit: .max) { body($0, base + Int($0)) }
+    }
+  }
+
+  /// The lead created at `slot` in creation order, while it is in the pipeline.
+  public func lead(atSlot slot: Int) -> Lead? {
+    guard storage.indices.contains(slot), withdrawn.isEmpty || !withdrawn.contains(Int32(slot)) else { return nil }
+    return storage[slot]
+  }
+
   /// The owner and status of each lead (leads whose adding was undone are left out), read
   /// in place.
   public func forEachOwner(_ body: (_ owner: String, _ status: LeadStatus) -> Void) {
@@ -204,6 +220,12 @@ public struct Pipeline: Sendable {
       guard !text.allSatisfy(\.isWhitespace) else { throw .emptyNote }
     case .noteRetracted(let text):
       guard storage[Int(slot)].notes.contains(where: { $0.text == text }) else { throw .noSuchNote }
+    case .activityLogged(let kind, _):
+      guard !kind.allSatisfy(\.isWhitespace) else { throw .emptyActivityKind }
+    case .activityRetracted(let kind, let outcome):
+      guard storage[Int(slot)].activities.contains(where: { $0.kind == kind && $0.outcome == outcome }) else {
+        throw .noSuchActivity
+      }
     case .won:
       guard status == .open else { throw .notOpen(id, status) }
     case .lost(let reason):
@@ -253,6 +275,12 @@ public struct Pipeline: Sendable {
     case .noteRetracted(let text):
       if let last = storage[index].notes.lastIndex(where: { $0.text == text }) {
         storage[index].notes.remove(at: last)
+      }
+    case .activityLogged(let kind, let outcome):
+      storage[index].activities.append(Activity(kind: kind, outcome: outcome, time: time))
+    case .activityRetracted(let kind, let outcome):
+      if let last = storage[index].activities.lastIndex(where: { $0.kind == kind && $0.outcome == outcome }) {
+        storage[index].activities.remove(at: last)
       }
     case .followUpSet(let followUp):
       storage[index].followUp = followUp
@@ -357,10 +385,12 @@ public struct Pipeline: Sendable {
     lead.stage = stages[column].key
     if let found = slot {
       lead.notes = storage[Int(found)].notes
+      lead.activities = storage[Int(found)].activities
       storage[Int(found)] = lead
     } else {
       // An undone add, redone: back as it was.
       lead.notes = []
+      lead.activities = []
       slot = Int32(storage.count)
       storage.append(lead)
       slotByID[id] = slot

@@ -10,6 +10,8 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
   case alreadyOpen(LeadID)
   case emptyNote
   case noSuchNote
+  case emptyActivityKind
+  case noSuchActivity
   case emptyReason
 
   public var description: String {
@@ -26,6 +28,8 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
     case .alreadyOpen(let id): "lead '\(id)' is already open"
     case .emptyNote: "a note needs some text"
     case .noSuchNote: "the lead has no such note"
+    case .emptyActivityKind: "an activity needs a kind (call, meeting or email)"
+    case .noSuchActivity: "the lead has no such activity"
     case .emptyReason: "a lost deal needs a reason"
     }
   }

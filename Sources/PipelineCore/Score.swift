@@ -37,7 +37,9 @@ public struct Score: Hashable, Sendable {
   /// Fields that show a lead is real and reachable, and count toward the score.
   static let scoredFieldCount = 6
 
-  public init(lead: Lead, criteria: [Criterion], weights: ScoringWeights, cutoffs: TierCutoffs, now: Timestamp) {
+  public init(
+    lead: borrowing Lead, criteria: [Criterion], weights: ScoringWeights, cutoffs: TierCutoffs, now: Timestamp
+  ) {
     let ticked = lead.checklist.tickedCount(of: criteria)
     // Without criteria, their points go to the fields.
     let checklistWeight = criteria.isEmpty ? 0 : weights.checklist
@@ -85,7 +87,7 @@ func pow2(_ x: Double) -> Double {
 
 extension Pipeline {
   /// The lead's score as of `now`: fit (checklist and fields) plus fading engagement.
-  public func score(of lead: Lead, now: Timestamp) -> Score {
+  public func score(of lead: borrowing Lead, now: Timestamp) -> Score {
     Score(lead: lead, criteria: criteria, weights: config.scoring, cutoffs: config.tierCutoffs, now: now)
   }
 }

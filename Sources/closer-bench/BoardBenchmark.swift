@@ -103,6 +103,40 @@ enum BoardBenchmark {
     }
     report("filter line on and off (F, value>50k -status:lost or nothing, Enter)", width, height, filtered)
 
+    // The table view: open it (every card in board order), sort by each column (the key,
+    // the sort, the frame), then scroll a row at a time and a page at a time.
+    let openTable = measure(10) { _ in
+      press(.character("t"))
+      runtime.draw()
+      press(.escape)
+    }
+    report("open the table view (t)", width, height, openTable)
+    press(.character("t"))
+    for column in TableColumn.allCases {
+      let sorted = measure(6) { _ in
+        press(.character(Character("\(column.rawValue + 1)")))
+        runtime.draw()
+      }
+      report(
+        "table: sort by \(column.title.lowercased()) (\(column.rawValue + 1), again reversed)", width, height, sorted)
+    }
+    let scroll = measure(400) { i in
+      press(i % 200 < 100 ? .down : .up)
+      runtime.draw()
+    }
+    report("table: scroll a row (Down/Up)", width, height, scroll)
+    let pages = measure(200) { i in
+      press(i % 100 < 50 ? .pageDown : .pageUp)
+      runtime.draw()
+    }
+    report("table: scroll a page (PgDn/PgUp)", width, height, pages)
+    let ends = measure(20) { i in
+      press(i % 2 == 0 ? .end : .home)
+      runtime.draw()
+    }
+    report("table: last row / first row (End/Home)", width, height, ends)
+    press(.escape)
+
     // The insights view: all figures for the last 90 days, then the frame.
     let insights = measure(5) { _ in
       press(.character("i"))

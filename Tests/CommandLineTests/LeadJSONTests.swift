@@ -21,6 +21,8 @@ import Testing
       ),
       ("ana00001", .checked(criterion: "budget", isChecked: true)),
       ("ana00001", .noteAdded("line 1\nline 2 \u{1B}[31m red\r\n")),
+      ("ana00001", .activityLogged(kind: "call", outcome: "Talked \"budget\"\t北京")),
+      ("ana00001", .activityLogged(kind: "meeting", outcome: "")),
       ("ana00001", .followUpSet(FollowUp(action: "Call", due: CalendarDay(iso8601: "2026-12-01")!))),
       ("ana00001", .moved(stage: "proposal", position: 1, gateOverridden: true)),
       (

@@ -60,6 +60,11 @@ import Testing
     try apply("fjor", .followUpSet(FollowUp(action: "Demo", due: today)), "2026-11-29T09:00:00Z")
     try apply(
       "cafe", .followUpSet(FollowUp(action: "Send", due: CalendarDay(iso8601: "2026-12-04")!)), "2026-11-29T09:00:00Z")
+    // Logged activities: a call with Ana three days ago, a meeting with Chloé a month ago,
+    // an email to Finn twenty days ago.
+    try apply("acme", .activityLogged(kind: "call", outcome: "Talked budget"), "2026-11-27T12:00:00Z")
+    try apply("cafe", .activityLogged(kind: "meeting", outcome: "Demo"), "2026-10-30T12:00:00Z")
+    try apply("fjor", .activityLogged(kind: "email", outcome: ""), "2026-11-10T12:00:00Z")
     return pipeline
   }
 
@@ -108,6 +113,15 @@ import Testing
     ("\"fjord energy\"", ["fjor"]),
     ("-a", ["fjor"]),
     ("owner:me value>50k -status:lost", ["acme", "cafe"]),
+    ("activity:none", ["blue", "delt", "echo"]),
+    ("activity:none-14d", ["blue", "cafe", "delt", "echo", "fjor"]),
+    ("activity:none-3w", ["blue", "cafe", "delt", "echo"]),
+    ("activity:14d", ["acme"]),
+    ("activity:any", ["acme", "cafe", "fjor"]),
+    ("activity:call", ["acme"]),
+    ("activity:meeting,email-2w", ["cafe"]),
+    ("activity:email-3w", ["fjor"]),
+    ("-activity:none status:open", ["acme", "cafe", "fjor"]),
   ])
   func aQuerySelects(query: String, expected: [String]) throws {
     #expect(try Self.select(query) == expected, "\(query)")
@@ -128,9 +142,15 @@ import Testing
     ("created>last-week", "created>last-week: 'last-week' is not a date; use YYYY-MM-DD"),
     (
       "colour:red",
-      "colour:red: 'colour' is not a key; use owner, stage, tier, status, value, source, company, due, created, closed, stalled, or plain words"
+      "colour:red: 'colour' is not a key; use owner, stage, tier, status, value, source, company, due, created, closed, activity, stalled, or plain words"
     ),
     ("owner:", "owner:: 'owner' needs a value after :"),
+    (
+      "activity:lunch",
+      "activity:lunch: 'lunch' is not an activity; use call, meeting, email, any or none, with -14d for the last 14 days"
+    ),
+    ("activity:call-2x", "activity:call-2x: 'call-2x' is not an activity; '-' takes a span such as 14d or 2w"),
+    ("activity>call", "activity>call: activity takes ':' (activity:call), not '>'"),
     ("owner>ana", "owner>ana: owner takes ':' (owner:ana), not '>'"),
     ("owner:ana,", "owner:ana,: an empty name"),
     ("\"open quote", "open quote: a quote is not closed"),

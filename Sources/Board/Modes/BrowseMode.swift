@@ -24,7 +24,9 @@ struct BrowseMode: ModeComponent {
     KeyBinding("F", "filter the board (owner:me value>50k ...)", Key.characters("F")),
     KeyBinding("V", "next saved view, then every deal", Key.characters("V")),
     KeyBinding("f", "set the next action and its due date", writes: true, Key.characters("f")),
+    KeyBinding("C", "log a call, meeting or email", writes: true, Key.characters("C")),
     KeyBinding("A", "agenda: every follow-up, soonest first", Key.characters("A")),
+    KeyBinding("t", "table: one row per deal, sorted by any column", Key.characters("t")),
     KeyBinding("c", "comment: write a note in $EDITOR", writes: true, Key.characters("c")),
     KeyBinding("a / e", "add a lead here / edit the focused one", writes: true, Key.characters("ae")),
     KeyBinding("i", "insights: funnel, velocity, sources", Key.characters("i")),
@@ -94,9 +96,18 @@ struct BrowseMode: ModeComponent {
         Prompt(
           lead: id, purpose: .followUpAction, question: "Next action for \(lead.name)?", options: [],
           text: lead.followUp?.action ?? "", isPrefilled: lead.followUp != nil, was: lead))
+    case .character("C"):
+      guard let id = board.focusedLead, let lead = pipeline[id] else { return board.noCard() }
+      board.mode = .prompt(
+        Prompt(lead: id, purpose: .activityKind, question: "Log for \(lead.name):", options: Activity.kinds, was: lead))
     case .character("A"):
       board.mode = .agenda(selected: 0)
       board.agendaRevision = -1
+    case .character("t"):
+      var view = TableView()
+      view.selectedLead = board.focusedLead
+      board.mode = .table(view)
+      board.refreshTable(pipeline)
     case .character("x"):
       guard let id = board.focusedLead, let lead = pipeline[id] else { return board.noCard() }
       guard lead.status == .open else {

@@ -55,7 +55,7 @@ struct HelpMode: ModeComponent {
     let textWidth = boxWidth - 4
     // The bindings, then the rules, each wrapped to the box.
     var lines: [(keys: String, text: String, bold: Bool)] = entries.map { ($0.keys, $0.help, false) }
-    if case .board = over, !board.views.isEmpty {
+    if over == .board || over.component is TableView, !board.views.isEmpty {
       lines.append(("", "", false))
       lines.append(("", "Saved views (V)", true))
       for view in board.views { lines.append((view.name, view.filter, false)) }

@@ -64,6 +64,7 @@ extension BoardState.Mode {
     case .insights(let view): view
     case .ownerView(let view): view
     case .filterLine(let line): line
+    case .table(let view): view
     }
   }
 

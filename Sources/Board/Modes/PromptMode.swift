@@ -18,6 +18,7 @@ extension Prompt: ModeComponent {
     case .lostReason: "LOST"
     case .owner: "OWNER"
     case .followUpAction, .followUpDue: "FOLLOW-UP"
+    case .activityKind, .activityOutcome: "LOG"
     }
   }
 
@@ -27,9 +28,7 @@ extension Prompt: ModeComponent {
     switch key {
     case .escape:
       board.mode = .board
-      board.message = StatusMessage(
-        prompt.purpose == .lostReason
-          ? "Not marked lost" : prompt.purpose == .owner ? "Owner unchanged" : "Follow-up unchanged")
+      board.message = StatusMessage(prompt.cancelled)
       return []
     case .backspace where prompt.isPrefilled:
       // A suggestion goes at once.
@@ -37,6 +36,10 @@ extension Prompt: ModeComponent {
       prompt.isPrefilled = false
     case .enter where prompt.purpose == .owner:
       return prompt.answerOwner(&board, pipeline)
+    case .enter where prompt.purpose == .activityKind:
+      return prompt.answerActivityKind(&board, pipeline)
+    case .enter where prompt.purpose.isActivityOutcome:
+      return prompt.answerActivityOutcome(&board, pipeline)
     case .enter where prompt.purpose != .lostReason:
       return prompt.answerFollowUp(&board, pipeline)
     case .character, .paste:
@@ -87,7 +90,64 @@ extension Prompt: ModeComponent {
       let listed = options.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }
       return .bold(
         "\(question) \(field) · \((listed + ["empty: nobody"]).joined(separator: " · ")) · \(Self.hints)")
+    case .activityKind:
+      let listed = options.enumerated().map { "\($0.offset + 1) \($0.element)" }
+      return .bold("\(question) \(field) · \(listed.joined(separator: " · ")) · \(Self.hints)")
+    case .activityOutcome:
+      return .bold("\(question) \(field) · a line, or nothing · \(Self.hints)")
     }
+  }
+
+  /// What the status line says when the question is cancelled.
+  private var cancelled: String {
+    switch purpose {
+    case .lostReason: "Not marked lost"
+    case .owner: "Owner unchanged"
+    case .followUpAction, .followUpDue: "Follow-up unchanged"
+    case .activityKind, .activityOutcome: "Nothing logged"
+    }
+  }
+
+  /// The activity's kind: its number, or its name (or the start of it).
+  private func answerActivityKind(_ board: inout BoardState, _ pipeline: Pipeline) -> [Effect] {
+    var prompt = self
+    let typed = cleanLine(prompt.text)
+    let kind: String?
+    if let number = Int(typed), typed.allSatisfy(\.isASCII) {
+      kind = options.indices.contains(number - 1) ? options[number - 1] : nil
+    } else {
+      kind = Activity.kind(named: typed)
+    }
+    guard let kind else {
+      prompt.problem = "pick 1-\(options.count): \(options.joined(separator: ", "))"
+      board.mode = .prompt(prompt)
+      return []
+    }
+    let name = pipeline[lead]?.name ?? ""
+    board.mode = .prompt(
+      Prompt(
+        lead: lead, purpose: .activityOutcome(kind: kind),
+        question: "How did the \(kind) with \(name) go?", options: [], was: was))
+    return []
+  }
+
+  /// Logs the activity, with what was typed as its outcome.
+  private func answerActivityOutcome(_ board: inout BoardState, _ pipeline: Pipeline) -> [Effect] {
+    guard case .activityOutcome(let kind) = purpose else { return [] }
+    board.mode = .board
+    guard let lead = pipeline[self.lead] else {
+      board.message = StatusMessage("Nothing logged: the deal is gone", isError: true)
+      return []
+    }
+    let outcome = cleanLine(text)
+    let what = kind == "email" ? "an email" : "a \(kind)"
+    return [
+      .record(
+        Record(
+          lead: lead.id, change: .activityLogged(kind: kind, outcome: outcome),
+          label: "Logged \(what) with \(lead.name)\(outcome.isEmpty ? "" : ": \(outcome)")",
+          inverse: .activityRetracted(kind: kind, outcome: outcome)))
+    ]
   }
 
   /// How many cells an answer typed in the status line takes: what the line has after the
@@ -141,7 +201,7 @@ extension Prompt: ModeComponent {
     var prompt = self
     let typed = cleanLine(prompt.text)
     switch prompt.purpose {
-    case .lostReason, .owner:
+    case .lostReason, .owner, .activityKind, .activityOutcome:
       return []
     case .followUpAction:
       guard !typed.isEmpty else {
@@ -198,5 +258,12 @@ extension Prompt: ModeComponent {
           lead: lead.id, change: .lost(reason: reason), label: "Lost: \(lead.name) (\(reason))",
           inverse: .reopened(stage: lead.stage)))
     ]
+  }
+}
+
+extension Prompt.Purpose {
+  var isActivityOutcome: Bool {
+    if case .activityOutcome = self { return true }
+    return false
   }
 }

@@ -1,0 +1,239 @@
+import PipelineCore
+import TerminalModel
+import TerminalText
+
+/// The table view: one row per deal the board shows, under the same owner view and filter,
+/// sorted by any column; Enter goes to the card on the board.
+public struct TableView: Sendable, Equatable, ModeComponent {
+  public var sort: TableColumn = .stage
+  public var descending = false
+  /// The selected row, and its lead: the selection stays on the deal when the rows are
+  /// sorted again or the pipeline changes.
+  public var selected = 0
+  public var selectedLead: LeadID?
+  /// The first row on screen.
+  public var top = 0
+
+  public init() {}
+
+  static let bindings: [KeyBinding] = [
+    KeyBinding(
+      "↑/↓ k/j PgUp/PgDn", "previous/next deal (Home/End: first/last)", hint: "↑↓ pick",
+      [.up, .down, .pageUp, .pageDown, .home, .end] + Key.characters("kj")),
+    KeyBinding("1-8", "sort by that column (again: reversed)", hint: "1-8 sort") { key in
+      guard let digit = key.criterionDigit else { return false }
+      return digit <= TableColumn.allCases.count
+    },
+    KeyBinding("←/→ h/l", "sort by the previous/next column", [.left, .right] + Key.characters("hl")),
+    KeyBinding("r", "reverse the order", hint: "r reverse", Key.characters("r")),
+    KeyBinding("Enter", "go to the deal's card on the board", hint: "Enter go to the card", [.enter]),
+    KeyBinding("V", "next saved view, then every deal", Key.characters("V")),
+    KeyBinding("Esc q t", "back to the board", hint: "Esc close", [.escape, .character("q"), .character("t")]),
+    KeyBinding("?", "this help", Key.characters("?")),
+  ]
+
+  var name: String { "TABLE" }
+
+  /// Rows of deals on screen: the screen less the title, the table's two header rows and
+  /// the status line.
+  static func visibleRows(height: Int) -> Int { max(1, height - 4) }
+
+  func update(_ key: Key, board: inout BoardState, pipeline: Pipeline) -> [Effect] {
+    if key != .character("?") { board.message = nil }
+    var view = self
+    let count = board.tableRows.count
+    let page = Self.visibleRows(height: board.height)
+    switch key {
+    case .up, .character("k"): view.select(selected - 1, count: count)
+    case .down, .character("j"): view.select(selected + 1, count: count)
+    case .pageUp: view.select(selected - max(1, page - 1), count: count)
+    case .pageDown: view.select(selected + max(1, page - 1), count: count)
+    case .home: view.select(0, count: count)
+    case .end: view.select(count - 1, count: count)
+    case .left, .character("h"): view.sort(by: TableColumn(rawValue: sort.rawValue - 1) ?? .days, reverse: false)
+    case .right, .character("l"): view.sort(by: TableColumn(rawValue: sort.rawValue + 1) ?? .name, reverse: false)
+    case .character("r"): view.descending.toggle()
+    case .character("V"):
+      board.mode = .table(view)
+      board.showNextView(pipeline)
+      board.refreshTable(pipeline)
+      return []
+    case .enter:
+      guard let lead = view.selectedLead, pipeline[lead] != nil else {
+        board.message = StatusMessage("No deal to go to")
+        return []
+      }
+      board.mode = .board
+      board.focus(on: lead, pipeline)
+      return []
+    case .escape, .character("q"), .character("t"):
+      board.mode = .board
+      return []
+    case .character("?"):
+      board.mode = .help(over: .table(view))
+      return []
+    default:
+      guard let digit = key.criterionDigit, let column = TableColumn(rawValue: digit - 1) else { return [] }
+      view.sort(by: column, reverse: column == sort)
+    }
+    board.mode = .table(view)
+    board.refreshTable(pipeline)
+    return []
+  }
+
+  /// Selects row `row` (clamped to the rows there are).
+  mutating func select(_ row: Int, count: Int) {
+    selected = max(0, min(row, count - 1))
+    selectedLead = nil
+  }
+
+  /// Sorts by `column`; `reverse` flips the order of the column already sorted by.
+  mutating func sort(by column: TableColumn, reverse: Bool) {
+    if reverse {
+      descending.toggle()
+    } else {
+      sort = column
+      // Figures read best largest first; text A to Z.
+      descending = column.isNumeric
+    }
+  }
+
+  func status(board: BoardState, pipeline: Pipeline) -> StatusLine {
+    if let message = board.message {
+      return message.isError ? .error(message.text, wraps: true) : .plain(message.text)
+    }
+    return .plain(Self.hints)
+  }
+
+  func render(into frame: inout Frame, board: BoardState, pipeline: Pipeline) {
+    let rows = board.tableRows
+    let (width, top) = (board.width, 1)
+    frame.fill(x: 0, y: top, width: width, height: board.height - 2, style: Style(.detail))
+    var heading = " Table: \(rows.count) deal\(rows.count == 1 ? "" : "s")"
+    heading += " · by \(sort.title.lowercased()), \(sortOrderWords)"
+    frame.text(heading, x: 0, y: top, style: Style(.header, bold: true))
+    let columns = Self.widths(for: width)
+    var x = 1
+    for column in TableColumn.allCases {
+      let w = columns[column.rawValue]
+      guard w > 0 else { continue }
+      let title = header(column, width: w)
+      frame.text(
+        Self.aligned(title, width: w, right: false), x: x, y: top + 1,
+        style: Style(.header, bold: column == sort, underline: true), limit: w)
+      x += w + 1
+    }
+    guard rows.count > 0 else {
+      let why =
+        board.filter != nil || board.ownerFilter != nil
+        ? "No deal is shown under this view. Press V for the next view, or F on the board to change the filter."
+        : "No deals yet. Press a on the board to add one."
+      frame.text(why, x: 1, y: top + 3, style: Style(.detail), limit: width - 2)
+      return
+    }
+    let today = board.today
+    let visible = Self.visibleRows(height: board.height)
+    for offset in 0..<min(visible, rows.count - self.top) {
+      let index = self.top + offset
+      guard let lead = pipeline.lead(atSlot: Int(rows.slots[index])) else { continue }
+      let y = top + 2 + offset
+      let isSelected = index == selected
+      let overdue = lead.status == .open && (lead.followUp?.due).map { $0 < today } ?? false
+      var style = Style(isSelected ? .cardFocused : overdue ? .overdue : .detail, reverse: isSelected)
+      style.bold = isSelected
+      frame.fill(x: 0, y: y, width: width, height: 1, style: style)
+      var x = 1
+      for column in TableColumn.allCases {
+        let w = columns[column.rawValue]
+        guard w > 0 else { continue }
+        let text = Self.cell(column, of: lead, width: w, board: board, pipeline: pipeline)
+        frame.text(Self.aligned(text, width: w, right: column.isNumeric), x: x, y: y, style: style, limit: w)
+        x += w + 1
+      }
+    }
+  }
+
+  /// A column's header: its number (the key that sorts by it) and title, and on the column
+  /// sorted by an arrow for the order, in as much of that as fits.
+  private func header(_ column: TableColumn, width: Int) -> String {
+    let title = width < 12 && column == .followUp ? "Due" : column.title
+    let arrow = column == sort ? (descending ? " ▼" : " ▲") : ""
+    let numbered = "\(column.rawValue + 1) \(title)\(arrow)"
+    return numbered.displayWidth <= width ? numbered : title + arrow
+  }
+
+  private var sortOrderWords: String {
+    switch sort {
+    case .name, .company, .owner: descending ? "Z to A" : "A to Z"
+    case .stage: descending ? "last stage first" : "board order"
+    case .followUp: descending ? "latest first" : "soonest first"
+    case .value, .score, .days: descending ? "largest first" : "smallest first"
+    }
+  }
+
+  /// The text of one cell.
+  static func cell(_ column: TableColumn, of lead: Lead, width: Int, board: BoardState, pipeline: Pipeline) -> String {
+    switch column {
+    case .name: return lead.name
+    case .company: return lead.company
+    case .stage:
+      let stage = pipeline.stage(forKey: lead.stage)?.title ?? lead.stage
+      return lead.status == .won ? "\(stage) (won)" : stage
+    case .value:
+      guard let value = lead.value else { return "" }
+      let currency = value.currency == pipeline.config.defaultCurrency ? "" : " " + value.currency
+      return width >= 12 ? value.formattedAmount + currency : value.compactAmount + currency
+    case .score:
+      let score = pipeline.score(of: lead, now: board.now)
+      return "\(score.total) \(score.tier.rawValue)"
+    case .followUp:
+      guard let followUp = lead.followUp else { return "" }
+      return width > 11 ? "\(followUp.due) \(followUp.action)" : "\(followUp.due)"
+    case .owner: return lead.owner
+    case .days: return "\(lead.daysInStage(now: board.now))"
+    }
+  }
+
+  static func aligned(_ text: String, width: Int, right: Bool) -> String {
+    let cut = text.truncated(toWidth: width)
+    let pad = String(repeating: " ", count: max(0, width - cut.displayWidth))
+    return right ? pad + cut : cut + pad
+  }
+
+  /// Each column's width at a screen `width`: the figures take what they need, name and
+  /// company share what is left; at 80 columns the follow-up shows its date only.
+  static func widths(for width: Int) -> [Int] {
+    let wide = width >= 120
+    // stage, value, score, follow-up, owner, days
+    let fixed = wide ? [18, 14, 7, 30, 14, 6] : [12, 8, 6, 10, 9, 6]
+    let gaps = TableColumn.allCases.count + 1
+    let left = max(8, width - fixed.reduce(0, +) - gaps)
+    let name = left * 11 / 20
+    return [name, left - name] + fixed
+  }
+}
+
+extension BoardState {
+  /// Sorts the table's rows again if the pipeline, the cards shown or the sort changed, and
+  /// keeps the selection on its deal (or at its row, when the deal left the table) and in
+  /// sight.
+  mutating func refreshTable(_ pipeline: Pipeline) {
+    guard case .table(var view) = mode else { return }
+    tableRows.refresh(
+      pipeline, shown: summaries.shown, shownRevision: summaries.generation, sort: view.sort,
+      descending: view.descending, now: now, today: today)
+    let count = tableRows.count
+    if let lead = view.selectedLead, let row = tableRows.row(of: lead, pipeline) {
+      view.selected = row
+    }
+    view.selected = max(0, min(view.selected, count - 1))
+    view.selectedLead =
+      tableRows.slots.indices.contains(view.selected)
+      ? pipeline.lead(atSlot: Int(tableRows.slots[view.selected]))?.id : nil
+    let visible = TableView.visibleRows(height: height)
+    if view.selected < view.top { view.top = view.selected }
+    if view.selected >= view.top + visible { view.top = view.selected - visible + 1 }
+    view.top = max(0, min(view.top, count - visible))
+    mode = .table(view)
+  }
+}

@@ -1,0 +1,153 @@
+import PipelineCore
+import TerminalText
+
+/// A column of the table view, in the order they are shown.
+public enum TableColumn: Int, CaseIterable, Sendable {
+  case name, company, stage, value, score, followUp, owner, days
+
+  public var title: String {
+    switch self {
+    case .name: "Name"
+    case .company: "Company"
+    case .stage: "Stage"
+    case .value: "Value"
+    case .score: "Score"
+    case .followUp: "Next follow-up"
+    case .owner: "Owner"
+    case .days: "Days"
+    }
+  }
+
+  /// Numbers read best right-aligned.
+  var isNumeric: Bool { self == .value || self == .score || self == .days }
+}
+
+/// The table's rows: the deals the board shows (under its owner view and filter), one each,
+/// sorted by one column. Worked out again only when the pipeline, the cards shown, the day
+/// or the sort change, so a scroll step draws a screenful of rows and nothing more.
+struct TableRows: Sendable {
+  /// Places in creation order (`Pipeline.lead(atSlot:)`) of the rows, top to bottom.
+  private(set) var slots: [Int32] = []
+  private var revision = -1
+  private var shownRevision = -1
+  private var day: CalendarDay?
+  private(set) var sort: TableColumn = .stage
+  private(set) var descending = false
+
+  var count: Int { slots.count }
+
+  /// Sorts again if anything it depends on changed; returns whether it did.
+  @discardableResult
+  mutating func refresh(
+    _ pipeline: Pipeline, shown: [[Int32]]?, shownRevision: Int, sort: TableColumn, descending: Bool,
+    now: Timestamp, today: CalendarDay
+  ) -> Bool {
+    guard
+      revision != pipeline.revision || self.shownRevision != shownRevision || day != today || self.sort != sort
+        || self.descending != descending
+    else { return false }
+    revision = pipeline.revision
+    self.shownRevision = shownRevision
+    day = today
+    self.sort = sort
+    self.descending = descending
+    slots = Self.sorted(pipeline, shown: shown, by: sort, descending: descending, now: now)
+    return true
+  }
+
+  /// The row of `lead`, if it has one.
+  func row(of lead: LeadID, _ pipeline: Pipeline) -> Int? {
+    guard let slot = pipeline.slot(of: lead) else { return nil }
+    let wanted = Int32(slot)
+    return slots.firstIndex(of: wanted)
+  }
+
+  /// The cards shown, in board order, sorted by `column`: blanks (no company, no value, no
+  /// follow-up) last either way, ties in board order.
+  static func sorted(
+    _ pipeline: Pipeline, shown: [[Int32]]?, by column: TableColumn, descending: Bool, now: Timestamp
+  ) -> [Int32] {
+    var slots: [Int32] = []
+    var numbers: [Int64] = []
+    var text = PackedText()
+    // The key of each card, read in place: only the column sorted by is read.
+    let key: (UnsafePointer<Lead>, Int) -> Void
+    switch column {
+    case .name: key = { lead, _ in text.append(lead.pointee.name) }
+    case .company: key = { lead, _ in text.append(lead.pointee.company) }
+    case .owner: key = { lead, _ in text.append(lead.pointee.owner) }
+    case .stage: key = { _, stage in numbers.append(Int64(stage)) }
+    case .value: key = { lead, _ in numbers.append(lead.pointee.value?.minorUnits ?? .min) }
+    case .score: key = { lead, _ in numbers.append(Int64(pipeline.score(of: lead.pointee, now: now).total)) }
+    case .followUp: key = { lead, _ in numbers.append(lead.pointee.followUp?.due.daysSinceEpoch ?? .min) }
+    case .days: key = { lead, _ in numbers.append(Int64(lead.pointee.daysInStage(now: now))) }
+    }
+    for (index, stage) in pipeline.stages.enumerated() {
+      let wanted = shown.map { $0.indices.contains(index) ? $0[index] : [] }
+      var place: Int32 = 0
+      var next = 0
+      pipeline.forEachCardSlot(inStage: stage.key) { slot, lead in
+        place += 1
+        if let wanted {
+          guard next < wanted.count, wanted[next] == place else { return }
+          next += 1
+        }
+        slots.append(slot)
+        key(lead, index)
+      }
+    }
+    var order = Array(0..<Int32(slots.count))
+    if column == .name || column == .company || column == .owner {
+      text.sort(&order, descending: descending)
+    } else {
+      numbers.withUnsafeBufferPointer { keys in
+        order.sort { a, b in
+          let (x, y) = (keys[Int(a)], keys[Int(b)])
+          if x == y { return a < b }
+          // A blank (.min) goes last either way.
+          if x == .min || y == .min { return y == .min }
+          return descending ? x > y : x < y
+        }
+      }
+    }
+    return order.map { slots[Int($0)] }
+  }
+}
+
+/// Folded texts packed in one buffer (as the search index keeps them), compared with
+/// byte by byte: sorting 100,000 names compares bytes, not strings.
+private struct PackedText {
+  var bytes: [UInt8] = []
+  var ends: [Int] = []
+
+  mutating func append(_ text: String) {
+    SearchKey.appendFolded(text, to: &bytes)
+    ends.append(bytes.count)
+  }
+
+  func sort(_ order: inout [Int32], descending: Bool) {
+    bytes.withUnsafeBufferPointer { buffer in
+      ends.withUnsafeBufferPointer { ends in
+        let base = buffer.baseAddress
+        func range(_ i: Int32) -> (start: Int, count: Int) {
+          let start = i == 0 ? 0 : ends[Int(i) - 1]
+          return (start, ends[Int(i)] - start)
+        }
+        order.sort { a, b in
+          let (x, y) = (range(a), range(b))
+          // An empty text goes last either way.
+          if x.count == 0 || y.count == 0 {
+            return x.count == y.count ? a < b : y.count == 0
+          }
+          var result = x.count - y.count
+          for k in 0..<min(x.count, y.count) where base![x.start + k] != base![y.start + k] {
+            result = Int(base![x.start + k]) - Int(base![y.start + k])
+            break
+          }
+          if result == 0 { return a < b }
+          return descending ? result > 0 : result < 0
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import TerminalModel
+import Testing
+
+@testable import Board
+@testable import PipelineCore
+
+/// `C`: log a call, meeting or email with how it went. One event, shown in the detail pane,
+/// counted as engagement in the score, taken back by undo; Esc writes nothing.
+@Suite struct ActivityTests {
+  @Test func aCallIsLoggedShownAndUndone() throws {
+    var h = Harness(width: 160, height: 45)
+    h.send(.right, .right, .right, .down, .down)  // Søren Andersen, in Proposal
+    let lead = try #require(h.focused)
+    h.send(.character("C"))
+    #expect(h.frame.lines.last?.contains("Log for Søren Andersen:") == true)
+    #expect(h.frame.lines.last?.contains("1 call · 2 meeting · 3 email") == true)
+    h.send(.character("1"), .enter)
+    h.type("Talked budget, sending proposal")
+    h.send(.enter)
+    #expect(h.written.count == 1)
+    #expect(h.written.last?.change == .activityLogged(kind: "call", outcome: "Talked budget, sending proposal"))
+    #expect(h.state.message?.text == "Logged a call with Søren Andersen: Talked budget, sending proposal")
+    #expect(h.frame.text.contains("Activities (1, newest first)"))
+    #expect(h.frame.text.contains("call · Talked budget, sending"))
+    h.send(.character("u"))
+    #expect(h.written.last?.change == .activityRetracted(kind: "call", outcome: "Talked budget, sending proposal"))
+    #expect(h.pipeline[lead.id]?.activities.isEmpty == true)
+    h.send(.control("r"))
+    #expect(h.pipeline[lead.id]?.activities.map(\.outcome) == ["Talked budget, sending proposal"])
+  }
+
+  @Test func aKindIsPickedByNameAndABadOneIsNamed() throws {
+    var h = Harness()
+    h.send(.character("C"))
+    h.type("lunch")
+    h.send(.enter)
+    guard case .prompt(let prompt) = h.state.mode else {
+      Issue.record("the prompt closed")
+      return
+    }
+    #expect(prompt.problem == "pick 1-3: call, meeting, email")
+    h.send(.control("u"))
+    h.type("meet")
+    h.send(.enter, .enter)  // no outcome: still a meeting
+    #expect(h.written.last?.change == .activityLogged(kind: "meeting", outcome: ""))
+  }
+
+  @Test func escapeWritesNothing() {
+    var h = Harness()
+    h.send(.character("C"), .escape)
+    #expect(h.state.message?.text == "Nothing logged")
+    h.send(.character("C"), .character("2"), .enter)
+    h.type("half an answer")
+    h.send(.escape)
+    #expect(h.written.isEmpty)
+    #expect(h.state.mode == .board)
+  }
+
+  /// Chloé has had no activity for three weeks: her engagement has faded; a logged call
+  /// brings it back, and she is no longer stalled.
+  @Test func aLoggedActivityRaisesTheScore() throws {
+    var h = Harness(width: 160, height: 45)
+    let chloe = try #require(h.pipeline.leads.first { $0.name == "Chloé Dubois" })
+    let before = h.pipeline.score(of: chloe, now: Harness.now)
+    #expect(h.pipeline.isStalled(chloe, now: Harness.now))
+    try h.pipeline.apply(
+      Event(
+        id: "a1", time: Harness.now, replica: "t", lead: chloe.id,
+        change: .activityLogged(kind: "call", outcome: "Back from holiday, keen")))
+    let after = try #require(h.pipeline[chloe.id])
+    let score = h.pipeline.score(of: after, now: Harness.now)
+    #expect(score.engagement > before.engagement)
+    #expect(score.total > before.total)
+    #expect(!h.pipeline.isStalled(after, now: Harness.now))
+  }
+}
