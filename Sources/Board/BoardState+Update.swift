@@ -122,11 +122,12 @@ extension BoardState {
 
   /// The dispatch: a key reaches the mode only when the mode's table binds it, and a
   /// binding that writes is refused here, in one place, when the journal is read-only.
-  private mutating func handle(_ key: Key, pipeline: Pipeline) -> [Effect] {
+  mutating func handle(_ key: Key, pipeline: Pipeline) -> [Effect] {
     if key == .control("c") {
       wantsToQuit = true
       return [.quit]
     }
+    if case .mouse(let mouse) = key { return handle(mouse, pipeline: pipeline) }
     let component: any ModeComponent = layout.isTooSmall ? TooSmallMode() : mode.component
     guard let binding = type(of: component).bindings.first(where: { $0.matches(key) }) else {
       // On the plain board an unbound key only dismisses the status message.

@@ -102,6 +102,10 @@ public struct BoardState: Sendable {
   var agendaRevision = -1
   /// The table view's rows, sorted again only when what they show changes.
   var tableRows = TableRows()
+  /// The card the mouse pressed (a drag lifts it), and whether the card lifted is carried
+  /// by the mouse (its release drops it).
+  var mouseDown: MouseDown?
+  var isMouseDrag = false
 
   public init(
     width: Int, height: Int, now: Timestamp, calendar: LocalCalendar = .utc, journalName: String = "",

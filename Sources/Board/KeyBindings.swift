@@ -18,16 +18,20 @@ struct KeyBinding: Sendable {
   /// Shown in the help overlay (false for keys that only have a meaning while typing).
   let listed: Bool
   let matches: @Sendable (Key) -> Bool
+  /// The key a click on the binding's hint stands for (its first key), or nil when it
+  /// takes a range of keys (1-9).
+  let clickKey: Key?
 
   init(
     _ keys: String, _ help: String, hint: String? = nil, writes: Bool = false, listed: Bool = true,
-    matches: @escaping @Sendable (Key) -> Bool
+    clickKey: Key? = nil, matches: @escaping @Sendable (Key) -> Bool
   ) {
     self.keys = keys
     self.help = help
     self.hint = hint
     self.writes = writes
     self.listed = listed
+    self.clickKey = clickKey
     self.matches = matches
   }
 
@@ -35,7 +39,7 @@ struct KeyBinding: Sendable {
   init(
     _ keys: String, _ help: String, hint: String? = nil, writes: Bool = false, listed: Bool = true, _ set: [Key]
   ) {
-    self.init(keys, help, hint: hint, writes: writes, listed: listed) { set.contains($0) }
+    self.init(keys, help, hint: hint, writes: writes, listed: listed, clickKey: set.first) { set.contains($0) }
   }
 }
 

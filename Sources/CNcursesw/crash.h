@@ -62,6 +62,7 @@ static inline void closer_crash_prepare(void) {
   closer_crash_append(tigetstr("rmkx"));
   closer_crash_append(tigetstr("rmcup"));
   closer_crash_append("\033[?2004l");  // bracketed paste off
+  closer_crash_append("\033[?1006l\033[?1002l\033[?1000l");  // mouse reports off
 }
 
 /// Whether a crash now should restore the terminal: only while the board holds it (not

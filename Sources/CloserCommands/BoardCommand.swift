@@ -48,7 +48,8 @@ public enum BoardSession {
     }
     // A journal that is not there yet is created by the first change, not by looking.
     let existing = try options.journalExists() ? try open() : nil
-    let screen = try Screen(theme: theme, useColor: environment.wantsColor && theme.name != "mono")
+    let screen = try Screen(
+      theme: theme, useColor: environment.wantsColor && theme.name != "mono", mouse: settings.mouse)
     installSignalHandlers()
     defer { screen.close() }
 

@@ -21,6 +21,8 @@ public enum ConfigFile {
     public var syncEvery: Int?
     /// `[views.NAME] where = "..."`: saved filters the board cycles with V, by name.
     public var views: [(name: String, filter: String)] = []
+    /// `mouse = false`: the board does not ask the terminal for mouse reports.
+    public var mouse = true
 
     public init(
       pipeline: PipelineConfig, theme: String?, importStageMap: [String: String] = [:],
@@ -56,6 +58,14 @@ public enum ConfigFile {
     let columns = try reader.importColumns(root)
     var contents = Contents(pipeline: pipeline, theme: theme, importStageMap: stageMap, importColumns: columns)
     contents.views = try reader.views(root, pipeline: pipeline)
+    if let value = root["mouse"] {
+      guard let on = value.bool else {
+        throw ConfigError(
+          path: path, line: source.line(of: "mouse"),
+          message: "mouse must be true or false (mouse = false turns it off)")
+      }
+      contents.mouse = on
+    }
     if let value = root["sync-every"] {
       let problem = ConfigError(
         path: path, line: source.line(of: "sync-every"),
@@ -153,7 +163,7 @@ private struct Reader {
     try allowOnly(
       [
         "currency", "decimal-mark", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme", "import",
-        "sync-every", "views",
+        "sync-every", "views", "mouse",
       ],
       in: root,
       context: "the file")

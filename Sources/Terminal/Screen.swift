@@ -25,7 +25,12 @@ public final class Screen {
   /// drawn with ASCII stand-ins instead of being dropped.
   private var asciiOnly = false
 
-  public init(theme: Theme, useColor: Bool) throws {
+  /// Whether the board asked the terminal for mouse reports.
+  private let mouse: Bool
+
+  /// `mouse`: ask the terminal to report clicks, drags and the wheel (SGR encoding).
+  public init(theme: Theme, useColor: Bool, mouse: Bool = true) throws {
+    self.mouse = mouse
     setlocale(LC_ALL, "")
     if !Self.localeIsUTF8 {
       // LANG unset or LC_ALL=C (common over ssh and in containers): the system's UTF-8
@@ -75,6 +80,7 @@ public final class Screen {
     curs_set(0)
     timeout(100)
     setBracketedPaste(true)
+    setMouse(true)
     if useColor && has_colors() {
       start_color()
       use_default_colors()
@@ -91,6 +97,7 @@ public final class Screen {
     guard let screen else { return }
     closer_crash_arm(0)
     setBracketedPaste(false)
+    setMouse(false)
     endwin()
     delscreen(screen)
     self.screen = nil
@@ -102,6 +109,7 @@ public final class Screen {
   public func suspend() {
     closer_crash_arm(0)
     setBracketedPaste(false)
+    setMouse(false)
     def_prog_mode()
     endwin()
   }
@@ -110,6 +118,7 @@ public final class Screen {
   public func resume() {
     reset_prog_mode()
     setBracketedPaste(true)
+    setMouse(true)
     invalidate()
     refresh()
     closer_crash_arm(1)
@@ -120,6 +129,16 @@ public final class Screen {
   /// the request ignore it.
   private func setBracketedPaste(_ on: Bool) {
     fputs(on ? "\u{1B}[?2004h" : "\u{1B}[?2004l", closer_stdout())
+    fflush(closer_stdout())
+  }
+
+  /// Asks the terminal for mouse reports: presses and releases (1000), motion while a
+  /// button is held (1002, for dragging a card), in the SGR encoding (1006: any column,
+  /// and releases say so). Terminals without a mouse ignore it; with it off (the config's
+  /// `mouse = false`) the terminal keeps its own selection and scrolling.
+  private func setMouse(_ on: Bool) {
+    guard mouse else { return }
+    fputs(on ? "\u{1B}[?1000h\u{1B}[?1002h\u{1B}[?1006h" : "\u{1B}[?1006l\u{1B}[?1002l\u{1B}[?1000l", closer_stdout())
     fflush(closer_stdout())
   }
 

@@ -16,6 +16,8 @@ public enum Key: Hashable, Sendable {
   case paste(String)
   /// A key with Alt, Ctrl or Shift that is no key of its own above: Alt+x, Ctrl+Up, Shift+F5.
   indirect case modified(Key, Modifiers)
+  /// What the mouse did, where the terminal reports it (and the board asked for it).
+  case mouse(Mouse)
 
   /// Shift, Alt and Ctrl, as terminals report them.
   public struct Modifiers: OptionSet, Hashable, Sendable {
@@ -25,6 +27,29 @@ public enum Key: Hashable, Sendable {
     public static let shift = Modifiers(rawValue: 1)
     public static let alt = Modifiers(rawValue: 2)
     public static let control = Modifiers(rawValue: 4)
+  }
+}
+
+/// A mouse report: a button pressed or released, the pointer moved with a button held (a
+/// drag), or the wheel turned, at a cell (0-based, from the top left).
+public struct Mouse: Hashable, Sendable {
+  public enum Action: Hashable, Sendable {
+    case press, release, drag, wheelUp, wheelDown
+  }
+
+  public var action: Action
+  /// 0 left, 1 middle, 2 right (for a release the terminal may not say which: 0).
+  public var button: Int
+  public var x: Int
+  public var y: Int
+  public var modifiers: Key.Modifiers
+
+  public init(_ action: Action, button: Int = 0, x: Int, y: Int, modifiers: Key.Modifiers = []) {
+    self.action = action
+    self.button = button
+    self.x = x
+    self.y = y
+    self.modifiers = modifiers
   }
 }
 
@@ -57,6 +82,7 @@ extension Key: CustomStringConvertible {
     case .modified(let key, let modifiers):
       (modifiers.contains(.control) ? "Ctrl+" : "") + (modifiers.contains(.alt) ? "Alt+" : "")
         + (modifiers.contains(.shift) ? "Shift+" : "") + key.description
+    case .mouse(let mouse): "mouse \(mouse.action) at \(mouse.x),\(mouse.y)"
     }
   }
 }

@@ -24,8 +24,8 @@ public struct KeyDecoder: Sendable {
     case linuxFunction
     /// Inside a control string (`ESC ]`, `ESC P`, ...) up to BEL or `ESC \`.
     case controlString(sawEscape: Bool)
-    /// The three bytes after `ESC [ M` (an X10 mouse report).
-    case mouse(remaining: Int)
+    /// The three bytes after `ESC [ M` (an X10 mouse report), those read so far.
+    case mouse([UInt32])
     /// Inside a bracketed paste.
     case paste
   }
@@ -77,7 +77,7 @@ public struct KeyDecoder: Sendable {
         return []
       }
       if bytes.isEmpty && value == 0x4D {
-        state = .mouse(remaining: 3)
+        state = .mouse([])
         return []
       }
       // rxvt ends Shift+PgUp and the like with `$`, where others put `~`.
@@ -119,9 +119,17 @@ public struct KeyDecoder: Sendable {
         state = .controlString(sawEscape: value == 0x1B)
       }
       return []
-    case .mouse(let remaining):
-      state = remaining > 1 ? .mouse(remaining: remaining - 1) : .ground
-      return []
+    case .mouse(var bytes):
+      bytes.append(value)
+      guard bytes.count == 3 else {
+        state = .mouse(bytes)
+        return []
+      }
+      state = .ground
+      // Each is its value plus 32; the cell's numbers start at 1 (and stop at 223).
+      let values = bytes.map { Int($0) - 32 }
+      guard values.allSatisfy({ $0 >= 0 }) else { return [] }
+      return Self.mouse(code: values[0], x: values[1], y: values[2], released: false).map { [.mouse($0)] } ?? []
     case .paste:
       guard let scalar = Unicode.Scalar(value) else { return [] }
       if pasted.count < Self.pasteLimit + 6 { pasted.append(scalar) }
@@ -209,6 +217,13 @@ public struct KeyDecoder: Sendable {
 
   /// `ESC [ parameters final`.
   private mutating func csi(_ bytes: [UInt32], final: UInt32) -> [Key] {
+    // `ESC [ < code ; x ; y M` (or `m` for a release): an SGR mouse report.
+    if bytes.first == 0x3C, final == 0x4D || final == 0x6D, bytes.last != Self.overflow {
+      let numbers = String(decoding: bytes.dropFirst().map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)
+        .split(separator: ";", omittingEmptySubsequences: false).map { Int($0) }
+      guard numbers.count == 3, let code = numbers[0], let x = numbers[1], let y = numbers[2] else { return [] }
+      return Self.mouse(code: code, x: x, y: y, released: final == 0x6D).map { [.mouse($0)] } ?? []
+    }
     // Private sequences are no keys, and neither is one too long to be a key.
     if Self.isPrivate(bytes) || bytes.last == Self.overflow { return [] }
     let text = String(decoding: bytes.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)
@@ -252,6 +267,31 @@ public struct KeyDecoder: Sendable {
     }
     guard let base else { return [] }
     return [Self.combine(base, modifiers)]
+  }
+
+  /// A mouse report's button code and cell (1-based): the low two bits are the button (3: a
+  /// release, in the old encoding), 4 Shift, 8 Alt, 16 Ctrl, 32 motion, 64 the wheel.
+  static func mouse(code: Int, x: Int, y: Int, released: Bool) -> Mouse? {
+    guard x >= 1, y >= 1, code >= 0, code < 256 else { return nil }
+    var modifiers: Key.Modifiers = []
+    if code & 4 != 0 { modifiers.insert(.shift) }
+    if code & 8 != 0 { modifiers.insert(.alt) }
+    if code & 16 != 0 { modifiers.insert(.control) }
+    let button = code & 3
+    let action: Mouse.Action
+    if code & 64 != 0 {
+      // 64 up, 65 down; 66 and 67 (sideways) are not used.
+      guard button < 2, !released else { return nil }
+      action = button == 0 ? .wheelUp : .wheelDown
+    } else if released || button == 3 {
+      // Motion with no button held (any-event tracking) is not asked for; drop it.
+      if code & 32 != 0 { return nil }
+      action = .release
+    } else {
+      action = code & 32 != 0 ? .drag : .press
+    }
+    let pressed = action == .press || action == .drag
+    return Mouse(action, button: pressed ? button : 0, x: x - 1, y: y - 1, modifiers: modifiers)
   }
 
   /// `ESC O final`, with a modifier digit some terminals put before the final byte.

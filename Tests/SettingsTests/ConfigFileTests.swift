@@ -57,6 +57,22 @@ import Testing
     }
   }
 
+  /// `mouse = false` turns the mouse off; anything but a boolean is an error with the line.
+  @Test func theMouseCanBeTurnedOff() throws {
+    #expect(try ConfigFile.parseContents("", path: "c.toml").mouse)
+    #expect(try !ConfigFile.parseContents("mouse = false", path: "c.toml").mouse)
+    #expect(try ConfigFile.parseContents("mouse = true", path: "c.toml").mouse)
+    for bad in ["mouse = \"off\"", "theme = \"dark\"\nmouse = 0"] {
+      do {
+        _ = try ConfigFile.parseContents(bad, path: "c.toml")
+        Issue.record("\(bad) was read")
+      } catch {
+        #expect("\(error)".contains("mouse must be true or false"), "\(error)")
+        #expect("\(error)".contains("c.toml:\(bad.split(separator: "\n").count)"), "\(error)")
+      }
+    }
+  }
+
   @Test func theShippedExampleIsTheStandardPipeline() throws {
     #expect(try ConfigFile.parse(ConfigFile.example, path: "example.toml") == .standard)
   }

@@ -55,6 +55,7 @@ struct BrowseMode: ModeComponent {
     case .pageDown: board.focusRow(board.row + max(1, board.visibleCards - 1), pipeline)
     case .character(" "):
       guard let lead = board.focusedLead else { return board.noCard() }
+      board.isMouseDrag = false
       board.mode = .move(
         MoveState(
           lead: lead, originColumn: board.column, originRow: board.row, targetColumn: board.column,
