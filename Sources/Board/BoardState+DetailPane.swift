@@ -90,6 +90,9 @@ extension BoardState {
     field("Owner", lead.owner)
     field("Source", lead.source)
     field("Close by", lead.expectedClose?.description ?? "")
+    for custom in pipeline.config.fields {
+      field(custom.title.truncated(toWidth: 10), lead.custom[custom.key].map(custom.shown) ?? "")
+    }
     if let followUp = lead.followUp {
       let when = followUp.due < today ? " (overdue)" : followUp.due == today ? " (today)" : ""
       field("Next", "\(followUp.action), \(followUp.due)\(when)")

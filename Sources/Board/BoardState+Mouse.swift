@@ -147,7 +147,8 @@ extension BoardState {
       if mouse.y == firstRow - 1 {
         // A column's title sorts by it; again, reversed.
         var x = 1
-        for (column, w) in zip(TableColumn.allCases, TableView.widths(for: width)) {
+        let columns = TableColumn.all(pipeline.config)
+        for (column, w) in zip(columns, TableView.widths(for: width, columns)) where w > 0 {
           if mouse.x >= x && mouse.x < x + w { view.sort(by: column, reverse: column == view.sort) }
           x += w + 1
         }

@@ -1,12 +1,36 @@
 import PipelineCore
 import TerminalText
 
-/// A column of the table view, in the order they are shown.
-public enum TableColumn: Int, CaseIterable, Sendable {
-  case name, company, stage, value, score, followUp, owner, days
+/// A column of the table view: one of the lead's own, or a custom field from the config.
+public struct TableColumn: Hashable, Sendable, CustomStringConvertible {
+  public enum Kind: Hashable, Sendable {
+    case name, company, stage, value, score, followUp, owner, days
+    case custom(CustomField)
+  }
+
+  public var kind: Kind
+
+  public init(_ kind: Kind) { self.kind = kind }
+
+  public static let name = TableColumn(.name)
+  public static let company = TableColumn(.company)
+  public static let stage = TableColumn(.stage)
+  public static let value = TableColumn(.value)
+  public static let score = TableColumn(.score)
+  public static let followUp = TableColumn(.followUp)
+  public static let owner = TableColumn(.owner)
+  public static let days = TableColumn(.days)
+
+  /// The lead's own columns, in the order they are shown.
+  public static let builtIn: [TableColumn] = [.name, .company, .stage, .value, .score, .followUp, .owner, .days]
+
+  /// Every column for a config: the lead's own, then its custom fields.
+  public static func all(_ config: PipelineConfig) -> [TableColumn] {
+    builtIn + config.fields.map { TableColumn(.custom($0)) }
+  }
 
   public var title: String {
-    switch self {
+    switch kind {
     case .name: "Name"
     case .company: "Company"
     case .stage: "Stage"
@@ -15,11 +39,29 @@ public enum TableColumn: Int, CaseIterable, Sendable {
     case .followUp: "Next follow-up"
     case .owner: "Owner"
     case .days: "Days"
+    case .custom(let field): field.title
     }
   }
 
-  /// Numbers read best right-aligned.
-  var isNumeric: Bool { self == .value || self == .score || self == .days }
+  public var description: String { title }
+
+  /// Numbers read best right-aligned, and sort largest first.
+  var isNumeric: Bool {
+    switch kind {
+    case .value, .score, .days: true
+    case .custom(let field): field.kind == .number || field.kind == .amount
+    default: false
+    }
+  }
+
+  /// Text sorts A to Z.
+  var isText: Bool {
+    switch kind {
+    case .name, .company, .owner: true
+    case .custom(let field): field.kind == .text
+    default: false
+    }
+  }
 }
 
 /// The table's rows: the deals the board shows (under its owner view and filter), one each,
@@ -72,7 +114,7 @@ struct TableRows: Sendable {
     var text = PackedText()
     // The key of each card, read in place: only the column sorted by is read.
     let key: (UnsafePointer<Lead>, Int) -> Void
-    switch column {
+    switch column.kind {
     case .name: key = { lead, _ in text.append(lead.pointee.name) }
     case .company: key = { lead, _ in text.append(lead.pointee.company) }
     case .owner: key = { lead, _ in text.append(lead.pointee.owner) }
@@ -81,6 +123,18 @@ struct TableRows: Sendable {
     case .score: key = { lead, _ in numbers.append(Int64(pipeline.score(of: lead.pointee, now: now).total)) }
     case .followUp: key = { lead, _ in numbers.append(lead.pointee.followUp?.due.daysSinceEpoch ?? .min) }
     case .days: key = { lead, _ in numbers.append(Int64(lead.pointee.daysInStage(now: now))) }
+    case .custom(let field) where field.kind == .text:
+      key = { lead, _ in text.append(lead.pointee.custom[field.key] ?? "") }
+    case .custom(let field) where field.kind == .choice:
+      // Choices in the config's order.
+      let order = Dictionary(
+        field.choices.enumerated().map { ($1, Int64($0)) }, uniquingKeysWith: { first, _ in first })
+      key = { lead, _ in numbers.append(lead.pointee.custom[field.key].flatMap { order[$0] } ?? .min) }
+    case .custom(let field):
+      key = { lead, _ in
+        let ordinal = lead.pointee.custom[field.key].flatMap(field.ordinal)
+        numbers.append(ordinal.map { LeadFilter.millionths($0) } ?? .min)
+      }
     }
     for (index, stage) in pipeline.stages.enumerated() {
       let wanted = shown.map { $0.indices.contains(index) ? $0[index] : [] }
@@ -97,7 +151,7 @@ struct TableRows: Sendable {
       }
     }
     var order = Array(0..<Int32(slots.count))
-    if column == .name || column == .company || column == .owner {
+    if column.isText {
       text.sort(&order, descending: descending)
     } else {
       numbers.withUnsafeBufferPointer { keys in

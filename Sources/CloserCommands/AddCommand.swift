@@ -22,6 +22,8 @@ struct AddCommand: ParsableCommand {
   @Option(help: "How the lead was generated (Referral, Webinar, ...).") var source: String?
   @Option(help: "Who owns the deal.") var owner: String?
   @Option(help: "Expected close date, YYYY-MM-DD.") var expectedClose: String?
+  @Option(name: .customLong("field"), help: "A custom field from the config: KEY=VALUE (repeatable).")
+  var fields: [String] = []
   @Option(help: "The next action, such as \"Call back\" (needs --due).") var followUp: String?
   @Option(help: "When the next action is due: today, tomorrow, fri, +3d, +2w, YYYY-MM-DD.") var due: String?
   @Flag(help: "Refuse a lead with the same name and company, or the same email, as one already there.")
@@ -43,6 +45,7 @@ struct AddCommand: ParsableCommand {
       new.value = try Money.parse(value, defaultCurrency: config.defaultCurrency, mark: config.amountMark).get()
     }
     if let expectedClose { new.expectedClose = try isoDay(expectedClose) }
+    for (key, value) in try CustomFieldOptions.parse(fields, config: config) { new.custom[key] = value }
     var more: [Change] = []
     switch (followUp.map(cleanLine), due) {
     case (nil, nil): break

@@ -94,10 +94,15 @@ struct ImportCommand: ParsableCommand {
     }
     let configColumns = settings.importColumns
     var columnMap: [String: String] = [:]
-    for (header, field) in configColumns where !ImportFields.isValid(field) {
+    // A lead's own fields, or the config's ([[fields]]) by key or title.
+    func isField(_ name: String) -> Bool {
+      ImportFields.isValid(name) || CustomFieldOptions.field(named: name, in: settings.pipeline) != nil
+    }
+    let fieldNames = (ImportFields.names + settings.pipeline.fields.map(\.key)).joined(separator: ", ")
+    for (header, field) in configColumns where !isField(field) {
       throw CommandError(
         "[import.columns] in the config maps '\(printable(header))' to '\(printable(field))', which is no field; "
-          + "use one of \(ImportFields.names.joined(separator: ", ")) or ignore")
+          + "use one of \(fieldNames) or ignore")
     }
     for entry in columns {
       let parts = entry.split(separator: "=", omittingEmptySubsequences: false)
@@ -106,10 +111,9 @@ struct ImportCommand: ParsableCommand {
       guard parts.count >= 2, !header.isEmpty else {
         throw CommandError("--column takes HEADER=FIELD, such as \"Deal size=value\"; got '\(printable(entry))'")
       }
-      guard ImportFields.isValid(field) else {
+      guard isField(field) else {
         throw CommandError(
-          "--column \(printable(entry)): '\(printable(field))' is no field; use one of "
-            + "\(ImportFields.names.joined(separator: ", ")) or ignore")
+          "--column \(printable(entry)): '\(printable(field))' is no field; use one of \(fieldNames) or ignore")
       }
       if let earlier = columnMap.keys.first(where: { $0.lowercased() == header.lowercased() }) {
         throw CommandError(

@@ -111,6 +111,8 @@ struct EditCommand: ParsableCommand {
   @Option(help: "Who owns the deal.") var owner: String?
   @Option(help: "Expected close date, YYYY-MM-DD.") var expectedClose: String?
   @Option(help: "Empty a field (repeatable).") var clear: [String] = []
+  @Option(name: .customLong("field"), help: "A custom field from the config: KEY=VALUE; KEY= empties it (repeatable).")
+  var fields: [String] = []
   @Flag(help: "Print the lead after the change as JSON.") var json = false
 
   func run() throws {
@@ -119,6 +121,7 @@ struct EditCommand: ParsableCommand {
       try Money.parse($0, defaultCurrency: config.defaultCurrency, mark: config.amountMark).get()
     }
     let day = try expectedClose.map(isoDay)
+    let custom = try CustomFieldOptions.parse(fields, config: config)
     let clearable = ["company", "email", "phone", "owner", "source", "value", "expected-close"]
     for field in clear where !clearable.contains(field.lowercased()) {
       throw CommandError("--clear takes one of \(clearable.joined(separator: ", ")); got '\(printable(field))'")
@@ -149,6 +152,10 @@ struct EditCommand: ParsableCommand {
       if let newDay, newDay != found.expectedClose {
         edits.append(.expectedClose(newDay))
         what.append("expected close")
+      }
+      for (key, value) in custom where found.custom[key] != value {
+        edits.append(.custom(key, value))
+        what.append(config.field(forKey: key)?.title ?? key)
       }
       return (
         edits.isEmpty ? [] : [.edited(edits)], "Saved \(found.name): \(what.joined(separator: ", "))",

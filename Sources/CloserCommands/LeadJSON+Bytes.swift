@@ -136,6 +136,13 @@ extension LeadJSON {
     json.string(email)
     json.key("expectedClose")
     json.string(expectedClose)
+    json.key("fields")
+    json.beginObject()
+    for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+      json.key(key)
+      json.string(value)
+    }
+    json.endObject()
     json.key("followUp")
     if let followUp {
       json.beginObject()

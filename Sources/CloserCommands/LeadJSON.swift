@@ -66,6 +66,8 @@ struct LeadJSON: Encodable {
   var followUp: FollowUpJSON?
   /// No activity for longer than the stage allows.
   var stalled: Bool
+  /// The config's custom fields, every key there, null where the lead has no value.
+  var fields: [String: String?]
   var notes: [NoteJSON]?
   /// Calls, meetings and emails logged, newest first.
   var activities: [ActivityJSON]?
@@ -75,7 +77,7 @@ struct LeadJSON: Encodable {
     case id, name, company, email, phone, owner, source, ref, stage, stageTitle, position, value, currency, status
     case lostReason, closed, created, stageEntered, daysInStage, expectedClose, checklist, score, tier, followUp,
       stalled, notes
-    case activities, history
+    case activities, history, fields
   }
 
   /// Fields without a value are written as null rather than left out, so scripts can rely
@@ -107,6 +109,7 @@ struct LeadJSON: Encodable {
     try c.encode(tier, forKey: .tier)
     try c.encode(followUp, forKey: .followUp)
     try c.encode(stalled, forKey: .stalled)
+    try c.encode(fields, forKey: .fields)
     try c.encodeIfPresent(notes, forKey: .notes)
     try c.encodeIfPresent(activities, forKey: .activities)
     try c.encodeIfPresent(history, forKey: .history)
@@ -141,6 +144,7 @@ struct LeadJSON: Encodable {
     tier = score.tier.rawValue
     followUp = lead.followUp.map { FollowUpJSON(action: $0.action, due: $0.due.description) }
     stalled = pipeline.isStalled(lead, now: now)
+    fields = Dictionary(uniqueKeysWithValues: pipeline.config.fields.map { ($0.key, lead.custom[$0.key]) })
     if detailed {
       notes = lead.notes.reversed().map { NoteJSON(time: $0.time.iso8601, text: $0.text) }
       activities = lead.activities.reversed().map {

@@ -41,6 +41,11 @@ struct ShowCommand: ParsableCommand {
       found.status.rawValue + (found.lostReason.map { " (\($0))" } ?? "")
         + (found.closed.map { ", \(calendar.day(of: $0))" } ?? ""))
     field("Expected close", found.expectedClose?.description ?? "")
+    // The config's own fields; a value of a field the config no longer has stays in the
+    // journal, unshown.
+    for custom in pipeline.config.fields {
+      field(printable(custom.title).truncated(toWidth: 14), found.custom[custom.key].map(custom.shown) ?? "")
+    }
     field(
       "Follow-up",
       found.followUp.map {

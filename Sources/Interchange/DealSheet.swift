@@ -33,6 +33,9 @@ public struct ImportedDeal: Sendable, Equatable {
   public var stageEntered: CalendarDay?
   /// Whether the value names no currency and got the configured default.
   public var currencyAssumed = false
+  /// Custom fields by key, stored forms, for the columns the file has (nil: the column is
+  /// there but empty, which clears the field).
+  public var custom: [String: String?] = [:]
 
   /// What identifies the deal within the file.
   var key: String {
@@ -119,6 +122,15 @@ public struct DealSheet: Sendable {
     // every import) apply to the files that have the column.
     var chosen: [Int: ImportColumn?] = [:]
     var chosenBy: [ImportColumn: String] = [:]
+    // Columns for the config's own fields (`[[fields]]`), by its key or title.
+    var customChosen: [Int: CustomField] = [:]
+    var customColumns: [(field: CustomField, index: Int)] = []
+    func customField(_ name: String) -> CustomField? {
+      let wanted = ImportColumn.normalize(name)
+      return pipeline.config.fields.first {
+        $0.key == name || ImportColumn.normalize($0.key) == wanted || ImportColumn.normalize($0.title) == wanted
+      }
+    }
     for (header, field, required) in columnMap.map({ ($0.key, $0.value, true) }).sorted(by: { $0.0 < $1.0 })
       + configColumnMap.filter({ columnMap[$0.key] == nil }).map({ ($0.key, $0.value, false) }).sorted(by: {
         $0.0 < $1.0
@@ -135,10 +147,14 @@ public struct DealSheet: Sendable {
         chosen[index] = .some(nil)
         continue
       }
+      if ImportColumn.named(field) == nil, let custom = customField(field) {
+        customChosen[index] = custom
+        chosen[index] = .some(nil)
+        continue
+      }
       guard let column = ImportColumn.named(field) else {
-        throw .badColumnMap(
-          "'\(field)' is no field of a lead; use one of \(ImportColumn.fieldNames.map(\.0).joined(separator: ", ")) or ignore"
-        )
+        let names = ImportColumn.fieldNames.map(\.0) + pipeline.config.fields.map(\.key)
+        throw .badColumnMap("'\(field)' is no field of a lead; use one of \(names.joined(separator: ", ")) or ignore")
       }
       if let other = chosenBy[column] {
         // The command line comes before the config; two of the same kind are a conflict.
@@ -154,11 +170,19 @@ public struct DealSheet: Sendable {
     var notes: [String] = []
     for (index, header) in table.header.enumerated() {
       let name = ImportColumn.normalize(header)
-      if let mapped = chosen[index] {
+      if let custom = customChosen[index] {
+        customColumns.append((custom, index))
+        mapping.append((header, custom.key))
+      } else if let mapped = chosen[index] {
         if let column = mapped {
           columns[column] = index
           mapping.append((header, column.fieldName))
         }
+      } else if known[name] == nil, let custom = customField(header),
+        !customColumns.contains(where: { $0.field.key == custom.key })
+      {
+        customColumns.append((custom, index))
+        mapping.append((header, custom.key))
       } else if let column = known[name], columns[column] == nil, chosenBy[column] == nil {
         columns[column] = index
         mapping.append((header, column.fieldName))
@@ -219,6 +243,7 @@ public struct DealSheet: Sendable {
     var reader = RowReader(
       source: source, columns: columns, header: table.header, pipeline: pipeline, mark: mark, order: order,
       orderWhy: dayOrderWhy)
+    reader.customColumns = customColumns
     try reader.mapStages(table.rows, overrides: stageMap)
     var deals: [ImportedDeal] = []
     deals.reserveCapacity(table.rows.count)
@@ -288,6 +313,8 @@ private struct RowReader: Sendable {
   /// Why the file's dates are read in `order`.
   let orderWhy: String
   var stageTargets: [String: StageTarget] = [:]
+  /// The columns of the config's own fields.
+  var customColumns: [(field: CustomField, index: Int)] = []
   /// Criterion key or folded title to key.
   let criteria: [String: String]
 
@@ -451,6 +478,36 @@ private struct RowReader: Sendable {
         }
       } else {
         problem(column, DateText.problem(text, order: order, why: orderWhy))
+      }
+    }
+
+    // The config's own fields, each read by its type (dates in the file's order, amounts
+    // with its decimal mark, or as Closer exports them).
+    for (field, index) in customColumns {
+      let text = cleanLine(source == .generic ? LeadCSV.unguarded(row[index]) : row[index])
+      guard !text.isEmpty else {
+        deal.custom[field.key] = .some(nil)
+        continue
+      }
+      var config = pipeline.config
+      config.decimalMark = mark
+      switch field.kind {
+      case .date:
+        if let day = DateText.parse(text, order: order) {
+          deal.custom[field.key] = .some(day.description)
+        } else {
+          problems.append(
+            RowProblem(
+              row: row.number, column: header[index], message: DateText.problem(text, order: order, why: orderWhy)))
+        }
+      case .amount where CustomField.money(text) != nil:
+        deal.custom[field.key] = .some(text)
+      default:
+        switch field.stored(text, config: config, today: CalendarDay(daysSinceEpoch: 0)) {
+        case .success(let value): deal.custom[field.key] = .some(value)
+        case .failure(let error):
+          problems.append(RowProblem(row: row.number, column: header[index], message: error.description))
+        }
       }
     }
 

@@ -169,6 +169,7 @@ private struct Planner {
     new.reference = deal.reference ?? ""
     new.value = deal.value ?? nil
     new.expectedClose = deal.expectedClose ?? nil
+    for case (let key, let value?) in deal.custom { new.custom[key] = value }
     cardCounts[stage, default: pipeline.cardCount(inStage: stage)] += 1
     // The deal's history from the file: created then, closed then; the rest as of now.
     let created = time(deal.created)
@@ -213,6 +214,10 @@ private struct Planner {
     if let day = deal.expectedClose, day != lead.expectedClose {
       edits.append(.expectedClose(day))
       what.append("expected close")
+    }
+    for (key, value) in deal.custom.sorted(by: { $0.key < $1.key }) where lead.custom[key] != value {
+      edits.append(.custom(key, value))
+      what.append(pipeline.config.field(forKey: key)?.title ?? key)
     }
     if !edits.isEmpty { add(.edited(edits)) }
 

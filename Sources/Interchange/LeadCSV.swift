@@ -32,7 +32,9 @@ public enum LeadCSV {
   ) rethrows {
     var out: [UInt8] = byteOrderMark ? [0xEF, 0xBB, 0xBF] : []
     out.reserveCapacity(flushSize + 4_096)
-    appendRow(header, to: &out, guardFormulas: false)
+    // The config's own fields after Closer's, by title, with their stored values.
+    let fields = pipeline.config.fields
+    appendRow(header + fields.map(\.title), to: &out, guardFormulas: false)
     let criteria = pipeline.criteria
     for lead in leads {
       if out.count >= flushSize {
@@ -48,7 +50,7 @@ public enum LeadCSV {
           lead.expectedClose?.description ?? "", ticked, lead.followUp?.action ?? "",
           lead.followUp?.due.description ?? "", String(pipeline.score(of: lead, now: now).total),
           lead.created.iso8601, lead.closed?.iso8601 ?? "",
-        ], to: &out, guardFormulas: true)
+        ] + fields.map { lead.custom[$0.key] ?? "" }, to: &out, guardFormulas: true)
     }
     try output(out)
   }

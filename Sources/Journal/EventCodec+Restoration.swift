@@ -24,6 +24,7 @@ extension EventCodec {
       w.field("currency", value.currency)
     }
     if let day = lead.expectedClose { w.field("expectedClose", day.description) }
+    if !lead.custom.isEmpty { encodeCustom(lead.custom.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, &w) }
     w.field("stage", lead.stage)
     w.field("status", lead.status.rawValue)
     if let reason = lead.lostReason { w.field("lostReason", reason) }
@@ -79,8 +80,11 @@ extension EventCodec {
     var checklist: [String: Bool] = [:]
     var followUp: FollowUp?
     var history: [StageVisit] = []
+    var custom: [String: String] = [:]
     try s.object { (key, s) throws(LineError) in
-      if key.matches("value") {
+      if key.matches("custom") {
+        for (field, value) in try decodeCustom(&s) { custom[field] = value }
+      } else if key.matches("value") {
         minor = s.consumeNull() ? nil : try s.int()
       } else if key.matches("checklist") {
         try s.object { (criterion, s) throws(LineError) in checklist[criterion.text] = try s.bool() }
@@ -136,6 +140,7 @@ extension EventCodec {
     lead.reference = fields["ref"] ?? ""
     lead.value = try money(minor, fields["currency"])
     lead.expectedClose = try day(fields["expectedClose"], "expectedClose")
+    lead.custom = custom
     guard let status = LeadStatus(rawValue: fields["status"] ?? "open") else {
       throw LineError("\"status\" is not open, won or lost")
     }

@@ -88,7 +88,14 @@ public enum EventCodec {
       w.field("stage", new.stage)
       w.field("position", Int64(new.position))
       if let entered = new.stageEntered { w.field("stageEntered", entered.iso8601) }
+      if !new.custom.isEmpty { encodeCustom(new.custom.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, &w) }
     case .edited(let edits):
+      // Custom fields go together in one "custom" object, after the lead's own fields.
+      let custom = edits.compactMap { edit -> (String, String?)? in
+        guard case .custom(let key, let value) = edit else { return nil }
+        return (key, value)
+      }
+      defer { if !custom.isEmpty { encodeCustom(custom, &w) } }
       for edit in edits {
         switch edit {
         case .text(let field, let text):
@@ -110,6 +117,8 @@ public enum EventCodec {
           }
         case .expectedClose(let day):
           if let day { w.field("expectedClose", day.description) } else { w.null("expectedClose") }
+        case .custom:
+          break
         }
       }
     case .moved(let stage, let position, let gateOverridden):
@@ -142,6 +151,26 @@ public enum EventCodec {
     }
     w.close()
     buffer = w.seal()
+  }
+
+  /// `"custom":{"seats":"12","industry":null}`: custom fields by key, null for cleared.
+  static func encodeCustom(_ values: [(String, String?)], _ w: inout LineWriter) {
+    w.key("custom")
+    w.open()
+    for (key, value) in values {
+      w.key(text: key)
+      if let value { w.string(value) } else { w.bytes += Array("null".utf8) }
+    }
+    w.close()
+  }
+
+  /// The `custom` object of a payload.
+  static func decodeCustom(_ s: inout LineScanner) throws(LineError) -> [(String, String?)] {
+    var values: [(String, String?)] = []
+    try s.object { (key, s) throws(LineError) in
+      values.append((key.text, s.consumeNull() ? nil : try s.string()))
+    }
+    return values
   }
 
   static func typeName(_ change: Change) -> String {
@@ -284,6 +313,8 @@ public enum EventCodec {
           let text = try s.string()
           guard let time = Timestamp(iso8601: text) else { throw LineError("bad timestamp in \"stageEntered\"") }
           new.stageEntered = time
+        } else if key.matches("custom") {
+          for (field, value) in try decodeCustom(&s) { new.custom[field] = value }
         } else {
           try s.skipValue()
         }
@@ -308,6 +339,8 @@ public enum EventCodec {
           currency = try s.optionalString()
         } else if key.matches("expectedClose") {
           edits.append(.expectedClose(try day(try s.optionalString(), "expectedClose")))
+        } else if key.matches("custom") {
+          edits += try decodeCustom(&s).map { .custom($0.0, $0.1) }
         } else {
           try s.skipValue()
         }

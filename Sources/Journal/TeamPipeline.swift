@@ -777,6 +777,7 @@ extension Change {
         case .text(let field, _): "edited the \(field.rawValue)"
         case .value: "changed the value"
         case .expectedClose: "changed the expected close"
+        case .custom(let key, _): "edited the \(pipeline.config.field(forKey: key)?.title ?? key)"
         }
       }
       return fields.joined(separator: ", ")
@@ -873,6 +874,7 @@ struct Touch: Hashable {
           case .text(let field, _): bits | Touch.field(field).bits
           case .value: bits | Touch.value.bits
           case .expectedClose: bits | Touch.expectedClose.bits
+          case .custom(let key, _): bits | Touch.criterion("field:" + key).bits
           }
         })
     }

@@ -119,6 +119,8 @@ public struct NewLead: Hashable, Sendable {
   /// When the lead entered its stage, when that was after it was created (a deal imported
   /// with the date of its last stage change); nil: when it was created.
   public var stageEntered: Timestamp?
+  /// Custom fields' stored values by key.
+  public var custom: [String: String] = [:]
 
   public init(
     name: String, company: String = "", email: String = "", phone: String = "", owner: String = "",
@@ -150,4 +152,7 @@ public enum FieldEdit: Hashable, Sendable {
   case text(TextField, String)
   case value(Money?)
   case expectedClose(CalendarDay?)
+  /// A custom field (`[[fields]]` in the config) by its key: its stored value, or nil to
+  /// clear it.
+  case custom(String, String?)
 }

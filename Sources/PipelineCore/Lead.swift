@@ -35,6 +35,9 @@ public struct Lead: Hashable, Sendable {
   public var reference: String
   public var value: Money?
   public var expectedClose: CalendarDay?
+  /// Custom fields' stored values by key (`CustomField.stored`): kept when the config no
+  /// longer has the field, shown again when it has it again.
+  public var custom: [String: String] = [:]
   public var stage: String
   public var status: LeadStatus
   public var lostReason: String?

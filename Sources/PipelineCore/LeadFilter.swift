@@ -33,6 +33,46 @@ public struct LeadFilter: Sendable, Equatable {
     case word(String)
     /// Logged activities: any of these holds.
     case activity([ActivityTest])
+    /// A custom field (`[[fields]]`) by its key.
+    case custom(String, CustomTest)
+  }
+
+  /// What a term on a custom field asks of its value.
+  enum CustomTest: Sendable, Equatable {
+    /// No value.
+    case none
+    /// Text (folded) the value contains.
+    case contains(String)
+    /// One of these choices (folded).
+    case oneOf(Set<String>)
+    /// A number (in millionths), an amount (in minor units of `currency`) or a date (in
+    /// days) within the range.
+    case range(CustomField.Kind, currency: String, ClosedRange<Int64>)
+
+    func passes(_ stored: String?) -> Bool {
+      guard let stored else { return self == .none }
+      switch self {
+      case .none: return false
+      case .contains(let text): return SearchKey.fold(stored).contains(text)
+      case .oneOf(let choices): return choices.contains(SearchKey.fold(stored))
+      case .range(let kind, let currency, let range):
+        switch kind {
+        case .amount:
+          guard let money = CustomField.money(stored), money.currency == currency else { return false }
+          return range.contains(money.minorUnits)
+        case .date:
+          return CalendarDay(iso8601: stored).map { range.contains($0.daysSinceEpoch) } ?? false
+        default:
+          return Double(stored).map { range.contains(LeadFilter.millionths($0)) } ?? false
+        }
+      }
+    }
+  }
+
+  /// A number as millionths, for ranges of whole numbers.
+  public static func millionths(_ number: Double) -> Int64 {
+    let scaled = (number * 1_000_000).rounded()
+    return scaled >= 9.2e18 ? .max : scaled <= -9.2e18 ? .min : Int64(scaled)
   }
 
   /// One value of an `activity:` term: an activity (of a kind, or any) logged ever or in the
@@ -125,10 +165,59 @@ public struct LeadFilter: Sendable, Equatable {
       return SearchKey.fold(place.pointee.name).contains(word) || SearchKey.fold(place.pointee.company).contains(word)
     case .activity(let tests):
       return tests.contains { $0.passes(place.pointee.activities, now: now) }
+    case .custom(let key, let test):
+      return test.passes(place.pointee.custom[key])
     }
   }
 
   // MARK: Reading
+
+  /// A term on a custom field: `none` for no value; text by what it contains; a choice by
+  /// its name (a list: either); numbers, amounts and dates as `value` and `created` take them.
+  static func customTest(
+    _ field: CustomField, _ op: String, _ value: String, _ context: Context, _ fail: (String) -> LeadFilterError
+  ) throws(LeadFilterError) -> CustomTest {
+    if op == ":" && SearchKey.fold(value) == "none" { return .none }
+    switch field.kind {
+    case .text, .choice:
+      guard op == ":" else { throw fail("\(field.key) takes ':' (\(field.key):\(value)), not '\(op)'") }
+      guard field.kind == .choice else { return .contains(SearchKey.fold(value)) }
+      var picked = Set<String>()
+      for name in value.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
+        guard let choice = field.choices.first(where: { SearchKey.fold($0) == SearchKey.fold(name) }) else {
+          throw fail("'\(name)' is not a choice of \(field.key); use \(field.choices.joined(separator: ", ")) or none")
+        }
+        picked.insert(SearchKey.fold(choice))
+      }
+      return .oneOf(picked)
+    case .number:
+      let range = try range(op, value) { (text: String) throws(LeadFilterError) -> Int64 in
+        guard let number = CustomField.number(text, mark: context.config.amountMark).flatMap(Double.init) else {
+          throw fail("'\(text)' is not a number")
+        }
+        return millionths(number)
+      }
+      return .range(.number, currency: "", range)
+    case .amount:
+      let currency = context.config.defaultCurrency
+      let range = try range(op, value) { (text: String) throws(LeadFilterError) -> Int64 in
+        switch Money.parse(text, defaultCurrency: currency, mark: context.config.amountMark) {
+        case .success(let money) where money.currency == currency: return money.minorUnits
+        case .success: throw fail("'\(text)' is not in \(currency), the pipeline's currency")
+        case .failure: throw fail("'\(text)' is not an amount")
+        }
+      }
+      return .range(.amount, currency: currency, range)
+    case .date:
+      let days = try range(op, value) { (text: String) throws(LeadFilterError) -> Int64 in
+        guard let day = CalendarDay(iso8601: text) else { throw fail("'\(text)' is not a date; use YYYY-MM-DD") }
+        return day.daysSinceEpoch
+      } periods: { text in
+        Self.period(text)
+      }
+      return .range(.date, currency: "", days)
+    }
+  }
 
   /// A value of `activity:`: `call`, `meeting`, `email` or `any` (logged ever), `none`
   /// (nothing logged), each optionally with `-14d` or `-2w` (in the last 14 days, 2 weeks),
@@ -213,8 +302,15 @@ public struct LeadFilter: Sendable, Equatable {
       rest.removeFirst()
     }
     let value = String(rest)
-    guard Self.keys.contains(key) else {
-      throw fail("'\(body[..<split])' is not a key; use \(Self.keys.joined(separator: ", ")), stalled, or plain words")
+    let custom = context.config.field(forKey: key)
+    guard Self.keys.contains(key) || custom != nil else {
+      let fields = context.config.fields.map { ", \($0.key)" }.joined()
+      throw fail(
+        "'\(body[..<split])' is not a key; use \(Self.keys.joined(separator: ", "))\(fields), stalled, or plain words")
+    }
+    if let custom, !Self.keys.contains(key) {
+      guard !value.isEmpty else { throw fail("'\(key)' needs a value after \(op)") }
+      return Term(negated: negated, test: .custom(key, try Self.customTest(custom, op, value, context, fail)))
     }
     guard !value.isEmpty else { throw fail("'\(key)' needs a value after \(op)") }
     let ordered = ["value", "created", "closed"]

@@ -358,6 +358,7 @@ public struct Pipeline: Sendable {
     lead.reference = new.reference
     lead.value = new.value
     lead.expectedClose = new.expectedClose
+    lead.custom = new.custom
     let slot = Int32(storage.count)
     storage.append(lead)
     slotByID[id] = slot
@@ -434,6 +435,7 @@ extension Lead {
       }
     case .value(let money): value = money
     case .expectedClose(let day): expectedClose = day
+    case .custom(let key, let text): custom[key] = text
     }
   }
 }

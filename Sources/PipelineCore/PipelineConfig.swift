@@ -15,6 +15,8 @@ public struct PipelineConfig: Hashable, Sendable {
   /// The decimal mark that settles an amount like `1,234` (`decimal-mark` in the config;
   /// the locale's when not set there).
   public var decimalMark: DecimalMark?
+  /// The team's own fields (`[[fields]]`), in the order forms and the pane show them.
+  public var fields: [CustomField] = []
 
   /// The decimal mark amounts are read with: the configured one, else a point.
   public var amountMark: DecimalMark { decimalMark ?? .point }
@@ -56,6 +58,8 @@ public struct PipelineConfig: Hashable, Sendable {
   }
 
   public func stage(forKey key: String) -> Stage? { stages.first { $0.key == key } }
+
+  public func field(forKey key: String) -> CustomField? { fields.first { $0.key == key } }
 }
 
 /// Score thresholds for the hot/warm/cold tiers.

@@ -163,7 +163,7 @@ private struct Reader {
     try allowOnly(
       [
         "currency", "decimal-mark", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme", "import",
-        "sync-every", "views", "mouse",
+        "sync-every", "views", "mouse", "fields",
       ],
       in: root,
       context: "the file")
@@ -258,6 +258,22 @@ private struct Reader {
         throw fail("stage key '\(stage.key)' is used twice", key: "key", array: "stages", index: index)
       }
       config.stages = stages
+    }
+    if let value = root["fields"] {
+      guard let array = value.array else {
+        throw fail("fields must be a list of [[fields]] tables", key: "fields")
+      }
+      var seen = Set<String>()
+      for index in 0..<array.count {
+        guard let table = array[index].table else {
+          throw fail("each field must be a [[fields]] table", key: "fields")
+        }
+        let field = try customField(table, index: index)
+        guard seen.insert(field.key).inserted else {
+          throw fail("field key '\(field.key)' is used twice", key: "key", array: "fields", index: index)
+        }
+        config.fields.append(field)
+      }
     }
     let criteria = config.criteria
     if criteria.count > 9 {
@@ -371,6 +387,48 @@ private struct Reader {
       checklist = name
     }
     return Stage(key: key, title: title, probability: probability, checklist: checklist, stallDays: stallDays)
+  }
+
+  /// One `[[fields]]` table: key, title, type, and for a choice its choices.
+  func customField(_ table: TOMLTable, index: Int) throws(ConfigError) -> CustomField {
+    try allowOnly(["key", "title", "type", "choices"], in: table, context: "[[fields]]", array: "fields", index: index)
+    guard let key = table["key"]?.string else {
+      throw fail("each [[fields]] needs key = \"...\"", key: "key", array: "fields", index: index)
+    }
+    guard Stage.isValidKey(key) else {
+      throw fail(
+        "field key '\(key)' must be lowercase letters, digits and dashes", key: "key", array: "fields", index: index)
+    }
+    guard !CustomField.reservedKeys.contains(key) else {
+      throw fail(
+        "field key '\(key)' is taken by Closer (a lead's own field or a filter's key); choose another",
+        key: "key", array: "fields", index: index)
+    }
+    let title = table["title"].map { $0.string } ?? .some(Self.title(forKey: key))
+    guard let title, !title.isEmpty else {
+      throw fail("title must be a non-empty string", key: "title", array: "fields", index: index)
+    }
+    let kinds = CustomField.Kind.allCases.map(\.rawValue)
+    guard let typeName = table["type"].map({ $0.string }) ?? .some("text"),
+      let kind = CustomField.Kind(rawValue: typeName)
+    else {
+      throw fail("type must be one of: \(kinds.joined(separator: ", "))", key: "type", array: "fields", index: index)
+    }
+    var choices: [String] = []
+    if let value = table["choices"] {
+      guard kind == .choice else {
+        throw fail("choices are for type = \"choice\"", key: "choices", array: "fields", index: index)
+      }
+      guard let list = value.array?.map({ $0.string }), list.allSatisfy({ $0.map { !$0.isEmpty } ?? false }) else {
+        throw fail("choices must be a list of non-empty strings", key: "choices", array: "fields", index: index)
+      }
+      choices = list.compactMap { $0 }
+    }
+    if kind == .choice && choices.isEmpty {
+      throw fail(
+        "a choice field needs choices = [\"...\", \"...\"]", key: "type", array: "fields", index: index)
+    }
+    return CustomField(key: key, title: title, kind: kind, choices: choices)
   }
 
   func int(

@@ -112,13 +112,13 @@ enum BoardBenchmark {
     }
     report("open the table view (t)", width, height, openTable)
     press(.character("t"))
-    for column in TableColumn.allCases {
+    for (index, column) in TableColumn.builtIn.enumerated() {
       let sorted = measure(6) { _ in
-        press(.character(Character("\(column.rawValue + 1)")))
+        press(.character(Character("\(index + 1)")))
         runtime.draw()
       }
       report(
-        "table: sort by \(column.title.lowercased()) (\(column.rawValue + 1), again reversed)", width, height, sorted)
+        "table: sort by \(column.title.lowercased()) (\(index + 1), again reversed)", width, height, sorted)
     }
     let scroll = measure(400) { i in
       press(i % 200 < 100 ? .down : .up)

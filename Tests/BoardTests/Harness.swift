@@ -58,8 +58,8 @@ struct Harness {
 
 /// A small pipeline with names that test width, accents and hostile text.
 enum Fixture {
-  static func pipeline() -> Pipeline {
-    var pipeline = Pipeline()
+  static func pipeline(config: PipelineConfig = .standard) -> Pipeline {
+    var pipeline = Pipeline(config: config)
     var time = Timestamp(iso8601: "2026-11-01T09:00:00Z")!
     var count = 0
     func apply(_ lead: String, _ change: Change, at moment: Timestamp? = nil) {

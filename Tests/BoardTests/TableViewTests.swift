@@ -37,14 +37,15 @@ import Testing
     #expect(h.written.isEmpty)
   }
 
-  @Test(arguments: TableColumn.allCases)
-  func everyColumnSortsBothWays(_ column: TableColumn) throws {
+  @Test(arguments: TableColumn.builtIn.indices)
+  func everyColumnSortsBothWays(_ index: Int) throws {
+    let column = TableColumn.builtIn[index]
     var h = Harness(width: 160, height: 45)
-    h.send(.character("t"), .character(Character("\(column.rawValue + 1)")))
+    h.send(.character("t"), .character(Character("\(index + 1)")))
     let table = try #require(view(h))
     #expect(table.sort == column)
     let first = rows(h)
-    h.send(.character(Character("\(column.rawValue + 1)")))  // again: reversed
+    h.send(.character(Character("\(index + 1)")))  // again: reversed
     #expect(try #require(view(h)).descending == !table.descending)
     let second = rows(h)
     #expect(Set(first.map(\.id)) == Set(boardOrder(h).map(\.id)))
@@ -63,7 +64,8 @@ import Testing
   /// What a column sorts by, nil for a blank: folded text, or a number.
   private func key(_ column: TableColumn, _ lead: Lead, _ h: Harness) -> SortKey? {
     func text(_ s: String) -> SortKey? { s.isEmpty ? nil : .text(SearchKey.foldForSearch(s)) }
-    switch column {
+    switch column.kind {
+    case .custom(let field): return lead.custom[field.key].map { .text($0) }
     case .name: return text(lead.name)
     case .company: return text(lead.company)
     case .owner: return text(lead.owner)

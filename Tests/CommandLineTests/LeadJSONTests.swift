@@ -8,7 +8,12 @@ import Testing
 @Suite struct LeadJSONTests {
   /// The export's fast writer and `list --json`'s encoder say the same thing about every lead.
   @Test func theExportWriterMatchesTheEncoder() throws {
-    var pipeline = Pipeline()
+    var config = PipelineConfig()
+    config.fields = [
+      CustomField(key: "seats", title: "Seats", kind: .number),
+      CustomField(key: "industry", title: "Industry", kind: .text),
+    ]
+    var pipeline = Pipeline(config: config)
     let changes: [(LeadID, Change)] = [
       (
         "ana00001",
@@ -23,6 +28,7 @@ import Testing
       ("ana00001", .noteAdded("line 1\nline 2 \u{1B}[31m red\r\n")),
       ("ana00001", .activityLogged(kind: "call", outcome: "Talked \"budget\"\t北京")),
       ("ana00001", .activityLogged(kind: "meeting", outcome: "")),
+      ("ana00001", .edited([.custom("seats", "12"), .custom("industry", "Health \"care\"\n北京")])),
       ("ana00001", .followUpSet(FollowUp(action: "Call", due: CalendarDay(iso8601: "2026-12-01")!))),
       ("ana00001", .moved(stage: "proposal", position: 1, gateOverridden: true)),
       (

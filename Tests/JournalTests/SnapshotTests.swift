@@ -27,6 +27,7 @@ import Testing
         .moved(stage: i % 3 == 0 ? "proposal" : "qualifying", position: 1 + i % 5, gateOverridden: i % 3 == 0),
         .noteAdded("note\r\n\(i)"),
         .activityLogged(kind: i % 2 == 0 ? "call" : "email", outcome: "outcome \(i) \u{2028}"),
+        .edited([.custom("seats", "\(i)"), .custom("industry", i % 3 == 0 ? nil : "SaaS")]),
         .followUpSet(FollowUp(action: "Call", due: CalendarDay(daysSinceEpoch: 20001))),
       ]
       if i % 7 == 0 { changes.append(.lost(reason: "Budget")) }

@@ -78,6 +78,14 @@ let trickyChanges: [Change] = [
   .activityLogged(kind: "call", outcome: "Talked budget, \"sending\" proposal \u{1b}[31m 北京"),
   .activityLogged(kind: "meeting", outcome: ""),
   .activityRetracted(kind: "email", outcome: "Sent the deck"),
+  .created(
+    {
+      var new = NewLead(name: "Custom", stage: "qualifying")
+      new.custom = ["seats": "12", "industry": "Health \"care\" 北京", "renewal": "2027-01-31"]
+      return new
+    }()),
+  .edited([.text(.company, "Acme"), .custom("seats", "40"), .custom("industry", nil)]),
+  .edited([.custom("contract", "EUR 9000.50")]),
   .followUpSet(FollowUp(action: "Call \"back\"", due: CalendarDay(iso8601: "2026-12-01")!)),
   .followUpSet(nil),
   .won,
@@ -100,6 +108,7 @@ let trickyChanges: [Change] = [
         lead.closed = Timestamp(iso8601: "2026-10-09T09:00:00Z")!
         lead.lastActivity = Timestamp(iso8601: "2026-10-09T09:00:00Z")!
         lead.checklist = ["budget": true, "need \u{1b}": false]
+        lead.custom = ["seats": "12", "industry": "Health\ncare"]
         lead.followUp = FollowUp(action: "Call \"back\"", due: CalendarDay(iso8601: "2026-12-01")!)
         lead.stageHistory = [
           StageVisit(stage: "qualifying", entered: lead.created, left: lead.stageEntered),

@@ -57,6 +57,49 @@ import Testing
     }
   }
 
+  /// `[[fields]]`: key, title, type, choices; every mistake is named with its line.
+  @Test func customFieldsAreReadAndChecked() throws {
+    let text = """
+      [[fields]]
+      key = "industry"
+      title = "Industry"
+      type = "choice"
+      choices = ["SaaS", "Retail"]
+
+      [[fields]]
+      key = "seats"
+      type = "number"
+
+      [[fields]]
+      key = "champion"
+      """
+    let fields = try ConfigFile.parseContents(text, path: "c.toml").pipeline.fields
+    #expect(fields.map(\.key) == ["industry", "seats", "champion"])
+    #expect(fields.map(\.title) == ["Industry", "Seats", "Champion"])
+    #expect(fields.map(\.kind) == [.choice, .number, .text])
+    #expect(fields[0].choices == ["SaaS", "Retail"])
+    for (bad, message) in [
+      (
+        "[[fields]]\nkey = \"seats\"\ntype = \"integer\"",
+        "c.toml:3: type must be one of: text, number, amount, date, choice"
+      ),
+      ("[[fields]]\nkey = \"value\"", "c.toml:2: field key 'value' is taken by Closer"),
+      ("[[fields]]\nkey = \"Seats\"", "c.toml:2: field key 'Seats' must be lowercase letters, digits and dashes"),
+      ("[[fields]]\nkey = \"kind\"\ntype = \"choice\"", "c.toml:3: a choice field needs choices"),
+      ("[[fields]]\nkey = \"kind\"\nchoices = [\"a\"]", "c.toml:3: choices are for type = \"choice\""),
+      ("[[fields]]\nkey = \"a\"\n\n[[fields]]\nkey = \"a\"", "c.toml:5: field key 'a' is used twice"),
+      ("[[fields]]\nkey = \"a\"\nlabel = \"A\"", "c.toml:3: unknown key 'label'"),
+      ("[[fields]]\ntitle = \"A\"", "each [[fields]] needs key"),
+    ] {
+      do {
+        _ = try ConfigFile.parseContents(bad, path: "c.toml")
+        Issue.record("\(bad) was read")
+      } catch {
+        #expect("\(error)".contains(message), "\(error)")
+      }
+    }
+  }
+
   /// `mouse = false` turns the mouse off; anything but a boolean is an error with the line.
   @Test func theMouseCanBeTurnedOff() throws {
     #expect(try ConfigFile.parseContents("", path: "c.toml").mouse)

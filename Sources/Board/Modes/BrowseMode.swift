@@ -79,10 +79,10 @@ struct BrowseMode: ModeComponent {
       if board.unseenConflicts.contains(focused) { return [.sawConflict(focused)] }
     case .character("a"):
       guard pipeline.stages.indices.contains(board.column) else { return [] }
-      board.mode = .form(LeadForm(new: pipeline.stages[board.column].key))
+      board.mode = .form(LeadForm(new: pipeline.stages[board.column].key, custom: pipeline.config.fields))
     case .character("e"):
       guard let id = board.focusedLead, let lead = pipeline[id] else { return board.noCard() }
-      board.mode = .form(LeadForm(editing: lead))
+      board.mode = .form(LeadForm(editing: lead, custom: pipeline.config.fields))
     case .character("S"):
       return [.sync]
     case .character("i"):

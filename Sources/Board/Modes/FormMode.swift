@@ -17,20 +17,20 @@ extension LeadForm: ModeComponent {
   func update(_ key: Key, board: inout BoardState, pipeline: Pipeline) -> [Effect] {
     var form = self
     form.problem = nil
-    let fields = Field.allCases
+    let rows = form.rowCount
     switch key {
     case .escape:
       board.mode = .board
       board.message = StatusMessage(form.lead == nil ? "Nothing added" : "Nothing changed")
       return []
     case .tab, .down:
-      form.focus = fields[(form.focus.rawValue + 1) % fields.count]
+      form.focus = (form.focus + 1) % rows
     case .backTab, .up:
-      form.focus = fields[(form.focus.rawValue - 1 + fields.count) % fields.count]
+      form.focus = (form.focus - 1 + rows) % rows
     case .enter:
       return form.save(&board, pipeline)
     default:
-      _ = form.inputs[form.focus.rawValue].handle(key)
+      _ = form.inputs[form.focus].handle(key)
     }
     board.mode = .form(form)
     return []
@@ -43,9 +43,10 @@ extension LeadForm: ModeComponent {
   /// Checks the form; saves it as one event, or shows what to fix and keeps it open.
   private func save(_ board: inout BoardState, _ pipeline: Pipeline) -> [Effect] {
     var form = self
-    func problem(_ text: String, _ field: Field) -> [Effect] {
+    func problem(_ text: String, _ field: Field) -> [Effect] { problem(text, row: field.rawValue) }
+    func problem(_ text: String, row: Int) -> [Effect] {
       form.problem = text
-      form.focus = field
+      form.focus = row
       board.mode = .form(form)
       return []
     }
@@ -60,6 +61,15 @@ extension LeadForm: ModeComponent {
       case .failure(let error): return problem(error.description, .value)
       }
     }
+    // Each custom field by its type: the stored form, or what is wrong, on its row.
+    var customValues: [String: String?] = [:]
+    for (index, field) in form.custom.enumerated() {
+      let row = Field.allCases.count + index
+      switch field.stored(form.text(ofRow: row), config: pipeline.config, today: board.today) {
+      case .success(let value): customValues[field.key] = value
+      case .failure(let error): return problem(error.description, row: row)
+      }
+    }
     board.mode = .board
     guard let id = form.lead else {
       var new = NewLead(name: name, stage: form.stage)
@@ -68,6 +78,7 @@ extension LeadForm: ModeComponent {
       new.phone = form[.phone]
       new.source = form[.source]
       new.value = value
+      for case (let key, let value?) in customValues { new.custom[key] = value }
       return [.create(new)]
     }
     guard let lead = pipeline[id] else { return [] }
@@ -84,15 +95,29 @@ extension LeadForm: ModeComponent {
     let changedElsewhere = Field.allCases.filter {
       mineDiffers($0, from: was) && differ($0, lead, was) && mineDiffers($0, from: lead)
     }
-    if !changedElsewhere.isEmpty {
+    // The same for custom fields: what the rep typed against what the lead had then and has now.
+    let customChangedElsewhere = form.custom.filter { field in
+      let mine = customValues[field.key] ?? nil
+      return mine != was.custom[field.key] && lead.custom[field.key] != was.custom[field.key]
+        && mine != lead.custom[field.key]
+    }
+    if !changedElsewhere.isEmpty || !customChangedElsewhere.isEmpty {
       for field in Field.allCases where !mineDiffers(field, from: was) {
         form.inputs[field.rawValue] = TextInput(LeadForm.text(of: field, in: lead))
       }
+      for (index, field) in form.custom.enumerated() where (customValues[field.key] ?? nil) == was.custom[field.key] {
+        form.inputs[Field.allCases.count + index] = TextInput(LeadForm.text(of: field, in: lead))
+      }
       form.was = lead
-      let now = changedElsewhere.map { "\($0.label) is now '\(LeadForm.text(of: $0, in: lead))'" }
+      let now =
+        changedElsewhere.map { "\($0.label) is now '\(LeadForm.text(of: $0, in: lead))'" }
+        + customChangedElsewhere.map { "\($0.title) is now '\(LeadForm.text(of: $0, in: lead))'" }
+      let first =
+        changedElsewhere.first?.rawValue
+        ?? Field.allCases.count + (form.custom.firstIndex { $0.key == customChangedElsewhere[0].key } ?? 0)
       return problem(
         "Changed elsewhere while you were editing: \(now.joined(separator: "; ")). Enter saves yours over it, Esc keeps it",
-        changedElsewhere[0])
+        row: first)
     }
     var edits: [FieldEdit] = []
     var undo: [FieldEdit] = []
@@ -108,6 +133,12 @@ extension LeadForm: ModeComponent {
       edits.append(.value(value))
       undo.append(.value(lead.value))
     }
+    for field in form.custom {
+      let mine = customValues[field.key] ?? nil
+      guard mine != was.custom[field.key], mine != lead.custom[field.key] else { continue }
+      edits.append(.custom(field.key, mine))
+      undo.append(.custom(field.key, lead.custom[field.key]))
+    }
     guard !edits.isEmpty else {
       board.message = StatusMessage("Nothing changed")
       return []
@@ -117,36 +148,63 @@ extension LeadForm: ModeComponent {
 
   /// The form, over the board, with the cursor in the focused field.
   func render(into frame: inout Frame, board: BoardState, pipeline: Pipeline) {
-    let fields = Field.allCases
+    let rows = rowCount
     let boxWidth = min(board.width - 2, 64)
-    let boxHeight = fields.count * 2 + 4
+    // Two lines a field (the second says what it will be saved as) while they fit, else
+    // one; past that the rows scroll with the focus.
+    let room = board.height - 2 - 4
+    let spacing = rows * 2 <= room ? 2 : 1
+    let visible = max(1, min(rows, room / spacing))
+    let first = max(0, min(focus - visible + 1, rows - visible))
+    let boxHeight = visible * spacing + 4
     let x = (board.width - boxWidth) / 2
     let y = max(1, (board.height - boxHeight) / 2)
     let box = Style(.help, reverse: true)
     frame.fill(x: x, y: y, width: boxWidth, height: boxHeight, style: box)
     let stageTitle = pipeline.stage(forKey: stage)?.title ?? stage
-    let title = lead == nil ? " New lead in \(stageTitle) " : " Edit \(self[.name]) "
+    var title = lead == nil ? " New lead in \(stageTitle) " : " Edit \(self[.name]) "
+    if visible < rows { title += "· \(focus + 1) of \(rows) " }
     frame.text(title, x: x + 2, y: y, style: Style(.help, bold: true, reverse: true), limit: boxWidth - 4)
     let labelWidth = 9
     let inputWidth = boxWidth - labelWidth - 5
-    for (index, field) in fields.enumerated() {
-      let row = y + 2 + index * 2
-      let focused = field == focus
-      frame.text(field.label, x: x + 2, y: row, style: Style(.help, bold: focused, reverse: true), limit: labelWidth)
+    let config = pipeline.config
+    for index in first..<(first + visible) {
+      let row = y + 2 + (index - first) * spacing
+      let focused = index == focus
+      frame.text(
+        label(ofRow: index), x: x + 2, y: row, style: Style(.help, bold: focused, reverse: true), limit: labelWidth)
       let inputX = x + 3 + labelWidth
       frame.fill(x: inputX, y: row, width: inputWidth, height: 1, style: Style(.normal, underline: true))
-      let (shown, cursorX) = inputs[field.rawValue].visible(width: inputWidth)
+      let (shown, cursorX) = inputs[index].visible(width: inputWidth)
       frame.text(shown, x: inputX, y: row, style: Style(.normal, underline: true), limit: inputWidth)
       if focused { frame.cursor = (inputX + cursorX, row) }
-      if field == .value, !self[.value].isEmpty {
-        // What the value will be saved as, before it is saved.
-        let config = pipeline.config
-        switch Money.parse(self[.value], defaultCurrency: config.defaultCurrency, mark: config.amountMark) {
-        case .success(let money):
-          frame.text("= \(money.description)", x: inputX, y: row + 1, style: box, limit: inputWidth)
-        case .failure(let error):
-          frame.text(error.description, x: inputX, y: row + 1, style: Style(.error, reverse: true), limit: inputWidth)
+      guard spacing == 2 else { continue }
+      // What the field will be saved as, before it is saved, or what it takes.
+      let text = self.text(ofRow: index)
+      var note: (text: String, isError: Bool)?
+      if index == Field.value.rawValue, !text.isEmpty {
+        switch Money.parse(text, defaultCurrency: config.defaultCurrency, mark: config.amountMark) {
+        case .success(let money): note = ("= \(money.description)", false)
+        case .failure(let error): note = (error.description, true)
         }
+      } else if let field = customField(atRow: index) {
+        if text.isEmpty {
+          switch field.kind {
+          case .choice:
+            note = (field.choices.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: " · "), false)
+          case .date where focused: note = ("YYYY-MM-DD, today, +3d, fri", false)
+          default: break
+          }
+        } else {
+          switch field.stored(text, config: config, today: board.today) {
+          case .success(let value): if let value, value != text { note = ("= \(field.shown(value))", false) }
+          case .failure(let error): note = (error.description, true)
+          }
+        }
+      }
+      if let note {
+        frame.text(
+          note.text, x: inputX, y: row + 1, style: note.isError ? Style(.error, reverse: true) : box, limit: inputWidth)
       }
     }
     if let problem {

@@ -20,10 +20,7 @@ public struct TableView: Sendable, Equatable, ModeComponent {
     KeyBinding(
       "↑/↓ k/j PgUp/PgDn", "previous/next deal (Home/End: first/last)", hint: "↑↓ pick",
       [.up, .down, .pageUp, .pageDown, .home, .end] + Key.characters("kj")),
-    KeyBinding("1-8", "sort by that column (again: reversed)", hint: "1-8 sort") { key in
-      guard let digit = key.criterionDigit else { return false }
-      return digit <= TableColumn.allCases.count
-    },
+    KeyBinding("1-9", "sort by that column (again: reversed)", hint: "1-9 sort") { $0.criterionDigit != nil },
     KeyBinding("←/→ h/l", "sort by the previous/next column", [.left, .right] + Key.characters("hl")),
     KeyBinding("r", "reverse the order", hint: "r reverse", Key.characters("r")),
     KeyBinding("Enter", "go to the deal's card on the board", hint: "Enter go to the card", [.enter]),
@@ -42,6 +39,8 @@ public struct TableView: Sendable, Equatable, ModeComponent {
     if key != .character("?") { board.message = nil }
     var view = self
     let count = board.tableRows.count
+    let columns = TableColumn.all(pipeline.config)
+    let at = columns.firstIndex(of: sort) ?? 0
     let page = Self.visibleRows(height: board.height)
     switch key {
     case .up, .character("k"): view.select(selected - 1, count: count)
@@ -50,8 +49,8 @@ public struct TableView: Sendable, Equatable, ModeComponent {
     case .pageDown: view.select(selected + max(1, page - 1), count: count)
     case .home: view.select(0, count: count)
     case .end: view.select(count - 1, count: count)
-    case .left, .character("h"): view.sort(by: TableColumn(rawValue: sort.rawValue - 1) ?? .days, reverse: false)
-    case .right, .character("l"): view.sort(by: TableColumn(rawValue: sort.rawValue + 1) ?? .name, reverse: false)
+    case .left, .character("h"): view.sort(by: columns[(at - 1 + columns.count) % columns.count], reverse: false)
+    case .right, .character("l"): view.sort(by: columns[(at + 1) % columns.count], reverse: false)
     case .character("r"): view.descending.toggle()
     case .character("V"):
       board.mode = .table(view)
@@ -73,8 +72,8 @@ public struct TableView: Sendable, Equatable, ModeComponent {
       board.mode = .help(over: .table(view))
       return []
     default:
-      guard let digit = key.criterionDigit, let column = TableColumn(rawValue: digit - 1) else { return [] }
-      view.sort(by: column, reverse: column == sort)
+      guard let digit = key.criterionDigit, columns.indices.contains(digit - 1) else { return [] }
+      view.sort(by: columns[digit - 1], reverse: columns[digit - 1] == sort)
     }
     board.mode = .table(view)
     board.refreshTable(pipeline)
@@ -112,12 +111,13 @@ public struct TableView: Sendable, Equatable, ModeComponent {
     var heading = " Table: \(rows.count) deal\(rows.count == 1 ? "" : "s")"
     heading += " · by \(sort.title.lowercased()), \(sortOrderWords)"
     frame.text(heading, x: 0, y: top, style: Style(.header, bold: true))
-    let columns = Self.widths(for: width)
+    let all = TableColumn.all(pipeline.config)
+    let columns = Self.widths(for: width, all)
     var x = 1
-    for column in TableColumn.allCases {
-      let w = columns[column.rawValue]
+    for (index, column) in all.enumerated() {
+      let w = columns[index]
       guard w > 0 else { continue }
-      let title = header(column, width: w)
+      let title = header(column, number: index + 1, width: w)
       frame.text(
         Self.aligned(title, width: w, right: false), x: x, y: top + 1,
         style: Style(.header, bold: column == sort, underline: true), limit: w)
@@ -143,8 +143,8 @@ public struct TableView: Sendable, Equatable, ModeComponent {
       style.bold = isSelected
       frame.fill(x: 0, y: y, width: width, height: 1, style: style)
       var x = 1
-      for column in TableColumn.allCases {
-        let w = columns[column.rawValue]
+      for (index, column) in all.enumerated() {
+        let w = columns[index]
         guard w > 0 else { continue }
         let text = Self.cell(column, of: lead, width: w, board: board, pipeline: pipeline)
         frame.text(Self.aligned(text, width: w, right: column.isNumeric), x: x, y: y, style: style, limit: w)
@@ -155,25 +155,30 @@ public struct TableView: Sendable, Equatable, ModeComponent {
 
   /// A column's header: its number (the key that sorts by it) and title, and on the column
   /// sorted by an arrow for the order, in as much of that as fits.
-  private func header(_ column: TableColumn, width: Int) -> String {
+  private func header(_ column: TableColumn, number: Int, width: Int) -> String {
     let title = width < 12 && column == .followUp ? "Due" : column.title
     let arrow = column == sort ? (descending ? " ▼" : " ▲") : ""
-    let numbered = "\(column.rawValue + 1) \(title)\(arrow)"
-    return numbered.displayWidth <= width ? numbered : title + arrow
+    let numbered = "\(number) \(title)\(arrow)"
+    return number <= 9 && numbered.displayWidth <= width ? numbered : title + arrow
   }
 
   private var sortOrderWords: String {
-    switch sort {
-    case .name, .company, .owner: descending ? "Z to A" : "A to Z"
-    case .stage: descending ? "last stage first" : "board order"
-    case .followUp: descending ? "latest first" : "soonest first"
-    case .value, .score, .days: descending ? "largest first" : "smallest first"
+    switch sort.kind {
+    case .stage: return descending ? "last stage first" : "board order"
+    case .followUp: return descending ? "latest first" : "soonest first"
+    case .custom(let field) where field.kind == .date: return descending ? "latest first" : "earliest first"
+    case .custom(let field) where field.kind == .choice:
+      return descending ? "last choice first" : "in the config's order"
+    default:
+      if sort.isText { return descending ? "Z to A" : "A to Z" }
+      return descending ? "largest first" : "smallest first"
     }
   }
 
   /// The text of one cell.
   static func cell(_ column: TableColumn, of lead: Lead, width: Int, board: BoardState, pipeline: Pipeline) -> String {
-    switch column {
+    switch column.kind {
+    case .custom(let field): return lead.custom[field.key].map(field.shown) ?? ""
     case .name: return lead.name
     case .company: return lead.company
     case .stage:
@@ -201,15 +206,33 @@ public struct TableView: Sendable, Equatable, ModeComponent {
   }
 
   /// Each column's width at a screen `width`: the figures take what they need, name and
-  /// company share what is left; at 80 columns the follow-up shows its date only.
-  static func widths(for width: Int) -> [Int] {
+  /// company share what is left; at 80 columns the follow-up shows its date only. Custom
+  /// fields get a width by their type while name and company keep room to be read (24
+  /// cells at 80 columns, 34 from 120); those that do not fit are left out (width 0), last
+  /// first.
+  static func widths(for width: Int, _ columns: [TableColumn] = TableColumn.builtIn) -> [Int] {
     let wide = width >= 120
-    // stage, value, score, follow-up, owner, days
-    let fixed = wide ? [18, 14, 7, 30, 14, 6] : [12, 8, 6, 10, 9, 6]
-    let gaps = TableColumn.allCases.count + 1
-    let left = max(8, width - fixed.reduce(0, +) - gaps)
+    let hasCustom = columns.count > TableColumn.builtIn.count
+    // stage, value, score, follow-up, owner, days (narrower stage and follow-up to make room
+    // for custom fields)
+    let fixed = wide ? (hasCustom ? [16, 14, 7, 20, 14, 6] : [18, 14, 7, 30, 14, 6]) : [12, 8, 6, 10, 9, 6]
+    var custom = columns.dropFirst(TableColumn.builtIn.count).map { column -> Int in
+      guard case .custom(let field) = column.kind else { return 0 }
+      switch field.kind {
+      case .number: return wide ? 10 : 7
+      case .amount: return wide ? 14 : 9
+      case .date: return 10
+      case .text, .choice: return wide ? 16 : 10
+      }
+    }
+    func room() -> Int {
+      let shown = custom.filter { $0 > 0 }
+      return width - fixed.reduce(0, +) - shown.reduce(0, +) - (TableColumn.builtIn.count + shown.count + 1)
+    }
+    while room() < (wide ? 34 : 24), let last = custom.lastIndex(where: { $0 > 0 }) { custom[last] = 0 }
+    let left = max(8, room())
     let name = left * 11 / 20
-    return [name, left - name] + fixed
+    return [name, left - name] + fixed + custom
   }
 }
 
