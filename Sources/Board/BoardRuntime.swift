@@ -81,7 +81,8 @@ public final class BoardRuntime {
 
   public init(
     store: any BoardStore, terminal: any BoardTerminal, clock: @escaping () -> Timestamp,
-    calendar: LocalCalendar = .utc, journalName: String = "", notices: [String] = [], views: [SavedView] = []
+    calendar: LocalCalendar = .utc, journalName: String = "", notices: [String] = [], views: [SavedView] = [],
+    mouse: Bool = true
   ) {
     self.store = store
     self.terminal = terminal
@@ -95,6 +96,7 @@ public final class BoardRuntime {
     state.teamStatus = store.teamStatus
     state.me = store.me
     state.views = views
+    state.mouseEnabled = mouse
     send(.tick(clock()))
     if let notice = Self.notice(notices) { send(.notice(notice)) }
   }

@@ -87,10 +87,19 @@ extension BoardState {
         break
       }
     case .drag:
-      // A card pressed and carried off its place is lifted, as Space lifts it.
-      guard let down = mouseDown, case .card(let column, let row) = spot, column != down.column || row != down.row,
-        focusedLead == down.lead, readOnlyReason == nil
-      else { return [] }
+      // A card pressed and carried off its place (to another, or a column's header) is
+      // lifted, as Space lifts it.
+      guard let down = mouseDown, focusedLead == down.lead else { return [] }
+      switch spot {
+      case .card(let column, let row) where column != down.column || row != down.row: break
+      case .header: break
+      default: return []
+      }
+      if let reason = readOnlyReason {
+        // Said once, and the press is forgotten: nothing more of this drag does anything.
+        mouseDown = nil
+        return refuse(reason)
+      }
       var move = MoveState(
         lead: down.lead, originColumn: down.column, originRow: down.row, targetColumn: down.column,
         targetRow: down.row)
@@ -126,7 +135,10 @@ extension BoardState {
       return []
     case .release:
       isMouseDrag = false
-      guard case .card = spot else { return handle(.escape, pipeline: pipeline) }
+      switch spot {
+      case .card, .header: break
+      default: return handle(.escape, pipeline: pipeline)
+      }
       move.aim(at: spot, self, pipeline)
       mode = .move(move)
       // Through the key's binding: a read-only journal refuses it there.
@@ -200,7 +212,10 @@ extension BoardState {
       from = found.upperBound
       let left = start + String(status.text[..<found.lowerBound]).displayWidth
       guard x >= left, x < left + hint.displayWidth else { continue }
-      guard let key = binding.clickKey else { return [] }
+      // A hint that names two keys (H/L move, ↑↓ pick) or a range (1-9) does nothing.
+      guard let key = binding.clickKey, let keys = hint.split(separator: " ").first,
+        keys.count == 1 || !(keys.contains("/") || keys.contains("-") || keys.allSatisfy { "←→↑↓".contains($0) })
+      else { return [] }
       return handle(key, pipeline: pipeline)
     }
     return []

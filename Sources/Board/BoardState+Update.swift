@@ -127,7 +127,14 @@ extension BoardState {
       wantsToQuit = true
       return [.quit]
     }
-    if case .mouse(let mouse) = key { return handle(mouse, pipeline: pipeline) }
+    if case .mouse(let mouse) = key {
+      // With the mouse turned off in the config, a report that still arrives is nothing.
+      return mouseEnabled ? handle(mouse, pipeline: pipeline) : []
+    }
+    // A key ends whatever the mouse was doing: a drag cancelled or dropped by a key does not
+    // go on with the next report (which would lift the card again).
+    mouseDown = nil
+    isMouseDrag = false
     let component: any ModeComponent = layout.isTooSmall ? TooSmallMode() : mode.component
     guard let binding = type(of: component).bindings.first(where: { $0.matches(key) }) else {
       // On the plain board an unbound key only dismisses the status message.
@@ -151,6 +158,16 @@ extension BoardState {
     move lead: Lead, toColumn targetColumn: Int, row targetRow: Int, _ pipeline: Pipeline, returnTo: Mode
   ) -> [Effect] {
     let target = pipeline.stages[targetColumn]
+    // A won deal stays in the stage won deals go to (it may change places there), as
+    // `closer move` refuses it: reopened, it moves again.
+    guard lead.status == .open || lead.stage == target.key else {
+      mode = returnTo
+      let stage = pipeline.stage(forKey: lead.stage)?.title ?? lead.stage
+      message = StatusMessage(
+        "\(lead.name) is \(lead.status.rawValue) and stays in \(stage); `closer reopen` brings it back first",
+        isError: true)
+      return []
+    }
     let count = cardCount(targetColumn, pipeline) + (lead.stage == target.key ? 0 : 1)
     let gates = pipeline.gates(for: lead, movingTo: target.key)
     let inverse = Change.moved(

@@ -106,6 +106,8 @@ public struct BoardState: Sendable {
   /// by the mouse (its release drops it).
   var mouseDown: MouseDown?
   var isMouseDrag = false
+  /// Whether the board acts on mouse reports (`mouse = false` in the config: no).
+  public var mouseEnabled = true
 
   public init(
     width: Int, height: Int, now: Timestamp, calendar: LocalCalendar = .utc, journalName: String = "",

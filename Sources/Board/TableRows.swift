@@ -111,6 +111,9 @@ struct TableRows: Sendable {
   ) -> [Int32] {
     var slots: [Int32] = []
     var numbers: [Int64] = []
+    /// For values: 0 for the pipeline's currency, then each other currency by its code.
+    var groups: [Int32] = []
+    var rankCurrencies: (inout [Int32]) -> Void = { _ in }
     var text = PackedText()
     // The key of each card, read in place: only the column sorted by is read.
     let key: (UnsafePointer<Lead>, Int) -> Void
@@ -119,7 +122,31 @@ struct TableRows: Sendable {
     case .company: key = { lead, _ in text.append(lead.pointee.company) }
     case .owner: key = { lead, _ in text.append(lead.pointee.owner) }
     case .stage: key = { _, stage in numbers.append(Int64(stage)) }
-    case .value: key = { lead, _ in numbers.append(lead.pointee.value?.minorUnits ?? .min) }
+    case .value:
+      // As `closer list --sort value`: the pipeline's currency first, then each other by its
+      // code, amounts compared within a currency only.
+      let home = pipeline.config.defaultCurrency
+      var codes: [String: Int32] = [:]
+      key = { lead, _ in
+        guard let value = lead.pointee.value else {
+          numbers.append(.min)
+          groups.append(0)
+          return
+        }
+        numbers.append(value.minorUnits)
+        if value.currency == home {
+          groups.append(0)
+        } else {
+          if codes[value.currency] == nil { codes[value.currency] = Int32(codes.count + 1) }
+          groups.append(codes[value.currency]!)
+        }
+      }
+      rankCurrencies = { groups in
+        // The codes in the order they were met, ranked by their names.
+        let ranked = codes.keys.sorted()
+        let rank = Dictionary(uniqueKeysWithValues: ranked.enumerated().map { (codes[$1]!, Int32($0 + 1)) })
+        for index in groups.indices where groups[index] > 0 { groups[index] = rank[groups[index]]! }
+      }
     case .score: key = { lead, _ in numbers.append(Int64(pipeline.score(of: lead.pointee, now: now).total)) }
     case .followUp: key = { lead, _ in numbers.append(lead.pointee.followUp?.due.daysSinceEpoch ?? .min) }
     case .days: key = { lead, _ in numbers.append(Int64(lead.pointee.daysInStage(now: now))) }
@@ -154,9 +181,12 @@ struct TableRows: Sendable {
     if column.isText {
       text.sort(&order, descending: descending)
     } else {
+      rankCurrencies(&groups)
+      let grouped = !groups.isEmpty
       numbers.withUnsafeBufferPointer { keys in
         order.sort { a, b in
           let (x, y) = (keys[Int(a)], keys[Int(b)])
+          if grouped, x != .min, y != .min, groups[Int(a)] != groups[Int(b)] { return groups[Int(a)] < groups[Int(b)] }
           if x == y { return a < b }
           // A blank (.min) goes last either way.
           if x == .min || y == .min { return y == .min }

@@ -64,7 +64,7 @@ public enum BoardSession {
       clock: Environment.now, calendar: Environment.calendar,
       journalName: String(options.journalPath.split(separator: "/").last ?? ""),
       notices: opening + (existing?.warnings.map(\.description) ?? []),
-      views: settings.views.map { SavedView(name: $0.name, filter: $0.filter) })
+      views: settings.views.map { SavedView(name: $0.name, filter: $0.filter) }, mouse: settings.mouse)
     runtime.run { pendingSignal != 0 }
     // A board that read or wrote many events leaves a fresh snapshot for the next open.
     existing?.saveSnapshotIfStale()

@@ -10,7 +10,7 @@
 /// characters can only stand inside strings.
 func escapingInvisibles(_ json: [UInt8]) -> [UInt8] {
   // Every such character starts with one of these bytes; most JSON has none of them.
-  guard json.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else { return json }
+  guard json.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0xD8 }) else { return json }
   var result: [UInt8] = []
   result.reserveCapacity(json.count + 64)
   // Bytes are copied in runs, up to each character that is escaped.
@@ -25,7 +25,11 @@ func escapingInvisibles(_ json: [UInt8]) -> [UInt8] {
       escaped = (UInt32(json[index + 1]), 2)
     } else if byte == 0xE2, index + 2 < json.count {
       let value = 0x2000 | UInt32(json[index + 1] & 0x3F) << 6 | UInt32(json[index + 2] & 0x3F)
-      if (0x2028...0x202E).contains(value) || (0x2066...0x2069).contains(value) { escaped = (value, 3) }
+      if (0x2028...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E || value == 0x200F {
+        escaped = (value, 3)
+      }
+    } else if byte == 0xD8, index + 1 < json.count, json[index + 1] == 0x9C {
+      escaped = (0x061C, 2)  // the Arabic letter mark
     }
     guard let escaped else {
       index += 1

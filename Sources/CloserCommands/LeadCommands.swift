@@ -226,7 +226,8 @@ struct LogCommand: ParsableCommand {
     abstract: "Log a call, meeting or email on a deal, with a short outcome.",
     discussion: """
       The activity counts as engagement in the deal's score and restarts its stalled clock. \
-      The same activity again within ten minutes is a re-run: nothing is written.
+      An activity like one logged on the deal in the last ten minutes (the same kind and \
+      outcome) is a re-run: nothing is written. An outcome of - is read from standard input.
       """)
 
   @OptionGroup var options: JournalOptions
@@ -239,20 +240,27 @@ struct LogCommand: ParsableCommand {
     guard let kind = Activity.kind(named: kind) else {
       throw CommandError("'\(printable(kind))' is not an activity; log a call, a meeting or an email")
     }
-    let outcome = cleanLine(outcome.joined(separator: " "))
+    var typed = outcome.joined(separator: " ")
+    if outcome == ["-"] {
+      let data = FileHandle.standardInput.readDataToEndOfFile()
+      guard let read = String(data: data, encoding: .utf8) else {
+        throw CommandError("the outcome on standard input is not UTF-8 text")
+      }
+      typed = read
+    }
+    let outcome = cleanLine(typed)
     let now = Environment.now()
     try LeadChange.run(options, lead: lead, json: json) { found, _ in
-      let last = found.activities.last
-      let rerun =
-        last.map {
-          $0.kind == kind && $0.outcome == outcome
-            && now.millisecondsSinceEpoch - $0.time.millisecondsSinceEpoch < 10 * 60_000
-        } ?? false
+      // A script run again: the same activity logged minutes ago, whatever came after it.
+      let rerun = found.activities.contains {
+        $0.kind == kind && $0.outcome == outcome
+          && now.millisecondsSinceEpoch - $0.time.millisecondsSinceEpoch < 10 * 60_000
+      }
       let what = kind == "email" ? "an email" : "a \(kind)"
       return (
         rerun ? [] : [.activityLogged(kind: kind, outcome: outcome)],
         "Logged \(what) with \(found.name)\(outcome.isEmpty ? "" : ": \(outcome)")",
-        "\(found.name)'s last activity is this \(kind), logged minutes ago; nothing written"
+        "\(found.name) has this \(kind) logged minutes ago; nothing written"
       )
     }
   }

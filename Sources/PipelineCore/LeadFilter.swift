@@ -247,7 +247,9 @@ public struct LeadFilter: Sendable, Equatable {
     switch name {
     case "none": return ActivityTest(kind: nil, days: days, none: true)
     case "any": return ActivityTest(kind: nil, days: days, none: false)
-    case let kind where Activity.kinds.contains(kind): return ActivityTest(kind: kind, days: days, none: false)
+    case let kind where Activity.kind(named: kind) != nil:
+      // As `closer log` takes them: `c` is a call, `meet` a meeting.
+      return ActivityTest(kind: Activity.kind(named: kind), days: days, none: false)
     default:
       throw fail(
         "'\(text)' is not an activity; use call, meeting, email, any or none, with -14d for the last 14 days")

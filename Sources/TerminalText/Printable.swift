@@ -10,7 +10,8 @@ public func printable(_ text: String) -> String {
     case 0x09: result.append(" ")
     case 0x00..<0x20: result.append(Unicode.Scalar(0x2400 + scalar.value)!)  // ␛, ␇, ...
     case 0x7F: result.append("␡")
-    case 0x80..<0xA0, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: result.append("\u{FFFD}")
+    case 0x80..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
+      result.append("\u{FFFD}")
     default: result.append(scalar)
     }
   }

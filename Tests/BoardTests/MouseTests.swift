@@ -101,9 +101,66 @@ import Testing
     let priya = try place(h, "Priya Sharma")
     let ngozi = try place(h, "王伟")
     h.send(.mouse(Mouse(.press, x: priya.x, y: priya.y)), .mouse(Mouse(.drag, x: ngozi.x, y: ngozi.y)))
-    h.send(.mouse(Mouse(.release, x: ngozi.x, y: ngozi.y)))
+    #expect(h.state.message?.text == "Read-only: another process holds the journal")
+    h.send(.mouse(Mouse(.drag, x: ngozi.x, y: ngozi.y + 4)), .mouse(Mouse(.release, x: ngozi.x, y: ngozi.y)))
     #expect(h.written.isEmpty)
     #expect(h.state.mode == .board)
+  }
+
+  /// A drag cancelled by Esc (or dropped by Space) is over: the rest of it does nothing.
+  @Test(arguments: [TerminalModel.Key.escape, .character("q"), .character(" ")])
+  func aKeyEndsADrag(key: TerminalModel.Key) throws {
+    var h = Harness(width: 160, height: 45)
+    let priya = try place(h, "Priya Sharma")
+    let wang = try place(h, "王伟")
+    h.send(.mouse(Mouse(.press, x: priya.x, y: priya.y)), .mouse(Mouse(.drag, x: wang.x, y: wang.y + 4)))
+    h.send(key)
+    let written = h.written.count
+    #expect(written == (key == .character(" ") ? 1 : 0))
+    h.send(.mouse(Mouse(.drag, x: wang.x + 1, y: wang.y + 4)), .mouse(Mouse(.release, x: wang.x + 1, y: wang.y + 4)))
+    #expect(h.written.count == written)
+    #expect(h.state.mode == .board)
+  }
+
+  @Test func aDropOnAHeaderLandsAtTheTop() throws {
+    var h = Harness(width: 160, height: 45)
+    let priya = try place(h, "Priya Sharma")
+    let header = try place(h, "Needs Assessment")
+    h.send(.mouse(Mouse(.press, x: priya.x, y: priya.y)), .mouse(Mouse(.drag, x: header.x, y: header.y)))
+    h.send(.mouse(Mouse(.release, x: header.x, y: header.y)))
+    #expect(h.written.map(\.change) == [.moved(stage: "needs-assessment", position: 1, gateOverridden: false)])
+  }
+
+  /// A won deal stays where won deals go, as `closer move` refuses it; it may change places
+  /// there.
+  @Test func aWonDealIsNotDraggedOutOfItsStage() throws {
+    var pipeline = Fixture.pipeline()
+    try pipeline.apply(Event(id: "w1", time: Harness.now, replica: "t", lead: "yuki", change: .won))
+    var h = Harness(width: 160, height: 45, pipeline: pipeline)
+    for _ in 0..<6 { h.send(.right) }  // Post-Sale Follow-Up in view
+    let yuki = try place(h, "Yuki Tanaka")
+    let olaf = try place(h, "Ólafur Jónsson")
+    let closing = try place(h, "Closing")
+    h.send(.mouse(Mouse(.press, x: yuki.x, y: yuki.y)), .mouse(Mouse(.drag, x: closing.x, y: closing.y + 4)))
+    h.send(.mouse(Mouse(.release, x: closing.x, y: closing.y + 4)))
+    #expect(h.written.isEmpty)
+    #expect(h.state.message?.text.contains("Yuki Tanaka 🚀 is won and stays in Post-Sale Follow-Up") == true)
+    h.send(.mouse(Mouse(.press, x: yuki.x, y: yuki.y)), .mouse(Mouse(.drag, x: olaf.x, y: olaf.y)))
+    h.send(.mouse(Mouse(.release, x: olaf.x, y: olaf.y)))
+    #expect(h.written.map(\.change) == [.moved(stage: "post-sale", position: 2, gateOverridden: false)])
+  }
+
+  /// With `mouse = false` the terminal sends no reports; one that arrives anyway is nothing.
+  @Test func aBoardWithoutTheMouseIgnoresReports() throws {
+    var h = Harness(width: 160, height: 45)
+    h.state.mouseEnabled = false
+    let priya = try place(h, "Priya Sharma")
+    let wang = try place(h, "王伟")
+    let before = h.state.focusedLead
+    h.send(.mouse(Mouse(.press, x: priya.x, y: priya.y)), .mouse(Mouse(.drag, x: wang.x, y: wang.y)))
+    h.send(.mouse(Mouse(.release, x: wang.x, y: wang.y)))
+    #expect(h.state.focusedLead == before)
+    #expect(h.written.isEmpty)
   }
 
   @Test func theWheelScrollsAColumn() throws {
@@ -141,6 +198,10 @@ import Testing
       return
     }
     h.send(.escape)
+    // A hint that names two keys does nothing, wherever it is clicked.
+    let move = try place(h, "H/L move")
+    for offset in 0..<8 { click(&h, move.x + offset, move.y) }
+    #expect(h.written.isEmpty)
     let quit = try place(h, "q quit")
     click(&h, quit.x, quit.y)
     #expect(h.state.wantsToQuit)

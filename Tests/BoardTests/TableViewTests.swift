@@ -177,6 +177,35 @@ import Testing
     #expect(h.written.isEmpty)
   }
 
+  /// Values sort as `closer list --sort value` ranks them: the pipeline's currency first,
+  /// then each other currency by its code, amounts compared within a currency.
+  @Test func valuesSortByCurrencyThenAmount() throws {
+    var pipeline = Fixture.pipeline()
+    for (index, (lead, value)) in [
+      ("ana0", Money(minorUnits: 500_000_00, currency: "EUR")), ("ben0", Money(minorUnits: 1_00, currency: "CHF")),
+    ]
+    .enumerated() {
+      try pipeline.apply(
+        Event(id: "v\(index)", time: Harness.now, replica: "t", lead: LeadID(lead), change: .edited([.value(value)])))
+    }
+    var h = Harness(width: 160, height: 45, pipeline: pipeline)
+    h.send(.character("t"), .character("4"))  // largest first
+    let currencies = rows(h).map { $0.value?.currency ?? "" }
+    #expect(currencies == Array(repeating: "USD", count: 10) + ["CHF", "EUR"])
+    #expect(rows(h).first?.name == "Søren Andersen")
+    h.send(.character("r"))
+    #expect(rows(h).map { $0.value?.currency ?? "" } == currencies)
+    #expect(rows(h).first?.name == "Ben Okafor" || rows(h).first?.value?.currency == "USD")
+  }
+
+  /// Narrower than 80 columns, the owner and days give way so names stay readable.
+  @Test func aNarrowTableKeepsNamesReadable() throws {
+    let widths = TableView.widths(for: 70)
+    #expect(widths[0] + widths[1] >= 16, "\(widths)")
+    #expect(widths.reduce(0, +) + widths.filter { $0 > 0 }.count + 1 <= 70, "\(widths)")
+    #expect(TableView.widths(for: 80).allSatisfy { $0 > 0 })
+  }
+
   @Test func goldenScreens() throws {
     var h = Harness()
     h.send(.character("t"), .character("4"))

@@ -58,4 +58,42 @@ import Testing
     #expect(try box.run(["log", "ana", "EMAIL"]).stdout.contains("Logged an email with Ana Lima"))
     try box.expectRefused(["list", "--where", "activity:call-2x"], saying: "'call-2x' is not an activity")
   }
+
+  /// A script that logs two activities, run twice, writes them once; a kind's start is read
+  /// in filters as `closer log` reads it; `-` reads the outcome from standard input.
+  @Test func aScriptRunTwiceLogsOnce() throws {
+    let box = Sandbox()
+    _ = try box.run(["add", "Ben Okafor"])
+    for _ in 0..<2 {
+      _ = try box.run(["log", "ben", "call", "A"])
+      _ = try box.run(["log", "ben", "meeting", "B"])
+    }
+    #expect(box.journalLines().filter { $0.contains("activity.logged") }.count == 2)
+    let listed = try box.run(["list", "--where", "activity:c", "--json"])
+    #expect(listed.status == 0, "\(listed.stderr)")
+    #expect(listed.stdout.contains("Ben Okafor"))
+    let input = "\(box.path)/outcome.txt"
+    try "Sent the deck\nand pricing\n".write(toFile: input, atomically: true, encoding: .utf8)
+    let stdin = try #require(FileHandle(forReadingAtPath: input))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: closerExecutable)
+    process.arguments = ["log", "ben", "email", "-", "--journal", box.journal]
+    process.environment = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", "CLOSER_REPLICA": "tester"]
+    process.standardInput = stdin
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(box.journalLines().last?.contains(#""outcome":"Sent the deck and pricing""#) == true)
+  }
+
+  /// Marks that reorder text (U+200F, U+200E, U+061C) are stored as spaces and never reach
+  /// the terminal or JSON raw.
+  @Test func directionMarksNeverReachTheTerminal() throws {
+    let box = Sandbox()
+    _ = try box.run(["add", "Ana"])
+    _ = try box.run(["log", "ana", "call", "a\u{200F}b\u{200E}c\u{061C}d"])
+    #expect(box.journalLines().last?.contains(#""outcome":"a b c d""#) == true)
+    let json = try box.run(["show", "ana", "--json"]).stdout
+    #expect(!json.unicodeScalars.contains { [0x200E, 0x200F, 0x061C].contains($0.value) })
+  }
 }

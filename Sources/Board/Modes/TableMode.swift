@@ -215,7 +215,7 @@ public struct TableView: Sendable, Equatable, ModeComponent {
     let hasCustom = columns.count > TableColumn.builtIn.count
     // stage, value, score, follow-up, owner, days (narrower stage and follow-up to make room
     // for custom fields)
-    let fixed = wide ? (hasCustom ? [16, 14, 7, 20, 14, 6] : [18, 14, 7, 30, 14, 6]) : [12, 8, 6, 10, 9, 6]
+    var fixed = wide ? (hasCustom ? [16, 14, 7, 20, 14, 6] : [18, 14, 7, 30, 14, 6]) : [12, 8, 6, 10, 9, 6]
     var custom = columns.dropFirst(TableColumn.builtIn.count).map { column -> Int in
       guard case .custom(let field) = column.kind else { return 0 }
       switch field.kind {
@@ -226,10 +226,13 @@ public struct TableView: Sendable, Equatable, ModeComponent {
       }
     }
     func room() -> Int {
-      let shown = custom.filter { $0 > 0 }
-      return width - fixed.reduce(0, +) - shown.reduce(0, +) - (TableColumn.builtIn.count + shown.count + 1)
+      let shown = (fixed + custom).filter { $0 > 0 }
+      return width - shown.reduce(0, +) - (shown.count + 3)
     }
     while room() < (wide ? 34 : 24), let last = custom.lastIndex(where: { $0 > 0 }) { custom[last] = 0 }
+    // Narrower than 80: the owner, days in stage and follow-up give way, in that order, so
+    // that names stay readable.
+    for dropped in [4, 5, 3] where room() < 16 { fixed[dropped] = 0 }
     let left = max(8, room())
     let name = left * 11 / 20
     return [name, left - name] + fixed + custom
