@@ -147,7 +147,10 @@ public struct TableView: Sendable, Equatable, ModeComponent {
         let w = columns[index]
         guard w > 0 else { continue }
         let text = Self.cell(column, of: lead, width: w, board: board, pipeline: pipeline)
-        frame.text(Self.aligned(text, width: w, right: column.isNumeric), x: x, y: y, style: style, limit: w)
+        // The row is blank already: text is written where it starts (figures end at the
+        // column's right edge), cut at the column's width.
+        let shift = column.isNumeric ? max(0, w - text.displayWidth) : 0
+        frame.text(text, x: x + shift, y: y, style: style, limit: w - shift)
         x += w + 1
       }
     }
