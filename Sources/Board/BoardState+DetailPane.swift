@@ -101,6 +101,11 @@ extension BoardState {
       "Score",
       "\(score.total) · tier \(score.tier.rawValue) · checklist \(score.checklist) + fields \(score.fields) + activity \(score.engagement)"
     )
+    if let stage, !stage.guidance.isEmpty, lead.status != .lost {
+      line("")
+      line("In \(stage.title)", Style(.detailLabel, bold: true))
+      line(stage.guidance, Style(.detail, dim: true))
+    }
     let criteria = pipeline.criteria
     if !criteria.isEmpty {
       line("")

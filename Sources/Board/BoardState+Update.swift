@@ -290,6 +290,12 @@ extension BoardState {
     // After an undo or a redo, the focus is on the lead it concerned, wherever it is now.
     if record.kind != .change, pipeline.position(of: record.lead) != nil { focus(on: record.lead, pipeline) }
     message = StatusMessage(record.label)
+    // A deal the rep moved into another stage (or won): what to do there, for a moment.
+    if record.kind == .change, let lead = pipeline[record.lead], lead.stage != record.before?.lead?.stage,
+      let guidance = pipeline.stage(forKey: lead.stage)?.guidance, !guidance.isEmpty
+    {
+      message = StatusMessage("\(record.label) · \(guidance)")
+    }
     // A card the rep moved out of the view (the filter's stage) leaves it; the view stays.
     if case .moved = record.change { focus(on: record.lead, pipeline, revealing: record.kind != .change) }
     if case .reopened = record.change { focus(on: record.lead, pipeline, revealing: record.kind != .change) }

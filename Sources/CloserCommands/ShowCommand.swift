@@ -36,6 +36,7 @@ struct ShowCommand: ParsableCommand {
     field("Value", found.value?.description ?? "")
     let where_ = pipeline.position(of: found.id).map { ", \($0) of \(pipeline.cardCount(inStage: found.stage))" } ?? ""
     field("Stage", "\(stage?.title ?? found.stage)\(where_), \(found.daysInStage(now: now)) days")
+    if found.status != .lost { field("In this stage", stage?.guidance ?? "") }
     field(
       "Status",
       found.status.rawValue + (found.lostReason.map { " (\($0))" } ?? "")

@@ -360,8 +360,8 @@ private struct Reader {
 
   func stage(_ table: TOMLTable, index: Int, config: PipelineConfig) throws(ConfigError) -> Stage {
     try allowOnly(
-      ["key", "title", "probability", "checklist", "stall-days"], in: table, context: "[[stages]]", array: "stages",
-      index: index)
+      ["key", "title", "probability", "checklist", "stall-days", "guidance"], in: table, context: "[[stages]]",
+      array: "stages", index: index)
     guard let key = table["key"]?.string else {
       throw fail("each [[stages]] needs key = \"...\"", key: "key", array: "stages", index: index)
     }
@@ -386,7 +386,15 @@ private struct Reader {
       }
       checklist = name
     }
-    return Stage(key: key, title: title, probability: probability, checklist: checklist, stallDays: stallDays)
+    var guidance = Stage.defaultGuidance[key] ?? ""
+    if let value = table["guidance"] {
+      guard let text = value.string else {
+        throw fail("guidance must be a string: what to achieve in the stage", key: "guidance", array: "stages", index: index)
+      }
+      guidance = text.trimmingWhitespace
+    }
+    return Stage(
+      key: key, title: title, probability: probability, checklist: checklist, stallDays: stallDays, guidance: guidance)
   }
 
   /// One `[[fields]]` table: key, title, type, and for a choice its choices.

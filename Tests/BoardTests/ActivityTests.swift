@@ -75,3 +75,18 @@ import Testing
     #expect(!h.pipeline.isStalled(after, now: Harness.now))
   }
 }
+
+/// A stage's guidance: in the detail pane of a deal in it, and on the status line when a
+/// deal enters it.
+@Suite struct StageGuidanceTests {
+  @Test func theGuidanceIsShownInThePaneAndWhenADealEntersTheStage() throws {
+    var h = Harness(width: 160, height: 45)
+    #expect(h.frame.text.contains("In Lead Generation"))
+    h.send(.shiftRight)  // Ana Lima to Qualifying, at once
+    let message = try #require(h.state.message?.text)
+    #expect(message.hasPrefix("Moved Ana Lima to Qualifying"))
+    #expect(message.hasSuffix(Stage.defaultGuidance["qualifying"]!))
+    h.send(.shiftDown)  // within the stage: no guidance again
+    #expect(h.state.message?.text.contains("Filter before you invest") == false)
+  }
+}

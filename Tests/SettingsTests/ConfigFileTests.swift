@@ -57,6 +57,33 @@ import Testing
     }
   }
 
+  /// Each default stage has guidance; a configured stage with a default's key keeps it
+  /// unless it says its own; `guidance` must be a string.
+  @Test func stagesCarryGuidance() throws {
+    #expect(Stage.defaults.allSatisfy { !$0.guidance.isEmpty })
+    let text = """
+      [[stages]]
+      key = "qualifying"
+
+      [[stages]]
+      key = "demo"
+      guidance = "Show it working on their data."
+
+      [[stages]]
+      key = "won"
+      """
+    let stages = try ConfigFile.parseContents(text, path: "c.toml").pipeline.stages
+    #expect(stages[0].guidance == Stage.defaultGuidance["qualifying"])
+    #expect(stages[1].guidance == "Show it working on their data.")
+    #expect(stages[2].guidance.isEmpty)
+    do {
+      _ = try ConfigFile.parseContents("[[stages]]\nkey = \"a\"\nguidance = 3", path: "c.toml")
+      Issue.record("a number was read as guidance")
+    } catch {
+      #expect("\(error)".contains("c.toml:3: guidance must be a string"), "\(error)")
+    }
+  }
+
   /// `[[fields]]`: key, title, type, choices; every mistake is named with its line.
   @Test func customFieldsAreReadAndChecked() throws {
     let text = """
