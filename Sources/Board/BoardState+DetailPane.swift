@@ -115,9 +115,19 @@ extension BoardState {
       for (index, criterion) in criteria.enumerated() {
         let ticked = lead.isChecked(criterion.key)
         if selected == index { selectedRow = lines.count }
+        // A ticked criterion's answer beside it ("1 [x] Budget: 40k approved for Q1").
+        let answer = ticked ? lead.answers[criterion.key].map { ": \($0)" } ?? "" : ""
         line(
-          "\(index + 1) [\(ticked ? "x" : " ")] \(criterion.title)",
+          "\(index + 1) [\(ticked ? "x" : " ")] \(criterion.title)\(answer)",
           Style(.detail, bold: ticked, reverse: selected == index))
+        // The selected criterion's questions, to ask them.
+        guard selected == index else { continue }
+        for question in pipeline.config.questions(for: criterion.key) {
+          for (part, text) in question.wrapped(toWidth: max(1, width - 6)).enumerated() {
+            lines.append(
+              DetailLine(text: (part == 0 ? "? " : "  ") + text, style: Style(.detail, dim: true), indent: 4))
+          }
+        }
       }
     }
     line("")

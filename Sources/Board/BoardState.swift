@@ -193,6 +193,8 @@ public struct Prompt: Sendable, Equatable {
     /// What was done (a call, meeting or email), then how it went.
     case activityKind
     case activityOutcome(kind: String)
+    /// The answer to a criterion's questions, ticking it (from the detail pane's `item`).
+    case answer(criterion: String, item: Int)
   }
 
   public var lead: LeadID

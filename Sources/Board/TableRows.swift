@@ -97,6 +97,13 @@ struct TableRows: Sendable {
     return true
   }
 
+  /// An integer that orders as the finite double `x` does (never `Int64.min`, the blank).
+  static func orderedBits(_ x: Double) -> Int64 {
+    let bits = x.bitPattern
+    let ordered = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+    return Int64(bitPattern: ordered ^ (1 << 63))
+  }
+
   /// The row of `lead`, if it has one.
   func row(of lead: LeadID, _ pipeline: Pipeline) -> Int? {
     guard let slot = pipeline.slot(of: lead) else { return nil }
@@ -115,20 +122,19 @@ struct TableRows: Sendable {
     var groups: [Int32] = []
     var rankCurrencies: (inout [Int32]) -> Void = { _ in }
     var text = PackedText()
-    // The key of each card, read in place: only the column sorted by is read.
-    let key: (UnsafePointer<Lead>, Int) -> Void
-    switch column.kind {
-    case .name: key = { lead, _ in text.append(lead.pointee.name) }
-    case .company: key = { lead, _ in text.append(lead.pointee.company) }
-    case .owner: key = { lead, _ in text.append(lead.pointee.owner) }
-    case .stage: key = { _, stage in numbers.append(Int64(stage)) }
-    case .value:
-      // As `closer list --sort value`: the pipeline's currency first, then each other by its
-      // code, amounts compared within a currency only.
+    // Amounts as `closer list --sort value` ranks them: the pipeline's currency first, then
+    // each other by its code, amounts compared within a currency only.
+    func moneyKey(_ money: @escaping (UnsafePointer<Lead>) -> Money?) -> (UnsafePointer<Lead>, Int) -> Void {
       let home = pipeline.config.defaultCurrency
       var codes: [String: Int32] = [:]
-      key = { lead, _ in
-        guard let value = lead.pointee.value else {
+      rankCurrencies = { groups in
+        // The codes in the order they were met, ranked by their names.
+        let ranked = codes.keys.sorted()
+        let rank = Dictionary(uniqueKeysWithValues: ranked.enumerated().map { (codes[$1]!, Int32($0 + 1)) })
+        for index in groups.indices where groups[index] > 0 { groups[index] = rank[groups[index]]! }
+      }
+      return { lead, _ in
+        guard let value = money(lead) else {
           numbers.append(.min)
           groups.append(0)
           return
@@ -141,12 +147,15 @@ struct TableRows: Sendable {
           groups.append(codes[value.currency]!)
         }
       }
-      rankCurrencies = { groups in
-        // The codes in the order they were met, ranked by their names.
-        let ranked = codes.keys.sorted()
-        let rank = Dictionary(uniqueKeysWithValues: ranked.enumerated().map { (codes[$1]!, Int32($0 + 1)) })
-        for index in groups.indices where groups[index] > 0 { groups[index] = rank[groups[index]]! }
-      }
+    }
+    // The key of each card, read in place: only the column sorted by is read.
+    let key: (UnsafePointer<Lead>, Int) -> Void
+    switch column.kind {
+    case .name: key = { lead, _ in text.append(lead.pointee.name) }
+    case .company: key = { lead, _ in text.append(lead.pointee.company) }
+    case .owner: key = { lead, _ in text.append(lead.pointee.owner) }
+    case .stage: key = { _, stage in numbers.append(Int64(stage)) }
+    case .value: key = moneyKey { $0.pointee.value }
     case .score: key = { lead, _ in numbers.append(Int64(pipeline.score(of: lead.pointee, now: now).total)) }
     case .followUp: key = { lead, _ in numbers.append(lead.pointee.followUp?.due.daysSinceEpoch ?? .min) }
     case .days: key = { lead, _ in numbers.append(Int64(lead.pointee.daysInStage(now: now))) }
@@ -157,10 +166,13 @@ struct TableRows: Sendable {
       let order = Dictionary(
         field.choices.enumerated().map { ($1, Int64($0)) }, uniquingKeysWith: { first, _ in first })
       key = { lead, _ in numbers.append(lead.pointee.custom[field.key].flatMap { order[$0] } ?? .min) }
+    case .custom(let field) where field.kind == .amount:
+      key = moneyKey { $0.pointee.custom[field.key].flatMap(CustomField.money) }
     case .custom(let field):
+      // Numbers and dates, in order however large (a double's bits, ordered as integers).
       key = { lead, _ in
         let ordinal = lead.pointee.custom[field.key].flatMap(field.ordinal)
-        numbers.append(ordinal.map { LeadFilter.millionths($0) } ?? .min)
+        numbers.append(ordinal.map(Self.orderedBits) ?? .min)
       }
     }
     for (index, stage) in pipeline.stages.enumerated() {

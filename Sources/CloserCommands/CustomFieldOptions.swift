@@ -16,17 +16,21 @@ enum CustomFieldOptions {
       }
       let text = cleanLine(String(argument[argument.index(after: equals)...]))
       switch field.stored(text, config: config, today: Environment.today()) {
-      case .success(let value): values.append((field.key, value))
+      case .success(let value):
+        // The same field twice: the last one given stands.
+        values.removeAll { $0.key == field.key }
+        values.append((field.key, value))
       case .failure(let problem): throw CommandError("--field \(printable(problem.description))")
       }
     }
     return values
   }
 
-  /// A configured field by its key or its title (case and accents aside).
+  /// A configured field by its key, else by its title (case and accents aside).
   static func field(named name: String, in config: PipelineConfig) -> CustomField? {
     let folded = SearchKey.fold(name)
-    return config.fields.first { $0.key == name || SearchKey.fold($0.title) == folded || $0.key == folded }
+    return config.fields.first { $0.key == name || $0.key == folded }
+      ?? config.fields.first { SearchKey.fold($0.title) == folded }
   }
 
   private static func known(_ config: PipelineConfig) -> String {

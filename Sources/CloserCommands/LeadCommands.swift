@@ -60,9 +60,24 @@ struct TickCommand: ParsableCommand {
   @OptionGroup var options: JournalOptions
   @Argument(help: "Lead id or part of its name.") var lead: String
   @Argument(help: "Criteria: budget, \"Decision process\", 3 ...") var criteria: [String]
+  @Option(help: "Tick one criterion with the answer to its questions (\"40k approved for Q1\").") var answer: String?
   @Flag(help: "Print the lead after the change as JSON.") var json = false
 
-  func run() throws { try Self.set(true, criteria, lead: lead, options: options, json: json) }
+  func run() throws {
+    guard let answer else { return try Self.set(true, criteria, lead: lead, options: options, json: json) }
+    let text = cleanLine(answer)
+    guard !text.isEmpty else { throw CommandError("--answer needs some text; tick without it to tick alone") }
+    guard criteria.count == 1 else { throw CommandError("--answer goes with one criterion; got \(criteria.count)") }
+    try LeadChange.run(options, lead: lead, json: json) { found, pipeline in
+      let criterion = try LeadChange.criterion(criteria[0], in: pipeline)
+      let same = found.isChecked(criterion.key) && found.answers[criterion.key] == text
+      return (
+        same ? [] : [.checked(criterion: criterion.key, isChecked: true, answer: text)],
+        "\(criterion.title) ticked for \(found.name): \(text)",
+        "\(criterion.title) is ticked for \(found.name) with this answer already; nothing written"
+      )
+    }
+  }
 
   static func set(_ checked: Bool, _ criteria: [String], lead: String, options: JournalOptions, json: Bool) throws {
     guard !criteria.isEmpty else { throw CommandError("name at least one criterion") }

@@ -115,6 +115,13 @@ extension LeadJSON {
       }
       json.endArray()
     }
+    json.key("answers")
+    json.beginObject()
+    for (key, answer) in answers.sorted(by: { $0.key < $1.key }) {
+      json.key(key)
+      json.string(answer)
+    }
+    json.endObject()
     json.key("checklist")
     json.beginObject()
     for (key, ticked) in checklist.sorted(by: { $0.key < $1.key }) {

@@ -68,6 +68,8 @@ struct LeadJSON: Encodable {
   var stalled: Bool
   /// The config's custom fields, every key there, null where the lead has no value.
   var fields: [String: String?]
+  /// Ticked criteria's answers by criterion key (only those that have one).
+  var answers: [String: String]
   var notes: [NoteJSON]?
   /// Calls, meetings and emails logged, newest first.
   var activities: [ActivityJSON]?
@@ -77,7 +79,7 @@ struct LeadJSON: Encodable {
     case id, name, company, email, phone, owner, source, ref, stage, stageTitle, position, value, currency, status
     case lostReason, closed, created, stageEntered, daysInStage, expectedClose, checklist, score, tier, followUp,
       stalled, notes
-    case activities, history, fields
+    case activities, history, fields, answers
   }
 
   /// Fields without a value are written as null rather than left out, so scripts can rely
@@ -110,6 +112,7 @@ struct LeadJSON: Encodable {
     try c.encode(followUp, forKey: .followUp)
     try c.encode(stalled, forKey: .stalled)
     try c.encode(fields, forKey: .fields)
+    try c.encode(answers, forKey: .answers)
     try c.encodeIfPresent(notes, forKey: .notes)
     try c.encodeIfPresent(activities, forKey: .activities)
     try c.encodeIfPresent(history, forKey: .history)
@@ -145,6 +148,7 @@ struct LeadJSON: Encodable {
     followUp = lead.followUp.map { FollowUpJSON(action: $0.action, due: $0.due.description) }
     stalled = pipeline.isStalled(lead, now: now)
     fields = Dictionary(uniqueKeysWithValues: pipeline.config.fields.map { ($0.key, lead.custom[$0.key]) })
+    answers = lead.answers.filter { lead.isChecked($0.key) }
     if detailed {
       notes = lead.notes.reversed().map { NoteJSON(time: $0.time.iso8601, text: $0.text) }
       activities = lead.activities.reversed().map {

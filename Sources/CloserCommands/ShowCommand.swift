@@ -62,7 +62,9 @@ struct ShowCommand: ParsableCommand {
     if !criteria.isEmpty {
       lines.append("Checklist")
       for (i, criterion) in criteria.enumerated() {
-        lines.append("  \(i + 1) [\(found.isChecked(criterion.key) ? "x" : " ")] \(printable(criterion.title))")
+        let ticked = found.isChecked(criterion.key)
+        let answer = ticked ? found.answers[criterion.key].map { ": \(printable($0))" } ?? "" : ""
+        lines.append("  \(i + 1) [\(ticked ? "x" : " ")] \(printable(criterion.title))\(answer)")
       }
     }
     lines.append("History")

@@ -148,6 +148,12 @@ public struct DealSheet: Sendable {
         continue
       }
       if ImportColumn.named(field) == nil, let custom = customField(field) {
+        if let other = customChosen.first(where: { $0.value.key == custom.key && $0.key != index }) {
+          if !required { continue }
+          throw .badColumnMap(
+            "both '\(table.header[other.key])' and '\(header)' are mapped to \(custom.key); map one of them to another field or to ignore"
+          )
+        }
         customChosen[index] = custom
         chosen[index] = .some(nil)
         continue

@@ -54,8 +54,10 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     case .badRows(let problems, let total):
       let shown = problems.prefix(50).map { "  \($0)" }.joined(separator: "\n")
       let more = problems.count > 50 ? "\n  ... and \(problems.count - 50) more" : ""
+      // A row may have several problems: the count is of rows.
+      let rows = Set(problems.map(\.row)).count
       return """
-        \(problems.count) of \(total) row\(total == 1 ? "" : "s") cannot be imported, so nothing was:
+        \(rows) of \(total) row\(total == 1 ? "" : "s") cannot be imported, so nothing was:
         \(shown)\(more)
         Fix them in the file, or import the other rows with --skip-bad.
         """

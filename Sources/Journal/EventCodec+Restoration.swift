@@ -39,6 +39,15 @@ extension EventCodec {
       w.bytes += checked ? Array("true".utf8) : Array("false".utf8)
     }
     w.close()
+    if !lead.answers.isEmpty {
+      w.key("answers")
+      w.open()
+      for (criterion, answer) in lead.answers.sorted(by: { $0.key < $1.key }) {
+        w.key(text: criterion)
+        w.string(answer)
+      }
+      w.close()
+    }
     if let followUp = lead.followUp {
       w.key("followUp")
       w.open()
@@ -81,8 +90,11 @@ extension EventCodec {
     var followUp: FollowUp?
     var history: [StageVisit] = []
     var custom: [String: String] = [:]
+    var answers: [String: String] = [:]
     try s.object { (key, s) throws(LineError) in
-      if key.matches("custom") {
+      if key.matches("answers") {
+        try s.object { (criterion, s) throws(LineError) in answers[criterion.text] = try s.string() }
+      } else if key.matches("custom") {
         for (field, value) in try decodeCustom(&s) { custom[field] = value }
       } else if key.matches("value") {
         minor = s.consumeNull() ? nil : try s.int()
@@ -141,6 +153,7 @@ extension EventCodec {
     lead.value = try money(minor, fields["currency"])
     lead.expectedClose = try day(fields["expectedClose"], "expectedClose")
     lead.custom = custom
+    lead.answers = answers
     guard let status = LeadStatus(rawValue: fields["status"] ?? "open") else {
       throw LineError("\"status\" is not open, won or lost")
     }

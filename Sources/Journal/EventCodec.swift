@@ -125,9 +125,10 @@ public enum EventCodec {
       w.field("stage", stage)
       w.field("position", Int64(position))
       if gateOverridden { w.field("gateOverridden", true) }
-    case .checked(let criterion, let isChecked):
+    case .checked(let criterion, let isChecked, let answer):
       w.field("criterion", criterion)
       w.field("checked", isChecked)
+      if let answer { w.field("answer", answer) }
     case .noteAdded(let text), .noteRetracted(let text):
       w.field("text", text)
     case .activityLogged(let kind, let outcome), .activityRetracted(let kind, let outcome):
@@ -373,11 +374,14 @@ public enum EventCodec {
     if name.matches("checklist.set") {
       var criterion: String?
       var checked: Bool?
+      var answer: String?
       try p.object { (key, s) throws(LineError) in
         if key.matches("criterion") {
           criterion = try s.string(&cache)
         } else if key.matches("checked") {
           checked = try s.bool()
+        } else if key.matches("answer") {
+          answer = try s.optionalString()
         } else {
           try s.skipValue()
         }
@@ -385,7 +389,7 @@ public enum EventCodec {
       guard let criterion, let checked else {
         throw LineError("checklist.set needs \"criterion\" and \"checked\"")
       }
-      return .checked(criterion: criterion, isChecked: checked)
+      return .checked(criterion: criterion, isChecked: checked, answer: answer)
     }
     if name.matches("note.added") {
       let text = try singleString(&p, "text", cache: &cache)

@@ -32,7 +32,7 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// checksum), taken with another configuration, or does not match the journal, it is
 /// ignored and rebuilt from a full replay. Deleting it is always safe.
 ///
-/// Layout (7): magic, then four sections (seal, lead index, state, event ids), each as
+/// Layout (8): magic, then four sections (seal, lead index, state, event ids), each as
 /// length (u64) + bytes + CRC-32C (u32), written one at a time. The seal also holds the
 /// checksums of the first and last megabyte covered, which `closer add` checks instead of
 /// every byte. The lead index (the sorted lead ids, and the `DuplicateKey`s of names and
@@ -42,7 +42,7 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// The event ids let an event whose line appears twice be applied once, also when the first
 /// copy is in the part the snapshot covers.
 enum Snapshot {
-  static let magic = Array("CLOSNAP7".utf8)
+  static let magic = Array("CLOSNAP8".utf8)
   static let sectionCount = 4
 
   static func path(forJournal journal: String) -> String { journal + ".snapshot" }
@@ -135,6 +135,7 @@ enum Snapshot {
       state.i64(Int64(stage.probability))
       state.optional(stage.checklist) { $0.string($1) }
       state.i64(Int64(stage.stallDays))
+      state.string(stage.guidance)
     }
     // The leads in two halves, and at the very end where the second half begins, so that
     // two threads read one each (`File.image()`).
@@ -190,6 +191,11 @@ enum Snapshot {
     for (key, checked) in lead.checklist.sorted(by: { $0.key < $1.key }) {
       w.string(key)
       w.u8(checked ? 1 : 0)
+    }
+    w.count(lead.answers.count)
+    for (criterion, answer) in lead.answers.sorted(by: { $0.key < $1.key }) {
+      w.string(criterion)
+      w.string(answer)
     }
     w.count(lead.notes.count)
     for note in lead.notes {
@@ -495,7 +501,10 @@ enum Snapshot {
       let probability = Int(try r.i64())
       let checklist = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in try r.string() }
       let stall = Int(try r.i64())
-      stages.append(Stage(key: key, title: title, probability: probability, checklist: checklist, stallDays: stall))
+      let guidance = try r.string()
+      stages.append(
+        Stage(
+          key: key, title: title, probability: probability, checklist: checklist, stallDays: stall, guidance: guidance))
     }
     let leadCount = try r.count()
     let split = try r.count()
@@ -569,6 +578,11 @@ enum Snapshot {
     lead.lastActivity = Timestamp(millisecondsSinceEpoch: try r.i64())
     let checks = try r.count()
     for _ in 0..<checks { lead.checklist.set(cache.criterion(try r.string(&cache)), to: try r.bool()) }
+    let answers = try r.count()
+    for _ in 0..<answers {
+      let criterion = try r.string(&cache)
+      lead.answers[criterion] = try r.string()
+    }
     let notes = try r.count()
     for _ in 0..<notes {
       lead.notes.append(Note(text: try r.string(), time: Timestamp(millisecondsSinceEpoch: try r.i64())))

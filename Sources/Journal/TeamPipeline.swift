@@ -767,7 +767,8 @@ extension Change {
     case .won: return "marked it won"
     case .lost(let reason): return "marked it lost (\(reason))"
     case .reopened(let key): return "reopened it in \(stage(key))"
-    case .checked(let criterion, let isChecked): return "\(isChecked ? "ticked" : "unticked") \(criterion)"
+    case .checked(let criterion, let isChecked, let answer):
+      return "\(isChecked ? "ticked" : "unticked") \(criterion)" + (answer.map { $0.isEmpty ? "" : " (\($0))" } ?? "")
     case .followUpSet(let followUp):
       return followUp.map { "set the next action: \($0.action), \($0.due)" } ?? "cleared the next action"
     case .edited(let edits):
@@ -808,7 +809,7 @@ public struct ConflictMark: Hashable, Sendable {
       case .won: "won"
       case .lost(let reason): "lost (\(reason))"
       case .reopened(let key): "reopened in \(stage(key))"
-      case .checked(let criterion, let isChecked): "\(isChecked ? "ticked" : "unticked") \(criterion)"
+      case .checked(let criterion, let isChecked, _): "\(isChecked ? "ticked" : "unticked") \(criterion)"
       case .followUpSet(let followUp): followUp == nil ? "cleared its next action" : "given a new next action"
       case .edited: "edited"
       case .restored: "put back by an undo"
@@ -821,7 +822,7 @@ public struct ConflictMark: Hashable, Sendable {
       case .won: "win"
       case .lost: "loss"
       case .reopened(let key): "reopening in \(stage(key))"
-      case .checked(let criterion, let isChecked): "\(isChecked ? "tick" : "untick") of \(criterion)"
+      case .checked(let criterion, let isChecked, _): "\(isChecked ? "tick" : "untick") of \(criterion)"
       case .followUpSet: "next action"
       case .edited: "edit"
       case .restored: "undo"
@@ -864,7 +865,7 @@ struct Touch: Hashable {
     switch change {
     case .created, .noteAdded, .noteRetracted, .activityLogged, .activityRetracted, .unknown: return .nothing
     case .moved, .won, .lost, .reopened: return .place
-    case .checked(let criterion, _): return .criterion(criterion)
+    case .checked(let criterion, _, _): return .criterion(criterion)
     case .followUpSet: return .followUp
     case .restored: return .everything
     case .edited(let edits):

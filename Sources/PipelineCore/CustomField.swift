@@ -33,6 +33,17 @@ public struct CustomField: Hashable, Sendable {
     "id", "name", "company", "email", "phone", "owner", "source", "ref", "reference", "value", "currency", "stage",
     "status", "tier", "score", "due", "created", "closed", "stalled", "activity", "notes", "history", "position",
     "expected-close", "follow-up", "checklist", "fields",
+    // What an import's --column takes besides: a key equal to one could never be reached.
+    "note", "ignore", "skip", "lostreason", "lost-reason", "expectedclose", "followup", "stageentered",
+    "stage-entered", "closer-id", "answers", "activities", "custom",
+  ]
+
+  /// Titles a field may not take: the headers of Closer's CSV export and a few more an import
+  /// reads by name (a field with one could never be told apart from them in a file).
+  public static let reservedTitles: Set<String> = [
+    "closer id", "id", "name", "company", "email", "phone", "owner", "source", "ref", "value", "currency", "stage",
+    "status", "lost reason", "expected close", "checklist", "follow-up", "follow-up due", "score", "created",
+    "closed", "note", "notes", "due",
   ]
 
   /// Why a typed value is not one of this field's.
@@ -59,14 +70,17 @@ public struct CustomField: Hashable, Sendable {
       case .failure(let error): return .failure(Problem(description: "\(title): \(error.description)"))
       }
     case .date:
+      // Years of four digits: what every export and import reads back.
       switch DueDate.parse(text, today: today) {
-      case .success(let day): return .success(day.description)
-      case .failure: return .failure(Problem(description: "\(title): '\(text)' is not a date; use YYYY-MM-DD"))
+      case .success(let day) where (1000...9999).contains(Int(day.description.prefix(4)) ?? 0):
+        return .success(day.description)
+      default: return .failure(Problem(description: "\(title): '\(text)' is not a date; use YYYY-MM-DD"))
       }
     case .choice:
+      // By name first (a choice may be written as a number), then by its place in the list.
       let folded = SearchKey.fold(text)
-      if let number = Int(text), choices.indices.contains(number - 1) { return .success(choices[number - 1]) }
       if let choice = choices.first(where: { SearchKey.fold($0) == folded }) { return .success(choice) }
+      if let number = Int(text), choices.indices.contains(number - 1) { return .success(choices[number - 1]) }
       return .failure(
         Problem(description: "\(title): '\(text)' is not a choice; use \(choices.joined(separator: ", "))"))
     }
@@ -106,30 +120,48 @@ public struct CustomField: Hashable, Sendable {
   }
 
   /// A number as typed (`-12`, `3.5`, `1,5` with a decimal comma, `1 200` or `1,200` with
-  /// its groups), in its stored form with a point; nil when it is no number.
-  static func number(_ text: String, mark: DecimalMark) -> String? {
-    var digits = ""
-    var sawMark = false
-    var sawDigit = false
+  /// its groups of three), in its stored form: a point for the decimal mark, no leading
+  /// zeros, no `+`, no `-0`; nil when it is no number (`1,2,3` is none: its groups are not
+  /// thousands).
+  public static func number(_ text: String, mark: DecimalMark) -> String? {
+    var sign = ""
+    var whole = ""
+    var fraction: String?
+    var separator: Character?
+    var groupLength = 0
+    var grouped = false
     for (index, character) in text.enumerated() {
       switch character {
-      case "-" where index == 0: digits.append("-")
+      case "-" where index == 0: sign = "-"
       case "+" where index == 0: continue
       case "0"..."9":
-        digits.append(character)
-        sawDigit = true
+        if fraction != nil {
+          fraction!.append(character)
+        } else {
+          whole.append(character)
+          groupLength += 1
+        }
       case "." where mark == .point, "," where mark == .comma:
-        guard !sawMark, sawDigit else { return nil }
-        sawMark = true
-        digits.append(".")
+        guard fraction == nil, !whole.isEmpty, !grouped || groupLength == 3 else { return nil }
+        fraction = ""
       case ",", ".", " ", "\u{A0}", "_", "'":
-        // A thousands separator: only between digits, never after the decimal mark.
-        guard sawDigit, !sawMark else { return nil }
+        // A thousands separator: between groups of three digits, always the same one.
+        guard fraction == nil, !whole.isEmpty, separator == nil || separator == character else { return nil }
+        guard grouped ? groupLength == 3 : (1...3).contains(groupLength) else { return nil }
+        separator = character
+        grouped = true
+        groupLength = 0
       default:
         return nil
       }
     }
-    guard sawDigit, digits.last != ".", Double(digits) != nil else { return nil }
-    return digits
+    guard !whole.isEmpty, !grouped || groupLength == 3, fraction.map({ !$0.isEmpty }) ?? true else { return nil }
+    let digits = String(whole.drop { $0 == "0" })
+    var result = digits.isEmpty ? "0" : digits
+    if let fraction, fraction.contains(where: { $0 != "0" }) {
+      result += "." + fraction.reversed().drop { $0 == "0" }.reversed()
+    }
+    if sign == "-" && result != "0" { result = "-" + result }
+    return Double(result) != nil ? result : nil
   }
 }

@@ -56,7 +56,10 @@ public enum Change: Hashable, Sendable {
   /// The card moved to `stage` at `position` (1 = top). `gateOverridden` records that the rep
   /// confirmed leaving a stage whose required checklist was incomplete.
   case moved(stage: String, position: Int, gateOverridden: Bool)
-  case checked(criterion: String, isChecked: Bool)
+  /// A criterion ticked or unticked; a tick may carry the rep's one-line answer to the
+  /// criterion's questions ("40k approved for Q1"), nil to leave the answer as it is. An
+  /// untick takes the answer away.
+  case checked(criterion: String, isChecked: Bool, answer: String? = nil)
   case noteAdded(String)
   /// Takes back the latest note with this text (how a note is undone: nothing is deleted
   /// from the journal).

@@ -49,6 +49,8 @@ public struct Lead: Hashable, Sendable {
   public var lastActivity: Timestamp
   /// Criterion key -> ticked. Criteria never touched are absent (unticked).
   public var checklist: LeadChecklist
+  /// Criterion key -> the answer the rep gave when ticking it ("40k approved for Q1").
+  public var answers: [String: String] = [:]
   public var notes: [Note]
   /// Calls, meetings and emails logged, oldest first.
   public var activities: [Activity]

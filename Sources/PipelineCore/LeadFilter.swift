@@ -45,9 +45,10 @@ public struct LeadFilter: Sendable, Equatable {
     case contains(String)
     /// One of these choices (folded).
     case oneOf(Set<String>)
-    /// A number (in millionths), an amount (in minor units of `currency`) or a date (in
-    /// days) within the range.
+    /// An amount (in minor units of `currency`) or a date (in days) within the range.
     case range(CustomField.Kind, currency: String, ClosedRange<Int64>)
+    /// A number within the range.
+    case numbers(ClosedRange<Double>)
 
     func passes(_ stored: String?) -> Bool {
       guard let stored else { return self == .none }
@@ -63,8 +64,10 @@ public struct LeadFilter: Sendable, Equatable {
         case .date:
           return CalendarDay(iso8601: stored).map { range.contains($0.daysSinceEpoch) } ?? false
         default:
-          return Double(stored).map { range.contains(LeadFilter.millionths($0)) } ?? false
+          return false
         }
+      case .numbers(let range):
+        return Double(stored).map { range.contains($0) } ?? false
       }
     }
   }
@@ -191,13 +194,29 @@ public struct LeadFilter: Sendable, Equatable {
       }
       return .oneOf(picked)
     case .number:
-      let range = try range(op, value) { (text: String) throws(LeadFilterError) -> Int64 in
-        guard let number = CustomField.number(text, mark: context.config.amountMark).flatMap(Double.init) else {
-          throw fail("'\(text)' is not a number")
-        }
-        return millionths(number)
+      func number(_ text: String) throws(LeadFilterError) -> Double {
+        guard let number = CustomField.number(text, mark: context.config.amountMark).flatMap(Double.init),
+          number.isFinite
+        else { throw fail("'\(text)' is not a number") }
+        return number
       }
-      return .range(.number, currency: "", range)
+      switch op {
+      case ">": return .numbers(try number(value).nextUp...Double.infinity)
+      case ">=": return .numbers(try number(value)...Double.infinity)
+      case "<": return .numbers(-Double.infinity...(try number(value).nextDown))
+      case "<=": return .numbers(-Double.infinity...(try number(value)))
+      default:
+        guard let dots = value.range(of: "..") else {
+          let exact = try number(value)
+          return .numbers(exact...exact)
+        }
+        let low = try number(String(value[..<dots.lowerBound]))
+        let high = try number(String(value[dots.upperBound...]))
+        guard low <= high else {
+          throw LeadFilterError(term: value, reason: "the range '\(value)' ends before it starts")
+        }
+        return .numbers(low...high)
+      }
     case .amount:
       let currency = context.config.defaultCurrency
       let range = try range(op, value) { (text: String) throws(LeadFilterError) -> Int64 in
@@ -408,9 +427,14 @@ public struct LeadFilter: Sendable, Equatable {
     periods: (String) -> ClosedRange<Int64>? = { _ in nil }
   ) throws(LeadFilterError) -> ClosedRange<Int64> {
     switch op {
-    case ">": return try read(value).advanced(by: 1)...Int64.max
+    // Saturating at the ends: a bound as large as an Int64 gets matches it can, never a trap.
+    case ">":
+      let bound = try read(value)
+      return (bound == .max ? .max : bound + 1)...Int64.max
     case ">=": return try read(value)...Int64.max
-    case "<": return Int64.min...(try read(value).advanced(by: -1))
+    case "<":
+      let bound = try read(value)
+      return Int64.min...(bound == .min ? .min : bound - 1)
     case "<=": return Int64.min...(try read(value))
     default:
       if let dots = value.range(of: "..") {

@@ -268,8 +268,13 @@ public struct Pipeline: Sendable {
       for edit in edits { storage[index].apply(edit) }
     case .moved(let stage, let position, _):
       move(slot, to: stage, position: position, at: time)
-    case .checked(let criterion, let isChecked):
+    case .checked(let criterion, let isChecked, let answer):
       storage[index].checklist[criterion] = isChecked
+      if !isChecked {
+        storage[index].answers[criterion] = nil
+      } else if let answer {
+        storage[index].answers[criterion] = answer.isEmpty ? nil : answer
+      }
     case .noteAdded(let text):
       storage[index].notes.append(Note(text: text, time: time))
     case .noteRetracted(let text):

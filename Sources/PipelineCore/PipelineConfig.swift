@@ -60,6 +60,18 @@ public struct PipelineConfig: Hashable, Sendable {
   public func stage(forKey key: String) -> Stage? { stages.first { $0.key == key } }
 
   public func field(forKey key: String) -> CustomField? { fields.first { $0.key == key } }
+
+  /// The questions that settle a criterion, from the first checklist (in stage order) that
+  /// has the criterion.
+  public func questions(for criterion: String) -> [String] {
+    for stage in stages {
+      guard let key = stage.checklist, let template = checklists[key],
+        template.criteria.contains(where: { $0.key == criterion })
+      else { continue }
+      return template.questions[criterion] ?? []
+    }
+    return []
+  }
 }
 
 /// Score thresholds for the hot/warm/cold tiers.

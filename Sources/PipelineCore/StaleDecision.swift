@@ -23,7 +23,7 @@ public struct StaleDecision: Error, Sendable, CustomStringConvertible {
     case .lost(let reason): what = "marked \(name) lost (\(reason))"
     case .reopened: what = "reopened \(name)"
     case .edited: what = "edited \(name)"
-    case .checked(let criterion, let checked): what = "\(checked ? "ticked" : "unticked") \(criterion) on \(name)"
+    case .checked(let criterion, let checked, _): what = "\(checked ? "ticked" : "unticked") \(criterion) on \(name)"
     default: what = "changed \(name)"
     }
     return "\(change.replica) \(what) a moment ago; nothing was written. Look again, then decide"

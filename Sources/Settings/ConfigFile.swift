@@ -223,7 +223,16 @@ private struct Reader {
       for key in tables.keys.sorted() {
         let name = "checklists.\(key)"
         guard let table = tables[key]?.table else { throw fail("\(name) must be a table", table: name) }
-        try allowOnly(["title", "criteria"], in: table, context: "[\(name)]", table: name)
+        try allowOnly(["title", "criteria", "questions"], in: table, context: "[\(name)]", table: name)
+        // A preset's questions alone: [checklists.bant.questions] with no criteria.
+        if table["criteria"] == nil, let preset = config.checklists[key] {
+          var template = preset
+          if let title = table["title"]?.string { template.title = title }
+          // Criteria it lists get these questions; the others keep the preset's.
+          template.questions.merge(try questions(table, of: template, name: name) ?? [:]) { _, new in new }
+          config.checklists[key] = template
+          continue
+        }
         guard let criteria = table["criteria"]?.array?.compactMap({ $0.string }), !criteria.isEmpty,
           criteria.count == table["criteria"]?.array?.count
         else {
@@ -232,13 +241,20 @@ private struct Reader {
         guard criteria.count <= 9 else {
           throw fail("\(name) has \(criteria.count) criteria; keys 1-9 reach at most 9", key: "criteria", table: name)
         }
-        let template = ChecklistTemplate(
+        var template = ChecklistTemplate(
           key: key, title: table["title"]?.string ?? key.uppercased(), criterionTitles: criteria)
         guard Set(template.criteria.map(\.key)).count == criteria.count,
           template.criteria.allSatisfy({ !$0.key.isEmpty })
         else {
           throw fail("\(name) has criteria that are blank or the same", key: "criteria", table: name)
         }
+        // A preset's criteria keep their questions when a checklist of that name lists them.
+        let preset = config.checklists[key]?.questions ?? [:]
+        template.questions =
+          try questions(table, of: template, name: name)
+          ?? preset.filter { key, _ in
+            template.criteria.contains { $0.key == key }
+          }
         config.checklists[key] = template
       }
     }
@@ -271,6 +287,15 @@ private struct Reader {
         let field = try customField(table, index: index)
         guard seen.insert(field.key).inserted else {
           throw fail("field key '\(field.key)' is used twice", key: "key", array: "fields", index: index)
+        }
+        // A title names one field: not another's title, nor another's key.
+        let title = SearchKey.fold(field.title)
+        if let other = config.fields.first(where: {
+          SearchKey.fold($0.title) == title || $0.key == title || SearchKey.fold(field.key) == SearchKey.fold($0.title)
+        }) {
+          throw fail(
+            "fields '\(other.key)' and '\(field.key)' would share a name ('\(field.title)' / '\(other.title)'); give each its own title",
+            key: "title", array: "fields", index: index)
         }
         config.fields.append(field)
       }
@@ -389,12 +414,41 @@ private struct Reader {
     var guidance = Stage.defaultGuidance[key] ?? ""
     if let value = table["guidance"] {
       guard let text = value.string else {
-        throw fail("guidance must be a string: what to achieve in the stage", key: "guidance", array: "stages", index: index)
+        throw fail(
+          "guidance must be a string: what to achieve in the stage", key: "guidance", array: "stages", index: index)
       }
       guidance = text.trimmingWhitespace
     }
     return Stage(
       key: key, title: title, probability: probability, checklist: checklist, stallDays: stallDays, guidance: guidance)
+  }
+
+  /// `[checklists.NAME.questions]`: criterion (key or title) = ["question", ...]; nil when
+  /// the table has none.
+  func questions(_ table: TOMLTable, of template: ChecklistTemplate, name: String) throws(ConfigError)
+    -> [String: [String]]?
+  {
+    guard let value = table["questions"] else { return nil }
+    let context = "\(name).questions"
+    guard let questions = value.table else {
+      throw fail("\(context) must be a table: criterion = [\"question\", ...]", key: "questions", table: name)
+    }
+    var result: [String: [String]] = [:]
+    for criterion in questions.keys.sorted() {
+      let folded = SearchKey.fold(criterion)
+      guard
+        let found = template.criteria.first(where: { $0.key == criterion || SearchKey.fold($0.title) == folded })
+      else {
+        throw fail(
+          "'\(criterion)' is no criterion of \(template.title); use \(template.criteria.map(\.key).joined(separator: ", "))",
+          key: criterion, table: context)
+      }
+      guard let list = questions[criterion]?.array?.map({ $0.string }), list.allSatisfy({ $0 != nil }) else {
+        throw fail("\(criterion) must be a list of questions (strings)", key: criterion, table: context)
+      }
+      result[found.key] = list.compactMap { $0?.trimmingWhitespace }.filter { !$0.isEmpty }
+    }
+    return result
   }
 
   /// One `[[fields]]` table: key, title, type, and for a choice its choices.
@@ -403,18 +457,25 @@ private struct Reader {
     guard let key = table["key"]?.string else {
       throw fail("each [[fields]] needs key = \"...\"", key: "key", array: "fields", index: index)
     }
-    guard Stage.isValidKey(key) else {
+    guard Stage.isValidKey(key), !key.hasPrefix("-"), !key.hasSuffix("-") else {
       throw fail(
-        "field key '\(key)' must be lowercase letters, digits and dashes", key: "key", array: "fields", index: index)
+        "field key '\(key)' must be lowercase letters, digits and dashes (not at either end)", key: "key",
+        array: "fields", index: index)
     }
     guard !CustomField.reservedKeys.contains(key) else {
       throw fail(
         "field key '\(key)' is taken by Closer (a lead's own field or a filter's key); choose another",
         key: "key", array: "fields", index: index)
     }
-    let title = table["title"].map { $0.string } ?? .some(Self.title(forKey: key))
-    guard let title, !title.isEmpty else {
-      throw fail("title must be a non-empty string", key: "title", array: "fields", index: index)
+    let title = table["title"].map { $0.string?.trimmingWhitespace } ?? .some(Self.title(forKey: key))
+    guard let title, !title.isEmpty, !title.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+    else {
+      throw fail("title must be a non-empty line of text", key: "title", array: "fields", index: index)
+    }
+    guard !CustomField.reservedTitles.contains(title.lowercased()) else {
+      throw fail(
+        "title '\(title)' is a column of Closer's own (in exports and imports); choose another", key: "title",
+        array: "fields", index: index)
     }
     let kinds = CustomField.Kind.allCases.map(\.rawValue)
     guard let typeName = table["type"].map({ $0.string }) ?? .some("text"),
@@ -430,7 +491,21 @@ private struct Reader {
       guard let list = value.array?.map({ $0.string }), list.allSatisfy({ $0.map { !$0.isEmpty } ?? false }) else {
         throw fail("choices must be a list of non-empty strings", key: "choices", array: "fields", index: index)
       }
-      choices = list.compactMap { $0 }
+      choices = list.compactMap { $0?.trimmingWhitespace }
+      var seen = Set<String>()
+      for choice in choices {
+        // A filter lists choices with commas and says `none` for no value.
+        guard !choice.isEmpty, !choice.contains(","), !["none", "any"].contains(SearchKey.fold(choice)) else {
+          throw fail(
+            "choice '\(choice)' cannot be used: choices are not empty, have no commas and are not none or any",
+            key: "choices", array: "fields", index: index)
+        }
+        guard seen.insert(SearchKey.fold(choice)).inserted else {
+          throw fail(
+            "choice '\(choice)' is listed twice (case and accents aside)", key: "choices", array: "fields", index: index
+          )
+        }
+      }
     }
     if kind == .choice && choices.isEmpty {
       throw fail(

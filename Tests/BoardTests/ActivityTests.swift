@@ -90,3 +90,34 @@ import Testing
     #expect(h.state.message?.text.contains("Filter before you invest") == false)
   }
 }
+
+/// A criterion ticked with an answer: `a` in the detail pane, one event with the tick and
+/// the answer, shown beside it; the selected criterion's questions are in the pane; undo
+/// takes both back.
+@Suite struct CriterionAnswerTests {
+  @Test func aCriterionIsTickedWithItsAnswer() throws {
+    var h = Harness(width: 160, height: 45)
+    h.send(.enter)  // Ana Lima's detail pane, Budget selected
+    #expect(h.frame.text.contains("? Is there money set aside"))
+    h.send(.character("a"))
+    #expect(h.frame.lines.last?.contains("Budget:") == true)
+    h.type("40k approved for Q1")
+    h.send(.enter)
+    #expect(h.written.count == 1)
+    #expect(h.written.first?.change == .checked(criterion: "budget", isChecked: true, answer: "40k approved for Q1"))
+    #expect(h.frame.text.contains("1 [x] Budget: 40k approved for Q1"))
+    guard case .detail(item: 0) = h.state.mode else {
+      Issue.record("back in the pane on its item")
+      return
+    }
+    try assertSnapshot(h.frame, named: "detail-answer-160x45")
+    // The same answer again writes nothing; Esc writes nothing.
+    h.send(.character("a"), .enter)
+    #expect(h.written.count == 1)
+    h.send(.character("a"), .escape)
+    #expect(h.written.count == 1)
+    h.send(.escape, .character("u"))
+    #expect(h.pipeline["ana0"]?.isChecked("budget") == false)
+    #expect(h.pipeline["ana0"]?.answers.isEmpty == true)
+  }
+}

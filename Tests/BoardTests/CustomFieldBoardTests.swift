@@ -97,6 +97,32 @@ import Testing
     try assertSnapshot(h.frame, named: "table-custom-fields-160x45")
   }
 
+  /// A value the config no longer takes (a choice taken off the list) stays as it is when
+  /// the rep edits another field; only what is typed is checked.
+  @Test func aValueNoLongerAChoiceIsKeptWhenAnotherFieldIsEdited() throws {
+    var pipeline = Fixture.pipeline(config: Self.config)
+    try pipeline.apply(
+      Event(id: "c1", time: Harness.now, replica: "t", lead: "ana0", change: .edited([.custom("industry", "Mining")])))
+    var h = Harness(width: 160, height: 45, pipeline: pipeline)
+    h.send(.character("e"))
+    row(&h, 7)
+    h.type("9")
+    h.send(.enter)
+    #expect(h.written.map(\.change) == [.edited([.custom("seats", "9")])])
+    #expect(h.pipeline["ana0"]?.custom["industry"] == "Mining")
+  }
+
+  /// ←/→ in the table pass over columns the screen has no room for.
+  @Test func theTableSortsOnlyByColumnsItDraws() throws {
+    var h = Harness(pipeline: Fixture.pipeline(config: Self.config))
+    h.send(.character("t"), .character("8"))  // Days, the last built-in column
+    h.send(.right)
+    guard case .table(let view) = h.state.mode else { return }
+    let widths = TableView.widths(for: 80, TableColumn.all(Self.config))
+    let shown = TableColumn.all(Self.config).enumerated().filter { widths[$0.offset] > 0 }.map(\.element)
+    #expect(shown.contains(view.sort), "sorted by \(view.sort), which is not drawn")
+  }
+
   /// A field taken out of the config is not shown, and its values stay: put back, they are
   /// there again.
   @Test func aRemovedFieldIsHiddenNotLost() throws {

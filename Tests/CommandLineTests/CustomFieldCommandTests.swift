@@ -73,6 +73,9 @@ import Testing
     #expect(try names("industry:none") == ["Ana Lima", "Ben Okafor"])
     #expect(try names("renewal:2027") == ["Ana Lima"])
 
+    // The same field twice: the last one stands, written once.
+    _ = try run(["edit", "ana", "--field", "seats=1", "--field", "seats=2"])
+    #expect(box.journalLines().last?.contains(#""custom":{"seats":"2"}"#) == true)
     let before = box.journalBytes()
     for (arguments, message) in [
       (["edit", "ana", "--field", "seats=many"], "--field Seats: 'many' is not a number"),
@@ -115,7 +118,14 @@ import Testing
     let refused = try other.run(["import", sheet, "--column", "Headcount=seats", "--config", config])
     #expect(refused.status != 0)
     #expect(refused.stderr.contains("Seats: 'lots' is not a number"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("1 of 2 rows cannot be imported"), "\(refused.stderr)")
     try "Deal,Headcount\nCy Tan,40\n".write(toFile: sheet, atomically: true, encoding: .utf8)
+    // Two columns for one field is a mistake, as for a lead's own fields.
+    let twice = try other.run([
+      "import", sheet, "--column", "Headcount=seats", "--column", "Deal=Seats", "--config", config,
+    ])
+    #expect(twice.status != 0)
+    #expect(twice.stderr.contains("are mapped to seats"), "\(twice.stderr)")
     let mapped = try other.run(["import", sheet, "--column", "Headcount=seats", "--config", config])
     #expect(mapped.status == 0, "\(mapped.stderr)")
     #expect(try other.run(["list", "--where", "seats:40", "--config", config]).stdout.contains("Cy Tan"))

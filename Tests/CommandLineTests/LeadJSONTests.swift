@@ -24,7 +24,7 @@ import Testing
             value: Money(minorUnits: 1_234_505, currency: "EUR"), expectedClose: CalendarDay(iso8601: "2027-01-31"),
             stage: "qualifying"))
       ),
-      ("ana00001", .checked(criterion: "budget", isChecked: true)),
+      ("ana00001", .checked(criterion: "budget", isChecked: true, answer: "40k \"approved\" for Q1\t北京")),
       ("ana00001", .noteAdded("line 1\nline 2 \u{1B}[31m red\r\n")),
       ("ana00001", .activityLogged(kind: "call", outcome: "Talked \"budget\"\t北京")),
       ("ana00001", .activityLogged(kind: "meeting", outcome: "")),

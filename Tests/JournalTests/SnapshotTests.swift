@@ -19,7 +19,7 @@ import Testing
           NewLead(
             name: "Lead \(i) \u{2028}Ünïcode 北京", company: "Co \(i)", reference: i % 4 == 0 ? "hubspot:\(i)" : "",
             stage: "lead-generation")),
-        .checked(criterion: "budget", isChecked: i % 2 == 0),
+        .checked(criterion: "budget", isChecked: i % 2 == 0, answer: i % 4 == 0 ? "answer \(i)" : nil),
         .edited([
           .value(Money(minorUnits: Int64(i) * 100, currency: "EUR")),
           .expectedClose(CalendarDay(daysSinceEpoch: 20000)),

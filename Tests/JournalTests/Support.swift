@@ -78,6 +78,8 @@ let trickyChanges: [Change] = [
   .activityLogged(kind: "call", outcome: "Talked budget, \"sending\" proposal \u{1b}[31m 北京"),
   .activityLogged(kind: "meeting", outcome: ""),
   .activityRetracted(kind: "email", outcome: "Sent the deck"),
+  .checked(criterion: "budget", isChecked: true, answer: "40k \"approved\"\nfor Q1 北京"),
+  .checked(criterion: "need", isChecked: true, answer: ""),
   .created(
     {
       var new = NewLead(name: "Custom", stage: "qualifying")
@@ -109,6 +111,7 @@ let trickyChanges: [Change] = [
         lead.lastActivity = Timestamp(iso8601: "2026-10-09T09:00:00Z")!
         lead.checklist = ["budget": true, "need \u{1b}": false]
         lead.custom = ["seats": "12", "industry": "Health\ncare"]
+        lead.answers = ["budget": "40k for Q1 \"approved\""]
         lead.followUp = FollowUp(action: "Call \"back\"", due: CalendarDay(iso8601: "2026-12-01")!)
         lead.stageHistory = [
           StageVisit(stage: "qualifying", entered: lead.created, left: lead.stageEntered),

@@ -21,7 +21,8 @@ import Testing
 
   @Test(arguments: [
     (seats, "12", "12"), (seats, "-3.5", "-3.5"), (seats, "+7", "7"), (seats, "1,200", "1200"),
-    (seats, "1 200", "1200"),
+    (seats, "1 200", "1200"), (seats, "0001", "1"), (seats, "-0", "0"), (seats, "2.50", "2.5"),
+    (seats, "1,234,567.5", "1234567.5"),
     (contract, "12.5k", "USD 12500.00"), (contract, "EUR 9000.5", "EUR 9000.50"), (contract, "€40", "EUR 40.00"),
     (renewal, "2027-01-31", "2027-01-31"), (renewal, "tomorrow", "2026-12-01"), (renewal, "+1w", "2026-12-07"),
     (industry, "saas", "SaaS"), (industry, "2", "Retail"), (industry, "HEALTH", "Health"),
@@ -33,7 +34,10 @@ import Testing
 
   @Test(arguments: [
     (seats, "twelve", "Seats: 'twelve' is not a number"), (seats, "1.2.3", "Seats: '1.2.3' is not a number"),
-    (seats, "12-", "Seats: '12-' is not a number"),
+    (seats, "12-", "Seats: '12-' is not a number"), (seats, "1,2,3", "Seats: '1,2,3' is not a number"),
+    (seats, "1,5", "Seats: '1,5' is not a number"), (seats, "-1,5", "Seats: '-1,5' is not a number"),
+    (seats, "1e5", "Seats: '1e5' is not a number"),
+    (renewal, "0000-01-01", "Renewal: '0000-01-01' is not a date; use YYYY-MM-DD"),
     (renewal, "31/01/2027", "Renewal: '31/01/2027' is not a date; use YYYY-MM-DD"),
     (industry, "Mining", "Industry: 'Mining' is not a choice; use SaaS, Retail, Health"),
     (industry, "4", "Industry: '4' is not a choice; use SaaS, Retail, Health"),
@@ -43,6 +47,35 @@ import Testing
     case .success(let value): Issue.record("'\(typed)' was read as \(String(describing: value))")
     case .failure(let problem): #expect(problem.description == message)
     }
+  }
+
+  /// Choices written as numbers are read by name first: "1" is the choice "1", not the
+  /// first one.
+  @Test func aChoiceIsReadByNameBeforeItsPlace() throws {
+    let field = CustomField(key: "size", title: "Size", kind: .choice, choices: ["2", "1", "Large"])
+    #expect(try field.stored("1", config: Self.config, today: Self.today).get() == "1")
+    #expect(try field.stored("3", config: Self.config, today: Self.today).get() == "Large")
+  }
+
+  /// Numbers far past a whole number's range filter and compare as numbers, never trap.
+  @Test func largeNumbersFilterAsNumbers() throws {
+    var pipeline = Pipeline(config: Self.config)
+    for (index, seats) in ["200000000000000", "100000000000000000000000000000000", "5"].enumerated() {
+      var new = NewLead(name: "Lead \(index)", stage: "qualifying")
+      new.custom = ["seats": seats]
+      try pipeline.apply(
+        Event(
+          id: "e\(index)", time: Self.today.noonUTC, replica: "t", lead: LeadID("lead\(index)"), change: .created(new)))
+    }
+    func names(_ query: String) throws -> [String] {
+      let filter = try LeadFilter(query, context: LeadFilter.Context(me: nil, today: Self.today, config: Self.config))
+      return pipeline.leads.filter { filter.matches($0, in: pipeline, now: Self.today.noonUTC, today: Self.today) }
+        .map(\.name)
+    }
+    #expect(try names("seats>100000000000000") == ["Lead 0", "Lead 1"])
+    #expect(try names("seats:200000000000000") == ["Lead 0"])
+    #expect(try names("seats:1..100000000000000") == ["Lead 2"])
+    #expect(try names("seats<-100000000000000").isEmpty)
   }
 
   @Test func nothingTypedIsNoValueAndAmountsReadBack() throws {

@@ -84,6 +84,49 @@ import Testing
     }
   }
 
+  /// Questions per criterion: defaults for the presets, `[checklists.NAME.questions]` for
+  /// a preset or a checklist of one's own, each mistake named with its line.
+  @Test func checklistsCarryQuestions() throws {
+    #expect(PipelineConfig().questions(for: "budget").count == 2)
+    #expect(
+      ChecklistTemplate.meddic.criteria.allSatisfy { !(ChecklistTemplate.meddic.questions[$0.key] ?? []).isEmpty })
+    let text = """
+      [checklists.bant.questions]
+      budget = ["Who signs the budget?"]
+
+      [checklists.discovery]
+      criteria = ["Pain", "Impact"]
+
+      [checklists.discovery.questions]
+      Pain = ["What hurts?", "Since when?"]
+
+      [[stages]]
+      key = "qualifying"
+      checklist = "bant"
+
+      [[stages]]
+      key = "discovery"
+      checklist = "discovery"
+      """
+    let config = try ConfigFile.parseContents(text, path: "c.toml").pipeline
+    #expect(config.questions(for: "budget") == ["Who signs the budget?"])
+    #expect(config.questions(for: "need") == ChecklistTemplate.bant.questions["need"])
+    #expect(config.questions(for: "pain") == ["What hurts?", "Since when?"])
+    #expect(config.questions(for: "impact").isEmpty)
+    for (bad, message) in [
+      ("[checklists.bant.questions]\nbudgett = [\"?\"]", "c.toml:2: 'budgett' is no criterion of BANT"),
+      ("[checklists.bant.questions]\nbudget = \"?\"", "c.toml:2: budget must be a list of questions"),
+      ("[checklists.bant]\nquestions = 3", "questions must be a table"),
+    ] {
+      do {
+        _ = try ConfigFile.parseContents(bad, path: "c.toml")
+        Issue.record("\(bad) was read")
+      } catch {
+        #expect("\(error)".contains(message), "\(error)")
+      }
+    }
+  }
+
   /// `[[fields]]`: key, title, type, choices; every mistake is named with its line.
   @Test func customFieldsAreReadAndChecked() throws {
     let text = """
@@ -117,6 +160,21 @@ import Testing
       ("[[fields]]\nkey = \"a\"\n\n[[fields]]\nkey = \"a\"", "c.toml:5: field key 'a' is used twice"),
       ("[[fields]]\nkey = \"a\"\nlabel = \"A\"", "c.toml:3: unknown key 'label'"),
       ("[[fields]]\ntitle = \"A\"", "each [[fields]] needs key"),
+      ("[[fields]]\nkey = \"note\"", "c.toml:2: field key 'note' is taken by Closer"),
+      ("[[fields]]\nkey = \"-x\"", "c.toml:2: field key '-x' must be lowercase letters"),
+      ("[[fields]]\nkey = \"a\"\ntitle = \"   \"", "c.toml:3: title must be a non-empty line"),
+      ("[[fields]]\nkey = \"a\"\ntitle = \"Value\"", "c.toml:3: title 'Value' is a column of Closer's own"),
+      (
+        "[[fields]]\nkey = \"a\"\ntitle = \"Seats\"\n\n[[fields]]\nkey = \"seats\"",
+        "fields 'a' and 'seats' would share a name"
+      ),
+      (
+        "[[fields]]\nkey = \"a\"\ntitle = \"Size\"\n\n[[fields]]\nkey = \"b\"\ntitle = \"size\"",
+        "c.toml:7: fields 'a' and 'b' would share a name"
+      ),
+      ("[[fields]]\nkey = \"k\"\ntype = \"choice\"\nchoices = [\"a\", \"A\"]", "c.toml:4: choice 'A' is listed twice"),
+      ("[[fields]]\nkey = \"k\"\ntype = \"choice\"\nchoices = [\"None\"]", "c.toml:4: choice 'None' cannot be used"),
+      ("[[fields]]\nkey = \"k\"\ntype = \"choice\"\nchoices = [\"a,b\"]", "c.toml:4: choice 'a,b' cannot be used"),
     ] {
       do {
         _ = try ConfigFile.parseContents(bad, path: "c.toml")

@@ -11,6 +11,7 @@ struct DetailMode: ModeComponent {
     KeyBinding("↑/↓ k/j", "select a checklist item", hint: "↑↓ item", [.up, .down] + Key.characters("kj")),
     KeyBinding("Space Enter", "tick or untick it", hint: "Space tick", writes: true, [.character(" "), .enter]),
     KeyBinding("1-9", "tick item 1-9", writes: true) { $0.criterionDigit != nil },
+    KeyBinding("a", "tick it with a one-line answer", hint: "a answer", writes: true, Key.characters("a")),
     KeyBinding(
       "PgUp/PgDn Home/End", "scroll through fields, history and every note", [.pageUp, .pageDown, .home, .end]),
     KeyBinding("Esc q Tab", "back to the board", hint: "Esc back", [.escape, .tab, .character("q")]),
@@ -49,6 +50,17 @@ struct DetailMode: ModeComponent {
       board.detailFollowsSelection = false
     case .character(" "), .enter:
       return board.toggle(criterion: item, pipeline)
+    case .character("a"):
+      let criteria = pipeline.criteria
+      guard criteria.indices.contains(item), let id = board.focusedLead, let lead = pipeline[id] else {
+        return board.noCard()
+      }
+      let criterion = criteria[item]
+      let current = lead.answers[criterion.key] ?? ""
+      board.mode = .prompt(
+        Prompt(
+          lead: id, purpose: .answer(criterion: criterion.key, item: item), question: "\(criterion.title):",
+          options: [], text: current, isPrefilled: !current.isEmpty, was: lead))
     case .character("?"):
       board.mode = .help(over: board.mode)
     default:

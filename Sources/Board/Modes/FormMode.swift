@@ -65,6 +65,12 @@ extension LeadForm: ModeComponent {
     var customValues: [String: String?] = [:]
     for (index, field) in form.custom.enumerated() {
       let row = Field.allCases.count + index
+      // A value left as it was is kept as it is, even one the config no longer takes (a
+      // choice taken off the list): only what the rep typed is checked.
+      if let was = form.was, form.text(ofRow: row) == cleanLine(LeadForm.text(of: field, in: was)) {
+        customValues[field.key] = was.custom[field.key]
+        continue
+      }
       switch field.stored(form.text(ofRow: row), config: pipeline.config, today: board.today) {
       case .success(let value): customValues[field.key] = value
       case .failure(let error): return problem(error.description, row: row)
@@ -165,7 +171,8 @@ extension LeadForm: ModeComponent {
     var title = lead == nil ? " New lead in \(stageTitle) " : " Edit \(self[.name]) "
     if visible < rows { title += "· \(focus + 1) of \(rows) " }
     frame.text(title, x: x + 2, y: y, style: Style(.help, bold: true, reverse: true), limit: boxWidth - 4)
-    let labelWidth = 9
+    // Labels as wide as the longest (9 to 16 cells): custom fields' titles can be told apart.
+    let labelWidth = max(9, min(16, (0..<rows).map { label(ofRow: $0).displayWidth }.max() ?? 9, boxWidth / 3))
     let inputWidth = boxWidth - labelWidth - 5
     let config = pipeline.config
     for index in first..<(first + visible) {

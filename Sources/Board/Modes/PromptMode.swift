@@ -19,6 +19,7 @@ extension Prompt: ModeComponent {
     case .owner: "OWNER"
     case .followUpAction, .followUpDue: "FOLLOW-UP"
     case .activityKind, .activityOutcome: "LOG"
+    case .answer: "ANSWER"
     }
   }
 
@@ -40,6 +41,8 @@ extension Prompt: ModeComponent {
       return prompt.answerActivityKind(&board, pipeline)
     case .enter where prompt.purpose.isActivityOutcome:
       return prompt.answerActivityOutcome(&board, pipeline)
+    case .enter where prompt.purpose.isAnswer:
+      return prompt.answerCriterion(&board, pipeline)
     case .enter where prompt.purpose != .lostReason:
       return prompt.answerFollowUp(&board, pipeline)
     case .character, .paste:
@@ -95,7 +98,43 @@ extension Prompt: ModeComponent {
       return .bold("\(question) \(field) · \(listed.joined(separator: " · ")) · \(Self.hints)")
     case .activityOutcome:
       return .bold("\(question) \(field) · a line, or nothing · \(Self.hints)")
+    case .answer:
+      return .bold("\(question) \(field) · Enter ticks it with this answer · \(Self.hints)")
     }
+  }
+
+  /// Ticks the criterion with the answer typed (the same answer on a ticked criterion
+  /// writes nothing).
+  private func answerCriterion(_ board: inout BoardState, _ pipeline: Pipeline) -> [Effect] {
+    guard case .answer(let criterion, let item) = purpose else { return [] }
+    var prompt = self
+    board.mode = .detail(item: item)
+    guard let lead = pipeline[self.lead] else { return [] }
+    let answer = cleanLine(text)
+    guard !answer.isEmpty else {
+      prompt.problem = "type the answer, or Esc (Space ticks without one)"
+      board.mode = .prompt(prompt)
+      return []
+    }
+    let title = pipeline.criteria.first { $0.key == criterion }?.title ?? criterion
+    if lead.isChecked(criterion) && lead.answers[criterion] == answer {
+      board.message = StatusMessage("\(title) is ticked with this answer already")
+      return []
+    }
+    if let was,
+      was.answers[criterion] != lead.answers[criterion] || was.isChecked(criterion) != lead.isChecked(criterion)
+    {
+      board.message = StatusMessage(
+        "Not saved: \(title) for \(lead.name) changed while you were answering; a to answer again", isError: true)
+      return []
+    }
+    return [
+      .record(
+        Record(
+          lead: lead.id, change: .checked(criterion: criterion, isChecked: true, answer: answer),
+          label: "\(title) ticked for \(lead.name): \(answer)",
+          inverse: .checked(criterion: criterion, isChecked: lead.isChecked(criterion))))
+    ]
   }
 
   /// What the status line says when the question is cancelled.
@@ -105,6 +144,7 @@ extension Prompt: ModeComponent {
     case .owner: "Owner unchanged"
     case .followUpAction, .followUpDue: "Follow-up unchanged"
     case .activityKind, .activityOutcome: "Nothing logged"
+    case .answer: "No answer written"
     }
   }
 
@@ -201,7 +241,7 @@ extension Prompt: ModeComponent {
     var prompt = self
     let typed = cleanLine(prompt.text)
     switch prompt.purpose {
-    case .lostReason, .owner, .activityKind, .activityOutcome:
+    case .lostReason, .owner, .activityKind, .activityOutcome, .answer:
       return []
     case .followUpAction:
       guard !typed.isEmpty else {
@@ -264,6 +304,11 @@ extension Prompt: ModeComponent {
 extension Prompt.Purpose {
   var isActivityOutcome: Bool {
     if case .activityOutcome = self { return true }
+    return false
+  }
+
+  var isAnswer: Bool {
+    if case .answer = self { return true }
     return false
   }
 }

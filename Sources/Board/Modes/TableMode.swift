@@ -49,8 +49,13 @@ public struct TableView: Sendable, Equatable, ModeComponent {
     case .pageDown: view.select(selected + max(1, page - 1), count: count)
     case .home: view.select(0, count: count)
     case .end: view.select(count - 1, count: count)
-    case .left, .character("h"): view.sort(by: columns[(at - 1 + columns.count) % columns.count], reverse: false)
-    case .right, .character("l"): view.sort(by: columns[(at + 1) % columns.count], reverse: false)
+    case .left, .character("h"), .right, .character("l"):
+      // The next column drawn: one the screen has no room for is skipped.
+      let widths = Self.widths(for: board.width, columns)
+      let step = key == .left || key == .character("h") ? -1 : 1
+      var next = at
+      repeat { next = (next + step + columns.count) % columns.count } while widths[next] == 0 && next != at
+      view.sort(by: columns[next], reverse: false)
     case .character("r"): view.descending.toggle()
     case .character("V"):
       board.mode = .table(view)
@@ -218,7 +223,7 @@ public struct TableView: Sendable, Equatable, ModeComponent {
     let hasCustom = columns.count > TableColumn.builtIn.count
     // stage, value, score, follow-up, owner, days (narrower stage and follow-up to make room
     // for custom fields)
-    var fixed = wide ? (hasCustom ? [16, 14, 7, 20, 14, 6] : [18, 14, 7, 30, 14, 6]) : [12, 8, 6, 10, 9, 6]
+    var fixed = wide ? (hasCustom ? [16, 14, 7, 20, 14, 6] : [18, 14, 7, 30, 14, 6]) : [12, 8, 7, 10, 9, 6]
     var custom = columns.dropFirst(TableColumn.builtIn.count).map { column -> Int in
       guard case .custom(let field) = column.kind else { return 0 }
       switch field.kind {
