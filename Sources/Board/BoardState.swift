@@ -239,6 +239,8 @@ public struct InsightsView: Sendable, Equatable {
   public var selected = 0
   /// Set once the rep picks among the slow deals: the view then scrolls to the selection.
   public var followSelection = false
+  /// One row per owner, as `closer stats --by owner` has them.
+  public var owners: [BreakdownRow] = []
 }
 
 /// A line for the status bar.

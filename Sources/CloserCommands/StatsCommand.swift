@@ -23,8 +23,19 @@ struct StatsCommand: ParsableCommand {
     name: .customLong("where"),
     help: "Only the deals the filter selects (docs/filters.md), e.g. \"owner:ben source:referral\".")
   var filter: String?
+  @Option(
+    help:
+      "One row per owner, source or stage: open deals, pipeline, weighted, won, lost, win rate, cycle, stalled, overdue.",
+    completion: .list(["owner", "source", "stage"]))
+  var by: String?
 
   func run() throws {
+    let dimension = try by.map { name in
+      guard let found = BreakdownDimension(rawValue: name.lowercased()) else {
+        throw CommandError("--by takes owner, source or stage; got '\(printable(name))'")
+      }
+      return found
+    }
     let now = Environment.now()
     let calendar = Environment.calendar
     // A period that ends in the future counts up to now: nothing has happened after it.
@@ -41,6 +52,19 @@ struct StatsCommand: ParsableCommand {
     let pipeline = try options.readPipeline()
     let selected = try ListCommand.readFilter(filter, pipeline: pipeline, environment: options.environment)
     let today = Environment.today()
+    if let dimension {
+      let rows = pipeline.breakdown(
+        by: dimension, since: start, until: end, now: now, today: today,
+        including: selected.map { filter in { filter.matches($0, in: pipeline, now: now, today: today) } })
+      if json {
+        try printJSON(BreakdownJSON(by: dimension, since: start, until: end, rows: rows))
+      } else {
+        let period = "\(calendar.day(of: start)) to \(calendar.day(of: end))"
+        try Console.print(
+          BreakdownReport.text(rows, by: dimension, period: period, currency: pipeline.config.defaultCurrency))
+      }
+      return
+    }
     let insights = pipeline.insights(
       since: start, until: end,
       including: selected.map { filter in { filter.matches($0, in: pipeline, now: now, today: today) } })
@@ -265,6 +289,100 @@ struct StatsJSON: Encodable {
       Slow(
         id: $0.lead.rawValue, stage: $0.stage, daysInStage: pipeline[$0.lead]?.daysInStage(now: i.until) ?? Int($0.days)
       )
+    }
+  }
+}
+
+/// `stats --by`: one row per owner, source or stage, as a table.
+enum BreakdownReport {
+  static func text(_ rows: [BreakdownRow], by dimension: BreakdownDimension, period: String, currency: String)
+    -> String
+  {
+    let title = dimension.rawValue.prefix(1).uppercased() + dimension.rawValue.dropFirst()
+    let header = [title, "Open", "Pipeline", "Weighted", "Won", "Lost", "Win rate", "Avg cycle", "Stalled", "Overdue"]
+    func money(_ minor: Int64) -> String { Money(minorUnits: minor, currency: currency).formattedAmount }
+    let body = rows.map { row -> [String] in
+      [
+        printable(row.name), "\(row.open)", money(row.pipeline) + (row.otherCurrencies > 0 ? "+" : ""),
+        money(row.weighted), "\(row.won)", "\(row.lost)",
+        row.winRate.map { "\(Int(($0 * 100).rounded()))%" } ?? "-",
+        row.averageCycleDays.map { "\(Int($0.rounded()))d" } ?? "-", "\(row.stalled)", "\(row.overdue)",
+      ]
+    }
+    var lines = [
+      "By \(dimension.rawValue), \(period) (won, lost, win rate and cycle in the period; the rest now; \(currency))"
+    ]
+    guard !rows.isEmpty else { return (lines + ["No deals."]).joined(separator: "\n") }
+    let widths = header.indices.map { column in
+      ([header] + body).map { $0[column].displayWidth }.max() ?? 0
+    }
+    for line in [header] + body {
+      let cells = line.enumerated().map { column, text in
+        column == 0
+          ? text.fitted(toWidth: widths[0])
+          : String(repeating: " ", count: widths[column] - text.displayWidth) + text
+      }
+      lines.append(cells.joined(separator: "  "))
+    }
+    if rows.contains(where: { $0.otherCurrencies > 0 }) {
+      lines.append("+ open deals in other currencies are not in the sums")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// `stats --by --json`.
+struct BreakdownJSON: Encodable {
+  struct Row: Encodable {
+    var name: String
+    var open: Int
+    var pipeline: Double
+    var weighted: Double
+    var otherCurrencies: Int
+    var won: Int
+    var lost: Int
+    var winRate: Double?
+    var averageCycleDays: Double?
+    var stalled: Int
+    var overdue: Int
+
+    enum CodingKeys: String, CodingKey {
+      case name, open, pipeline, weighted, otherCurrencies, won, lost, winRate, averageCycleDays, stalled, overdue
+    }
+
+    /// Every key, null where there is no figure.
+    func encode(to encoder: Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(name, forKey: .name)
+      try c.encode(open, forKey: .open)
+      try c.encode(pipeline, forKey: .pipeline)
+      try c.encode(weighted, forKey: .weighted)
+      try c.encode(otherCurrencies, forKey: .otherCurrencies)
+      try c.encode(won, forKey: .won)
+      try c.encode(lost, forKey: .lost)
+      try c.encode(winRate, forKey: .winRate)
+      try c.encode(averageCycleDays, forKey: .averageCycleDays)
+      try c.encode(stalled, forKey: .stalled)
+      try c.encode(overdue, forKey: .overdue)
+    }
+  }
+
+  var by: String
+  var since: String
+  var until: String
+  var rows: [Row]
+
+  init(by dimension: BreakdownDimension, since: Timestamp, until: Timestamp, rows: [BreakdownRow]) {
+    by = dimension.rawValue
+    self.since = since.iso8601
+    self.until = until.iso8601
+    self.rows = rows.map {
+      Row(
+        name: $0.name, open: $0.open, pipeline: Double($0.pipeline) / 100, weighted: Double($0.weighted) / 100,
+        otherCurrencies: $0.otherCurrencies, won: $0.won, lost: $0.lost,
+        winRate: $0.winRate.map { ($0 * 1000).rounded() / 1000 },
+        averageCycleDays: $0.averageCycleDays.map { ($0 * 10).rounded() / 10 }, stalled: $0.stalled,
+        overdue: $0.overdue)
     }
   }
 }

@@ -97,6 +97,10 @@ import Testing
     try expectMatches(
       box.run(["stats", "--since", "2026-01-01", "--until", "2026-04-01", "--json"]).stdout, "stats", "stats")
     try expectMatches(box.run(["stats", "--period", "7d", "--json"]).stdout, "stats", "stats of a quiet week")
+    for by in ["owner", "source", "stage"] {
+      try expectMatches(box.run(["stats", "--by", by, "--json"]).stdout, "stats-by", "stats --by \(by)")
+    }
+    try expectMatches(box.run(["log", "gamma", "call", "Talked", "--json"]).stdout, "lead", "log")
   }
 
   /// The checker catches what it should: a missing key, an extra one, a wrong type.

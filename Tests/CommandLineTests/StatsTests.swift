@@ -38,3 +38,31 @@ import Testing
     #expect(run.stderr.contains(message), "\(run.stderr)")
   }
 }
+
+/// `closer stats --by owner|source|stage`: one row per owner, as text and as JSON.
+@Suite struct StatsByTests {
+  @Test func oneRowPerOwner() throws {
+    let box = Sandbox()
+    _ = try box.run(["add", "A1", "--owner", "Ana", "--value", "10k", "--stage", "proposal"])
+    _ = try box.run(["add", "A2", "--owner", "ana", "--value", "4k", "--stage", "qualifying"])
+    _ = try box.run(["add", "B1", "--owner", "Ben", "--value", "20k", "--stage", "negotiation"])
+    _ = try box.run(["add", "N1", "--stage", "closing"])
+    _ = try box.run(["won", "N1"])
+    let text = try box.run(["stats", "--by", "owner"])
+    #expect(text.status == 0, "\(text.stderr)")
+    let lines = text.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.contains { $0.hasPrefix("Owner ") && $0.contains("Pipeline") && $0.contains("Win rate") })
+    let ana = try #require(lines.first { $0.hasPrefix("Ana ") })
+    #expect(ana.contains("14,000") && ana.contains("5,400"))
+    let nobody = try #require(lines.first { $0.hasPrefix("(none)") })
+    #expect(nobody.contains("100%"))
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(box.run(["stats", "--by", "owner", "--json"]).stdout.utf8))
+        as? [String: Any])
+    let rows = try #require(json["rows"] as? [[String: Any]])
+    #expect(rows.map { $0["name"] as? String } == ["Ana", "Ben", "(none)"])
+    #expect(rows[0]["pipeline"] as? Double == 14_000)
+    #expect(rows[2]["won"] as? Int == 1)
+    try box.expectRefused(["stats", "--by", "region"], saying: "--by takes owner, source or stage")
+  }
+}

@@ -16,7 +16,9 @@ extension InsightsView: ModeComponent {
   /// The figures of one of the offered periods, up to `now`.
   init(period: Int, now: Timestamp, _ pipeline: Pipeline) {
     let days = Self.periods[period]
-    self.init(period: period, figures: pipeline.insights(since: now.adding(days: -days), until: now))
+    let since = now.adding(days: -days)
+    self.init(period: period, figures: pipeline.insights(since: since, until: now))
+    owners = pipeline.breakdown(by: .owner, since: since, until: now, now: now, today: now.day)
   }
 
   var name: String { "INSIGHTS" }
@@ -132,6 +134,24 @@ extension InsightsView: ModeComponent {
         lines.append(
           (
             "\(source.source.fitted(toWidth: 20)) \(right(String(source.leads), 6)) \(right(String(source.won), 5)) \(right(percent(source.winRate), 5)) \(right(money(source.wonValue), 10))",
+            plain
+          ))
+      }
+    }
+    if !view.owners.isEmpty {
+      // As `closer stats --by owner`: each rep's open deals and pipeline now, and how the
+      // period went.
+      lines.append(("", plain))
+      lines.append(("By owner: open now, and won, lost, win rate and cycle in the period", heading))
+      lines.append(
+        (
+          "\("owner".fitted(toWidth: 16)) \(right("open", 5)) \(right("pipeline", 9)) \(right("weighted", 9)) \(right("won", 4)) \(right("lost", 5)) \(right("win", 5)) \(right("cycle", 6)) \(right("stalled", 8)) \(right("overdue", 8))",
+          plain
+        ))
+      for row in view.owners.prefix(30) {
+        lines.append(
+          (
+            "\(row.name.fitted(toWidth: 16)) \(right(String(row.open), 5)) \(right(money(row.pipeline), 9)) \(right(money(row.weighted), 9)) \(right(String(row.won), 4)) \(right(String(row.lost), 5)) \(right(percent(row.winRate), 5)) \(right(days(row.averageCycleDays), 6)) \(right(String(row.stalled), 8)) \(right(String(row.overdue), 8))",
             plain
           ))
       }
