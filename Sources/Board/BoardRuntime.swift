@@ -149,6 +149,14 @@ public final class BoardRuntime {
         // rep is told, and nothing is written on a stale basis.
         var saved = record
         saved.eventID = try store.record(record.change, to: record.lead, decidedOn: record.lead)
+        for change in record.then {
+          // The step's own follow-on: what failed of it is said, what was written stays.
+          do {
+            _ = try store.record(change, to: record.lead, decidedOn: nil)
+          } catch {
+            saved.label += " (not saved after it: \(error))"
+          }
+        }
         return .recorded(saved)
       } catch {
         return .failed(record, reason: "\(error)")

@@ -239,7 +239,7 @@ extension BoardState {
     let used = frame.text(line, x: x, y: y + 2, style: base, limit: width)
     var flags = ""
     let today = self.today
-    if let followUp = lead.followUp, lead.status == .open {
+    if let followUp = lead.followUp, lead.status != .lost {
       if followUp.due < today { flags += " !due" } else if followUp.due == today { flags += " today" }
     }
     if isStalled(lead, pipeline) { flags += " ~stale" }

@@ -14,7 +14,7 @@ extension BoardState {
       return .record(record)
     }
     if case .agenda = mode, agendaRevision != pipeline.revision {
-      agendaItems = pipeline.leads.filter { $0.status == .open && $0.followUp != nil }
+      agendaItems = pipeline.leads.filter { $0.status != .lost && $0.followUp != nil }
         .sorted { ($0.followUp!.due, $0.name) < ($1.followUp!.due, $1.name) }.map(\.id)
       agendaRevision = pipeline.revision
     }

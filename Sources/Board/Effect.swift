@@ -20,6 +20,9 @@ public struct Record: Sendable, Equatable {
   public var before: Restoration?
   /// The id of the event the change was saved as: the loop fills it in before `.recorded`.
   public var eventID: String?
+  /// Changes written right after this one, on the same lead, as part of the same step (a
+  /// win's first check-in); one undo takes them all back.
+  public var then: [Change] = []
 
   public init(lead: LeadID, change: Change, label: String, inverse: Change?, kind: Kind = .change) {
     self.lead = lead

@@ -75,7 +75,7 @@ struct ExportCommand: ParsableCommand {
     }
     guard let output else { return }
     if resolvedFormat == .ics {
-      let count = leads.count { $0.status == .open && $0.followUp != nil }
+      let count = leads.count { $0.status != .lost && $0.followUp != nil }
       Console.printError("wrote \(count) follow-up\(count == 1 ? "" : "s") to \(printable(output))")
     } else {
       Console.printError("wrote \(leads.count) lead\(leads.count == 1 ? "" : "s") to \(printable(output))")

@@ -41,6 +41,11 @@ struct FollowUpCommand: ParsableCommand {
           return []
         }
         summary = "Done: \(printable(found.followUp?.action ?? "")) for \(printable(found.name))"
+        // A check-in after the sale: the next one of the cadence takes its place.
+        if let next = pipeline.nextCheckIn(after: found, today: Environment.today(), calendar: Environment.calendar) {
+          summary += "; next: \(printable(next.action)), due \(next.due)"
+          return [(found.id, .followUpSet(next))]
+        }
         return [(found.id, .followUpSet(nil))]
       }
       let next = FollowUp(action: action.map(cleanLine) ?? "", due: day ?? Environment.today())

@@ -27,7 +27,12 @@ struct WonCommand: ParsableCommand {
       let stage = pipeline.stage(forKey: pipeline.wonStage)?.title ?? pipeline.wonStage
       let value = printable(found.value?.description ?? "no value")
       summary = "Won: \(printable(found.name)) (\(value)), now in \(printable(stage))"
-      return [(found.id, .won)]
+      // The first check-in after the sale becomes its next action, in the same batch.
+      guard let first = pipeline.firstCheckIn(wonOn: Environment.today()), found.followUp != first else {
+        return [(found.id, .won)]
+      }
+      summary += "; next: \(printable(first.action)), due \(first.due)"
+      return [(found.id, .won), (found.id, .followUpSet(first))]
     }
     try LeadChange.report(summary, lead: id, in: store, json: json)
   }

@@ -26,7 +26,7 @@ public enum FollowUpCalendar {
     line("CALSCALE:GREGORIAN")
     line("X-WR-CALNAME:Closer follow-ups")
     let stamp = utcStamp(now)
-    for lead in leads where lead.status == .open {
+    for lead in leads where lead.status != .lost {
       guard let followUp = lead.followUp else { continue }
       if out.count >= LeadCSV.flushSize {
         try output(out)

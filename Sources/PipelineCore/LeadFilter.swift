@@ -154,7 +154,7 @@ public struct LeadFilter: Sendable, Equatable {
     case .source(let text): return SearchKey.fold(place.pointee.source).contains(text)
     case .company(let text): return SearchKey.fold(place.pointee.company).contains(text)
     case .due(let due):
-      guard let followUp = place.pointee.followUp, place.pointee.status == .open else { return due == .none }
+      guard let followUp = place.pointee.followUp, place.pointee.status != .lost else { return due == .none }
       switch due {
       case .overdue: return followUp.due < today
       case .today: return followUp.due == today

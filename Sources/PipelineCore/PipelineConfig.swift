@@ -17,6 +17,8 @@ public struct PipelineConfig: Hashable, Sendable {
   public var decimalMark: DecimalMark?
   /// The team's own fields (`[[fields]]`), in the order forms and the pane show them.
   public var fields: [CustomField] = []
+  /// What a won deal's next actions are, one after another (`[post-sale] check-ins`).
+  public var checkIns: [CheckIn] = CheckIn.defaults
 
   /// The decimal mark amounts are read with: the configured one, else a point.
   public var amountMark: DecimalMark { decimalMark ?? .point }

@@ -163,7 +163,7 @@ private struct Reader {
     try allowOnly(
       [
         "currency", "decimal-mark", "lost-reasons", "tiers", "scoring", "stages", "checklists", "theme", "import",
-        "sync-every", "views", "mouse", "fields",
+        "sync-every", "views", "mouse", "fields", "post-sale",
       ],
       in: root,
       context: "the file")
@@ -274,6 +274,34 @@ private struct Reader {
         throw fail("stage key '\(stage.key)' is used twice", key: "key", array: "stages", index: index)
       }
       config.stages = stages
+    }
+    if let value = root["post-sale"] {
+      guard let table = value.table else {
+        throw fail("post-sale must be a table: [post-sale] check-ins = [\"+2d Thank-you note\", ...]", key: "post-sale")
+      }
+      try allowOnly(["check-ins"], in: table, context: "[post-sale]", table: "post-sale")
+      if let list = table["check-ins"] {
+        guard let texts = list.array?.map({ $0.string }), texts.allSatisfy({ $0 != nil }) else {
+          throw fail("check-ins must be a list such as [\"+2d Thank-you note\"]", key: "check-ins", table: "post-sale")
+        }
+        var steps: [CheckIn] = []
+        for text in texts.compactMap({ $0 }) {
+          guard let step = CheckIn.parse(text) else {
+            throw fail(
+              "'\(text)' is not a check-in; write \"+2d Thank-you note\" (days d, weeks w or months m, then the action)",
+              key: "check-ins", table: "post-sale")
+          }
+          guard steps.last.map({ $0.days <= step.days }) ?? true else {
+            throw fail(
+              "check-ins go in order: '\(text)' comes before the one above it", key: "check-ins", table: "post-sale")
+          }
+          guard !steps.contains(where: { $0.action == step.action }) else {
+            throw fail("'\(step.action)' is in the check-ins twice", key: "check-ins", table: "post-sale")
+          }
+          steps.append(step)
+        }
+        config.checkIns = steps
+      }
     }
     if let value = root["fields"] {
       guard let array = value.array else {

@@ -121,3 +121,47 @@ import Testing
     #expect(h.pipeline["ana0"]?.answers.isEmpty == true)
   }
 }
+
+/// Check-ins after the sale: a win schedules the first of the cadence; marking one done in
+/// the agenda schedules the next, to the last; undo takes each step back.
+@Suite struct CheckInCadenceTests {
+  @Test func aWinRunsThroughTheCadence() throws {
+    var h = Harness(width: 160, height: 45)
+    h.send(.right, .right, .right, .right)  // Negotiation: Ngozi Adeyemi
+    let ngozi = try #require(h.focused)
+    #expect(ngozi.name == "Ngozi Adeyemi")
+    h.send(.character("w"))
+    #expect(
+      h.written.map(\.change) == [
+        .won, .followUpSet(FollowUp(action: "Thank-you note", due: h.state.today.adding(days: 2))),
+      ])
+    h.send(.character("A"))
+    func doneWithNgozi() throws {
+      let items = h.state.agenda(h.pipeline)
+      let index = try #require(items.firstIndex { $0.id == ngozi.id })
+      h.state.mode = .agenda(selected: index)
+      h.send(.character("d"))
+    }
+    try doneWithNgozi()
+    #expect(
+      h.pipeline[ngozi.id]?.followUp
+        == FollowUp(action: "Check-in: satisfaction and feedback", due: h.state.today.adding(days: 30)))
+    #expect(h.state.message?.text.contains("next: Check-in: satisfaction and feedback") == true)
+    try doneWithNgozi()
+    #expect(h.pipeline[ngozi.id]?.followUp?.action == "Ask for referrals")
+    #expect(h.pipeline[ngozi.id]?.followUp?.due == h.state.today.adding(days: 90))
+    try doneWithNgozi()
+    #expect(h.pipeline[ngozi.id]?.followUp == nil)
+    h.send(.character("u"))
+    #expect(h.pipeline[ngozi.id]?.followUp?.action == "Ask for referrals")
+    // One undo of the win takes back the win and its check-in.
+    h.send(.escape)
+    var undone = 0
+    while h.pipeline[ngozi.id]?.status == .won && undone < 5 {
+      h.send(.character("u"))
+      undone += 1
+    }
+    #expect(h.pipeline[ngozi.id]?.status == .open)
+    #expect(h.pipeline[ngozi.id]?.followUp == nil)
+  }
+}

@@ -190,8 +190,9 @@ extension Harness {
     #expect(h.step(.character("q")) == ["key q → quit"])
   }
 
-  /// `w` then `u`: the win is written, then the lead put back as it was (second in its
-  /// column, its days in stage), with the focus on it, so the next `e` edits it.
+  /// `w` then `u`: the win is written (with the first check-in after the sale), then the
+  /// lead put back as it was by one undo (second in its column, its days in stage, no
+  /// follow-up), with the focus on it, so the next `e` edits it.
   @Test func aWinUndoneIsPutBackWithTheFocusOnIt() {
     var h = Harness()
     h.send(.down)
@@ -199,13 +200,13 @@ extension Harness {
     #expect(h.step(.character("w")) == ["key w"])  // the gate asks first
     #expect(
       h.step(.character("y")) == [
-        "key y → record \"Won: Ben Okafor (USD 4,000) (gate overridden)\"",
-        "recorded \"Won: Ben Okafor (USD 4,000) (gate overridden)\"",
+        "key y → record \"Won: Ben Okafor (USD 4,000) (gate overridden); next: Thank-you note, 2026-11-12\"",
+        "recorded \"Won: Ben Okafor (USD 4,000) (gate overridden); next: Thank-you note, 2026-11-12\"",
       ])
     #expect(
       h.step(.character("u")) == [
-        "key u → record \"Undid: Won: Ben Okafor (USD 4,000) (gate overridden)\"",
-        "recorded \"Undid: Won: Ben Okafor (USD 4,000) (gate overridden)\"",
+        "key u → record \"Undid: Won: Ben Okafor (USD 4,000) (gate overridden); next: Thank-you note, 2026-11-12\"",
+        "recorded \"Undid: Won: Ben Okafor (USD 4,000) (gate overridden); next: Thank-you note, 2026-11-12\"",
       ])
     #expect(h.pipeline["ben0"] == ben)
     #expect(h.pipeline.position(of: "ben0") == 2)
@@ -228,7 +229,7 @@ extension Harness {
     h.send(.enter, .character("u"))
     h.send(.shiftRight, .character("u"))
     h.send(.character("w"), .character("y"), .character("u"))
-    #expect(h.written.count == 6)
+    #expect(h.written.count == 7)  // the win wrote its first check-in too
     #expect(h.pipeline.insights(since: period.since, until: period.until) == before)
   }
 

@@ -27,7 +27,7 @@ import Testing
     let types = box.journalLines().dropFirst().compactMap { line in
       (try? json(line) as? [String: Any])?["type"] as? String
     }
-    #expect(types == ["lead.created", "lead.created", "lead.won", "lead.lost", "lead.reopened"])
+    #expect(types == ["lead.created", "lead.created", "lead.won", "followup.set", "lead.lost", "lead.reopened"])
   }
 
   @Test func aTypedReasonIsKeptAndAConfiguredOneMatchesByName() throws {
@@ -49,5 +49,60 @@ import Testing
     let box = Sandbox()
     _ = try box.run(["add", "Ana Lima"])
     try box.expectRefused(arguments, saying: message)
+  }
+}
+
+/// The check-ins after a sale from the command line: `won` schedules the first in the same
+/// batch, `follow-up --done` the next, to the last; the config sets the cadence.
+@Suite struct CheckInCommandTests {
+  func followUp(_ box: Sandbox, _ arguments: [String] = []) throws -> [String: Any]? {
+    let shown = try #require(try json(box.run(["show", "ana", "--json"] + arguments).stdout) as? [String: Any])
+    return shown["followUp"] as? [String: Any]
+  }
+
+  @Test func theDefaultCadence() throws {
+    let box = Sandbox()
+    _ = try box.run(["add", "Ana Lima", "--stage", "closing"])
+    let won = try box.run(["won", "ana"])
+    #expect(won.stdout.contains("; next: Thank-you note, due "), "\(won.stdout)")
+    #expect(try followUp(box)?["action"] as? String == "Thank-you note")
+    for next in ["Check-in: satisfaction and feedback", "Ask for referrals"] {
+      let done = try box.run(["follow-up", "ana", "--done"])
+      #expect(done.stdout.contains("next: \(next)"), "\(done.stdout)")
+      #expect(try followUp(box)?["action"] as? String == next)
+    }
+    #expect(!(try box.run(["follow-up", "ana", "--done"]).stdout.contains("next:")))
+    #expect(try followUp(box) == nil)
+  }
+
+  @Test func theConfigSetsTheCadence() throws {
+    let box = Sandbox()
+    let config = "\(box.path)/c.toml"
+    try "[post-sale]\ncheck-ins = [\"+1w Kick-off call\", \"+3m Renewal talk\"]\n".write(
+      toFile: config, atomically: true, encoding: .utf8)
+    _ = try box.run(["add", "Ana Lima", "--stage", "closing", "--config", config])
+    _ = try box.run(["won", "ana", "--config", config])
+    let first = try #require(try followUp(box, ["--config", config]))
+    #expect(first["action"] as? String == "Kick-off call")
+    _ = try box.run(["follow-up", "ana", "--done", "--config", config])
+    #expect(try followUp(box, ["--config", config])?["action"] as? String == "Renewal talk")
+    // No check-ins at all: a win writes the win alone.
+    try "[post-sale]\ncheck-ins = []\n".write(toFile: config, atomically: true, encoding: .utf8)
+    _ = try box.run(["add", "Ben", "--stage", "closing", "--config", config])
+    let lines = box.journalLines().count
+    _ = try box.run(["won", "ben", "--config", config])
+    #expect(box.journalLines().count == lines + 1)
+    for (bad, message) in [
+      ("check-ins = [\"2d Thanks\"]", "'2d Thanks' is not a check-in"),
+      ("check-ins = [\"+30d Later\", \"+2d Sooner\"]", "check-ins go in order"),
+      ("check-ins = \"+2d Thanks\"", "check-ins must be a list"),
+      ("cadence = []", "unknown key 'cadence'"),
+    ] {
+      try "[post-sale]\n\(bad)\n".write(toFile: config, atomically: true, encoding: .utf8)
+      let refused = try box.run(["list", "--config", config])
+      #expect(refused.status != 0)
+      #expect(refused.stderr.contains("c.toml:2"), "\(refused.stderr)")
+      #expect(refused.stderr.contains(message), "\(refused.stderr)")
+    }
   }
 }

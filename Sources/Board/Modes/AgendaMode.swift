@@ -33,6 +33,16 @@ struct AgendaMode: ModeComponent {
     case .character("d"):
       guard items.indices.contains(selected), let followUp = items[selected].followUp else { return [] }
       let lead = items[selected]
+      // A check-in after the sale done: the next one of the cadence takes its place.
+      if let next = pipeline.nextCheckIn(after: lead, today: board.today, calendar: board.calendar) {
+        return [
+          .record(
+            Record(
+              lead: lead.id, change: .followUpSet(next),
+              label: "Done: \(followUp.action) for \(lead.name); next: \(next.action), \(next.due)",
+              inverse: .followUpSet(followUp)))
+        ]
+      }
       board.mode = .agenda(selected: max(0, min(selected, items.count - 2)))
       return [
         .record(
@@ -63,7 +73,7 @@ struct AgendaMode: ModeComponent {
       style: Style(.header, bold: true))
     guard !items.isEmpty else {
       frame.text(
-        "No open deal has a follow-up. Press f on a card to set one.", x: x + 1, y: y + 2, style: Style(.detail))
+        "No deal has a follow-up. Press f on a card to set one.", x: x + 1, y: y + 2, style: Style(.detail))
       return
     }
     let rows = h - 2
@@ -86,8 +96,8 @@ struct AgendaMode: ModeComponent {
 }
 
 extension BoardState {
-  /// Open deals with a follow-up, soonest due first.
+  /// Deals with a follow-up (open ones, and won ones with their check-ins), soonest due first.
   func agenda(_ pipeline: Pipeline) -> [Lead] {
-    agendaItems.compactMap { pipeline[$0] }.filter { $0.status == .open && $0.followUp != nil }
+    agendaItems.compactMap { pipeline[$0] }.filter { $0.status != .lost && $0.followUp != nil }
   }
 }

@@ -183,9 +183,14 @@ struct BrowseMode: ModeComponent {
       lead: id, change: .won, label: "Won: \(lead.name)\(value)", inverse: .reopened(stage: lead.stage))
     // A win carries the deal past every stage before the last: the same soft gate as a move.
     let gates = pipeline.gates(for: lead, movingTo: pipeline.wonStage)
+    if !gates.isEmpty { record.label += " (gate overridden)" }
+    // The first check-in after the sale is the deal's next action.
+    if let first = pipeline.firstCheckIn(wonOn: board.today), lead.followUp != first {
+      record.then = [.followUpSet(first)]
+      record.label += "; next: \(first.action), \(first.due)"
+    }
     guard gates.isEmpty else {
       let missing = gates.map { "\($0.stage.title) needs \($0.missing.map(\.title).joined(separator: ", "))" }
-      record.label += " (gate overridden)"
       board.mode = .confirm(
         Confirmation(
           question: "Mark won anyway? y/n · \(missing.joined(separator: "; "))", record: record, cancelMode: .board,

@@ -143,7 +143,7 @@ public struct TableView: Sendable, Equatable, ModeComponent {
       guard let lead = pipeline.lead(atSlot: Int(rows.slots[index])) else { continue }
       let y = top + 2 + offset
       let isSelected = index == selected
-      let overdue = lead.status == .open && (lead.followUp?.due).map { $0 < today } ?? false
+      let overdue = lead.status != .lost && (lead.followUp?.due).map { $0 < today } ?? false
       var style = Style(isSelected ? .cardFocused : overdue ? .overdue : .detail, reverse: isSelected)
       style.bold = isSelected
       frame.fill(x: 0, y: y, width: width, height: 1, style: style)
