@@ -89,6 +89,7 @@ extension BoardState {
     field("Phone", lead.phone)
     field("Owner", lead.owner)
     field("Source", lead.source)
+    if let referrer = lead.referredBy { field("Referrer", pipeline[referrer]?.name ?? referrer.rawValue) }
     field("Close by", lead.expectedClose?.description ?? "")
     for custom in pipeline.config.fields {
       field(custom.title.truncated(toWidth: 10), lead.custom[custom.key].map(custom.shown) ?? "")
@@ -141,6 +142,17 @@ extension BoardState {
           text:
             "\(calendar.day(of: visit.entered))  \(title.fitted(toWidth: 20)) \(days)d\(visit.left == nil ? " now" : "")",
           style: plain))
+    }
+    let referrals = pipeline.referrals(of: lead.id).compactMap { pipeline[$0] }
+    if !referrals.isEmpty {
+      // The customer's referrals: the business it brought.
+      line("")
+      line("Referrals (\(referrals.count))", Style(.detailLabel, bold: true))
+      for referral in referrals {
+        let stage = pipeline.stage(forKey: referral.stage)?.title ?? referral.stage
+        let state = referral.status == .open ? stage : referral.status.rawValue
+        line("\(referral.name) · \(state)\(referral.value.map { " · \($0.compactAmount)" } ?? "")")
+      }
     }
     if !lead.activities.isEmpty {
       line("")

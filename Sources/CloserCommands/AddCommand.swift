@@ -24,6 +24,8 @@ struct AddCommand: ParsableCommand {
   @Option(help: "Expected close date, YYYY-MM-DD.") var expectedClose: String?
   @Option(name: .customLong("field"), help: "A custom field from the config: KEY=VALUE (repeatable).")
   var fields: [String] = []
+  @Option(help: "The customer who referred this lead (id or part of its name); the source is then Referral.")
+  var referredBy: String?
   @Option(help: "The next action, such as \"Call back\" (needs --due).") var followUp: String?
   @Option(help: "When the next action is due: today, tomorrow, fri, +3d, +2w, YYYY-MM-DD.") var due: String?
   @Flag(help: "Refuse a lead with the same name and company, or the same email, as one already there.")
@@ -46,6 +48,13 @@ struct AddCommand: ParsableCommand {
     }
     if let expectedClose { new.expectedClose = try isoDay(expectedClose) }
     for (key, value) in try CustomFieldOptions.parse(fields, config: config) { new.custom[key] = value }
+    if referredBy != nil {
+      // A referral's source says so; another source with a referrer is a contradiction.
+      if new.source.isEmpty { new.source = "Referral" }
+      guard SearchKey.fold(new.source) == "referral" else {
+        throw CommandError("--referred-by is for leads from a referral: leave --source out, or give --source Referral")
+      }
+    }
     var more: [Change] = []
     switch (followUp.map(cleanLine), due) {
     case (nil, nil): break
@@ -58,7 +67,10 @@ struct AddCommand: ParsableCommand {
     // With a snapshot, a new lead is appended without replaying the journal; a stage known
     // only from the journal, or no snapshot, takes the full path.
     let configured = Pipeline(config: config)
-    if let key = try? (stage.map { try configured.resolveStage($0).get().key } ?? configured.stages[0].key) {
+    // The quick path appends without reading the leads; a referrer has to be found first.
+    if referredBy == nil,
+      let key = try? (stage.map { try configured.resolveStage($0).get().key } ?? configured.stages[0].key)
+    {
       new.stage = key
       var warnings: [JournalWarning] = []
       var duplicate: String?
@@ -78,6 +90,9 @@ struct AddCommand: ParsableCommand {
     var duplicate: String?
     try store.recordAll { pipeline in
       new.stage = try stage.map { try pipeline.resolveStage($0).get().key } ?? pipeline.stages[0].key
+      if let referredBy {
+        new.referredBy = try pipeline.lookup(referredBy).get().id
+      }
       if let match = DuplicateKey.match(name: new.name, company: new.company, email: new.email, in: pipeline) {
         duplicate = try duplicateFound(match.lead.id.rawValue, match.reason)
       }

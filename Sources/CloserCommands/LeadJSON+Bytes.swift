@@ -205,6 +205,14 @@ extension LeadJSON {
     json.int(position)
     json.key("ref")
     json.string(ref)
+    if let referrals {
+      json.key("referrals")
+      json.beginArray()
+      for id in referrals { json.string(id) }
+      json.endArray()
+    }
+    json.key("referredBy")
+    json.string(referredBy)
     json.key("score")
     json.int(score)
     json.key("source")

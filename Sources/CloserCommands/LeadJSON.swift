@@ -70,6 +70,9 @@ struct LeadJSON: Encodable {
   var fields: [String: String?]
   /// Ticked criteria's answers by criterion key (only those that have one).
   var answers: [String: String]
+  /// The customer who referred the lead, and (detailed) the leads it referred.
+  var referredBy: String?
+  var referrals: [String]?
   var notes: [NoteJSON]?
   /// Calls, meetings and emails logged, newest first.
   var activities: [ActivityJSON]?
@@ -79,7 +82,7 @@ struct LeadJSON: Encodable {
     case id, name, company, email, phone, owner, source, ref, stage, stageTitle, position, value, currency, status
     case lostReason, closed, created, stageEntered, daysInStage, expectedClose, checklist, score, tier, followUp,
       stalled, notes
-    case activities, history, fields, answers
+    case activities, history, fields, answers, referredBy, referrals
   }
 
   /// Fields without a value are written as null rather than left out, so scripts can rely
@@ -113,6 +116,8 @@ struct LeadJSON: Encodable {
     try c.encode(stalled, forKey: .stalled)
     try c.encode(fields, forKey: .fields)
     try c.encode(answers, forKey: .answers)
+    try c.encode(referredBy, forKey: .referredBy)
+    try c.encodeIfPresent(referrals, forKey: .referrals)
     try c.encodeIfPresent(notes, forKey: .notes)
     try c.encodeIfPresent(activities, forKey: .activities)
     try c.encodeIfPresent(history, forKey: .history)
@@ -149,6 +154,8 @@ struct LeadJSON: Encodable {
     stalled = pipeline.isStalled(lead, now: now)
     fields = Dictionary(uniqueKeysWithValues: pipeline.config.fields.map { ($0.key, lead.custom[$0.key]) })
     answers = lead.answers.filter { lead.isChecked($0.key) }
+    referredBy = lead.referredBy?.rawValue
+    if detailed { referrals = pipeline.referrals(of: lead.id).map(\.rawValue) }
     if detailed {
       notes = lead.notes.reversed().map { NoteJSON(time: $0.time.iso8601, text: $0.text) }
       activities = lead.activities.reversed().map {

@@ -33,6 +33,13 @@ struct ShowCommand: ParsableCommand {
     field("Owner", found.owner)
     field("Source", found.source)
     field("Imported as", found.reference)
+    if let referrer = found.referredBy {
+      field("Referred by", "\(pipeline[referrer]?.name ?? referrer.rawValue) [\(referrer)]")
+    }
+    let referrals = pipeline.referrals(of: found.id).compactMap { pipeline[$0] }
+    if !referrals.isEmpty {
+      field("Referrals", referrals.map { "\($0.name) [\($0.id)] (\($0.status.rawValue))" }.joined(separator: ", "))
+    }
     field("Value", found.value?.description ?? "")
     let where_ = pipeline.position(of: found.id).map { ", \($0) of \(pipeline.cardCount(inStage: found.stage))" } ?? ""
     field("Stage", "\(stage?.title ?? found.stage)\(where_), \(found.daysInStage(now: now)) days")

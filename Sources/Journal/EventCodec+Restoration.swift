@@ -24,6 +24,7 @@ extension EventCodec {
       w.field("currency", value.currency)
     }
     if let day = lead.expectedClose { w.field("expectedClose", day.description) }
+    if let referrer = lead.referredBy { w.field("referredBy", referrer.rawValue) }
     if !lead.custom.isEmpty { encodeCustom(lead.custom.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, &w) }
     w.field("stage", lead.stage)
     w.field("status", lead.status.rawValue)
@@ -154,6 +155,7 @@ extension EventCodec {
     lead.expectedClose = try day(fields["expectedClose"], "expectedClose")
     lead.custom = custom
     lead.answers = answers
+    lead.referredBy = fields["referredBy"].map { LeadID($0) }
     guard let status = LeadStatus(rawValue: fields["status"] ?? "open") else {
       throw LineError("\"status\" is not open, won or lost")
     }

@@ -88,6 +88,7 @@ public enum EventCodec {
       w.field("stage", new.stage)
       w.field("position", Int64(new.position))
       if let entered = new.stageEntered { w.field("stageEntered", entered.iso8601) }
+      if let referrer = new.referredBy { w.field("referredBy", referrer.rawValue) }
       if !new.custom.isEmpty { encodeCustom(new.custom.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, &w) }
     case .edited(let edits):
       // Custom fields go together in one "custom" object, after the lead's own fields.
@@ -316,6 +317,8 @@ public enum EventCodec {
           new.stageEntered = time
         } else if key.matches("custom") {
           for (field, value) in try decodeCustom(&s) { new.custom[field] = value }
+        } else if key.matches("referredBy") {
+          new.referredBy = try s.optionalString().map { LeadID($0) }
         } else {
           try s.skipValue()
         }

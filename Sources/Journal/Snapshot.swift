@@ -32,7 +32,7 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// checksum), taken with another configuration, or does not match the journal, it is
 /// ignored and rebuilt from a full replay. Deleting it is always safe.
 ///
-/// Layout (8): magic, then four sections (seal, lead index, state, event ids), each as
+/// Layout (9): magic, then four sections (seal, lead index, state, event ids), each as
 /// length (u64) + bytes + CRC-32C (u32), written one at a time. The seal also holds the
 /// checksums of the first and last megabyte covered, which `closer add` checks instead of
 /// every byte. The lead index (the sorted lead ids, and the `DuplicateKey`s of names and
@@ -42,7 +42,7 @@ public struct SnapshotSeal: Equatable, Sendable {
 /// The event ids let an event whose line appears twice be applied once, also when the first
 /// copy is in the part the snapshot covers.
 enum Snapshot {
-  static let magic = Array("CLOSNAP8".utf8)
+  static let magic = Array("CLOSNAP9".utf8)
   static let sectionCount = 4
 
   static func path(forJournal journal: String) -> String { journal + ".snapshot" }
@@ -176,6 +176,7 @@ enum Snapshot {
       $0.string($1.currency)
     }
     w.optional(lead.expectedClose) { $0.i64($1.daysSinceEpoch) }
+    w.optional(lead.referredBy) { $0.string($1.rawValue) }
     w.count(lead.custom.count)
     for (key, value) in lead.custom.sorted(by: { $0.key < $1.key }) {
       w.string(key)
@@ -557,6 +558,7 @@ enum Snapshot {
     lead.expectedClose = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in
       CalendarDay(daysSinceEpoch: try r.i64())
     }
+    lead.referredBy = try r.optional { (r: inout BinaryReader) throws(SnapshotError) in LeadID(try r.string()) }
     let customs = try r.count()
     for _ in 0..<customs {
       let key = try r.string(&cache)

@@ -24,7 +24,7 @@ import PipelineCore
 /// in the snapshot: it is read from the journals when first needed, by the board on another
 /// thread after its first frame (`TeamMerge.readHistory`).
 enum TeamSnapshot {
-  static let magic = Array("CLOTEAM4".utf8)
+  static let magic = Array("CLOTEAM5".utf8)
   static let sectionCount = 4
 
   static func path(in layout: TeamLayout, replica: String) -> String {

@@ -124,6 +124,8 @@ public struct NewLead: Hashable, Sendable {
   public var stageEntered: Timestamp?
   /// Custom fields' stored values by key.
   public var custom: [String: String] = [:]
+  /// The customer who referred this lead, when it came from a referral.
+  public var referredBy: LeadID?
 
   public init(
     name: String, company: String = "", email: String = "", phone: String = "", owner: String = "",

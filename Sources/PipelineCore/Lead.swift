@@ -38,6 +38,8 @@ public struct Lead: Hashable, Sendable {
   /// Custom fields' stored values by key (`CustomField.stored`): kept when the config no
   /// longer has the field, shown again when it has it again.
   public var custom: [String: String] = [:]
+  /// The customer who referred this lead (its source is a referral), if one did.
+  public var referredBy: LeadID?
   public var stage: String
   public var status: LeadStatus
   public var lostReason: String?

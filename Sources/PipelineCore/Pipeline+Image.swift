@@ -60,6 +60,7 @@ extension Pipeline {
         throw PipelineImageError(description: "lead \(storage[slot].id) is in an unknown stage")
       }
       storage[slot].stage = stages[column].key  // share one copy of each key
+      if let referrer = storage[slot].referredBy { referralsByLead[referrer, default: []].append(storage[slot].id) }
     }
     var placed = [Bool](repeating: false, count: storage.count)
     for (column, slots) in columnLists.enumerated() {

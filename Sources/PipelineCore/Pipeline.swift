@@ -17,6 +17,8 @@ public struct Pipeline: Sendable {
   /// Slots of leads whose adding was undone: kept in `storage` (slots are never reused) but
   /// out of the pipeline (`leads`, `count`, lookups, the image).
   var withdrawn: Set<Int32> = []
+  /// Customer -> the leads that name it as their referrer, in the order they were added.
+  var referralsByLead: [LeadID: [LeadID]] = [:]
   /// Goes up with every applied event, so views can tell when to recompute what they cache.
   public internal(set) var revision = 0
   /// Per column: open deals, and value in the default currency of the cards on the board,
@@ -111,6 +113,14 @@ public struct Pipeline: Sendable {
       guard let base = leads.baseAddress else { return }
       _ = columns.forEachSlot(in: column, from: 0, limit: .max) { body($0, base + Int($0)) }
     }
+  }
+
+  /// The leads a customer referred (those added naming it with `referredBy`), oldest first;
+  /// a lead whose adding was undone is not among them.
+  public func referrals(of id: LeadID) -> [LeadID] {
+    // A batch taken back may have left an id here; one added again is here once.
+    var seen = Set<LeadID>()
+    return (referralsByLead[id] ?? []).filter { self[$0]?.referredBy == id && seen.insert($0).inserted }
   }
 
   /// The lead created at `slot` in creation order, while it is in the pipeline.
@@ -364,6 +374,8 @@ public struct Pipeline: Sendable {
     lead.value = new.value
     lead.expectedClose = new.expectedClose
     lead.custom = new.custom
+    lead.referredBy = new.referredBy
+    if let referrer = new.referredBy { referralsByLead[referrer, default: []].append(id) }
     let slot = Int32(storage.count)
     storage.append(lead)
     slotByID[id] = slot
@@ -397,6 +409,9 @@ public struct Pipeline: Sendable {
       // An undone add, redone: back as it was.
       lead.notes = []
       lead.activities = []
+      if let referrer = lead.referredBy, !(referralsByLead[referrer] ?? []).contains(id) {
+        referralsByLead[referrer, default: []].append(id)
+      }
       slot = Int32(storage.count)
       storage.append(lead)
       slotByID[id] = slot

@@ -165,3 +165,25 @@ import Testing
     #expect(h.pipeline[ngozi.id]?.followUp == nil)
   }
 }
+
+/// A customer's detail pane lists the referrals it brought; the referral's pane names its
+/// customer; undoing the referral's add takes it off the list.
+@Suite struct ReferralBoardTests {
+  @Test func theCustomerListsItsReferrals() throws {
+    var pipeline = Fixture.pipeline()
+    var new = NewLead(name: "Rita Referral", source: "Referral", stage: "lead-generation")
+    new.referredBy = "olaf"
+    try pipeline.apply(Event(id: "r1", time: Harness.now, replica: "t", lead: "rita", change: .created(new)))
+    var h = Harness(width: 160, height: 45, pipeline: pipeline)
+    h.state.focus(on: "olaf", h.pipeline)
+    #expect(h.frame.text.contains("Referrals (1)"))
+    #expect(h.frame.text.contains("Rita Referral · Lead Generation"))
+    h.state.focus(on: "rita", h.pipeline)
+    #expect(h.frame.text.contains("Referrer   Ólafur Jónsson"))
+    try h.pipeline.apply(
+      Event(
+        id: "r2", time: Harness.now, replica: "t", lead: "rita",
+        change: .restored(Restoration(reverses: "r1", lead: nil))))
+    #expect(h.pipeline.referrals(of: "olaf").isEmpty)
+  }
+}

@@ -113,7 +113,7 @@ import Testing
         {"id":"abcd","name":"A","company":null,"email":null,"phone":null,"owner":null,"source":null,"ref":null,
         "stage":"s","stageTitle":"S","position":1,"value":null,"currency":null,"status":"open","lostReason":null,
         "closed":null,"created":"t","stageEntered":"t","daysInStage":0,"expectedClose":null,"checklist":{},
-        "score":1,"tier":"C","followUp":null,"stalled":false,"fields":{},"answers":{}}
+        "score":1,"tier":"C","followUp":null,"stalled":false,"fields":{},"answers":{},"referredBy":null}
         """) as? [String: Any])
     #expect(Self.problems(lead, schema).isEmpty)
     lead["extra"] = 1

@@ -106,3 +106,30 @@ import Testing
     }
   }
 }
+
+/// Referrals both ways: a lead added with `--referred-by` names its customer (its source is
+/// Referral), and the customer lists the leads it brought, in `show` and `--json`.
+@Suite struct ReferralCommandTests {
+  @Test func referralsBothWays() throws {
+    let box = Sandbox()
+    _ = try box.run(["add", "Ana Lima", "--company", "Acme", "--stage", "closing"])
+    _ = try box.run(["won", "ana"])
+    let added = try box.run(["add", "Cy Tan", "--referred-by", "ana", "--value", "8k"])
+    #expect(added.status == 0, "\(added.stderr)")
+    _ = try box.run(["add", "Dee Roy", "--referred-by", "Ana Lima", "--source", "referral"])
+    let cy = try #require(try json(box.run(["show", "cy", "--json"]).stdout) as? [String: Any])
+    let ana = try #require(try json(box.run(["show", "ana", "--json"]).stdout) as? [String: Any])
+    #expect(cy["source"] as? String == "Referral")
+    #expect(cy["referredBy"] as? String == ana["id"] as? String)
+    #expect((ana["referrals"] as? [String])?.count == 2)
+    #expect((ana["referrals"] as? [String])?.first == cy["id"] as? String)
+    let show = try box.run(["show", "ana"]).stdout
+    #expect(show.contains("Referrals      Cy Tan ["), "\(show)")
+    #expect(show.contains("Dee Roy ["))
+    #expect(try box.run(["show", "cy"]).stdout.contains("Referred by    Ana Lima ["))
+    try box.expectRefused(
+      ["add", "Eve", "--referred-by", "ana", "--source", "Webinar"],
+      saying: "--referred-by is for leads from a referral")
+    try box.expectRefused(["add", "Eve", "--referred-by", "nobody-at-all"], saying: "nobody-at-all")
+  }
+}
