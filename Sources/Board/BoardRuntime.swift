@@ -16,6 +16,9 @@ public protocol BoardStore: AnyObject {
   /// pipeline after catching up with other writers, and refused (`StaleDecision`) when
   /// someone else moved, won, lost or edited that card since. Returns the event's id.
   func record(_ change: Change, to lead: LeadID, decidedOn card: LeadID?) throws -> String
+  /// Appends several changes to one lead as one batch, all or nothing (a win and its first
+  /// check-in); returns the first event's id.
+  func record(_ changes: [Change], to lead: LeadID, decidedOn card: LeadID?) throws -> String
   /// What other writers did since the last look, as messages for the board (changes read,
   /// warnings, the journal lost).
   func look() -> [Message]
@@ -148,15 +151,10 @@ public final class BoardRuntime {
         // Decided on the card as the board showed it: if it changed elsewhere since, the
         // rep is told, and nothing is written on a stale basis.
         var saved = record
-        saved.eventID = try store.record(record.change, to: record.lead, decidedOn: record.lead)
-        for change in record.then {
-          // The step's own follow-on: what failed of it is said, what was written stays.
-          do {
-            _ = try store.record(change, to: record.lead, decidedOn: nil)
-          } catch {
-            saved.label += " (not saved after it: \(error))"
-          }
-        }
+        saved.eventID =
+          record.then.isEmpty
+          ? try store.record(record.change, to: record.lead, decidedOn: record.lead)
+          : try store.record([record.change] + record.then, to: record.lead, decidedOn: record.lead)
         return .recorded(saved)
       } catch {
         return .failed(record, reason: "\(error)")

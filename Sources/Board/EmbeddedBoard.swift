@@ -40,6 +40,16 @@ public final class MemoryStore: BoardStore {
     return LeadID("new\(number)")
   }
 
+  /// A batch: applied in turn (a test store has nothing to tear).
+  public func record(_ changes: [Change], to lead: LeadID, decidedOn card: LeadID?) throws -> String {
+    var first: String?
+    for (index, change) in changes.enumerated() {
+      let id = try record(change, to: lead, decidedOn: index == 0 ? card : nil)
+      if first == nil { first = id }
+    }
+    return first ?? ""
+  }
+
   public func record(_ change: Change, to lead: LeadID, decidedOn card: LeadID?) throws -> String {
     if let failure { throw MemoryStoreFailure(description: failure) }
     let name = card.flatMap { pipeline[$0]?.name }

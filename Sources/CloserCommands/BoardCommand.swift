@@ -139,6 +139,11 @@ final class JournalToBe: BoardStore {
     return try watch!.record(change, to: lead, decidedOn: card)
   }
 
+  func record(_ changes: [Change], to lead: LeadID, decidedOn card: LeadID?) throws -> String {
+    if watch == nil { watch = JournalWatch(store: try open()) }
+    return try watch!.record(changes, to: lead, decidedOn: card)
+  }
+
   func look() -> [Message] {
     if let watch { return watch.look() }
     guard exists(), let store = try? open() else { return [] }

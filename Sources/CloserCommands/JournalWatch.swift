@@ -218,6 +218,10 @@ public final class JournalWatch: BoardStore {
 
   public func newLeadID() -> LeadID { store.newLeadID() }
 
+  public func record(_ changes: [Change], to lead: LeadID, decidedOn card: LeadID?) throws -> String {
+    try store.recordAll(decidedOn: card, lead: lead, changes).first?.id ?? ""
+  }
+
   public func record(_ change: Change, to lead: LeadID, decidedOn card: LeadID?) throws -> String {
     try store.record(decidedOn: card) { _ in (lead, change) }.id
   }

@@ -62,7 +62,9 @@ struct ListCommand: ParsableCommand {
       }
       let nobody = owner.lowercased() == "none"
       leads = leads.filter {
-        nobody ? $0.owner.isEmpty : $0.owner.compare(wanted, options: .caseInsensitive) == .orderedSame
+        // One owner whatever the case and accents, as the board's owner view, filters and
+        // `stats --by owner` have it.
+        nobody ? $0.owner.isEmpty : !$0.owner.isEmpty && SearchKey.fold($0.owner) == SearchKey.fold(wanted)
       }
     }
     if due {

@@ -32,6 +32,7 @@ struct WonCommand: ParsableCommand {
         return [(found.id, .won)]
       }
       summary += "; next: \(printable(first.action)), due \(first.due)"
+      if let replaced = found.followUp { summary += " (instead of \(printable(replaced.action)))" }
       return [(found.id, .won), (found.id, .followUpSet(first))]
     }
     try LeadChange.report(summary, lead: id, in: store, json: json)
@@ -105,6 +106,13 @@ struct ReopenCommand: ParsableCommand {
         return []
       }
       summary = "Reopened: \(printable(found.name)) in \(printable(target.title))"
+      // A check-in after the sale means nothing for a deal that is open again.
+      if found.status == .won, let followUp = found.followUp,
+        pipeline.config.checkIns.contains(where: { $0.action == followUp.action })
+      {
+        summary += "; its check-in (\(printable(followUp.action))) is cleared"
+        return [(found.id, .reopened(stage: target.key)), (found.id, .followUpSet(nil))]
+      }
       return [(found.id, .reopened(stage: target.key))]
     }
     try LeadChange.report(summary, lead: id, in: store, json: json)

@@ -326,6 +326,17 @@ public final class PipelineStore {
     try recordAll(history: { pipeline in try make(pipeline).map { ($0.0, $0.1, nil) } })
   }
 
+  /// Records changes to one lead the rep decided on `card` as they saw it, as one batch (a
+  /// win and its first check-in): all or nothing, and nothing when another writer changed
+  /// the card since (`StaleDecision`).
+  @discardableResult
+  public func recordAll(decidedOn card: LeadID?, lead: LeadID, _ changes: [Change]) throws -> [Event] {
+    try appendAll(decidedOn: card) { _ in
+      let time = clock()
+      return changes.map { Event(id: identifiers.eventID(), time: time, replica: replica, lead: lead, change: $0) }
+    }
+  }
+
   /// Records changes as one batch, each with when it happened when that was earlier (the
   /// created and closed dates of deals imported from a file): all or nothing.
   @discardableResult
@@ -350,9 +361,13 @@ public final class PipelineStore {
   /// that fails. The state is changed in place, keeping only what the batch touches to take
   /// it back: a copy of a pipeline of a million leads would cost more than the batch.
   @discardableResult
-  private func appendAll(_ make: (Pipeline) throws -> [Event]) throws -> [Event] {
+  private func appendAll(decidedOn card: LeadID? = nil, _ make: (Pipeline) throws -> [Event]) throws -> [Event] {
     var events: [Event] = []
     var undo: Pipeline.BatchUndo?
+    // As `record(decidedOn:)`: a change decided on a card another writer changed since is
+    // not written.
+    var fromElsewhere: Event?
+    let name = card.flatMap { pipeline[$0]?.name }
     // A batch applied for an attempt that did not end in the file (the file was replaced
     // while it was written: the append reads the new file and builds again) comes off first.
     func takeBack() {
@@ -364,9 +379,15 @@ public final class PipelineStore {
         apply: { event, line in
           takeBack()
           arrive(event, line: line)
+          if let card, event.lead == card && StaleDecision.invalidates(event.change) { fromElsewhere = event }
         },
         build: { after in
           takeBack()
+          if let fromElsewhere, let name {
+            var title: String?
+            if case .moved(let stage, _, _) = fromElsewhere.change { title = pipeline.stage(forKey: stage)?.title }
+            throw StaleDecision(name: name, change: fromElsewhere, stageTitle: title)
+          }
           events = try make(pipeline)
           if let team { events = team.stamped(events) }
           let ids = events.map(\.id)

@@ -28,8 +28,14 @@ public struct CheckIn: Hashable, Sendable {
     case "m": factor = 30
     default: return nil
     }
-    let action = String(trimmed[space...]).trimmingWhitespace
-    guard !action.isEmpty else { return nil }
+    // An action is a line: control characters from the config become spaces, as typed text's do.
+    let line = String(
+      String.UnicodeScalarView(
+        trimmed[space...].unicodeScalars.map {
+          $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) ? " " : $0
+        }))
+    let action = line.trimmingWhitespace
+    guard !action.isEmpty, count * factor <= 3650 else { return nil }
     return CheckIn(days: count * factor, action: action)
   }
 

@@ -236,7 +236,10 @@ private struct Reader {
         guard let criteria = table["criteria"]?.array?.compactMap({ $0.string }), !criteria.isEmpty,
           criteria.count == table["criteria"]?.array?.count
         else {
-          throw fail("\(name) needs criteria = [\"...\", ...], a list of names", key: "criteria", table: name)
+          throw fail(
+            "\(name) needs criteria = [\"...\", ...], a list of names",
+            key: table["criteria"] == nil ? nil : "criteria",
+            table: table["criteria"] == nil && table["questions"] != nil ? "\(name).questions" : name)
         }
         guard criteria.count <= 9 else {
           throw fail("\(name) has \(criteria.count) criteria; keys 1-9 reach at most 9", key: "criteria", table: name)
@@ -288,14 +291,14 @@ private struct Reader {
         for text in texts.compactMap({ $0 }) {
           guard let step = CheckIn.parse(text) else {
             throw fail(
-              "'\(text)' is not a check-in; write \"+2d Thank-you note\" (days d, weeks w or months m, then the action)",
+              "'\(text)' is not a check-in; write \"+2d Thank-you note\" (days d, weeks w or months m, up to ten years, then the action)",
               key: "check-ins", table: "post-sale")
           }
           guard steps.last.map({ $0.days <= step.days }) ?? true else {
             throw fail(
               "check-ins go in order: '\(text)' comes before the one above it", key: "check-ins", table: "post-sale")
           }
-          guard !steps.contains(where: { $0.action == step.action }) else {
+          guard !steps.contains(where: { SearchKey.fold($0.action) == SearchKey.fold(step.action) }) else {
             throw fail("'\(step.action)' is in the check-ins twice", key: "check-ins", table: "post-sale")
           }
           steps.append(step)
@@ -471,10 +474,15 @@ private struct Reader {
           "'\(criterion)' is no criterion of \(template.title); use \(template.criteria.map(\.key).joined(separator: ", "))",
           key: criterion, table: context)
       }
-      guard let list = questions[criterion]?.array?.map({ $0.string }), list.allSatisfy({ $0 != nil }) else {
-        throw fail("\(criterion) must be a list of questions (strings)", key: criterion, table: context)
+      guard let list = questions[criterion]?.array?.map({ $0.string?.trimmingWhitespace }),
+        list.allSatisfy({ $0.map { !$0.isEmpty } ?? false })
+      else {
+        throw fail("\(criterion) must be a list of questions (non-empty strings)", key: criterion, table: context)
       }
-      result[found.key] = list.compactMap { $0?.trimmingWhitespace }.filter { !$0.isEmpty }
+      guard result[found.key] == nil else {
+        throw fail("\(found.title) has questions twice in \(context)", key: criterion, table: context)
+      }
+      result[found.key] = list.compactMap { $0 }
     }
     return result
   }

@@ -116,6 +116,10 @@ import Testing
     #expect(h.written.count == 1)
     h.send(.character("a"), .escape)
     #expect(h.written.count == 1)
+    guard case .detail(item: 0) = h.state.mode else {
+      Issue.record("Esc in the answer goes back to the pane, not the board")
+      return
+    }
     h.send(.escape, .character("u"))
     #expect(h.pipeline["ana0"]?.isChecked("budget") == false)
     #expect(h.pipeline["ana0"]?.answers.isEmpty == true)

@@ -1,4 +1,5 @@
 import Foundation
+import PipelineCore
 import Testing
 
 @Suite struct OutcomeTests {
@@ -73,6 +74,19 @@ import Testing
     }
     #expect(!(try box.run(["follow-up", "ana", "--done"]).stdout.contains("next:")))
     #expect(try followUp(box) == nil)
+    // Reopened, a won deal's check-in goes; won again, the cadence starts again.
+    _ = try box.run(["reopen", "ana"])
+    #expect(try box.run(["won", "ana"]).stdout.contains("next: Thank-you note"))
+    #expect(try box.run(["reopen", "ana"]).stdout.contains("its check-in (Thank-you note) is cleared"))
+    #expect(try followUp(box) == nil)
+    // A win says which follow-up its check-in replaces.
+    _ = try box.run(["add", "Bob Stone", "--stage", "closing", "--follow-up", "Send contract", "--due", "+5d"])
+    #expect(try box.run(["won", "bob"]).stdout.contains("(instead of Send contract)"))
+  }
+
+  /// Check-in actions from the config are lines: control characters become spaces.
+  @Test func checkInActionsAreLines() {
+    #expect(CheckIn.parse("+2d Thank\u{1B}[31myou") == CheckIn(days: 2, action: "Thank [31myou"))
   }
 
   @Test func theConfigSetsTheCadence() throws {
@@ -97,6 +111,8 @@ import Testing
       ("check-ins = [\"+30d Later\", \"+2d Sooner\"]", "check-ins go in order"),
       ("check-ins = \"+2d Thanks\"", "check-ins must be a list"),
       ("cadence = []", "unknown key 'cadence'"),
+      ("check-ins = [\"+100000d Later\"]", "up to ten years"),
+      ("check-ins = [\"+2d Thanks\", \"+3d THANKS\"]", "is in the check-ins twice"),
     ] {
       try "[post-sale]\n\(bad)\n".write(toFile: config, atomically: true, encoding: .utf8)
       let refused = try box.run(["list", "--config", config])

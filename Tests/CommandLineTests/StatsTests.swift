@@ -66,3 +66,18 @@ import Testing
     try box.expectRefused(["stats", "--by", "region"], saying: "--by takes owner, source or stage")
   }
 }
+
+/// One owner whatever the case and accents: `list --owner` finds the deals `stats --by
+/// owner` counts under the name.
+@Suite struct OwnerFoldingTests {
+  @Test func listAndStatsAgreeOnWhoOwnsWhat() throws {
+    let box = Sandbox()
+    for (name, owner) in [("A1", "José"), ("A2", "jose"), ("A3", "JOSÉ"), ("A4", "Jose")] {
+      _ = try box.run(["add", name, "--owner", owner])
+    }
+    let listed = try #require(try json(box.run(["list", "--owner", "jose", "--json"]).stdout) as? [[String: Any]])
+    #expect(listed.count == 4)
+    let stats = try #require(try json(box.run(["stats", "--by", "owner", "--json"]).stdout) as? [String: Any])
+    #expect((stats["rows"] as? [[String: Any]])?.map { $0["open"] as? Int } == [4])
+  }
+}

@@ -40,4 +40,29 @@ import Testing
     try board.record(decidedOn: ana) { _ in (ana, .won) }
     #expect(board.pipeline[ana]?.status == .won)
   }
+
+  /// A win and its first check-in, decided on the board's card: one batch, read whole or
+  /// not at all; refused as a whole when the card changed elsewhere meanwhile.
+  @Test func aDecisionOfSeveralChangesIsOneBatchAndRefusedWhole() throws {
+    let dir = TemporaryDirectory(inMemory: true)
+    let path = dir.file("journal.jsonl")
+    let board = try openStore(path)
+    let ana = try addLead(board, "Ana Lima")
+    let checkIn = FollowUp(action: "Thank-you note", due: CalendarDay(iso8601: "2026-12-02")!)
+    let events = try board.recordAll(decidedOn: ana, lead: ana, [.won, .followUpSet(checkIn)])
+    #expect(events.count == 2)
+    let lines = String(decoding: readBytes(path), as: UTF8.self).split(separator: "\n")
+    #expect(lines.suffix(2).first?.contains(#""batch":2"#) == true)
+    #expect(board.pipeline[ana]?.followUp == checkIn)
+    let ben = try addLead(board, "Ben Okafor")
+    let other = try PipelineStore(path: path, replica: "ben@desk", clock: TestClock().now)
+    try other.record { _ in (ben, .moved(stage: "proposal", position: 1, gateOverridden: false)) }
+    let before = readBytes(path)
+    #expect {
+      try board.recordAll(decidedOn: ben, lead: ben, [.won, .followUpSet(checkIn)])
+    } throws: { error in
+      "\(error)".contains("ben@desk moved Ben Okafor to Proposal a moment ago; nothing was written")
+    }
+    #expect(readBytes(path) == before)
+  }
 }

@@ -117,6 +117,9 @@ import Testing
       ("[checklists.bant.questions]\nbudgett = [\"?\"]", "c.toml:2: 'budgett' is no criterion of BANT"),
       ("[checklists.bant.questions]\nbudget = \"?\"", "c.toml:2: budget must be a list of questions"),
       ("[checklists.bant]\nquestions = 3", "questions must be a table"),
+      ("[checklists.bant.questions]\nbudget = [\"a\"]\nBudget = [\"b\"]", "Budget has questions twice"),
+      ("[checklists.bant.questions]\nbudget = [\"  \"]", "c.toml:2: budget must be a list of questions (non-empty"),
+      ("[checklists.nosuch.questions]\nbudget = [\"a\"]", "c.toml:1: checklists.nosuch needs criteria"),
     ] {
       do {
         _ = try ConfigFile.parseContents(bad, path: "c.toml")

@@ -188,6 +188,7 @@ struct BrowseMode: ModeComponent {
     if let first = pipeline.firstCheckIn(wonOn: board.today), lead.followUp != first {
       record.then = [.followUpSet(first)]
       record.label += "; next: \(first.action), \(first.due)"
+      if let replaced = lead.followUp { record.label += " (instead of \(replaced.action))" }
     }
     guard gates.isEmpty else {
       let missing = gates.map { "\($0.stage.title) needs \($0.missing.map(\.title).joined(separator: ", "))" }

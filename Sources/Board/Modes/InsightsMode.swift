@@ -151,7 +151,7 @@ extension InsightsView: ModeComponent {
       for row in view.owners.prefix(30) {
         lines.append(
           (
-            "\(row.name.fitted(toWidth: 16)) \(right(String(row.open), 5)) \(right(money(row.pipeline), 9)) \(right(money(row.weighted), 9)) \(right(String(row.won), 4)) \(right(String(row.lost), 5)) \(right(percent(row.winRate), 5)) \(right(days(row.averageCycleDays), 6)) \(right(String(row.stalled), 8)) \(right(String(row.overdue), 8))",
+            "\(row.name.fitted(toWidth: 16)) \(right(String(row.open), 5)) \(right(money(row.pipeline) + (row.otherCurrencies > 0 ? "+" : ""), 9)) \(right(money(row.weighted), 9)) \(right(String(row.won), 4)) \(right(String(row.lost), 5)) \(right(percent(row.winRate), 5)) \(right(days(row.averageCycleDays), 6)) \(right(String(row.stalled), 8)) \(right(String(row.overdue), 8))",
             plain
           ))
       }

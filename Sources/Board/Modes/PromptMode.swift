@@ -28,7 +28,8 @@ extension Prompt: ModeComponent {
     prompt.problem = nil
     switch key {
     case .escape:
-      board.mode = .board
+      // An answer asked from the detail pane goes back to it; the rest to the board.
+      if case .answer(_, let item) = prompt.purpose { board.mode = .detail(item: item) } else { board.mode = .board }
       board.message = StatusMessage(prompt.cancelled)
       return []
     case .backspace where prompt.isPrefilled:
@@ -99,7 +100,7 @@ extension Prompt: ModeComponent {
     case .activityOutcome:
       return .bold("\(question) \(field) · a line, or nothing · \(Self.hints)")
     case .answer:
-      return .bold("\(question) \(field) · Enter ticks it with this answer · \(Self.hints)")
+      return .bold("\(question) \(field) · Enter ticks it with this answer · Esc cancel")
     }
   }
 
