@@ -44,58 +44,96 @@ extension Pipeline {
     by dimension: BreakdownDimension, since: Timestamp, until: Timestamp, now: Timestamp, today: CalendarDay,
     including: ((Lead) -> Bool)? = nil
   ) -> [BreakdownRow] {
-    var rows: [String: BreakdownRow] = [:]
-    var cycles: [String: [Double]] = [:]
+    var rows: [BreakdownRow] = []
+    var keys: [String] = []
+    var cycles: [[Double]] = []
     let currency = config.defaultCurrency
-    for lead in leads where including?(lead) ?? true {
-      let (key, name): (String, String)
+    // Each distinct owner (source, stage) text to its row: owners are a few names shared by
+    // many deals, so a deal costs one lookup of the text as written, and each text is folded
+    // once ("Ana", "ana" and "Âna" are one row).
+    var rowOfText: [String: Int] = [:]
+    var rowOfKey: [String: Int] = [:]
+    func row(for text: String) -> Int {
+      if let known = rowOfText[text] { return known }
+      let key: String
+      let name: String
       switch dimension {
       case .owner, .source:
-        let text = dimension == .owner ? lead.owner : lead.source
         key = text.isEmpty ? "\u{0}" : SearchKey.fold(text)
         name = text.isEmpty ? BreakdownDimension.none : text
       case .stage:
-        key = lead.stage
-        name = stage(forKey: lead.stage)?.title ?? lead.stage
+        key = text
+        name = stageIndexByKey[text].map { stages[$0].title } ?? text
       }
-      var row = rows[key] ?? BreakdownRow(name: name)
-      switch lead.status {
-      case .open:
-        row.open += 1
-        if let value = lead.value {
-          if value.currency == currency {
-            row.pipeline += value.minorUnits
-            row.weighted += value.minorUnits * Int64(stage(forKey: lead.stage)?.probability ?? 0) / 100
-          } else {
-            row.otherCurrencies += 1
+      let index: Int
+      if let existing = rowOfKey[key] {
+        index = existing
+      } else {
+        index = rows.count
+        rows.append(BreakdownRow(name: name))
+        keys.append(key)
+        cycles.append([])
+        rowOfKey[key] = index
+      }
+      rowOfText[text] = index
+      return index
+    }
+    // Every lead read in place (a copy retains a dozen strings: at 100,000 leads, most of
+    // the time); only a filter is handed a copy.
+    storage.withUnsafeBufferPointer { leads in
+      for slot in leads.indices where withdrawn.isEmpty || !withdrawn.contains(Int32(slot)) {
+        let place = leads.baseAddress! + slot
+        if let including, !including(place.pointee) { continue }
+        let text: String
+        switch dimension {
+        case .owner: text = place.pointee.owner
+        case .source: text = place.pointee.source
+        case .stage: text = place.pointee.stage
+        }
+        let index = row(for: text)
+        let column = stageIndexByKey[place.pointee.stage]
+        switch place.pointee.status {
+        case .open:
+          rows[index].open += 1
+          if let value = place.pointee.value {
+            if value.currency == currency {
+              rows[index].pipeline += value.minorUnits
+              rows[index].weighted += value.minorUnits * Int64(column.map { stages[$0].probability } ?? 0) / 100
+            } else {
+              rows[index].otherCurrencies += 1
+            }
           }
+          if let column, place.pointee.lastActivity.days(until: now) > stages[column].stallDays {
+            rows[index].stalled += 1
+          }
+          if let followUp = place.pointee.followUp, followUp.due < today { rows[index].overdue += 1 }
+        case .won:
+          if let closed = place.pointee.closed, closed >= since, closed < until {
+            rows[index].won += 1
+            cycles[index].append(
+              Double(closed.millisecondsSinceEpoch - place.pointee.created.millisecondsSinceEpoch)
+                / Double(Timestamp.millisecondsPerDay))
+          }
+        case .lost:
+          if let closed = place.pointee.closed, closed >= since, closed < until { rows[index].lost += 1 }
         }
-        if isStalled(lead, now: now) { row.stalled += 1 }
-        if let followUp = lead.followUp, followUp.due < today { row.overdue += 1 }
-      case .won:
-        if let closed = lead.closed, closed >= since, closed < until {
-          row.won += 1
-          cycles[key, default: []].append(
-            Double(closed.millisecondsSinceEpoch - lead.created.millisecondsSinceEpoch)
-              / Double(Timestamp.millisecondsPerDay))
-        }
-      case .lost:
-        if let closed = lead.closed, closed >= since, closed < until { row.lost += 1 }
       }
-      rows[key] = row
     }
-    for (key, days) in cycles where !days.isEmpty {
-      rows[key]?.averageCycleDays = days.reduce(0, +) / Double(days.count)
+    for index in rows.indices where !cycles[index].isEmpty {
+      rows[index].averageCycleDays = cycles[index].reduce(0, +) / Double(cycles[index].count)
     }
+    let indices = Array(rows.indices)
     switch dimension {
     case .stage:
       let order = Dictionary(uniqueKeysWithValues: stages.enumerated().map { ($1.key, $0) })
-      return rows.sorted { (order[$0.key] ?? .max, $0.key) < (order[$1.key] ?? .max, $1.key) }.map(\.value)
+      return indices.sorted { (order[keys[$0]] ?? .max, keys[$0]) < (order[keys[$1]] ?? .max, keys[$1]) }.map {
+        rows[$0]
+      }
     case .owner, .source:
-      return rows.sorted { a, b in
-        if (a.key == "\u{0}") != (b.key == "\u{0}") { return b.key == "\u{0}" }
-        return a.key < b.key
-      }.map(\.value)
+      return indices.sorted { a, b in
+        if (keys[a] == "\u{0}") != (keys[b] == "\u{0}") { return keys[b] == "\u{0}" }
+        return keys[a] < keys[b]
+      }.map { rows[$0] }
     }
   }
 }

@@ -30,7 +30,7 @@ extension Pipeline {
 
   /// Whether an open deal has had no activity for longer than its stage allows
   /// (`Stage.stallDays`, 14 by default): a stalled, "rotting" deal.
-  public func isStalled(_ lead: Lead, now: Timestamp) -> Bool {
+  public func isStalled(_ lead: borrowing Lead, now: Timestamp) -> Bool {
     guard lead.status == .open, let stage = stage(forKey: lead.stage) else { return false }
     return lead.lastActivity.days(until: now) > stage.stallDays
   }
