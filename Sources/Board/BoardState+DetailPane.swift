@@ -118,9 +118,14 @@ extension BoardState {
         if selected == index { selectedRow = lines.count }
         // A ticked criterion's answer beside it ("1 [x] Budget: 40k approved for Q1").
         let answer = ticked ? lead.answers[criterion.key].map { ": \($0)" } ?? "" : ""
-        line(
-          "\(index + 1) [\(ticked ? "x" : " ")] \(criterion.title)\(answer)",
-          Style(.detail, bold: ticked, reverse: selected == index))
+        // A long answer wraps under the criterion's title, not at the pane's edge.
+        let style = Style(.detail, bold: ticked, reverse: selected == index)
+        for (part, text) in "\(criterion.title)\(answer)".wrapped(toWidth: max(1, width - 6)).enumerated() {
+          lines.append(
+            DetailLine(
+              text: part == 0 ? "\(index + 1) [\(ticked ? "x" : " ")] \(text)" : text, style: style,
+              indent: part == 0 ? 0 : 6))
+        }
         // The selected criterion's questions, to ask them.
         guard selected == index else { continue }
         for question in pipeline.config.questions(for: criterion.key) {

@@ -191,3 +191,21 @@ import Testing
     #expect(h.pipeline.referrals(of: "olaf").isEmpty)
   }
 }
+
+extension CriterionAnswerTests {
+  /// A long answer wraps under its criterion's title, not at the pane's edge.
+  @Test func aLongAnswerWrapsUnderItsCriterion() throws {
+    var pipeline = Fixture.pipeline()
+    let answer = "Forty thousand approved for the first quarter by the finance director, signed off"
+    try pipeline.apply(
+      Event(
+        id: "a1", time: Harness.now, replica: "t", lead: "ana0",
+        change: .checked(criterion: "budget", isChecked: true, answer: answer)))
+    let h = Harness(pipeline: pipeline)
+    let lines = h.state.detailLines(width: 40, h.pipeline).lines
+    let first = try #require(lines.firstIndex { $0.text.hasPrefix("1 [x] Budget: Forty") })
+    #expect(lines[first + 1].indent == 6)
+    #expect(lines[first + 1].text.count <= 34)
+    #expect(lines[first...].prefix(4).map(\.text).joined(separator: " ").contains("signed off"))
+  }
+}
