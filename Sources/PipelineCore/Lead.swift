@@ -126,9 +126,6 @@ public struct Activity: Hashable, Sendable {
     guard !folded.isEmpty else { return nil }
     return kinds.first { $0 == folded } ?? kinds.first { $0.hasPrefix(folded) }
   }
-
-  /// When the latest activity was logged, if one was.
-  public static func latest(_ activities: [Activity]) -> Timestamp? { activities.map(\.time).max() }
 }
 
 /// The next thing to do for a deal, and when.

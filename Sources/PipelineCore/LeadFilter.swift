@@ -72,12 +72,6 @@ public struct LeadFilter: Sendable, Equatable {
     }
   }
 
-  /// A number as millionths, for ranges of whole numbers.
-  public static func millionths(_ number: Double) -> Int64 {
-    let scaled = (number * 1_000_000).rounded()
-    return scaled >= 9.2e18 ? .max : scaled <= -9.2e18 ? .min : Int64(scaled)
-  }
-
   /// One value of an `activity:` term: an activity (of a kind, or any) logged ever or in the
   /// last so many days, or (`none`) no such activity.
   struct ActivityTest: Sendable, Equatable {

@@ -257,7 +257,12 @@ extension BoardState {
       pipeline, shown: summaries.shown, shownRevision: summaries.generation, sort: view.sort,
       descending: view.descending, now: now, today: today)
     let count = tableRows.count
-    if let lead = view.selectedLead, let row = tableRows.row(of: lead, pipeline) {
+    // The selected deal's row: where it was (every message while nothing changed), else
+    // looked for (after a sort or a change).
+    if let lead = view.selectedLead, let slot = pipeline.slot(of: lead),
+      !(tableRows.slots.indices.contains(view.selected) && tableRows.slots[view.selected] == Int32(slot)),
+      let row = tableRows.row(of: lead, pipeline)
+    {
       view.selected = row
     }
     view.selected = max(0, min(view.selected, count - 1))
